@@ -1,0 +1,33 @@
+# Wegwijs: `make run` serves the demo, `make test` runs the suite, `make bench` measures.
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test bench lint clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Wegwijs needs $(PYTHON) (Python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Timers (PIP-termijnen, voortgangsgesprekken) worden elke minuut gecontroleerd."
+	$(PY) manage.py run_timers --every 60 > /dev/null & \
+	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) wegwijs.sqlite3 .test-db.sqlite3* .pytest_cache

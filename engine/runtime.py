@@ -1,0 +1,227 @@
+"""Running cases: start, list ready user tasks, complete one, fire due timers.
+
+Every operation takes the case's stored state and returns a new Snapshot; nothing is
+changed in place, so a failed operation leaves the caller's state exactly as it was.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+
+from .clock import Clock, running_on
+from .exceptions import TaskNotFound, TaskNotReady, WorkflowFailed
+from .scripting import HELPERS, TIMEZONE
+from .serialization import dump_state, load_state, new_workflow
+from .specs import DeployedVersion, _containers, task_role
+
+COMPLETED_PHASE = "afgerond"
+_READY_AT = "wegwijs_ready_at"
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A user task waiting for someone, as a task queue needs it."""
+
+    id: str
+    bpmn_id: str
+    name: str
+    role: str
+    form_key: str
+    phase: str
+    documentation: str
+    ready_at: datetime
+    due: date | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A case after an engine operation."""
+
+    state: dict[str, Any]
+    ready_tasks: tuple[ReadyTask, ...]
+    phase: str
+    completed: bool
+    next_timer_at: datetime | None
+    data: dict[str, Any]
+
+
+def check_case_data(data: Mapping[str, Any]) -> None:
+    """Refuse variable names a diagram could not use or that would shadow a helper."""
+    for key in data:
+        if not key.isidentifier() or key.startswith("_") or key in HELPERS:
+            raise ValueError(f"'{key}' cannot be used as a case variable name")
+
+
+def _phase_of(task: Any) -> str:
+    """The process id of the phase (the call activity under the main process)."""
+    workflow = task.workflow
+    phase = workflow.spec.name
+    while getattr(workflow, "parent_workflow", None) is not None:
+        phase = workflow.spec.name
+        workflow = workflow.parent_workflow
+    return phase
+
+
+def _due(task: Any, workflow: BpmnWorkflow, ready_at: datetime) -> date | None:
+    properties = task.task_spec.extensions.get("properties", {})
+    if properties.get("dueDate"):
+        value = workflow.script_engine.evaluate(task, properties["dueDate"])
+        moment = datetime.fromisoformat(str(value))
+        if moment.tzinfo is None:
+            return moment.date()
+        return moment.astimezone(TIMEZONE).date()
+    if properties.get("dueInDays"):
+        days = int(properties["dueInDays"])
+        return (ready_at.astimezone(TIMEZONE) + timedelta(days=days)).date()
+    return None
+
+
+def _ready_tasks(
+    workflow: BpmnWorkflow, version: DeployedVersion, clock: Clock
+) -> tuple[ReadyTask, ...]:
+    containers = _containers({"": version.spec, **version.subprocess_specs})
+    found = []
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        stamp = task.internal_data.setdefault(_READY_AT, clock.now().isoformat())
+        ready_at = datetime.fromisoformat(stamp)
+        spec = task.task_spec
+        found.append(
+            ReadyTask(
+                id=str(task.id),
+                bpmn_id=spec.bpmn_id,
+                name=spec.bpmn_name or spec.bpmn_id,
+                role=task_role(spec, containers) or "",
+                form_key=spec.extensions.get("properties", {}).get("formKey", ""),
+                phase=_phase_of(task),
+                documentation=spec.documentation or "",
+                ready_at=ready_at,
+                due=_due(task, workflow, ready_at),
+            )
+        )
+    return tuple(found)
+
+
+def _next_timer(workflow: BpmnWorkflow) -> datetime | None:
+    moments = [
+        datetime.fromisoformat(event.value)
+        for event in workflow.waiting_events()
+        if isinstance(event.value, str)
+    ]
+    return min(moments) if moments else None
+
+
+def _current_phase(workflow: BpmnWorkflow, ready: tuple[ReadyTask, ...]) -> str:
+    if workflow.is_completed():
+        return COMPLETED_PHASE
+    if ready:
+        return ready[0].phase
+    waiting = workflow.get_tasks(state=TaskState.WAITING, manual=False)
+    leaves = [t for t in waiting if not t.children or t.task_spec.manual is False]
+    return _phase_of(leaves[-1]) if leaves else ""
+
+
+def _snapshot(workflow: BpmnWorkflow, version: DeployedVersion, clock: Clock) -> Snapshot:
+    ready = _ready_tasks(workflow, version, clock)
+    completed = workflow.is_completed()
+    # Case data is spread over tasks (each branch has its own copy); what the host reads
+    # is the union of the last task run and every task now waiting for someone.
+    data: dict[str, Any] = {}
+    if completed:
+        data.update(workflow.data)
+    else:
+        sources = [workflow.last_task] if workflow.last_task is not None else []
+        sources += workflow.get_tasks(state=TaskState.READY, manual=True)
+        for task in sources:
+            data.update(task.data)
+    return Snapshot(
+        state=dump_state(workflow),
+        ready_tasks=ready,
+        phase=_current_phase(workflow, ready),
+        completed=completed,
+        next_timer_at=_next_timer(workflow),
+        data=data,
+    )
+
+
+def _advance(workflow: BpmnWorkflow) -> None:
+    # A timer that becomes due during do_engine_steps only turns READY at its end;
+    # the second round runs what it released.
+    workflow.do_engine_steps()
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+
+
+def _failed(exc: SpiffWorkflowException) -> WorkflowFailed:
+    task = getattr(exc, "task", None)
+    where = f" in '{task.task_spec.bpmn_name or task.task_spec.bpmn_id}'" if task else ""
+    return WorkflowFailed(f"het diagram kon niet verder{where}: {exc}")
+
+
+def start_case(
+    version: DeployedVersion, data: Mapping[str, Any], *, clock: Clock
+) -> Snapshot:
+    """Start the main process with the start form's data and run it to its first waits."""
+    check_case_data(data)
+    workflow = new_workflow(version)
+    with running_on(clock):
+        try:
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(data)
+            _advance(workflow)
+            return _snapshot(workflow, version, clock)
+        except SpiffWorkflowException as exc:
+            raise _failed(exc) from exc
+
+
+def complete_task(
+    version: DeployedVersion,
+    state: dict[str, Any],
+    task_id: str,
+    form_data: Mapping[str, Any],
+    *,
+    clock: Clock,
+) -> Snapshot:
+    """Complete a ready user task with its form data and run the case to its next waits."""
+    check_case_data(form_data)
+    workflow = load_state(state, version)
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, TaskNotFoundException):
+        raise TaskNotFound(task_id) from None
+    if task is None:
+        raise TaskNotFound(task_id)
+    if task.state != TaskState.READY or not task.task_spec.manual:
+        raise TaskNotReady(task_id)
+    with running_on(clock):
+        try:
+            task.data.update(form_data)
+            task.run()
+            _advance(workflow)
+            return _snapshot(workflow, version, clock)
+        except SpiffWorkflowException as exc:
+            raise _failed(exc) from exc
+
+
+def fire_timers(version: DeployedVersion, state: dict[str, Any], *, clock: Clock) -> Snapshot:
+    """Run whatever the timers that are due by ``clock`` release."""
+    workflow = load_state(state, version)
+    with running_on(clock):
+        try:
+            workflow.refresh_timers()
+            _advance(workflow)
+            return _snapshot(workflow, version, clock)
+        except SpiffWorkflowException as exc:
+            raise _failed(exc) from exc
+
+
+def inspect_case(version: DeployedVersion, state: dict[str, Any], *, clock: Clock) -> Snapshot:
+    """The case as it stands, without running anything."""
+    workflow = load_state(state, version)
+    with running_on(clock):
+        return _snapshot(workflow, version, clock)

@@ -1,0 +1,82 @@
+"""A case's workflow state to and from plain JSON-able data, without the diagram specs.
+
+SpiffWorkflow embeds the full specs in every serialized workflow. Ours belong to the deployed
+version (stored once), so the converter below leaves them out when dumping and takes them
+from the DeployedVersion when loading. It mirrors ``BpmnWorkflowConverter`` of SpiffWorkflow
+3.2 (pinned ``<3.3``); the round-trip tests catch a change there.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    WorkflowConverter,
+)
+from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
+
+from .scripting import script_engine
+from .specs import DeployedVersion
+
+STATE_FORMAT = "wegwijs-1"
+
+
+class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def restore(self, dct: dict[str, Any], version: DeployedVersion) -> BpmnWorkflow:
+        workflow = BpmnWorkflow(
+            version.spec,
+            dict(version.subprocess_specs),
+            script_engine=script_engine(),
+            deserializing=True,
+        )
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _converter() -> _SpeclessWorkflowConverter:
+    registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    registry.register(
+        date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
+    )
+    # Registering replaces the default BpmnWorkflow converter in this registry.
+    return _SpeclessWorkflowConverter(BpmnWorkflow, registry)
+
+
+# Stateless once built: it only maps objects to dicts and back.
+_CONVERTER = _converter()
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The workflow's state as a JSON-able dict; the specs stay with the version."""
+    dct = _CONVERTER.to_dict(workflow)
+    dct["format"] = STATE_FORMAT
+    return dct
+
+
+def load_state(state: dict[str, Any], version: DeployedVersion) -> BpmnWorkflow:
+    """A live workflow from a dumped state, always with the restricted script engine."""
+    if state.get("format") != STATE_FORMAT:
+        raise ValueError(f"unknown workflow state format {state.get('format')!r}")
+    return _CONVERTER.restore(dict(state), version)
+
+
+def new_workflow(version: DeployedVersion) -> BpmnWorkflow:
+    """A fresh workflow of the version's main process, with the restricted script engine."""
+    return BpmnWorkflow(
+        version.spec, dict(version.subprocess_specs), script_engine=script_engine()
+    )

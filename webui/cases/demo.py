@@ -1,0 +1,228 @@
+"""Synthetic demo data: two fictional gemeenten, a user per role, ~40 cases in every phase.
+
+Every name here is invented; the BSNs are made up to pass the elfproef and belong to nobody.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from engine import ManualClock
+from forms.registry import FormDefinition, default_registry
+from webui.accounts.models import Gemeente, Membership, Role
+from webui.tasks.models import TaskItem
+
+from .models import Case
+from .services import START_FORM, case_start, task_complete, timers_run, version_deploy
+
+DEMO_PASSWORD = "wegwijs"
+
+GEMEENTEN = (("polderdam", "Polderdam (demo)"), ("rivierstad", "Rivierstad (demo)"))
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    roles: tuple[tuple[str, str], ...]  # (gemeente slug, role)
+
+
+USERS = (
+    DemoUser("begeleider", "Bea", "Begeleider", (("polderdam", Role.BEGELEIDER),)),
+    DemoUser("begeleider2", "Bas", "Vrijwilliger", (("polderdam", Role.BEGELEIDER),)),
+    DemoUser("coordinator", "Cor", "Coördinator", (("polderdam", Role.COORDINATOR),)),
+    DemoUser("regievoerder", "Rana", "Regie", (("polderdam", Role.REGIEVOERDER),)),
+    DemoUser("trainer", "Tijn", "Trainer", (("polderdam", Role.TRAINER), ("rivierstad", Role.TRAINER))),
+    DemoUser("manager", "Mila", "Manager", (("polderdam", Role.MANAGER), ("rivierstad", Role.MANAGER))),
+    DemoUser("rivierstad.begeleider", "Ruben", "Rivier", (("rivierstad", Role.BEGELEIDER),)),
+    DemoUser("rivierstad.coordinator", "Roos", "Coördinator", (("rivierstad", Role.COORDINATOR),)),
+    DemoUser("rivierstad.regievoerder", "Ravi", "Regie", (("rivierstad", Role.REGIEVOERDER),)),
+)
+
+_FIRST = ["Amal", "Yonas", "Sara", "Mohammed", "Lina", "Dawit", "Noor", "Rami", "Hiba", "Tesfay"]
+_LAST = ["Demo", "Voorbeeld", "Testpersoon", "Fictief", "Oefen"]
+
+
+def _bsn(n: int) -> str:
+    """A synthetic 9-digit number that passes the elfproef."""
+    for tail in range(10):
+        digits = f"9{n:06d}{tail}"
+        weights = [9, 8, 7, 6, 5, 4, 3, 2]
+        total = sum(int(d) * w for d, w in zip(digits, weights, strict=True))
+        last = total % 11
+        if last < 10:
+            return digits + str(last)
+    raise ValueError(n)
+
+
+def sample_answers(
+    definition: FormDefinition,
+    *,
+    today: date,
+    user_for_role: Callable[[str], str],
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Plausible cleaned data for every field of a form (what a form would hand a view)."""
+    answers: dict[str, Any] = {}
+    for field in definition.fields:
+        if field.type == "date":
+            value: Any = today
+        elif field.type == "yesno":
+            value = False
+        elif field.type == "choice":
+            value = field.choices[0][0]
+        elif field.type == "multichoice":
+            value = [field.choices[0][0]]
+        elif field.type == "number":
+            value = int(field.min_value) if field.min_value is not None else 1
+        elif field.type == "bsn":
+            value = _bsn(today.toordinal() % 1_000_000)
+        elif field.type == "postcode":
+            value = "9999 ZZ"
+        elif field.type == "phone":
+            value = "0612345678"
+        elif field.type == "email":
+            value = "demo@example.invalid"
+        elif field.type == "gebruiker":
+            value = user_for_role(field.role or "")
+        elif field.type == "textarea":
+            value = "Fictieve notitie voor de demo."
+        else:
+            value = "Demo"
+        answers[field.name] = value
+    answers.update(overrides or {})
+    return answers
+
+
+# Answers that steer the demo cases down different paths.
+def _routing(index: int) -> dict[str, dict[str, Any]]:
+    return {
+        "voorbereiding_inburgering": {"juridische_hulp_nodig": index % 4 == 0},
+        "intake_gesprek": {
+            "begeleidingsvorm": ("individueel", "spreekuur", "groep")[index % 3],
+            "toestemming_delen_gemeente": index % 5 != 0,
+        },
+        "pip_toelichten": {"bezwaar_gewenst": index % 7 == 0},
+        "bezwaar_behandelen": {"bezwaar_uitkomst": "gegrond" if index % 2 else "ongegrond"},
+        "pvt_workshop": {"aanwezig": index % 6 != 0},
+        "pvt_ondertekening": {"verklaring_ondertekend": index % 9 != 0},
+        "voortgangsgesprek": {"pip_aanpassen": False, "traject_afronden": True},
+        "eindgesprek": {"uitkomst": ("afronden", "overdragen", "voortzetten")[index % 3]},
+    }
+
+
+def _users() -> dict[str, Any]:
+    User = get_user_model()
+    gemeenten = {slug: Gemeente.objects.get_or_create(slug=slug, defaults={"naam": naam})[0]
+                 for slug, naam in GEMEENTEN}
+    users = {}
+    for spec in USERS:
+        user, _ = User.objects.get_or_create(
+            username=spec.username,
+            defaults={"first_name": spec.first_name, "last_name": spec.last_name},
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        for slug, role in spec.roles:
+            Membership.objects.get_or_create(user=user, gemeente=gemeenten[slug], role=role)
+        users[spec.username] = user
+    admin, _ = User.objects.get_or_create(
+        username="beheerder", defaults={"first_name": "Bo", "last_name": "Beheer",
+                                        "is_staff": True, "is_superuser": True})
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    for gemeente in gemeenten.values():
+        Membership.objects.get_or_create(user=admin, gemeente=gemeente, role=Role.BEHEERDER)
+    return gemeenten
+
+
+def _member(gemeente: Gemeente, role: str, index: int = 0) -> Any:
+    members = list(
+        Membership.objects.filter(gemeente=gemeente, role=role)
+        .select_related("user").order_by("user__username")
+    )
+    return members[index % len(members)].user
+
+
+# Where the demo cases stop, and how long ago their koppeling was (days): every phase
+# gets cases, and the brede-intake cases older than ten weeks have missed their PIP deadline.
+TARGETS: tuple[tuple[str, int], ...] = (
+    ("aanmelding", 3),
+    ("voortraject", 20),
+    ("intake_mb", 45),
+    ("brede_intake_pip", 60),
+    ("brede_intake_pip", 95),
+    ("uitvoering", 200),
+    ("vervolgtraject", 380),
+    ("afgerond", 430),
+)
+
+
+def _drive(case: Case, target: str, clock: ManualClock, stop_at: datetime, index: int) -> None:
+    """Complete tasks, two days apart, until the case reaches ``target`` (or ``stop_at``)."""
+    registry = default_registry()
+    routing = _routing(index)
+    for _ in range(80):
+        case.refresh_from_db()
+        if case.phase == target or case.is_closed:
+            return
+        item = TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN).order_by("ready_at", "id").first()
+        if item is None:
+            if case.next_timer_at is None or case.next_timer_at >= stop_at:
+                return
+            clock.set(case.next_timer_at + timedelta(minutes=1))
+            timers_run(clock=clock)
+            continue
+        clock.advance(timedelta(days=2))
+        if clock.now() >= stop_at:
+            return
+        user = item.assignee or _member(case.gemeente, item.role, index)
+        answers = sample_answers(
+            registry.get(item.form_key),
+            today=clock.now().date(),
+            user_for_role=lambda role: _member(case.gemeente, role, index).username,
+            overrides=routing.get(item.form_key, {}),
+        )
+        task_complete(task_id=item.task_id, user=user, cleaned_data=answers, clock=clock)
+
+
+def load_demo(*, cases: int = 40, today: date | None = None) -> int:
+    """Create the demo world once; returns the number of cases created (0 if it existed)."""
+    if Case.objects.exists():
+        return 0
+    today = today or date.today()
+    with transaction.atomic():
+        gemeenten = _users()
+        for gemeente in gemeenten.values():
+            version_deploy(gemeente=gemeente)
+    start_form = default_registry().get(START_FORM)
+    stop_at = datetime.combine(today, time(6), UTC)
+    created = 0
+    for index in range(cases):
+        gemeente = gemeenten["polderdam" if index % 5 < 3 else "rivierstad"]
+        target, age_days = TARGETS[index % len(TARGETS)]
+        age_days += index % 5
+        koppeling = today - timedelta(days=age_days)
+        clock = ManualClock(datetime.combine(koppeling, time(9), UTC))
+        answers = sample_answers(
+            start_form, today=koppeling, user_for_role=lambda role: "",
+            overrides={
+                "voornaam": _FIRST[index % len(_FIRST)],
+                "achternaam": f"{_LAST[index % len(_LAST)]} {index + 1}",
+                "koppeling_datum": koppeling,
+                "geboortedatum": date(1970 + index % 35, 1 + index % 12, 1 + index % 27),
+                "soort_aanmelding": "gezinshereniging" if index % 6 == 0 else "asiel",
+                "bsn": _bsn(index + 1),
+            },
+        )
+        coordinator = _member(gemeente, Role.COORDINATOR)
+        case = case_start(gemeente=gemeente, cleaned_data=answers, user=coordinator, clock=clock)
+        _drive(case, target, clock, stop_at, index)
+        created += 1
+    timers_run(clock=ManualClock(stop_at))
+    return created

@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from webui.accounts.models import Gemeente
+
+
+class WorkflowVersion(models.Model):
+    """A deployed diagram set of one gemeente. Immutable: a change is a new version."""
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="versions")
+    content_hash = models.CharField(max_length=64)
+    files = models.JSONField(help_text="file name -> BPMN XML")
+    is_active = models.BooleanField(default=True)
+    deployed_at = models.DateTimeField(auto_now_add=True)
+    deployed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("diagramversie")
+        verbose_name_plural = _("diagramversies")
+        constraints = [
+            models.UniqueConstraint(fields=["gemeente", "content_hash"], name="unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gemeente} {self.content_hash[:10]}"
+
+
+class Case(models.Model):
+    """One statushouder's trajectory. ``state`` is the engine's JSON, owned by the services."""
+
+    reference = models.CharField(_("kenmerk"), max_length=20, unique=True)
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="cases")
+    version = models.ForeignKey(WorkflowVersion, on_delete=models.PROTECT, related_name="cases")
+    state = models.TextField()
+    lock_version = models.PositiveIntegerField(default=0)
+    client_naam = models.CharField(_("naam statushouder"), max_length=200)
+    phase = models.CharField(_("fase"), max_length=100, blank=True)
+    phase_label = models.CharField(_("fase"), max_length=200, blank=True)
+    is_closed = models.BooleanField(_("afgesloten"), default=False)
+    koppeling_datum = models.DateField(_("koppelingsdatum"))
+    pip_deadline = models.DateField(_("PIP-termijn"), null=True, blank=True)
+    pip_opgesteld_op = models.DateField(_("PIP opgesteld op"), null=True, blank=True)
+    pip_vastgesteld_op = models.DateField(_("PIP vastgesteld op"), null=True, blank=True)
+    begeleider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vaste begeleider"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="begeleide_cases",
+    )
+    uitkomst = models.CharField(_("uitkomst"), max_length=30, blank=True)
+    next_timer_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.client_naam}"
+
+
+class Submission(models.Model):
+    """What was submitted for one task: the full form data, sensitive fields included."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
+    task_id = models.CharField(max_length=36)
+    bpmn_id = models.CharField(max_length=100)
+    task_name = models.CharField(max_length=200)
+    form_key = models.CharField(max_length=100)
+    data = models.JSONField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            # The last line of defence: a task is submitted once, whatever races above.
+            models.UniqueConstraint(fields=["case", "task_id"], name="one_submission_per_task")
+        ]
+
+
+class AuditEvent(models.Model):
+    """Who did what to which case, and when."""
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    event = models.CharField(max_length=50)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]

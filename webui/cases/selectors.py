@@ -1,0 +1,147 @@
+"""Reads for case pages, lists and the export."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q, QuerySet
+
+from exports import CaseRow
+from forms.registry import UnknownFormKey, default_registry
+from forms.values import display_rows
+from webui.accounts.models import Gemeente
+from webui.accounts.selectors import user_gemeenten, user_roles
+from webui.tasks.models import TaskItem
+
+from .models import AuditEvent, Case, Submission
+
+OPEN_PRIVACY = {"normaal", "persoonsgegevens"}
+# Who may read which sensitive category. Everything else ('normaal') is visible to every role
+# in the case's gemeente.
+PRIVACY_READERS: dict[str, set[str]] = {
+    "bsn": {"coordinator", "regievoerder"},
+    "gezondheid": {"begeleider", "regievoerder"},
+    "schulden": {"begeleider", "regievoerder"},
+    "juridisch": {"begeleider", "regievoerder"},
+}
+
+
+def cases_for_user(*, user: AbstractBaseUser) -> QuerySet[Case]:
+    """Cases in the gemeenten the user works in, with their open task count."""
+    return (
+        Case.objects.filter(gemeente__in=user_gemeenten(user=user))
+        .select_related("gemeente", "begeleider")
+        .annotate(open_tasks=Count("tasks", filter=Q(tasks__state=TaskItem.State.OPEN)))
+        .order_by("-created_at", "-id")
+    )
+
+
+def case_for_user(*, reference: str, user: AbstractBaseUser) -> Case | None:
+    return cases_for_user(user=user).filter(reference=reference).first()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    submission: Submission
+    rows: list[tuple[str, str]]
+    hidden: int
+
+
+def _history(case: Case, roles: set[str]) -> list[HistoryEntry]:
+    registry = default_registry()
+    entries = []
+    for submission in case.submissions.select_related("submitted_by"):
+        try:
+            definition = registry.get(submission.form_key)
+        except UnknownFormKey:
+            entries.append(HistoryEntry(submission, [], 0))
+            continue
+        shown, hidden = [], 0
+        for row in display_rows(definition, submission.data):
+            if row.privacy in OPEN_PRIVACY or roles & PRIVACY_READERS.get(row.privacy, set()):
+                shown.append((row.label, row.value))
+            else:
+                hidden += 1
+        entries.append(HistoryEntry(submission, shown, hidden))
+    return entries
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    open_tasks: list[TaskItem]
+    history: list[HistoryEntry]
+    events: list[AuditEvent]
+    pip_overdue: bool
+
+
+def pip_overdue(case: Case, today: date) -> bool:
+    return bool(case.pip_deadline and not case.pip_opgesteld_op and today > case.pip_deadline)
+
+
+def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
+    roles = user_roles(user=user, gemeente=case.gemeente)
+    return CaseView(
+        case=case,
+        open_tasks=list(
+            case.tasks.filter(state=TaskItem.State.OPEN).select_related("assignee").order_by("ready_at")
+        ),
+        history=_history(case, roles),
+        events=list(case.audit_events.select_related("user").order_by("-at", "-id")[:50]),
+        pip_overdue=pip_overdue(case, today),
+    )
+
+
+def _yes_no(value: bool | None) -> str:
+    return "–" if value is None else ("Ja" if value else "Nee")
+
+
+def export_rows(*, gemeenten: QuerySet[Gemeente], today: date) -> Iterator[CaseRow]:
+    """One export row per case of the given gemeenten, in a fixed number of queries."""
+    cases = (
+        Case.objects.filter(gemeente__in=gemeenten)
+        .select_related("gemeente", "begeleider")
+        .order_by("gemeente__naam", "reference")
+    )
+    case_ids = list(cases.values_list("pk", flat=True))
+    holders: dict[int, list[str]] = {}
+    for item in (
+        TaskItem.objects.filter(case_id__in=case_ids, state=TaskItem.State.OPEN)
+        .select_related("assignee")
+        .order_by("ready_at", "id")
+    ):
+        who = item.assignee.get_full_name() if item.assignee else f"rol {item.role}"
+        holders.setdefault(item.case_id, []).append(f"{item.name} ({who})")
+    attended = dict(
+        Submission.objects.filter(case_id__in=case_ids, form_key="pvt_workshop", data__aanwezig=True)
+        .values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
+    )
+    signed: dict[int, bool] = {}
+    for case_id, data in Submission.objects.filter(
+        case_id__in=case_ids, form_key="pvt_ondertekening"
+    ).values_list("case_id", "data"):
+        signed[case_id] = bool(data.get("verklaring_ondertekend"))
+    for case in cases:
+        if case.pip_opgesteld_op and case.pip_deadline:
+            on_time: bool | None = case.pip_opgesteld_op <= case.pip_deadline
+        elif case.pip_deadline and today > case.pip_deadline:
+            on_time = False
+        else:
+            on_time = None
+        yield CaseRow(
+            gemeente=case.gemeente.naam,
+            reference=case.reference,
+            client_naam=case.client_naam,
+            phase=case.phase_label,
+            open_tasks="; ".join(holders.get(case.pk, [])),
+            begeleider=case.begeleider.get_full_name() if case.begeleider else "",
+            koppeling_datum=case.koppeling_datum,
+            pip_deadline=case.pip_deadline,
+            pip_opgesteld_op=case.pip_opgesteld_op,
+            pip_vastgesteld_op=case.pip_vastgesteld_op,
+            pip_op_tijd=_yes_no(on_time),
+            pvt_workshops=attended.get(case.pk, 0),
+            verklaring_ondertekend=_yes_no(signed.get(case.pk)),
+            uitkomst=case.uitkomst,
+        )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("nieuw/", views.case_new, name="new"),
+    path("export.xlsx", views.export, name="export"),
+    path("<str:reference>/", views.case_detail, name="detail"),
+]

@@ -1,0 +1,77 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from exports import cases_workbook, workbook_bytes
+from forms.builder import build_form_class
+from forms.registry import default_registry
+from webui.accounts.models import Gemeente, Role
+from webui.accounts.selectors import user_gemeenten, users_with_role
+
+from .selectors import case_for_user, case_view, cases_for_user, export_rows, pip_overdue
+from .services import START_FORM, CaseError, case_start, case_viewed
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    cases = list(cases_for_user(user=request.user)[:500])
+    rows = [(case, pip_overdue(case, today)) for case in cases]
+    return render(request, "cases/list.html", {"rows": rows})
+
+
+@login_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_user(reference=reference, user=request.user)
+    if case is None:
+        raise Http404("Dit dossier bestaat niet of hoort niet bij uw gemeente.")
+    case_viewed(case=case, user=request.user)
+    view = case_view(case=case, user=request.user, today=timezone.localdate())
+    return render(request, "cases/detail.html", {"view": view, "case": case})
+
+
+def _coordinator_gemeenten(request: HttpRequest):
+    return Gemeente.objects.filter(
+        memberships__user=request.user, memberships__role=Role.COORDINATOR
+    ).distinct()
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    gemeenten = list(_coordinator_gemeenten(request))
+    if not gemeenten:
+        raise PermissionDenied("Alleen een coördinator kan een statushouder aanmelden.")
+    definition = default_registry().get(START_FORM)
+    form_class = build_form_class(definition)
+    chosen = next((g for g in gemeenten if g.slug == request.POST.get("gemeente")), gemeenten[0])
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_start(gemeente=chosen, cleaned_data=form.cleaned_data, user=request.user)
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{case.client_naam} is aangemeld als {case.reference}.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/new.html", {
+        "form": form, "definition": definition, "gemeenten": gemeenten, "chosen": chosen,
+    })
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    gemeenten = user_gemeenten(user=request.user).filter(
+        memberships__user=request.user, memberships__role=Role.MANAGER
+    )
+    if not gemeenten.exists():
+        raise PermissionDenied("Alleen een manager kan de dossiers exporteren.")
+    today = timezone.localdate()
+    content = workbook_bytes(cases_workbook(export_rows(gemeenten=gemeenten, today=today)))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="wegwijs-dossiers-{today:%Y-%m-%d}.xlsx"'
+    return response

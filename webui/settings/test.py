@@ -1,0 +1,13 @@
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not Django's shared in-memory database: the concurrency tests need real
+    # SQLite locking between threads.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("WEGWIJS_TEST_DB", str(BASE_DIR / ".test-db.sqlite3"))
+    }

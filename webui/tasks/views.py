@@ -1,0 +1,124 @@
+from collections import OrderedDict
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from formtools.wizard.views import SessionWizardView
+
+from forms.builder import build_step_forms
+from forms.registry import default_registry
+from webui.accounts.selectors import users_with_role
+from webui.cases.services import CaseError, task_complete
+
+from .models import TaskItem
+from .selectors import task_for_user, task_queue
+from .services import TaskNotClaimable, task_claim, task_release
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "tasks/queue.html", {
+        "queue": task_queue(user=request.user), "today": timezone.localdate(),
+    })
+
+
+def _task_or_404(request: HttpRequest, task_id: str) -> TaskItem:
+    item = task_for_user(task_id=task_id, user=request.user)
+    if item is None:
+        raise Http404("Deze taak bestaat niet of hoort niet bij uw gemeente.")
+    return item
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, task_id: str) -> HttpResponse:
+    item = _task_or_404(request, task_id)
+    try:
+        task_claim(item=item, user=request.user)
+    except TaskNotClaimable as exc:
+        messages.error(request, str(exc))
+        return redirect("tasks:queue")
+    messages.success(request, f"U heeft de taak ‘{item.name}’ opgepakt.")
+    return redirect("tasks:task", task_id=task_id)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, task_id: str) -> HttpResponse:
+    item = _task_or_404(request, task_id)
+    task_release(item=item, user=request.user)
+    messages.info(request, f"De taak ‘{item.name}’ staat weer open voor uw collega's.")
+    return redirect("tasks:queue")
+
+
+class _Placeholder(django_forms.Form):
+    """formtools wants a form list at class level; the real one is built per task."""
+
+
+class TaskFormView(LoginRequiredMixin, SessionWizardView):
+    """One task's form; a multi-step definition becomes a wizard, a single step a plain form."""
+
+    template_name = "tasks/task.html"
+
+    def setup(self, request: HttpRequest, *args, **kwargs) -> None:
+        super().setup(request, *args, **kwargs)
+        self.item: TaskItem | None = None
+        if request.user.is_authenticated:
+            self.item = task_for_user(task_id=kwargs["task_id"], user=request.user)
+        if self.item is None:
+            return
+        self.definition = default_registry().get(self.item.form_key)
+        gemeente = self.item.gemeente
+        steps = build_step_forms(
+            self.definition,
+            user_choices=lambda role: users_with_role(gemeente=gemeente, role=role),
+        )
+        self.form_list = OrderedDict((str(i), form) for i, form in enumerate(steps))
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and self.item is None:
+            raise Http404("Deze taak bestaat niet of hoort niet bij uw gemeente.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request: HttpRequest, *args, **kwargs) -> str:
+        return f"task_{kwargs['task_id']}"
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context.update(item=self.item, definition=self.definition,
+                       step_title=self.definition.steps[int(self.steps.current)].title)
+        return context
+
+    def render_done(self, form, **kwargs) -> HttpResponse:
+        # As formtools' own, but the typed data is only dropped once the task is done:
+        # a refused completion shows the last step again with everything still filled in.
+        final_forms = OrderedDict()
+        for key in self.get_form_list():
+            bound = self.get_form(step=key, data=self.storage.get_step_data(key),
+                                  files=self.storage.get_step_files(key))
+            if not bound.is_valid():
+                return self.render_revalidation_failure(key, bound, **kwargs)
+            final_forms[key] = bound
+        response = self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
+        if response.status_code == 302:
+            self.storage.reset()
+        return response
+
+    def done(self, form_list, **kwargs) -> HttpResponse:
+        cleaned = {}
+        for step_form in form_list:
+            cleaned.update(step_form.cleaned_data)
+        try:
+            case = task_complete(task_id=self.item.task_id, user=self.request.user,
+                                 cleaned_data=cleaned)
+        except CaseError as exc:
+            last = form_list[-1]
+            last.add_error(None, str(exc))
+            return self.render(last)
+        messages.success(self.request, f"‘{self.item.name}’ is afgerond. {case.reference} staat nu in de fase {case.phase_label}.")
+        return redirect("cases:detail", reference=case.reference)
