@@ -77,8 +77,10 @@ def _restricted_globals() -> dict[str, Any]:
 
 def _refuse_forbidden_names(source: str, mode: str) -> None:
     for node in ast.walk(ast.parse(source, mode=mode)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            raise ScriptRefused("'import' is niet toegestaan in een diagram")
         if isinstance(node, ast.Name) and node.id in _FORBIDDEN_NAMES:
-            raise ScriptRefused(f"'{node.id}' is not allowed in a diagram")
+            raise ScriptRefused(f"'{node.id}' is niet toegestaan in een diagram")
 
 
 @lru_cache(maxsize=2048)
@@ -87,7 +89,7 @@ def compile_expression(source: str) -> CodeType:
     try:
         _refuse_forbidden_names(source, "eval")
     except SyntaxError as exc:
-        raise ScriptRefused(f"syntax error: {exc.msg}") from exc
+        raise ScriptRefused(f"syntaxfout: {exc.msg}") from exc
     result = compile_restricted_eval(source)
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))
@@ -100,7 +102,7 @@ def compile_script(source: str) -> CodeType:
     try:
         _refuse_forbidden_names(source, "exec")
     except SyntaxError as exc:
-        raise ScriptRefused(f"syntax error on line {exc.lineno}: {exc.msg}") from exc
+        raise ScriptRefused(f"syntaxfout op regel {exc.lineno}: {exc.msg}") from exc
     result = compile_restricted_exec(source)
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))

@@ -6,6 +6,7 @@ from the DeployedVersion when loading. It mirrors ``BpmnWorkflowConverter`` of S
 3.2 (pinned ``<3.3``); the round-trip tests catch a change there.
 """
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -72,7 +73,9 @@ def load_state(state: dict[str, Any], version: DeployedVersion) -> BpmnWorkflow:
     """A live workflow from a dumped state, always with the restricted script engine."""
     if state.get("format") != STATE_FORMAT:
         raise ValueError(f"unknown workflow state format {state.get('format')!r}")
-    return _CONVERTER.restore(dict(state), version)
+    # The converter pops keys from the dicts it reads: give it a copy, the caller's state
+    # must stay intact (a failed operation leaves the case as it was).
+    return _CONVERTER.restore(copy.deepcopy(state), version)
 
 
 def new_workflow(version: DeployedVersion) -> BpmnWorkflow:

@@ -88,14 +88,14 @@ def _parse_xml(name: str, content: bytes) -> etree._ElementTree:
         root = etree.fromstring(content, _SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
         raise DiagramInvalid(
-            f"not well-formed XML: {exc.msg}", file_name=name, line=exc.lineno
+            f"geen geldige XML: {exc.msg}", file_name=name, line=exc.lineno
         ) from exc
     tree = root.getroottree()
     if not VALIDATOR.validator.validate(tree):
         first = VALIDATOR.validator.error_log[0]
         element = next((e for e in root.iter() if e.sourceline == first.line), None)
         raise DiagramInvalid(
-            f"not valid BPMN 2.0: {first.message}",
+            f"geen geldig BPMN 2.0: {first.message}",
             file_name=name,
             line=first.line,
             element=_element_label(element) if element is not None else "",
@@ -119,17 +119,39 @@ def _check_code(name: str, tree: etree._ElementTree) -> None:
     for element, source, is_script in _expressions(tree):
         if not source.strip():
             raise DiagramInvalid(
-                "empty expression", file_name=name, line=element.sourceline,
+                "lege expressie", file_name=name, line=element.sourceline,
                 element=_element_label(_nearest_with_id(element)),
             )
         try:
             (compile_script if is_script else compile_expression)(source)
         except ScriptRefused as exc:
             raise DiagramInvalid(
-                f"refused {'script' if is_script else 'expression'} {source.strip()!r}: {exc}",
+                f"{'script' if is_script else 'expressie'} {source.strip()!r} geweigerd: {exc}",
                 file_name=name, line=element.sourceline,
                 element=_element_label(_nearest_with_id(element)),
             ) from exc
+
+
+_REFERENCES = (
+    ("sequenceFlow", "sourceRef"),
+    ("sequenceFlow", "targetRef"),
+    ("boundaryEvent", "attachedToRef"),
+    ("exclusiveGateway", "default"),
+    ("inclusiveGateway", "default"),
+)
+
+
+def _check_references(name: str, tree: etree._ElementTree) -> None:
+    """Every id a flow refers to exists in the same file (the XSD does not check this)."""
+    ids = set(tree.xpath("//@id"))
+    for tag, attribute in _REFERENCES:
+        for element in tree.iter(f"{_BPMN}{tag}"):
+            target = element.get(attribute)
+            if target is not None and target not in ids:
+                raise DiagramInvalid(
+                    f"{attribute} verwijst naar '{target}', maar dat element bestaat niet",
+                    file_name=name, line=element.sourceline, element=_element_label(element),
+                )
 
 
 def _locate(trees: Mapping[str, etree._ElementTree], element_id: str) -> tuple[str, int | None]:
@@ -192,12 +214,14 @@ def _check_user_tasks(
 
         form_key = task_spec.extensions.get("properties", {}).get("formKey")
         if not form_key:
-            raise invalid("user task has no formKey property")
+            raise invalid("gebruikerstaak zonder formKey-eigenschap")
         if form_keys is not None and form_key not in form_keys:
-            raise invalid(f"form key '{form_key}' does not exist")
+            raise invalid(f"formulier '{form_key}' bestaat niet")
         role = task_role(task_spec, containers)
         if role not in ROLES:
-            raise invalid(f"user task lies in lane {role!r}; lanes must be one of {', '.join(ROLES)}")
+            raise invalid(
+                f"gebruikerstaak ligt in lane {role!r}; een lane is een rol: {', '.join(ROLES)}"
+            )
         keys[task_spec.bpmn_id] = form_key
     return keys
 
@@ -210,9 +234,10 @@ def build_version(
 ) -> DeployedVersion:
     """Validate and parse a diagram set; raise DiagramInvalid naming file, line and element."""
     if not files:
-        raise DiagramInvalid("the diagram set is empty")
+        raise DiagramInvalid("de diagramset is leeg")
     trees = {name: _parse_xml(name, content) for name, content in files.items()}
     for name, tree in trees.items():
+        _check_references(name, tree)
         _check_code(name, tree)
     parser = SpiffBpmnParser()
     try:

@@ -20,7 +20,7 @@ OPEN_PRIVACY = {"normaal", "persoonsgegevens"}
 # Who may read which sensitive category. Everything else ('normaal') is visible to every role
 # in the case's gemeente.
 PRIVACY_READERS: dict[str, set[str]] = {
-    "bsn": {"coordinator", "regievoerder"},
+    "bsn": {"begeleider", "coordinator", "regievoerder"},
     "gezondheid": {"begeleider", "regievoerder"},
     "schulden": {"begeleider", "regievoerder"},
     "juridisch": {"begeleider", "regievoerder"},

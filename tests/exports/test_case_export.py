@@ -1,0 +1,81 @@
+import io
+from datetime import date, datetime
+
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from exports import CASE_COLUMNS
+from webui.cases.models import Case
+from webui.tasks.models import TaskItem
+
+from ..conftest import PASSWORD, World
+
+
+def _rows(content: bytes) -> list[dict[str, object]]:
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert list(header) == [title for title, _ in CASE_COLUMNS]
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+
+
+def _as_date(value: object) -> date | None:
+    return value.date() if isinstance(value, datetime) else value  # type: ignore[return-value]
+
+
+def test_the_manager_downloads_one_row_per_case_matching_the_database(world: World) -> None:
+    early = world.start(koppeling_datum=date(2025, 10, 1))
+    for bpmn_id in ("begeleider_koppelen", "huisvesting_inschrijvingen", "financien_regelen",
+                    "voorbereiding_inburgering", "intake_gesprek", "begeleidingsafspraken",
+                    "brede_intake", "pip_termijn_escalatie", "pip_opstellen", "pip_vaststellen",
+                    "pip_toelichten"):
+        early = world.complete(early, bpmn_id)
+    early = world.complete(early, "pvt_workshop_1", aanwezig=True)
+    early = world.complete(early, "pvt_workshop_2", aanwezig=False)
+    early = world.complete(early, "pvt_workshop_3", aanwezig=True)
+    fresh = world.start(world.rivierstad)
+
+    client = Client()
+    client.login(username="manager.polderdam", password=PASSWORD)
+    response = client.get(reverse("cases:export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    rows = {row["Kenmerk"]: row for row in _rows(response.content)}
+
+    # manager.polderdam manages only Polderdam: one row, the Polderdam case.
+    assert set(rows) == {early.reference}
+    row = rows[early.reference]
+    early.refresh_from_db()
+    assert row["Gemeente"] == "Polderdam"
+    assert row["Fase"] == early.phase_label == "Uitvoering"
+    assert row["Vaste begeleider"] == early.begeleider.get_full_name()
+    assert _as_date(row["Koppelingsdatum"]) == early.koppeling_datum
+    assert _as_date(row["PIP-termijn"]) == early.pip_deadline == date(2025, 12, 10)
+    assert row["PIP op tijd"] == "Nee"  # drawn up in January 2026, after the deadline
+    assert row["PVT-workshops bijgewoond"] == 2
+    assert row["Verklaring ondertekend"] == "–"
+    open_items = TaskItem.objects.filter(case=early, state="open")
+    assert row["Open taken (wie)"].count("(") == open_items.count()
+    assert "PVT-workshop 4" in row["Open taken (wie)"]
+
+    assert fresh.gemeente.slug == "rivierstad"
+
+
+def test_export_command_writes_every_case(world: World, tmp_path) -> None:
+    world.start(world.polderdam)
+    world.start(world.rivierstad)
+    world.start(world.rivierstad)
+    target = tmp_path / "dossiers.xlsx"
+    call_command("export_cases", output=str(target))
+    rows = _rows(target.read_bytes())
+    assert sorted(r["Kenmerk"] for r in rows) == sorted(Case.objects.values_list("reference", flat=True))
+    assert {r["Fase"] for r in rows} == {"Aanmelding en koppeling"}
+
+
+def test_only_managers_may_export(world: World) -> None:
+    client = Client()
+    client.login(username="begeleider.polderdam", password=PASSWORD)
+    assert client.get(reverse("cases:export")).status_code == 403
