@@ -1,6 +1,7 @@
 """Writes to cases. The load → lock → advance → save cycle lives here, once."""
 
 import json
+import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -164,7 +165,7 @@ def case_start(
     stored = stored_data(definition, cleaned_data)
     with transaction.atomic():
         case = Case(
-            reference=f"tmp-{now.timestamp()}",
+            reference=f"tmp-{uuid.uuid4().hex[:12]}",  # the real one needs the pk
             gemeente=gemeente,
             version=version_row,
             client_naam=f"{stored.get('voornaam', '')} {stored.get('achternaam', '')}".strip(),
@@ -209,7 +210,7 @@ def task_complete(
     now = clock.now()
     with transaction.atomic():
         item = TaskItem.objects.select_related("gemeente", "completed_by").get(task_id=task_id)
-        case = Case.objects.select_for_update().select_related("version", "begeleider").get(
+        case = Case.objects.select_for_update(of=("self",)).select_related("version", "begeleider").get(
             pk=item.case_id
         )
         item.refresh_from_db()  # after the lock: the state another completion left
@@ -257,7 +258,7 @@ def timers_run(*, clock: Clock | None = None) -> int:
     )
     for case_id in due:
         with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("version", "begeleider").get(
+            case = Case.objects.select_for_update(of=("self",)).select_related("version", "begeleider").get(
                 pk=case_id
             )
             if case.next_timer_at is None or case.next_timer_at > now:
