@@ -1,4 +1,5 @@
-"""`make bench`: what Wegwijs costs on this machine. Prints its figures; asserts nothing.
+"""`make bench`: what Wegwijs costs on this machine. Prints its figures; asserts
+nothing.
 
 Runs against a throwaway test database of the configured backend (SQLite by default,
 PostgreSQL with DATABASE_URL). Compare with shared/reference/performance-floors.md.
@@ -34,7 +35,10 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 def report(label: str, samples: list[float], unit: str = "ms") -> None:
     samples = sorted(samples)
     p95 = samples[int(len(samples) * 0.95) - 1] if len(samples) >= 20 else samples[-1]
-    print(f"  {label:58} median {statistics.median(samples):8.2f} {unit}   p95 {p95:8.2f} {unit}   n={len(samples)}")
+    print(
+        f"  {label:58} median {statistics.median(samples):8.2f} {unit}"
+        f"   p95 {p95:8.2f} {unit}   n={len(samples)}"
+    )
 
 
 def bench_engine() -> None:
@@ -43,7 +47,10 @@ def bench_engine() -> None:
 
     print("engine (no database)")
     files = engine.collect_diagrams(WORKFLOWS)
-    report("parse + validate the base diagram set", timed(lambda: engine.build_version(files), 5))
+    report(
+        "parse + validate the base diagram set",
+        timed(lambda: engine.build_version(files), 5),
+    )
     version = engine.build_version(files)
     driver = Driver(version, start_clock())
     driver.start()
@@ -59,12 +66,17 @@ def bench_engine() -> None:
         text = json.dumps(driver.state)
         sizes.append(len(text))
         start = time.perf_counter()
-        snapshot = engine.complete_task(version, json.loads(text), task.id, answers, clock=driver.clock)
+        snapshot = engine.complete_task(
+            version, json.loads(text), task.id, answers, clock=driver.clock
+        )
         json.dumps(snapshot.state)
         cycle.append((time.perf_counter() - start) * 1000)
         driver._keep(snapshot)
     report("load + complete + dump, one task (whole trajectory)", cycle)
-    print(f"  {'state size over the trajectory':58} first {sizes[0] / 1024:6.1f} KB   last {sizes[-1] / 1024:6.1f} KB   ({len(sizes)} tasks)")
+    print(
+        f"  {'state size over the trajectory':58} first {sizes[0] / 1024:6.1f} KB"
+        f"   last {sizes[-1] / 1024:6.1f} KB   ({len(sizes)} tasks)"
+    )
 
 
 def bench_database() -> None:
@@ -84,31 +96,51 @@ def bench_database() -> None:
         answers = world.answers(item)
         user = world.who(item.role, item.gemeente)
         start = time.perf_counter()
-        task_complete(task_id=item.task_id, user=user, cleaned_data=answers, clock=world.clock)
+        task_complete(
+            task_id=item.task_id, user=user, cleaned_data=answers, clock=world.clock
+        )
         timings.append((time.perf_counter() - start) * 1000)
     report("task_complete service (lock, engine, save, project, audit)", timings)
     report("case_start service", timed(lambda: world.start(), 20))
 
-    # A big queue: 100k task rows (1 in 7 open, half of them claimed) over two gemeenten.
+    # A big queue: 100k task rows (1 in 7 open, half of them claimed) over two
+    # gemeenten.
     template = TaskItem.objects.filter(state="open").first()
     User = get_user_model()
     users = list(User.objects.all())
     rows = []
     for n in range(100_000):
-        rows.append(TaskItem(
-            task_id=f"bench-{n}", case_id=template.case_id, gemeente_id=template.gemeente_id if n % 10 == 0 else world.rivierstad.pk,
-            bpmn_id="pvt_workshop_1", name="PVT-workshop 1", role=("begeleider", "trainer", "regievoerder", "coordinator")[n % 4],
-            form_key="pvt_workshop", phase="Uitvoering", state="open" if n % 7 == 0 else "done",
-            assignee=users[n % len(users)] if n % 2 else None, ready_at=datetime(2026, 1, 1, tzinfo=UTC),
-            due_date=date(2026, 1, 1) + timedelta(days=n % 300),
-        ))
+        rows.append(
+            TaskItem(
+                task_id=f"bench-{n}",
+                case_id=template.case_id,
+                gemeente_id=template.gemeente_id
+                if n % 10 == 0
+                else world.rivierstad.pk,
+                bpmn_id="pvt_workshop_1",
+                name="PVT-workshop 1",
+                role=("begeleider", "trainer", "regievoerder", "coordinator")[n % 4],
+                form_key="pvt_workshop",
+                phase="Uitvoering",
+                state="open" if n % 7 == 0 else "done",
+                assignee=users[n % len(users)] if n % 2 else None,
+                ready_at=datetime(2026, 1, 1, tzinfo=UTC),
+                due_date=date(2026, 1, 1) + timedelta(days=n % 300),
+            )
+        )
     TaskItem.objects.bulk_create(rows, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     coordinator = world.who("coordinator", world.polderdam)
-    report("task queue of a coordinator, 100k task rows", timed(lambda: task_queue(user=coordinator), 50))
+    report(
+        "task queue of a coordinator, 100k task rows",
+        timed(lambda: task_queue(user=coordinator), 50),
+    )
     trainer = world.who("trainer", world.rivierstad)
-    report("task queue of a trainer (big pool), 100k task rows", timed(lambda: task_queue(user=trainer), 50))
+    report(
+        "task queue of a trainer (big pool), 100k task rows",
+        timed(lambda: task_queue(user=trainer), 50),
+    )
 
 
 def bench_export() -> None:
@@ -116,14 +148,29 @@ def bench_export() -> None:
 
     print("export (openpyxl write-only, no database)")
     rows = [
-        CaseRow("Polderdam", f"WW-2026-{n:05d}", "Demo Persoon", "Uitvoering", "PVT-workshop 2 (rol trainer)",
-                "Bea Begeleider", date(2026, 1, 5), date(2026, 3, 16), date(2026, 3, 1), date(2026, 3, 10),
-                "Ja", 2, "–", "")
+        CaseRow(
+            "Polderdam",
+            f"WW-2026-{n:05d}",
+            "Demo Persoon",
+            "Uitvoering",
+            "PVT-workshop 2 (rol trainer)",
+            "Bea Begeleider",
+            date(2026, 1, 5),
+            date(2026, 3, 16),
+            date(2026, 3, 1),
+            date(2026, 3, 10),
+            "Ja",
+            2,
+            "–",
+            "",
+        )
         for n in range(10_000)
     ]
     samples = timed(lambda: workbook_bytes(cases_workbook(rows)), 3)
     report("10,000 case rows to .xlsx bytes", samples)
-    print(f"  {'rows per second':58} {10_000 / (statistics.median(samples) / 1000):8.0f}")
+    print(
+        f"  {'rows per second':58} {10_000 / (statistics.median(samples) / 1000):8.0f}"
+    )
 
 
 def main() -> int:

@@ -1,4 +1,5 @@
-"""The Wegwijs process engine: SpiffWorkflow behind a small, safe facade. No Django here."""
+"""The Wegwijs process engine: SpiffWorkflow behind a small, safe facade. No Django
+here."""
 
 from .clock import Clock, ManualClock, SystemClock
 from .exceptions import (

@@ -1,10 +1,10 @@
 """Time for the engine, injectable so that deadlines can be tested without waiting.
 
-SpiffWorkflow reads the time with ``datetime.now(timezone.utc)`` inside its timer module and
-takes no clock parameter. We replace that module's ``datetime`` name once with a subclass
-whose ``now()`` asks the clock of the current engine call (a context variable, so two
-threads with different clocks do not see each other's time). Outside an engine call it is
-the real time.
+SpiffWorkflow reads the time with ``datetime.now(timezone.utc)`` inside its timer module
+and takes no clock parameter. We replace that module's ``datetime`` name once with a
+subclass whose ``now()`` asks the clock of the current engine call (a context variable,
+so two threads with different clocks do not see each other's time). Outside an engine
+call it is the real time.
 """
 
 from collections.abc import Iterator

@@ -40,8 +40,10 @@ class TaskNotFound(EngineError):
 
 
 class TaskNotReady(EngineError):
-    """The task exists but cannot be completed now (done already, or not yet reached)."""
+    """The task exists but cannot be completed now (done already, or not yet
+    reached)."""
 
 
 class WorkflowFailed(EngineError):
-    """Running the diagram failed (a script or condition raised); the case is unchanged."""
+    """Running the diagram failed (a script or condition raised); the case is
+    unchanged."""

@@ -126,7 +126,9 @@ def _current_phase(workflow: BpmnWorkflow, ready: tuple[ReadyTask, ...]) -> str:
     return _phase_of(leaves[-1]) if leaves else ""
 
 
-def _snapshot(workflow: BpmnWorkflow, version: DeployedVersion, clock: Clock) -> Snapshot:
+def _snapshot(
+    workflow: BpmnWorkflow, version: DeployedVersion, clock: Clock
+) -> Snapshot:
     ready = _ready_tasks(workflow, version, clock)
     completed = workflow.is_completed()
     # Case data is spread over tasks (each branch has its own copy); what the host reads
@@ -159,14 +161,17 @@ def _advance(workflow: BpmnWorkflow) -> None:
 
 def _failed(exc: SpiffWorkflowException) -> WorkflowFailed:
     task = getattr(exc, "task", None)
-    where = f" in '{task.task_spec.bpmn_name or task.task_spec.bpmn_id}'" if task else ""
+    where = (
+        f" in '{task.task_spec.bpmn_name or task.task_spec.bpmn_id}'" if task else ""
+    )
     return WorkflowFailed(f"het diagram kon niet verder{where}: {exc}")
 
 
 def start_case(
     version: DeployedVersion, data: Mapping[str, Any], *, clock: Clock
 ) -> Snapshot:
-    """Start the main process with the start form's data and run it to its first waits."""
+    """Start the main process with the start form's data and run it to its first
+    waits."""
     check_case_data(data)
     workflow = new_workflow(version)
     with running_on(clock):
@@ -187,7 +192,8 @@ def complete_task(
     *,
     clock: Clock,
 ) -> Snapshot:
-    """Complete a ready user task with its form data and run the case to its next waits."""
+    """Complete a ready user task with its form data and run the case to its next
+    waits."""
     check_case_data(form_data)
     workflow = load_state(state, version)
     try:
@@ -208,7 +214,9 @@ def complete_task(
             raise _failed(exc) from exc
 
 
-def fire_timers(version: DeployedVersion, state: dict[str, Any], *, clock: Clock) -> Snapshot:
+def fire_timers(
+    version: DeployedVersion, state: dict[str, Any], *, clock: Clock
+) -> Snapshot:
     """Run whatever the timers that are due by ``clock`` release."""
     workflow = load_state(state, version)
     with running_on(clock):
@@ -220,7 +228,9 @@ def fire_timers(version: DeployedVersion, state: dict[str, Any], *, clock: Clock
             raise _failed(exc) from exc
 
 
-def inspect_case(version: DeployedVersion, state: dict[str, Any], *, clock: Clock) -> Snapshot:
+def inspect_case(
+    version: DeployedVersion, state: dict[str, Any], *, clock: Clock
+) -> Snapshot:
     """The case as it stands, without running anything."""
     workflow = load_state(state, version)
     with running_on(clock):

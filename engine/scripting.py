@@ -1,13 +1,14 @@
 """The restricted evaluator for everything a diagram can run.
 
-Diagrams come from beheerders and are untrusted: SpiffWorkflow's default script engine runs
-any Python with full builtins (``__import__('os')`` in a gateway condition works). Every
-script, condition and timer expression goes through RestrictedPython here instead: no
-imports, no names or attributes starting with ``_``, no ``open``/``eval``/``getattr`` and
-friends, only a short list of harmless builtins plus Wegwijs' own helpers.
+Diagrams come from beheerders and are untrusted: SpiffWorkflow's default script engine
+runs any Python with full builtins (``__import__('os')`` in a gateway condition works).
+Every script, condition and timer expression goes through RestrictedPython here instead:
+no imports, no names or attributes starting with ``_``, no ``open``/``eval``/``getattr``
+and friends, only a short list of harmless builtins plus Wegwijs' own helpers.
 
-RestrictedPython does not bound CPU or memory (``while True: pass``); diagrams are deployed
-only by beheerders, and the deploy check refuses anything that does not compile here.
+RestrictedPython does not bound CPU or memory (``while True: pass``); diagrams are
+deployed only by beheerders, and the deploy check refuses anything that does not compile
+here.
 """
 
 import ast
@@ -20,7 +21,11 @@ from types import CodeType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
+from RestrictedPython import (
+    compile_restricted_eval,
+    compile_restricted_exec,
+    safe_builtins,
+)
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
     full_write_guard,
@@ -34,7 +39,17 @@ from .exceptions import ScriptRefused
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
-_EXTRA_BUILTINS = ("all", "any", "dict", "enumerate", "list", "max", "min", "sorted", "sum")
+_EXTRA_BUILTINS = (
+    "all",
+    "any",
+    "dict",
+    "enumerate",
+    "list",
+    "max",
+    "min",
+    "sorted",
+    "sum",
+)
 
 _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
     "+=": operator.iadd,
@@ -49,7 +64,9 @@ _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
 def deadline(iso_date: str, weeks: int = 0, days: int = 0) -> str:
     """The ISO moment (00:00 Dutch time) ``weeks`` and ``days`` after ``iso_date``."""
     start = date.fromisoformat(str(iso_date)[:10])
-    moment = datetime.combine(start + timedelta(weeks=weeks, days=days), time(0), TIMEZONE)
+    moment = datetime.combine(
+        start + timedelta(weeks=weeks, days=days), time(0), TIMEZONE
+    )
     return moment.isoformat()
 
 

@@ -1,9 +1,9 @@
 """A case's workflow state to and from plain JSON-able data, without the diagram specs.
 
-SpiffWorkflow embeds the full specs in every serialized workflow. Ours belong to the deployed
-version (stored once), so the converter below leaves them out when dumping and takes them
-from the DeployedVersion when loading. It mirrors ``BpmnWorkflowConverter`` of SpiffWorkflow
-3.2 (pinned ``<3.3``); the round-trip tests catch a change there.
+SpiffWorkflow embeds the full specs in every serialized workflow. Ours belong to the
+deployed version (stored once), so the converter below leaves them out when dumping and
+takes them from the DeployedVersion when loading. It mirrors ``BpmnWorkflowConverter``
+of SpiffWorkflow 3.2 (pinned ``<3.3``); the round-trip tests catch a change there.
 """
 
 import copy
@@ -50,9 +50,13 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
 
 def _converter() -> _SpeclessWorkflowConverter:
     registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
-    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     registry.register(
-        date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
+        Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"])
+    )
+    registry.register(
+        date,
+        lambda v: {"value": v.isoformat()},
+        lambda v: date.fromisoformat(v["value"]),
     )
     # Registering replaces the default BpmnWorkflow converter in this registry.
     return _SpeclessWorkflowConverter(BpmnWorkflow, registry)
@@ -73,13 +77,14 @@ def load_state(state: dict[str, Any], version: DeployedVersion) -> BpmnWorkflow:
     """A live workflow from a dumped state, always with the restricted script engine."""
     if state.get("format") != STATE_FORMAT:
         raise ValueError(f"unknown workflow state format {state.get('format')!r}")
-    # The converter pops keys from the dicts it reads: give it a copy, the caller's state
-    # must stay intact (a failed operation leaves the case as it was).
+    # The converter pops keys from the dicts it reads: give it a copy, the caller's
+    # state must stay intact (a failed operation leaves the case as it was).
     return _CONVERTER.restore(copy.deepcopy(state), version)
 
 
 def new_workflow(version: DeployedVersion) -> BpmnWorkflow:
-    """A fresh workflow of the version's main process, with the restricted script engine."""
+    """A fresh workflow of the version's main process, with the restricted script
+    engine."""
     return BpmnWorkflow(
         version.spec, dict(version.subprocess_specs), script_engine=script_engine()
     )

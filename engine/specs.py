@@ -1,9 +1,9 @@
 """Diagram sets: collect a gemeente's files, validate them, and parse them into specs.
 
-A gemeente's set is the base trajectory (``workflows/base``) with every file of the same name
-in ``workflows/gemeenten/<slug>/`` replacing its base namesake (and new files added). A set is
-identified by the hash of its contents; parsed specs are cached by that hash, because a
-deployed version never changes.
+A gemeente's set is the base trajectory (``workflows/base``) with every file of the same
+name in ``workflows/gemeenten/<slug>/`` replacing its base namesake (and new files
+added). A set is identified by the hash of its contents; parsed specs are cached by that
+hash, because a deployed version never changes.
 """
 
 import hashlib
@@ -30,7 +30,7 @@ NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
-_BPMN = "{%s}" % NS["bpmn"]
+_BPMN = f"{{{NS['bpmn']}}}"
 
 # No DTDs, no entities, no network: a diagram is untrusted input.
 _SAFE_PARSER = etree.XMLParser(
@@ -38,9 +38,13 @@ _SAFE_PARSER = etree.XMLParser(
 )
 
 
-def collect_diagrams(workflows_dir: Path, gemeente: str | None = None) -> dict[str, bytes]:
+def collect_diagrams(
+    workflows_dir: Path, gemeente: str | None = None
+) -> dict[str, bytes]:
     """The files of a gemeente's set: base files, overridden by the gemeente's own."""
-    files = {p.name: p.read_bytes() for p in sorted((workflows_dir / "base").glob("*.bpmn"))}
+    files = {
+        p.name: p.read_bytes() for p in sorted((workflows_dir / "base").glob("*.bpmn"))
+    }
     if gemeente:
         own = workflows_dir / "gemeenten" / gemeente
         files.update({p.name: p.read_bytes() for p in sorted(own.glob("*.bpmn"))})
@@ -57,7 +61,8 @@ def content_hash(files: Mapping[str, bytes]) -> str:
 
 @dataclass(frozen=True)
 class DeployedVersion:
-    """The parsed, validated specs of one diagram set. Immutable; shared between cases."""
+    """The parsed, validated specs of one diagram set. Immutable; shared between
+    cases."""
 
     content_hash: str
     spec: Any
@@ -103,13 +108,22 @@ def _parse_xml(name: str, content: bytes) -> etree._ElementTree:
     return tree
 
 
-def _expressions(tree: etree._ElementTree) -> Iterator[tuple[etree._Element, str, bool]]:
+def _expressions(
+    tree: etree._ElementTree,
+) -> Iterator[tuple[etree._Element, str, bool]]:
     """Every piece of code in a diagram: (element, source, is_script)."""
-    for el in tree.iter(f"{_BPMN}conditionExpression", f"{_BPMN}timeDate",
-                        f"{_BPMN}timeDuration", f"{_BPMN}timeCycle"):
+    for el in tree.iter(
+        f"{_BPMN}conditionExpression",
+        f"{_BPMN}timeDate",
+        f"{_BPMN}timeDuration",
+        f"{_BPMN}timeCycle",
+    ):
         yield el, (el.text or "").strip(), False
-    for el in tree.iter(f"{_BPMN}script", "{%s}preScript" % NS["spiffworkflow"],
-                        "{%s}postScript" % NS["spiffworkflow"]):
+    for el in tree.iter(
+        f"{_BPMN}script",
+        f"{{{NS['spiffworkflow']}}}preScript",
+        f"{{{NS['spiffworkflow']}}}postScript",
+    ):
         yield el, el.text or "", True
     for el in tree.xpath("//spiffworkflow:property[@name='dueDate']", namespaces=NS):
         yield el, el.get("value", ""), False
@@ -119,15 +133,19 @@ def _check_code(name: str, tree: etree._ElementTree) -> None:
     for element, source, is_script in _expressions(tree):
         if not source.strip():
             raise DiagramInvalid(
-                "lege expressie", file_name=name, line=element.sourceline,
+                "lege expressie",
+                file_name=name,
+                line=element.sourceline,
                 element=_element_label(_nearest_with_id(element)),
             )
         try:
             (compile_script if is_script else compile_expression)(source)
         except ScriptRefused as exc:
             raise DiagramInvalid(
-                f"{'script' if is_script else 'expressie'} {source.strip()!r} geweigerd: {exc}",
-                file_name=name, line=element.sourceline,
+                f"{'script' if is_script else 'expressie'} {source.strip()!r}"
+                f" geweigerd: {exc}",
+                file_name=name,
+                line=element.sourceline,
                 element=_element_label(_nearest_with_id(element)),
             ) from exc
 
@@ -142,19 +160,25 @@ _REFERENCES = (
 
 
 def _check_references(name: str, tree: etree._ElementTree) -> None:
-    """Every id a flow refers to exists in the same file (the XSD does not check this)."""
+    """Every id a flow refers to exists in the same file (the XSD does not check
+    this)."""
     ids = set(tree.xpath("//@id"))
     for tag, attribute in _REFERENCES:
         for element in tree.iter(f"{_BPMN}{tag}"):
             target = element.get(attribute)
             if target is not None and target not in ids:
                 raise DiagramInvalid(
-                    f"{attribute} verwijst naar '{target}', maar dat element bestaat niet",
-                    file_name=name, line=element.sourceline, element=_element_label(element),
+                    f"{attribute} verwijst naar '{target}',"
+                    " maar dat element bestaat niet",
+                    file_name=name,
+                    line=element.sourceline,
+                    element=_element_label(element),
                 )
 
 
-def _locate(trees: Mapping[str, etree._ElementTree], element_id: str) -> tuple[str, int | None]:
+def _locate(
+    trees: Mapping[str, etree._ElementTree], element_id: str
+) -> tuple[str, int | None]:
     for name, tree in trees.items():
         found = tree.xpath("//*[@id=$ident]", ident=element_id)
         if found:
@@ -162,15 +186,19 @@ def _locate(trees: Mapping[str, etree._ElementTree], element_id: str) -> tuple[s
     return "", None
 
 
-def _invalid_from_spiff(exc: ValidationException, trees: Mapping[str, etree._ElementTree]) -> DiagramInvalid:
+def _invalid_from_spiff(
+    exc: ValidationException, trees: Mapping[str, etree._ElementTree]
+) -> DiagramInvalid:
     element_id = getattr(exc, "id", "") or ""
     file_name, line = _locate(trees, element_id) if element_id else ("", None)
     message = str(exc.args[0]) if exc.args else str(exc)
     tag = (getattr(exc, "tag", "") or "").split(":")[-1]
     element = f"{tag} '{element_id}'" if element_id else ""
     return DiagramInvalid(
-        message, file_name=file_name or (getattr(exc, "file_name", "") or ""),
-        line=line, element=element,
+        message,
+        file_name=file_name or (getattr(exc, "file_name", "") or ""),
+        line=line,
+        element=element,
     )
 
 
@@ -207,10 +235,15 @@ def _check_user_tasks(
     containers = _containers(specs)
     keys: dict[str, str] = {}
     for _process_id, task_spec in _iter_user_tasks(specs):
+
         def invalid(message: str, ts: Any = task_spec) -> DiagramInvalid:
             file_name, line = _locate(trees, ts.bpmn_id)
-            return DiagramInvalid(message, file_name=file_name, line=line,
-                                  element=f"userTask '{ts.bpmn_id}'")
+            return DiagramInvalid(
+                message,
+                file_name=file_name,
+                line=line,
+                element=f"userTask '{ts.bpmn_id}'",
+            )
 
         form_key = task_spec.extensions.get("properties", {}).get("formKey")
         if not form_key:
@@ -220,7 +253,8 @@ def _check_user_tasks(
         role = task_role(task_spec, containers)
         if role not in ROLES:
             raise invalid(
-                f"gebruikerstaak ligt in lane {role!r}; een lane is een rol: {', '.join(ROLES)}"
+                f"gebruikerstaak ligt in lane {role!r};"
+                f" een lane is een rol: {', '.join(ROLES)}"
             )
         keys[task_spec.bpmn_id] = form_key
     return keys
@@ -232,7 +266,8 @@ def build_version(
     main_process: str = MAIN_PROCESS,
     form_keys: Collection[str] | None = None,
 ) -> DeployedVersion:
-    """Validate and parse a diagram set; raise DiagramInvalid naming file, line and element."""
+    """Validate and parse a diagram set; raise DiagramInvalid naming file, line and
+    element."""
     if not files:
         raise DiagramInvalid("de diagramset is leeg")
     trees = {name: _parse_xml(name, content) for name, content in files.items()}
@@ -262,7 +297,9 @@ def build_version(
 
 
 @lru_cache(maxsize=32)
-def _cached_version(digest: str, files: tuple[tuple[str, bytes], ...]) -> DeployedVersion:
+def _cached_version(
+    digest: str, files: tuple[tuple[str, bytes], ...]
+) -> DeployedVersion:
     return build_version(dict(files))
 
 

@@ -46,10 +46,20 @@ class CaseRow:
 
     def values(self) -> tuple[object, ...]:
         return (
-            self.gemeente, self.reference, self.client_naam, self.phase, self.open_tasks,
-            self.begeleider, self.koppeling_datum, self.pip_deadline,
-            self.pip_opgesteld_op, self.pip_vastgesteld_op,
-            self.pip_op_tijd, self.pvt_workshops, self.verklaring_ondertekend, self.uitkomst,
+            self.gemeente,
+            self.reference,
+            self.client_naam,
+            self.phase,
+            self.open_tasks,
+            self.begeleider,
+            self.koppeling_datum,
+            self.pip_deadline,
+            self.pip_opgesteld_op,
+            self.pip_vastgesteld_op,
+            self.pip_op_tijd,
+            self.pvt_workshops,
+            self.verklaring_ondertekend,
+            self.uitkomst,
         )
 
 

@@ -31,9 +31,17 @@ FIELD_TYPES = frozenset(
 )
 CHOICE_TYPES = frozenset({"choice", "multichoice"})
 
-# "persoonsgegevens": ordinary personal data (name, address, contact details): every role of the
-# gemeente may read it, but like the sensitive classes it stays out of the workflow engine.
-PRIVACY_CLASSES = ("normaal", "persoonsgegevens", "bsn", "gezondheid", "schulden", "juridisch")
+# "persoonsgegevens": ordinary personal data (name, address, contact details): every
+# role of the gemeente may read it, but like the sensitive classes it stays out of the
+# workflow engine.
+PRIVACY_CLASSES = (
+    "normaal",
+    "persoonsgegevens",
+    "bsn",
+    "gezondheid",
+    "schulden",
+    "juridisch",
+)
 # Only this class enters the workflow engine; the others stay with the submission.
 ENGINE_PRIVACY = "normaal"
 

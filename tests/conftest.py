@@ -1,10 +1,12 @@
-"""Fixtures shared by the database-backed tests: two gemeenten, a user per role, deployed diagrams."""
+"""Fixtures shared by the database-backed tests: two gemeenten, a user per role,
+deployed diagrams."""
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
+
+import pytest
 
 from engine import ManualClock
 from forms.registry import default_registry
@@ -28,14 +30,20 @@ class World:
         for gemeente in (self.polderdam, self.rivierstad):
             for role in Role.values:
                 self.user(f"{role}.{gemeente.slug}", gemeente, role)
-        self.versions = {g.slug: version_deploy(gemeente=g) for g in (self.polderdam, self.rivierstad)}
+        self.versions = {
+            g.slug: version_deploy(gemeente=g)
+            for g in (self.polderdam, self.rivierstad)
+        }
 
     def user(self, username: str, gemeente: Gemeente, role: str) -> Any:
         user = self.users.get(username)
         if user is None:
             first, _, last = username.partition(".")
             user = get_user_model().objects.create_user(
-                username=username, password=PASSWORD, first_name=first.title(), last_name=last.title()
+                username=username,
+                password=PASSWORD,
+                first_name=first.title(),
+                last_name=last.title(),
             )
             self.users[username] = user
         Membership.objects.get_or_create(user=user, gemeente=gemeente, role=role)
@@ -48,28 +56,49 @@ class World:
         gemeente = gemeente or self.polderdam
         definition = default_registry().get(START_FORM)
         answers = sample_answers(
-            definition, today=self.clock.now().date(), user_for_role=lambda r: "",
-            overrides={"voornaam": "Testa", "achternaam": "Persoon", "bsn": "111222333",
-                       "koppeling_datum": date(2026, 1, 5), **overrides},
+            definition,
+            today=self.clock.now().date(),
+            user_for_role=lambda r: "",
+            overrides={
+                "voornaam": "Testa",
+                "achternaam": "Persoon",
+                "bsn": "111222333",
+                "koppeling_datum": date(2026, 1, 5),
+                **overrides,
+            },
         )
-        return case_start(gemeente=gemeente, cleaned_data=answers,
-                          user=self.who("coordinator", gemeente), clock=self.clock)
+        return case_start(
+            gemeente=gemeente,
+            cleaned_data=answers,
+            user=self.who("coordinator", gemeente),
+            clock=self.clock,
+        )
 
     def open_tasks(self, case: Case) -> list[TaskItem]:
-        return list(TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN).order_by("ready_at", "id"))
+        return list(
+            TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN).order_by(
+                "ready_at", "id"
+            )
+        )
 
     def answers(self, item: TaskItem, **overrides: Any) -> dict[str, Any]:
         gemeente = item.gemeente
         return sample_answers(
-            default_registry().get(item.form_key), today=self.clock.now().date(),
-            user_for_role=lambda role: self.who(role, gemeente).username, overrides=overrides,
+            default_registry().get(item.form_key),
+            today=self.clock.now().date(),
+            user_for_role=lambda role: self.who(role, gemeente).username,
+            overrides=overrides,
         )
 
     def complete(self, case: Case, bpmn_id: str, **overrides: Any) -> Case:
         item = next(t for t in self.open_tasks(case) if t.bpmn_id == bpmn_id)
         user = item.assignee or self.who(item.role, item.gemeente)
-        return task_complete(task_id=item.task_id, user=user,
-                             cleaned_data=self.answers(item, **overrides), clock=self.clock)
+        return task_complete(
+            task_id=item.task_id,
+            user=user,
+            cleaned_data=self.answers(item, **overrides),
+            clock=self.clock,
+        )
 
 
 @pytest.fixture

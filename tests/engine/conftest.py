@@ -17,7 +17,10 @@ WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 HAPPY_PATH: dict[str, dict[str, Any]] = {
     "begeleider_koppelen": {"begeleider": "demo.begeleider"},
     "voorbereiding_inburgering": {"juridische_hulp_nodig": False},
-    "intake_gesprek": {"begeleidingsvorm": "individueel", "toestemming_delen_gemeente": True},
+    "intake_gesprek": {
+        "begeleidingsvorm": "individueel",
+        "toestemming_delen_gemeente": True,
+    },
     "pip_opstellen": {"leerroute": "b1"},
     "pip_vaststellen": {"beschikking_datum": "2026-03-01"},
     "pip_toelichten": {"bezwaar_gewenst": False},
@@ -72,7 +75,11 @@ class Driver:
     def complete(self, bpmn_id: str, **data: Any) -> None:
         task = self.task(bpmn_id)
         answers = {**answers_for(bpmn_id), **data}
-        self._keep(engine.complete_task(self.version, self.state, task.id, answers, clock=self.clock))
+        self._keep(
+            engine.complete_task(
+                self.version, self.state, task.id, answers, clock=self.clock
+            )
+        )
 
     def fire(self) -> None:
         self._keep(engine.fire_timers(self.version, self.state, clock=self.clock))
@@ -81,8 +88,12 @@ class Driver:
         self.clock.advance(delta)
         self.fire()
 
-    def run_until(self, bpmn_id: str, overrides: dict[str, dict[str, Any]] | None = None,
-                  max_steps: int = 60) -> None:
+    def run_until(
+        self,
+        bpmn_id: str,
+        overrides: dict[str, dict[str, Any]] | None = None,
+        max_steps: int = 60,
+    ) -> None:
         """Complete whatever is ready (happy path) until ``bpmn_id`` is ready."""
         overrides = overrides or {}
         for _ in range(max_steps):
@@ -91,7 +102,9 @@ class Driver:
             ready = self.ready()
             if not ready:
                 # Only timers left: move the clock to the next one.
-                assert self.snapshot and self.snapshot.next_timer_at, "stuck: nothing ready, no timer"
+                assert self.snapshot and self.snapshot.next_timer_at, (
+                    "stuck: nothing ready, no timer"
+                )
                 self.clock.set(self.snapshot.next_timer_at + timedelta(minutes=1))
                 self.fire()
                 continue

@@ -6,7 +6,14 @@ import engine
 
 from .conftest import Driver, ids, start_clock
 
-PHASES = ["aanmelding", "voortraject", "intake_mb", "brede_intake_pip", "uitvoering", "vervolgtraject"]
+PHASES = [
+    "aanmelding",
+    "voortraject",
+    "intake_mb",
+    "brede_intake_pip",
+    "uitvoering",
+    "vervolgtraject",
+]
 
 OUTCOME_TASK = {
     "afronden": "dossier_afsluiten",
@@ -16,7 +23,9 @@ OUTCOME_TASK = {
 
 
 @pytest.mark.parametrize("uitkomst", ["afronden", "overdragen", "voortzetten"])
-def test_case_runs_through_every_phase_to_each_outcome(driver: Driver, uitkomst: str) -> None:
+def test_case_runs_through_every_phase_to_each_outcome(
+    driver: Driver, uitkomst: str
+) -> None:
     driver.start()
     driver.run_until("eindgesprek")
     driver.complete("eindgesprek", uitkomst=uitkomst)
@@ -58,7 +67,9 @@ def test_first_task_is_koppelen_with_due_date_and_pip_deadline(driver: Driver) -
 
     (task,) = driver.ready()
     assert (task.bpmn_id, task.role, task.form_key) == (
-        "begeleider_koppelen", "coordinator", "begeleider_koppelen"
+        "begeleider_koppelen",
+        "coordinator",
+        "begeleider_koppelen",
     )
     assert task.due is not None and str(task.due) == "2026-01-10"
     assert driver.snapshot.phase == "aanmelding"
@@ -77,7 +88,8 @@ def test_missed_pip_deadline_escalates_to_coordinator_after_ten_weeks_not_before
     driver.start(koppeling_datum="2026-01-05")
     driver.run_until("brede_intake")
 
-    # 10 weeks after 2026-01-05 is 2026-03-16 00:00 Dutch time (23:00 UTC the day before).
+    # 10 weeks after 2026-01-05 is 2026-03-16 00:00 Dutch time (23:00 UTC the day
+    # before).
     driver.clock.set(driver.clock.now().replace(month=3, day=15, hour=22, minute=59))
     driver.fire()
     assert "pip_termijn_escalatie" not in ids(driver.ready())
@@ -98,7 +110,9 @@ def test_pip_finished_in_time_raises_no_escalation(driver: Driver) -> None:
     assert "pip_termijn_escalatie" not in ids(driver.ready())
 
 
-def test_voortgangsgesprek_comes_every_twelve_weeks_and_can_adjust_the_pip(driver: Driver) -> None:
+def test_voortgangsgesprek_comes_every_twelve_weeks_and_can_adjust_the_pip(
+    driver: Driver,
+) -> None:
     driver.start()
     driver.run_until("pvt_workshop_1")
     assert "voortgangsgesprek" not in ids(driver.ready())
@@ -124,10 +138,16 @@ def test_voortgangsgesprek_comes_every_twelve_weeks_and_can_adjust_the_pip(drive
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"voorbereiding_inburgering": {"juridische_hulp_nodig": True}}, "juridische_ondersteuning"),
+        (
+            {"voorbereiding_inburgering": {"juridische_hulp_nodig": True}},
+            "juridische_ondersteuning",
+        ),
         ({"intake_gesprek": {"begeleidingsvorm": "spreekuur"}}, "spreekuur_inplannen"),
         ({"intake_gesprek": {"begeleidingsvorm": "groep"}}, "groep_indelen"),
-        ({"intake_gesprek": {"begeleidingsvorm": "individueel"}}, "begeleidingsafspraken"),
+        (
+            {"intake_gesprek": {"begeleidingsvorm": "individueel"}},
+            "begeleidingsafspraken",
+        ),
     ],
 )
 def test_gateways_branch_on_form_data(driver: Driver, overrides, expected: str) -> None:
@@ -140,15 +160,17 @@ def test_gezinshereniging_always_gets_juridische_ondersteuning(driver: Driver) -
     driver.run_until("juridische_ondersteuning")
 
 
-def test_asiel_without_legal_question_skips_juridische_ondersteuning(driver: Driver) -> None:
+def test_asiel_without_legal_question_skips_juridische_ondersteuning(
+    driver: Driver,
+) -> None:
     driver.start(soort_aanmelding="asiel")
     driver.run_until("intake_gesprek")
-    assert "juridische_ondersteuning" not in {
-        t.bpmn_id for t in driver.ready()
-    }
+    assert "juridische_ondersteuning" not in {t.bpmn_id for t in driver.ready()}
 
 
-@pytest.mark.parametrize(("uitkomst", "herzien"), [("gegrond", True), ("ongegrond", False)])
+@pytest.mark.parametrize(
+    ("uitkomst", "herzien"), [("gegrond", True), ("ongegrond", False)]
+)
 def test_bezwaar_against_the_pip(driver: Driver, uitkomst: str, herzien: bool) -> None:
     driver.start()
     driver.run_until("pip_toelichten")
@@ -159,7 +181,9 @@ def test_bezwaar_against_the_pip(driver: Driver, uitkomst: str, herzien: bool) -
     assert "pvt_workshop_1" in ids(driver.ready())
 
 
-def test_gemeente_variant_replaces_the_base_file(base_version, rivierstad_version) -> None:
+def test_gemeente_variant_replaces_the_base_file(
+    base_version, rivierstad_version
+) -> None:
     variant = Driver(rivierstad_version, start_clock())
     variant.start()
     variant.run_until("taalmaatje_koppelen")

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+
 from openpyxl import load_workbook
 
 from exports import CASE_COLUMNS
@@ -25,12 +26,23 @@ def _as_date(value: object) -> date | None:
     return value.date() if isinstance(value, datetime) else value  # type: ignore[return-value]
 
 
-def test_the_manager_downloads_one_row_per_case_matching_the_database(world: World) -> None:
+def test_the_manager_downloads_one_row_per_case_matching_the_database(
+    world: World,
+) -> None:
     early = world.start(koppeling_datum=date(2025, 10, 1))
-    for bpmn_id in ("begeleider_koppelen", "huisvesting_inschrijvingen", "financien_regelen",
-                    "voorbereiding_inburgering", "intake_gesprek", "begeleidingsafspraken",
-                    "brede_intake", "pip_termijn_escalatie", "pip_opstellen", "pip_vaststellen",
-                    "pip_toelichten"):
+    for bpmn_id in (
+        "begeleider_koppelen",
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+        "voorbereiding_inburgering",
+        "intake_gesprek",
+        "begeleidingsafspraken",
+        "brede_intake",
+        "pip_termijn_escalatie",
+        "pip_opstellen",
+        "pip_vaststellen",
+        "pip_toelichten",
+    ):
         early = world.complete(early, bpmn_id)
     early = world.complete(early, "pvt_workshop_1", aanwezig=True)
     early = world.complete(early, "pvt_workshop_2", aanwezig=False)
@@ -71,7 +83,9 @@ def test_export_command_writes_every_case(world: World, tmp_path) -> None:
     target = tmp_path / "dossiers.xlsx"
     call_command("export_cases", output=str(target))
     rows = _rows(target.read_bytes())
-    assert sorted(r["Kenmerk"] for r in rows) == sorted(Case.objects.values_list("reference", flat=True))
+    assert sorted(r["Kenmerk"] for r in rows) == sorted(
+        Case.objects.values_list("reference", flat=True)
+    )
     assert {r["Fase"] for r in rows} == {"Aanmelding en koppeling"}
 
 

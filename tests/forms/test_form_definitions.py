@@ -38,6 +38,7 @@ FORM_KEYS = {
     "overdracht",
     "voortzetting",
     "dossier_afsluiten",
+    "contactmoment",
 }
 
 YES_NO = ("yesno", None)

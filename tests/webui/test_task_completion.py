@@ -1,11 +1,17 @@
 import json
 import threading
 
-import pytest
 from django.db import connection
 
+import pytest
+
 from webui.cases.models import AuditEvent, Case, Submission
-from webui.cases.services import CaseError, TaskAlreadyDone, TaskNotAllowed, task_complete
+from webui.cases.services import (
+    CaseError,
+    TaskAlreadyDone,
+    TaskNotAllowed,
+    task_complete,
+)
 from webui.tasks.models import TaskItem
 
 from ..conftest import World
@@ -19,9 +25,15 @@ def test_starting_a_case_gives_the_coordinator_the_koppeling_task(world: World) 
     assert case.phase_label == "Aanmelding en koppeling"
     assert str(case.pip_deadline) == "2026-03-16"
     (item,) = world.open_tasks(case)
-    assert (item.bpmn_id, item.role, item.assignee) == ("begeleider_koppelen", "coordinator", None)
+    assert (item.bpmn_id, item.role, item.assignee) == (
+        "begeleider_koppelen",
+        "coordinator",
+        None,
+    )
     assert str(item.due_date) == "2026-01-10"
-    assert "spec" not in json.loads(case.state), "diagram specs belong to the version, not the case"
+    assert "spec" not in json.loads(case.state), (
+        "diagram specs belong to the version, not the case"
+    )
 
 
 def test_start_form_personal_data_stays_out_of_the_engine(world: World) -> None:
@@ -32,7 +44,9 @@ def test_start_form_personal_data_stays_out_of_the_engine(world: World) -> None:
     assert start.data["bsn"] == "111222333" and start.data["voornaam"] == "Testa"
 
 
-def test_koppelen_assigns_the_begeleider_tasks_to_the_vaste_begeleider(world: World) -> None:
+def test_koppelen_assigns_the_begeleider_tasks_to_the_vaste_begeleider(
+    world: World,
+) -> None:
     case = world.start()
     case = world.complete(case, "begeleider_koppelen")
 
@@ -40,14 +54,21 @@ def test_koppelen_assigns_the_begeleider_tasks_to_the_vaste_begeleider(world: Wo
     assert case.begeleider == begeleider
     assert case.phase == "voortraject"
     items = world.open_tasks(case)
-    assert {i.bpmn_id for i in items} == {"huisvesting_inschrijvingen", "financien_regelen"}
+    assert {i.bpmn_id for i in items} == {
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+    }
     assert all(i.assignee == begeleider for i in items)
 
 
-def test_completion_moves_the_case_and_records_submission_and_audit(world: World) -> None:
+def test_completion_moves_the_case_and_records_submission_and_audit(
+    world: World,
+) -> None:
     case = world.start()
     before = case.lock_version
-    case = world.complete(case, "begeleider_koppelen", koppeling_toelichting="Spreekt Tigrinya")
+    case = world.complete(
+        case, "begeleider_koppelen", koppeling_toelichting="Spreekt Tigrinya"
+    )
 
     done = TaskItem.objects.get(case=case, bpmn_id="begeleider_koppelen")
     assert done.state == TaskItem.State.DONE
@@ -58,12 +79,16 @@ def test_completion_moves_the_case_and_records_submission_and_audit(world: World
     assert case.lock_version == before + 1
 
 
-def test_someone_without_the_role_cannot_complete_and_nothing_changes(world: World) -> None:
+def test_someone_without_the_role_cannot_complete_and_nothing_changes(
+    world: World,
+) -> None:
     case = world.start()
     (item,) = world.open_tasks(case)
     trainer = world.who("trainer", world.polderdam)
     with pytest.raises(TaskNotAllowed):
-        task_complete(task_id=item.task_id, user=trainer, cleaned_data=world.answers(item))
+        task_complete(
+            task_id=item.task_id, user=trainer, cleaned_data=world.answers(item)
+        )
     case.refresh_from_db()
     assert case.phase == "aanmelding" and case.submissions.count() == 1
 
@@ -72,9 +97,19 @@ def test_completing_a_task_twice_is_refused(world: World) -> None:
     case = world.start()
     (item,) = world.open_tasks(case)
     user = world.who("coordinator", world.polderdam)
-    task_complete(task_id=item.task_id, user=user, cleaned_data=world.answers(item), clock=world.clock)
+    task_complete(
+        task_id=item.task_id,
+        user=user,
+        cleaned_data=world.answers(item),
+        clock=world.clock,
+    )
     with pytest.raises(TaskAlreadyDone, match="al afgerond"):
-        task_complete(task_id=item.task_id, user=user, cleaned_data=world.answers(item), clock=world.clock)
+        task_complete(
+            task_id=item.task_id,
+            user=user,
+            cleaned_data=world.answers(item),
+            clock=world.clock,
+        )
     assert Submission.objects.filter(task_id=item.task_id).count() == 1
 
 
@@ -92,8 +127,12 @@ def test_two_simultaneous_completions_exactly_one_succeeds() -> None:
     def complete(user) -> None:
         try:
             barrier.wait()
-            task_complete(task_id=item.task_id, user=user, cleaned_data=world.answers(item),
-                          clock=world.clock)
+            task_complete(
+                task_id=item.task_id,
+                user=user,
+                cleaned_data=world.answers(item),
+                clock=world.clock,
+            )
             results[user.username] = "ok"
         except CaseError as exc:
             results[user.username] = exc
@@ -118,18 +157,26 @@ def test_two_simultaneous_completions_exactly_one_succeeds() -> None:
     assert TaskItem.objects.filter(case=case, state="open").count() == 2
 
 
-def test_a_diagram_error_leaves_the_case_as_it_was(world: World, settings, tmp_path) -> None:
+def test_a_diagram_error_leaves_the_case_as_it_was(
+    world: World, settings, tmp_path
+) -> None:
     from engine import collect_diagrams
     from webui.cases.services import version_deploy
 
     files = collect_diagrams(settings.WORKFLOWS_DIR, "polderdam")
-    broken = files["voortraject.bpmn"].replace(b"juridische_hulp_nodig or", b"nog_onbekend or", 1)
+    broken = files["voortraject.bpmn"].replace(
+        b"juridische_hulp_nodig or", b"nog_onbekend or", 1
+    )
     assert broken != files["voortraject.bpmn"]
     files["voortraject.bpmn"] = broken
     version_deploy(gemeente=world.polderdam, files=files)
 
     case = world.start()
-    for bpmn_id in ("begeleider_koppelen", "huisvesting_inschrijvingen", "financien_regelen"):
+    for bpmn_id in (
+        "begeleider_koppelen",
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+    ):
         case = world.complete(case, bpmn_id)
     case.refresh_from_db()
     state, lock = case.state, case.lock_version

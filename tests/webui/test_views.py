@@ -1,9 +1,10 @@
 import re
 from datetime import timedelta
 
-import pytest
 from django.test import Client
 from django.urls import reverse
+
+import pytest
 
 from webui.cases.models import AuditEvent, Case, Submission
 from webui.cases.services import timers_run
@@ -23,7 +24,9 @@ def test_queue_needs_login(client: Client) -> None:
     assert response.status_code == 302 and "/inloggen/" in response["Location"]
 
 
-def test_queue_shows_my_tasks_then_the_pool_of_my_roles_overdue_first(world: World) -> None:
+def test_queue_shows_my_tasks_then_the_pool_of_my_roles_overdue_first(
+    world: World,
+) -> None:
     late = world.start(koppeling_datum=world.clock.now().date() - timedelta(days=30))
     world.clock.advance(timedelta(days=1))
     fresh = world.start()
@@ -54,21 +57,28 @@ def test_a_user_never_sees_a_task_or_case_of_another_gemeente(world: World) -> N
     assert case.reference not in other.get(reverse("cases:list")).content.decode()
 
 
-def test_an_invalid_submission_keeps_what_was_typed_and_moves_nothing(world: World) -> None:
+def test_an_invalid_submission_keeps_what_was_typed_and_moves_nothing(
+    world: World,
+) -> None:
     case = world.start()
     (item,) = world.open_tasks(case)
     client = client_for(world, "coordinator.polderdam")
     prefix = f"task_{item.task_id}"
     response = client.post(
         reverse("tasks:task", args=[item.task_id]),
-        {f"{prefix}-current_step": "0", "0-koppeling_toelichting": "Spreekt Dari en wat Engels",
-         "0-tolk_nodig": "ja"},
+        {
+            f"{prefix}-current_step": "0",
+            "0-koppeling_toelichting": "Spreekt Dari en wat Engels",
+            "0-tolk_nodig": "ja",
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Spreekt Dari en wat Engels" in html
     assert "Dit veld is verplicht." in html  # the begeleider was not chosen
-    assert re.search(r'<input type="radio" name="0-tolk_nodig" value="ja"[^>]* checked>', html)
+    assert re.search(
+        r'<input type="radio" name="0-tolk_nodig" value="ja"[^>]* checked>', html
+    )
     case.refresh_from_db()
     assert case.phase == "aanmelding" and case.lock_version == 0
     assert not Submission.objects.filter(task_id=item.task_id).exists()
@@ -80,25 +90,40 @@ def test_submitting_the_task_form_moves_the_case_on(world: World) -> None:
     client = client_for(world, "coordinator.polderdam")
     response = client.post(
         reverse("tasks:task", args=[item.task_id]),
-        {f"task_{item.task_id}-current_step": "0", "0-begeleider": "begeleider.polderdam",
-         "0-tolk_nodig": "nee"},
+        {
+            f"task_{item.task_id}-current_step": "0",
+            "0-begeleider": "begeleider.polderdam",
+            "0-tolk_nodig": "nee",
+        },
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("cases:detail", args=[case.reference])
+    assert response.redirect_chain[-1][0] == reverse(
+        "cases:detail", args=[case.reference]
+    )
     html = response.content.decode()
     assert "is afgerond" in html and "Voortraject" in html
     case.refresh_from_db()
     assert case.begeleider == world.who("begeleider", world.polderdam)
 
 
-def test_the_case_page_hides_sensitive_answers_from_roles_that_do_not_need_them(world: World) -> None:
+def test_the_case_page_hides_sensitive_answers_from_roles_that_do_not_need_them(
+    world: World,
+) -> None:
     case = world.start()
-    for bpmn_id in ("begeleider_koppelen", "huisvesting_inschrijvingen", "financien_regelen",
-                    "voorbereiding_inburgering"):
+    for bpmn_id in (
+        "begeleider_koppelen",
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+        "voorbereiding_inburgering",
+    ):
         case = world.complete(case, bpmn_id)
     case = world.complete(case, "intake_gesprek")
-    begeleider = client_for(world, "begeleider.polderdam").get(reverse("cases:detail", args=[case.reference]))
-    trainer = client_for(world, "trainer.polderdam").get(reverse("cases:detail", args=[case.reference]))
+    begeleider = client_for(world, "begeleider.polderdam").get(
+        reverse("cases:detail", args=[case.reference])
+    )
+    trainer = client_for(world, "trainer.polderdam").get(
+        reverse("cases:detail", args=[case.reference])
+    )
     assert "afgeschermde gegevens" not in begeleider.content.decode()
     assert "afgeschermde gegevens" in trainer.content.decode()
     assert "111222333" not in trainer.content.decode()
@@ -108,33 +133,55 @@ def test_the_case_page_hides_sensitive_answers_from_roles_that_do_not_need_them(
 def test_a_coordinator_registers_a_statushouder(world: World) -> None:
     client = client_for(world, "coordinator.polderdam")
     data = {
-        "gemeente": "polderdam", "voornaam": "Yara", "achternaam": "Voorbeeld",
-        "geboortedatum": "1990-04-01", "herkomstland": "Eritrea", "gezinsgrootte": "1",
-        "soort_aanmelding": "asiel", "aangemeld_door": "coa", "koppeling_datum": "2026-01-05",
-        "bsn": "123456782", "postcode": "1234ab",
+        "gemeente": "polderdam",
+        "voornaam": "Yara",
+        "achternaam": "Voorbeeld",
+        "geboortedatum": "1990-04-01",
+        "herkomstland": "Eritrea",
+        "gezinsgrootte": "1",
+        "soort_aanmelding": "asiel",
+        "aangemeld_door": "coa",
+        "koppeling_datum": "2026-01-05",
+        "bsn": "123456782",
+        "postcode": "1234ab",
     }
     response = client.post(reverse("cases:new"), data, follow=True)
     case = Case.objects.get(client_naam="Yara Voorbeeld")
-    assert response.redirect_chain[-1][0] == reverse("cases:detail", args=[case.reference])
+    assert response.redirect_chain[-1][0] == reverse(
+        "cases:detail", args=[case.reference]
+    )
     assert case.submissions.get().data["postcode"] == "1234 AB"
 
 
-def test_a_wrong_bsn_on_registration_is_explained_and_nothing_is_created(world: World) -> None:
+def test_a_wrong_bsn_on_registration_is_explained_and_nothing_is_created(
+    world: World,
+) -> None:
     client = client_for(world, "coordinator.polderdam")
-    response = client.post(reverse("cases:new"), {"voornaam": "Yara", "bsn": "123456789"})
+    response = client.post(
+        reverse("cases:new"), {"voornaam": "Yara", "bsn": "123456789"}
+    )
     html = response.content.decode()
     assert "elfproef" in html and 'value="Yara"' in html
     assert not Case.objects.exists()
 
 
 def test_only_coordinators_register(world: World) -> None:
-    assert client_for(world, "begeleider.polderdam").get(reverse("cases:new")).status_code == 403
+    assert (
+        client_for(world, "begeleider.polderdam").get(reverse("cases:new")).status_code
+        == 403
+    )
 
 
 def test_run_timers_escalates_a_missed_pip_deadline(world: World) -> None:
     case = world.start()
-    for bpmn_id in ("begeleider_koppelen", "huisvesting_inschrijvingen", "financien_regelen",
-                    "voorbereiding_inburgering", "intake_gesprek", "begeleidingsafspraken"):
+    for bpmn_id in (
+        "begeleider_koppelen",
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+        "voorbereiding_inburgering",
+        "intake_gesprek",
+        "begeleidingsafspraken",
+    ):
         case = world.complete(case, bpmn_id)
     assert case.phase == "brede_intake_pip"
     assert timers_run(clock=world.clock) == 0
@@ -147,15 +194,65 @@ def test_run_timers_escalates_a_missed_pip_deadline(world: World) -> None:
     assert timers_run(clock=world.clock) == 0, "a fired timer fires once"
 
 
-def test_a_rejected_diagram_leaves_the_deployed_version_in_place(world: World, settings) -> None:
+def test_a_rejected_diagram_leaves_the_deployed_version_in_place(
+    world: World, settings
+) -> None:
     from engine import DiagramInvalid, collect_diagrams
     from webui.cases.services import version_deploy
 
     active = world.versions["polderdam"]
     files = collect_diagrams(settings.WORKFLOWS_DIR, "polderdam")
-    files["intake_mb.bpmn"] = files["intake_mb.bpmn"].replace(b'value="intake_gesprek"', b'value="onbekend"')
+    files["intake_mb.bpmn"] = files["intake_mb.bpmn"].replace(
+        b'value="intake_gesprek"', b'value="onbekend"'
+    )
     with pytest.raises(DiagramInvalid, match="onbekend"):
         version_deploy(gemeente=world.polderdam, files=files)
     active.refresh_from_db()
     assert active.is_active
     assert world.polderdam.versions.filter(is_active=True).get() == active
+
+
+def test_the_begeleider_records_contact_moments_without_moving_the_case(
+    world: World,
+) -> None:
+    case = world.start()
+    client = client_for(world, "begeleider.polderdam")
+    url = reverse("cases:contact", args=[case.reference])
+    form = {
+        "contact_datum": "2026-01-06",
+        "contact_soort": "huisbezoek",
+        "contact_leefgebieden": ["wonen", "post"],
+        "contact_verslag": "Post doorgenomen, afspraak met woningcorporatie gemaakt.",
+        "contact_signaal_schulden": "Achterstand energierekening",
+        "contact_doorverwezen": "nee",
+    }
+    for _ in range(3):
+        assert client.post(url, form).status_code == 302
+    contacts = case.submissions.filter(form_key="contactmoment")
+    assert contacts.count() == 3
+    case.refresh_from_db()
+    assert case.phase == "aanmelding" and case.lock_version == 0
+
+    trainer_view = client_for(world, "trainer.polderdam").get(
+        reverse("cases:detail", args=[case.reference])
+    )
+    html = trainer_view.content.decode()
+    assert "afspraak met woningcorporatie" in html
+    assert "Achterstand energierekening" not in html
+
+
+def test_a_trainer_cannot_record_contact_moments(world: World) -> None:
+    case = world.start()
+    client = client_for(world, "trainer.polderdam")
+    response = client.post(
+        reverse("cases:contact", args=[case.reference]),
+        {
+            "contact_datum": "2026-01-06",
+            "contact_soort": "spreekuur",
+            "contact_leefgebieden": ["werk"],
+            "contact_verslag": "x",
+            "contact_doorverwezen": "nee",
+        },
+    )
+    assert "Alleen een begeleider of coördinator" in response.content.decode()
+    assert not case.submissions.filter(form_key="contactmoment").exists()

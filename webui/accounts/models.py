@@ -15,7 +15,9 @@ class Role(models.TextChoices):
 
 
 class Gemeente(models.Model):
-    slug = models.SlugField(_("code"), unique=True, help_text=_("Map in workflows/gemeenten/"))
+    slug = models.SlugField(
+        _("code"), unique=True, help_text=_("Map in workflows/gemeenten/")
+    )
     naam = models.CharField(_("naam"), max_length=100)
 
     class Meta:
@@ -33,14 +35,18 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="memberships")
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
 
     class Meta:
         verbose_name = _("rol in gemeente")
         verbose_name_plural = _("rollen in gemeenten")
         constraints = [
-            models.UniqueConstraint(fields=["user", "gemeente", "role"], name="unique_membership")
+            models.UniqueConstraint(
+                fields=["user", "gemeente", "role"], name="unique_membership"
+            )
         ]
 
     def __str__(self) -> str:

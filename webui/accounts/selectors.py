@@ -14,7 +14,9 @@ def user_gemeenten(*, user: AbstractBaseUser) -> QuerySet[Gemeente]:
 def user_roles(*, user: AbstractBaseUser, gemeente: Gemeente) -> set[str]:
     """The user's roles in one gemeente."""
     return set(
-        Membership.objects.filter(user=user, gemeente=gemeente).values_list("role", flat=True)
+        Membership.objects.filter(user=user, gemeente=gemeente).values_list(
+            "role", flat=True
+        )
     )
 
 
@@ -30,7 +32,9 @@ def users_with_role(*, gemeente: Gemeente, role: str) -> list[tuple[str, str]]:
         .select_related("user")
         .order_by("user__first_name", "user__username")
     )
-    return [(m.user.username, m.user.get_full_name() or m.user.username) for m in members]
+    return [
+        (m.user.username, m.user.get_full_name() or m.user.username) for m in members
+    ]
 
 
 def is_manager(*, user: AbstractBaseUser, gemeente: Gemeente | None = None) -> bool:

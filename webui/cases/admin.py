@@ -5,9 +5,21 @@ from .models import AuditEvent, Case, WorkflowVersion
 
 @admin.register(WorkflowVersion)
 class WorkflowVersionAdmin(admin.ModelAdmin):
-    list_display = ["gemeente", "content_hash", "is_active", "deployed_at", "deployed_by"]
+    list_display = [
+        "gemeente",
+        "content_hash",
+        "is_active",
+        "deployed_at",
+        "deployed_by",
+    ]
     list_filter = ["gemeente", "is_active"]
-    readonly_fields = ["gemeente", "content_hash", "files", "deployed_at", "deployed_by"]
+    readonly_fields = [
+        "gemeente",
+        "content_hash",
+        "files",
+        "deployed_at",
+        "deployed_by",
+    ]
 
     def has_add_permission(self, request):
         return False  # versions come from `manage.py deploy_workflows`, validated
@@ -17,7 +29,14 @@ class WorkflowVersionAdmin(admin.ModelAdmin):
 class CaseAdmin(admin.ModelAdmin):
     """Read-only: a case moves only through its tasks, never by editing the row."""
 
-    list_display = ["reference", "client_naam", "gemeente", "phase_label", "begeleider", "pip_deadline"]
+    list_display = [
+        "reference",
+        "client_naam",
+        "gemeente",
+        "phase_label",
+        "begeleider",
+        "pip_deadline",
+    ]
     list_filter = ["gemeente", "phase_label", "is_closed"]
     search_fields = ["reference", "client_naam"]
     exclude = ["state"]

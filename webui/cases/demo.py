@@ -1,6 +1,8 @@
-"""Synthetic demo data: two fictional gemeenten, a user per role, ~40 cases in every phase.
+"""Synthetic demo data: two fictional gemeenten, a user per role, ~40 cases in every
+phase.
 
-Every name here is invented; the BSNs are made up to pass the elfproef and belong to nobody.
+Every name here is invented; the BSNs are made up to pass the elfproef and belong to
+nobody.
 """
 
 from collections.abc import Callable, Mapping
@@ -12,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from engine import ManualClock
-from forms.registry import FormDefinition, default_registry
+from forms.registry import FieldDefinition, FormDefinition, default_registry
 from webui.accounts.models import Gemeente, Membership, Role
 from webui.tasks.models import TaskItem
 
@@ -37,14 +39,44 @@ USERS = (
     DemoUser("begeleider2", "Bas", "Vrijwilliger", (("polderdam", Role.BEGELEIDER),)),
     DemoUser("coordinator", "Cor", "Coördinator", (("polderdam", Role.COORDINATOR),)),
     DemoUser("regievoerder", "Rana", "Regie", (("polderdam", Role.REGIEVOERDER),)),
-    DemoUser("trainer", "Tijn", "Trainer", (("polderdam", Role.TRAINER), ("rivierstad", Role.TRAINER))),
-    DemoUser("manager", "Mila", "Manager", (("polderdam", Role.MANAGER), ("rivierstad", Role.MANAGER))),
-    DemoUser("rivierstad.begeleider", "Ruben", "Rivier", (("rivierstad", Role.BEGELEIDER),)),
-    DemoUser("rivierstad.coordinator", "Roos", "Coördinator", (("rivierstad", Role.COORDINATOR),)),
-    DemoUser("rivierstad.regievoerder", "Ravi", "Regie", (("rivierstad", Role.REGIEVOERDER),)),
+    DemoUser(
+        "trainer",
+        "Tijn",
+        "Trainer",
+        (("polderdam", Role.TRAINER), ("rivierstad", Role.TRAINER)),
+    ),
+    DemoUser(
+        "manager",
+        "Mila",
+        "Manager",
+        (("polderdam", Role.MANAGER), ("rivierstad", Role.MANAGER)),
+    ),
+    DemoUser(
+        "rivierstad.begeleider", "Ruben", "Rivier", (("rivierstad", Role.BEGELEIDER),)
+    ),
+    DemoUser(
+        "rivierstad.coordinator",
+        "Roos",
+        "Coördinator",
+        (("rivierstad", Role.COORDINATOR),),
+    ),
+    DemoUser(
+        "rivierstad.regievoerder", "Ravi", "Regie", (("rivierstad", Role.REGIEVOERDER),)
+    ),
 )
 
-_FIRST = ["Amal", "Yonas", "Sara", "Mohammed", "Lina", "Dawit", "Noor", "Rami", "Hiba", "Tesfay"]
+_FIRST = [
+    "Amal",
+    "Yonas",
+    "Sara",
+    "Mohammed",
+    "Lina",
+    "Dawit",
+    "Noor",
+    "Rami",
+    "Hiba",
+    "Tesfay",
+]
 _LAST = ["Demo", "Voorbeeld", "Testpersoon", "Fictief", "Oefen"]
 
 
@@ -60,6 +92,32 @@ def _bsn(n: int) -> str:
     raise ValueError(n)
 
 
+# A plausible value per field type, from (field, today, user_for_role); other types
+# get "Demo".
+_SampleValue = Callable[[FieldDefinition, date, Callable[[str], str]], Any]
+_SAMPLE_VALUES: dict[str, _SampleValue] = {
+    "date": lambda field, today, user_for_role: today,
+    "yesno": lambda field, today, user_for_role: False,
+    "choice": lambda field, today, user_for_role: field.choices[0][0],
+    "multichoice": lambda field, today, user_for_role: [field.choices[0][0]],
+    "number": lambda field, today, user_for_role: (
+        int(field.min_value) if field.min_value is not None else 1
+    ),
+    "bsn": lambda field, today, user_for_role: _bsn(today.toordinal() % 1_000_000),
+    "postcode": lambda field, today, user_for_role: "9999 ZZ",
+    "phone": lambda field, today, user_for_role: "0612345678",
+    "email": lambda field, today, user_for_role: "demo@example.invalid",
+    "gebruiker": lambda field, today, user_for_role: user_for_role(field.role or ""),
+    "textarea": lambda field, today, user_for_role: "Fictieve notitie voor de demo.",
+}
+
+
+def _sample_default(
+    field: FieldDefinition, today: date, user_for_role: Callable[[str], str]
+) -> Any:
+    return "Demo"
+
+
 def sample_answers(
     definition: FormDefinition,
     *,
@@ -67,34 +125,12 @@ def sample_answers(
     user_for_role: Callable[[str], str],
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Plausible cleaned data for every field of a form (what a form would hand a view)."""
+    """Plausible cleaned data for every field of a form (what a form would hand a
+    view)."""
     answers: dict[str, Any] = {}
     for field in definition.fields:
-        if field.type == "date":
-            value: Any = today
-        elif field.type == "yesno":
-            value = False
-        elif field.type == "choice":
-            value = field.choices[0][0]
-        elif field.type == "multichoice":
-            value = [field.choices[0][0]]
-        elif field.type == "number":
-            value = int(field.min_value) if field.min_value is not None else 1
-        elif field.type == "bsn":
-            value = _bsn(today.toordinal() % 1_000_000)
-        elif field.type == "postcode":
-            value = "9999 ZZ"
-        elif field.type == "phone":
-            value = "0612345678"
-        elif field.type == "email":
-            value = "demo@example.invalid"
-        elif field.type == "gebruiker":
-            value = user_for_role(field.role or "")
-        elif field.type == "textarea":
-            value = "Fictieve notitie voor de demo."
-        else:
-            value = "Demo"
-        answers[field.name] = value
+        sample = _SAMPLE_VALUES.get(field.type, _sample_default)
+        answers[field.name] = sample(field, today, user_for_role)
     answers.update(overrides or {})
     return answers
 
@@ -108,18 +144,24 @@ def _routing(index: int) -> dict[str, dict[str, Any]]:
             "toestemming_delen_gemeente": index % 5 != 0,
         },
         "pip_toelichten": {"bezwaar_gewenst": index % 7 == 0},
-        "bezwaar_behandelen": {"bezwaar_uitkomst": "gegrond" if index % 2 else "ongegrond"},
+        "bezwaar_behandelen": {
+            "bezwaar_uitkomst": "gegrond" if index % 2 else "ongegrond"
+        },
         "pvt_workshop": {"aanwezig": index % 6 != 0},
         "pvt_ondertekening": {"verklaring_ondertekend": index % 9 != 0},
         "voortgangsgesprek": {"pip_aanpassen": False, "traject_afronden": True},
-        "eindgesprek": {"uitkomst": ("afronden", "overdragen", "voortzetten")[index % 3]},
+        "eindgesprek": {
+            "uitkomst": ("afronden", "overdragen", "voortzetten")[index % 3]
+        },
     }
 
 
 def _users() -> dict[str, Any]:
     User = get_user_model()
-    gemeenten = {slug: Gemeente.objects.get_or_create(slug=slug, defaults={"naam": naam})[0]
-                 for slug, naam in GEMEENTEN}
+    gemeenten = {
+        slug: Gemeente.objects.get_or_create(slug=slug, defaults={"naam": naam})[0]
+        for slug, naam in GEMEENTEN
+    }
     users = {}
     for spec in USERS:
         user, _ = User.objects.get_or_create(
@@ -129,28 +171,40 @@ def _users() -> dict[str, Any]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         for slug, role in spec.roles:
-            Membership.objects.get_or_create(user=user, gemeente=gemeenten[slug], role=role)
+            Membership.objects.get_or_create(
+                user=user, gemeente=gemeenten[slug], role=role
+            )
         users[spec.username] = user
     admin, _ = User.objects.get_or_create(
-        username="beheerder", defaults={"first_name": "Bo", "last_name": "Beheer",
-                                        "is_staff": True, "is_superuser": True})
+        username="beheerder",
+        defaults={
+            "first_name": "Bo",
+            "last_name": "Beheer",
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
     admin.set_password(DEMO_PASSWORD)
     admin.save()
     for gemeente in gemeenten.values():
-        Membership.objects.get_or_create(user=admin, gemeente=gemeente, role=Role.BEHEERDER)
+        Membership.objects.get_or_create(
+            user=admin, gemeente=gemeente, role=Role.BEHEERDER
+        )
     return gemeenten
 
 
 def _member(gemeente: Gemeente, role: str, index: int = 0) -> Any:
     members = list(
         Membership.objects.filter(gemeente=gemeente, role=role)
-        .select_related("user").order_by("user__username")
+        .select_related("user")
+        .order_by("user__username")
     )
     return members[index % len(members)].user
 
 
 # Where the demo cases stop, and how long ago their koppeling was (days): every phase
-# gets cases, and the brede-intake cases older than ten weeks have missed their PIP deadline.
+# gets cases, and the brede-intake cases older than ten weeks have missed their PIP
+# deadline.
 TARGETS: tuple[tuple[str, int], ...] = (
     ("aanmelding", 3),
     ("voortraject", 20),
@@ -163,15 +217,22 @@ TARGETS: tuple[tuple[str, int], ...] = (
 )
 
 
-def _drive(case: Case, target: str, clock: ManualClock, stop_at: datetime, index: int) -> None:
-    """Complete tasks, two days apart, until the case reaches ``target`` (or ``stop_at``)."""
+def _drive(
+    case: Case, target: str, clock: ManualClock, stop_at: datetime, index: int
+) -> None:
+    """Complete tasks, two days apart, until the case reaches ``target`` (or
+    ``stop_at``)."""
     registry = default_registry()
     routing = _routing(index)
     for _ in range(80):
         case.refresh_from_db()
         if case.phase == target or case.is_closed:
             return
-        item = TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN).order_by("ready_at", "id").first()
+        item = (
+            TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
+            .order_by("ready_at", "id")
+            .first()
+        )
         if item is None:
             if case.next_timer_at is None or case.next_timer_at >= stop_at:
                 return
@@ -188,11 +249,14 @@ def _drive(case: Case, target: str, clock: ManualClock, stop_at: datetime, index
             user_for_role=lambda role: _member(case.gemeente, role, index).username,
             overrides=routing.get(item.form_key, {}),
         )
-        task_complete(task_id=item.task_id, user=user, cleaned_data=answers, clock=clock)
+        task_complete(
+            task_id=item.task_id, user=user, cleaned_data=answers, clock=clock
+        )
 
 
 def load_demo(*, cases: int = 40, today: date | None = None) -> int:
-    """Create the demo world once; returns the number of cases created (0 if it existed)."""
+    """Create the demo world once; returns the number of cases created (0 if it
+    existed)."""
     if Case.objects.exists():
         return 0
     today = today or date.today()
@@ -210,18 +274,24 @@ def load_demo(*, cases: int = 40, today: date | None = None) -> int:
         koppeling = today - timedelta(days=age_days)
         clock = ManualClock(datetime.combine(koppeling, time(9), UTC))
         answers = sample_answers(
-            start_form, today=koppeling, user_for_role=lambda role: "",
+            start_form,
+            today=koppeling,
+            user_for_role=lambda role: "",
             overrides={
                 "voornaam": _FIRST[index % len(_FIRST)],
                 "achternaam": f"{_LAST[index % len(_LAST)]} {index + 1}",
                 "koppeling_datum": koppeling,
-                "geboortedatum": date(1970 + index % 35, 1 + index % 12, 1 + index % 27),
+                "geboortedatum": date(
+                    1970 + index % 35, 1 + index % 12, 1 + index % 27
+                ),
                 "soort_aanmelding": "gezinshereniging" if index % 6 == 0 else "asiel",
                 "bsn": _bsn(index + 1),
             },
         )
         coordinator = _member(gemeente, Role.COORDINATOR)
-        case = case_start(gemeente=gemeente, cleaned_data=answers, user=coordinator, clock=clock)
+        case = case_start(
+            gemeente=gemeente, cleaned_data=answers, user=coordinator, clock=clock
+        )
         _drive(case, target, clock, stop_at, index)
         created += 1
     timers_run(clock=ManualClock(stop_at))

@@ -8,7 +8,9 @@ from webui.accounts.models import Gemeente
 class WorkflowVersion(models.Model):
     """A deployed diagram set of one gemeente. Immutable: a change is a new version."""
 
-    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="versions")
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.PROTECT, related_name="versions"
+    )
     content_hash = models.CharField(max_length=64)
     files = models.JSONField(help_text="file name -> BPMN XML")
     is_active = models.BooleanField(default=True)
@@ -21,7 +23,9 @@ class WorkflowVersion(models.Model):
         verbose_name = _("diagramversie")
         verbose_name_plural = _("diagramversies")
         constraints = [
-            models.UniqueConstraint(fields=["gemeente", "content_hash"], name="unique_version")
+            models.UniqueConstraint(
+                fields=["gemeente", "content_hash"], name="unique_version"
+            )
         ]
 
     def __str__(self) -> str:
@@ -29,11 +33,16 @@ class WorkflowVersion(models.Model):
 
 
 class Case(models.Model):
-    """One statushouder's trajectory. ``state`` is the engine's JSON, owned by the services."""
+    """One statushouder's trajectory. ``state`` is the engine's JSON, owned by the
+    services."""
 
     reference = models.CharField(_("kenmerk"), max_length=20, unique=True)
-    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="cases")
-    version = models.ForeignKey(WorkflowVersion, on_delete=models.PROTECT, related_name="cases")
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.PROTECT, related_name="cases"
+    )
+    version = models.ForeignKey(
+        WorkflowVersion, on_delete=models.PROTECT, related_name="cases"
+    )
     state = models.TextField()
     lock_version = models.PositiveIntegerField(default=0)
     client_naam = models.CharField(_("naam statushouder"), max_length=200)
@@ -43,7 +52,9 @@ class Case(models.Model):
     koppeling_datum = models.DateField(_("koppelingsdatum"))
     pip_deadline = models.DateField(_("PIP-termijn"), null=True, blank=True)
     pip_opgesteld_op = models.DateField(_("PIP opgesteld op"), null=True, blank=True)
-    pip_vastgesteld_op = models.DateField(_("PIP vastgesteld op"), null=True, blank=True)
+    pip_vastgesteld_op = models.DateField(
+        _("PIP vastgesteld op"), null=True, blank=True
+    )
     begeleider = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("vaste begeleider"),
@@ -68,7 +79,8 @@ class Case(models.Model):
 
 
 class Submission(models.Model):
-    """What was submitted for one task: the full form data, sensitive fields included."""
+    """What was submitted for one task: the full form data, sensitive fields
+    included."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
     task_id = models.CharField(max_length=36)
@@ -85,15 +97,24 @@ class Submission(models.Model):
         ordering = ["submitted_at", "id"]
         constraints = [
             # The last line of defence: a task is submitted once, whatever races above.
-            models.UniqueConstraint(fields=["case", "task_id"], name="one_submission_per_task")
+            models.UniqueConstraint(
+                fields=["case", "task_id"], name="one_submission_per_task"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.form_key} {self.task_id}"
 
 
 class AuditEvent(models.Model):
     """Who did what to which case, and when."""
 
     case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit_events",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -104,3 +125,6 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event}"

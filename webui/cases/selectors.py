@@ -17,8 +17,8 @@ from webui.tasks.models import TaskItem
 from .models import AuditEvent, Case, Submission
 
 OPEN_PRIVACY = {"normaal", "persoonsgegevens"}
-# Who may read which sensitive category. Everything else ('normaal') is visible to every role
-# in the case's gemeente.
+# Who may read which sensitive category. Everything else ('normaal',
+# 'persoonsgegevens') is visible to every role in the case's gemeente.
 PRIVACY_READERS: dict[str, set[str]] = {
     "bsn": {"begeleider", "coordinator", "regievoerder"},
     "gezondheid": {"begeleider", "regievoerder"},
@@ -59,7 +59,9 @@ def _history(case: Case, roles: set[str]) -> list[HistoryEntry]:
             continue
         shown, hidden = [], 0
         for row in display_rows(definition, submission.data):
-            if row.privacy in OPEN_PRIVACY or roles & PRIVACY_READERS.get(row.privacy, set()):
+            if row.privacy in OPEN_PRIVACY or roles & PRIVACY_READERS.get(
+                row.privacy, set()
+            ):
                 shown.append((row.label, row.value))
             else:
                 hidden += 1
@@ -77,7 +79,9 @@ class CaseView:
 
 
 def pip_overdue(case: Case, today: date) -> bool:
-    return bool(case.pip_deadline and not case.pip_opgesteld_op and today > case.pip_deadline)
+    return bool(
+        case.pip_deadline and not case.pip_opgesteld_op and today > case.pip_deadline
+    )
 
 
 def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
@@ -85,10 +89,14 @@ def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
     return CaseView(
         case=case,
         open_tasks=list(
-            case.tasks.filter(state=TaskItem.State.OPEN).select_related("assignee").order_by("ready_at")
+            case.tasks.filter(state=TaskItem.State.OPEN)
+            .select_related("assignee")
+            .order_by("ready_at")
         ),
         history=_history(case, roles),
-        events=list(case.audit_events.select_related("user").order_by("-at", "-id")[:50]),
+        events=list(
+            case.audit_events.select_related("user").order_by("-at", "-id")[:50]
+        ),
         pip_overdue=pip_overdue(case, today),
     )
 
@@ -114,8 +122,12 @@ def export_rows(*, gemeenten: QuerySet[Gemeente], today: date) -> Iterator[CaseR
         who = item.assignee.get_full_name() if item.assignee else f"rol {item.role}"
         holders.setdefault(item.case_id, []).append(f"{item.name} ({who})")
     attended = dict(
-        Submission.objects.filter(case_id__in=case_ids, form_key="pvt_workshop", data__aanwezig=True)
-        .values("case_id").annotate(n=Count("id")).values_list("case_id", "n")
+        Submission.objects.filter(
+            case_id__in=case_ids, form_key="pvt_workshop", data__aanwezig=True
+        )
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
     )
     signed: dict[int, bool] = {}
     for case_id, data in Submission.objects.filter(

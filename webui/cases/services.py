@@ -53,12 +53,19 @@ def _clock(clock: Clock | None) -> Clock:
     return clock or SystemClock()
 
 
-def _audit(*, case: Case | None, user: AbstractBaseUser | None, event: str,
-           at: datetime, **detail: Any) -> None:
+def _audit(
+    *,
+    case: Case | None,
+    user: AbstractBaseUser | None,
+    event: str,
+    at: datetime,
+    **detail: Any,
+) -> None:
     AuditEvent.objects.create(case=case, user=user, event=event, detail=detail, at=at)
 
 
-# ---- versions ------------------------------------------------------------------------------
+# ---- versions ------------------------------------------------------------------------
+
 
 def version_deploy(
     *,
@@ -79,7 +86,10 @@ def version_deploy(
         version, created = WorkflowVersion.objects.get_or_create(
             gemeente=gemeente,
             content_hash=digest,
-            defaults={"files": {k: v.decode() for k, v in files.items()}, "deployed_by": user},
+            defaults={
+                "files": {k: v.decode() for k, v in files.items()},
+                "deployed_by": user,
+            },
         )
         WorkflowVersion.objects.filter(gemeente=gemeente).exclude(pk=version.pk).update(
             is_active=False
@@ -88,8 +98,15 @@ def version_deploy(
             version.is_active = True
             version.save(update_fields=["is_active"])
         if created:
-            _audit(case=None, user=user, event="version_deployed", at=_clock(clock).now(),
-                   gemeente=gemeente.slug, content_hash=digest, files=sorted(files))
+            _audit(
+                case=None,
+                user=user,
+                event="version_deployed",
+                at=_clock(clock).now(),
+                gemeente=gemeente.slug,
+                content_hash=digest,
+                files=sorted(files),
+            )
     return version
 
 
@@ -98,21 +115,30 @@ def deployed(version: WorkflowVersion) -> DeployedVersion:
     return engine.load_version({k: v.encode() for k, v in version.files.items()})
 
 
-# ---- applying a snapshot -------------------------------------------------------------------
+# ---- applying a snapshot -------------------------------------------------------------
+
 
 def _as_date(value: Any) -> date | None:
     if not value:
         return None
-    return datetime.fromisoformat(str(value)).date() if "T" in str(value) else date.fromisoformat(str(value))
+    return (
+        datetime.fromisoformat(str(value)).date()
+        if "T" in str(value)
+        else date.fromisoformat(str(value))
+    )
 
 
-def _apply(case: Case, snapshot: Snapshot, version: DeployedVersion, now: datetime) -> None:
+def _apply(
+    case: Case, snapshot: Snapshot, version: DeployedVersion, now: datetime
+) -> None:
     """Copy what the queue and the manager need from a snapshot onto the case row."""
     data = snapshot.data
     case.state = json.dumps(snapshot.state, separators=(",", ":"))
     case.phase = snapshot.phase
     case.phase_label = (
-        "Afgerond" if snapshot.completed else version.phase_names.get(snapshot.phase, snapshot.phase)
+        "Afgerond"
+        if snapshot.completed
+        else version.phase_names.get(snapshot.phase, snapshot.phase)
     )
     case.next_timer_at = snapshot.next_timer_at
     if data.get("pip_deadline"):
@@ -122,7 +148,9 @@ def _apply(case: Case, snapshot: Snapshot, version: DeployedVersion, now: dateti
     if data.get("uitkomst"):
         case.uitkomst = str(data["uitkomst"])
     username = data.get("begeleider")
-    if username and (case.begeleider is None or case.begeleider.get_username() != username):
+    if username and (
+        case.begeleider is None or case.begeleider.get_username() != username
+    ):
         case.begeleider = get_user_model().objects.filter(username=username).first()
     if snapshot.completed and not case.is_closed:
         case.is_closed = True
@@ -133,18 +161,33 @@ def _save_advanced(case: Case, expected_version: int) -> None:
     """Write the case back only if nobody else advanced it since we read it."""
     fields = {
         f: getattr(case, f)
-        for f in ("state", "phase", "phase_label", "next_timer_at", "pip_deadline",
-                  "pip_opgesteld_op", "pip_vastgesteld_op", "uitkomst", "begeleider", "is_closed", "closed_at")
+        for f in (
+            "state",
+            "phase",
+            "phase_label",
+            "next_timer_at",
+            "pip_deadline",
+            "pip_opgesteld_op",
+            "pip_vastgesteld_op",
+            "uitkomst",
+            "begeleider",
+            "is_closed",
+            "closed_at",
+        )
     }
     updated = Case.objects.filter(pk=case.pk, lock_version=expected_version).update(
         lock_version=F("lock_version") + 1, **fields
     )
     if not updated:
-        raise CaseConflict("Het dossier is intussen door iemand anders bijgewerkt. Probeer het opnieuw.")
+        raise CaseConflict(
+            "Het dossier is intussen door iemand anders bijgewerkt. "
+            "Probeer het opnieuw."
+        )
     case.lock_version = expected_version + 1
 
 
-# ---- cases ---------------------------------------------------------------------------------
+# ---- cases ---------------------------------------------------------------------------
+
 
 def case_start(
     *,
@@ -157,18 +200,24 @@ def case_start(
     clock = _clock(clock)
     now = clock.now()
     definition = default_registry().get(START_FORM)
-    version_row = WorkflowVersion.objects.filter(gemeente=gemeente, is_active=True).first()
+    version_row = WorkflowVersion.objects.filter(
+        gemeente=gemeente, is_active=True
+    ).first()
     if version_row is None:
         raise NoActiveVersion(f"Voor {gemeente} is nog geen proces in gebruik genomen.")
     version = deployed(version_row)
-    snapshot = engine.start_case(version, engine_data(definition, cleaned_data), clock=clock)
+    snapshot = engine.start_case(
+        version, engine_data(definition, cleaned_data), clock=clock
+    )
     stored = stored_data(definition, cleaned_data)
     with transaction.atomic():
         case = Case(
             reference=f"tmp-{uuid.uuid4().hex[:12]}",  # the real one needs the pk
             gemeente=gemeente,
             version=version_row,
-            client_naam=f"{stored.get('voornaam', '')} {stored.get('achternaam', '')}".strip(),
+            client_naam=" ".join(
+                str(stored.get(k) or "") for k in ("voornaam", "achternaam")
+            ).strip(),
             koppeling_datum=_as_date(stored["koppeling_datum"]),
         )
         _apply(case, snapshot, version, now)
@@ -176,19 +225,36 @@ def case_start(
         case.reference = f"WW-{now.year}-{case.pk:05d}"
         case.save(update_fields=["reference"])
         Submission.objects.create(
-            case=case, task_id=f"start-{case.pk}", bpmn_id="aanmelding",
-            task_name=definition.title, form_key=START_FORM, data=stored,
-            submitted_by=user, submitted_at=now,
+            case=case,
+            task_id=f"start-{case.pk}",
+            bpmn_id="aanmelding",
+            task_name=definition.title,
+            form_key=START_FORM,
+            data=stored,
+            submitted_by=user,
+            submitted_at=now,
         )
-        tasks_project(case=case, snapshot=snapshot, phase_names=dict(version.phase_names), now=now)
-        _audit(case=case, user=user, event="case_started", at=now, version=version_row.content_hash)
+        tasks_project(
+            case=case, snapshot=snapshot, phase_names=dict(version.phase_names), now=now
+        )
+        _audit(
+            case=case,
+            user=user,
+            event="case_started",
+            at=now,
+            version=version_row.content_hash,
+        )
     return case
 
 
 def _check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
     if item.state != TaskItem.State.OPEN:
-        who = item.completed_by.get_full_name() if item.completed_by else "iemand anders"
-        raise TaskAlreadyDone(f"Deze taak is al afgerond door {who}. Er is niets opgeslagen.")
+        who = (
+            item.completed_by.get_full_name() if item.completed_by else "iemand anders"
+        )
+        raise TaskAlreadyDone(
+            f"Deze taak is al afgerond door {who}. Er is niets opgeslagen."
+        )
     if item.role not in user_roles(user=user, gemeente=item.gemeente):
         raise TaskNotAllowed("U heeft niet de rol die deze taak vraagt.")
     if item.assignee_id is not None and item.assignee_id != user.pk:
@@ -209,9 +275,13 @@ def task_complete(
     clock = _clock(clock)
     now = clock.now()
     with transaction.atomic():
-        item = TaskItem.objects.select_related("gemeente", "completed_by").get(task_id=task_id)
-        case = Case.objects.select_for_update(of=("self",)).select_related("version", "begeleider").get(
-            pk=item.case_id
+        item = TaskItem.objects.select_related("gemeente", "completed_by").get(
+            task_id=task_id
+        )
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("version", "begeleider")
+            .get(pk=item.case_id)
         )
         item.refresh_from_db()  # after the lock: the state another completion left
         _check_may_complete(item, user)
@@ -220,13 +290,20 @@ def task_complete(
         expected = case.lock_version
         try:
             snapshot = engine.complete_task(
-                version, json.loads(case.state), task_id,
-                engine_data(definition, cleaned_data), clock=clock,
+                version,
+                json.loads(case.state),
+                task_id,
+                engine_data(definition, cleaned_data),
+                clock=clock,
             )
         except (engine.TaskNotReady, engine.TaskNotFound) as exc:
-            raise TaskAlreadyDone("Deze taak staat niet meer open. Er is niets opgeslagen.") from exc
+            raise TaskAlreadyDone(
+                "Deze taak staat niet meer open. Er is niets opgeslagen."
+            ) from exc
         except engine.WorkflowFailed as exc:
-            raise CaseError(f"De taak kon niet worden afgerond: {exc}. Er is niets opgeslagen.") from exc
+            raise CaseError(
+                f"De taak kon niet worden afgerond: {exc}. Er is niets opgeslagen."
+            ) from exc
         _apply(case, snapshot, version, now)
         if item.form_key == PIP_FORM and case.pip_opgesteld_op is None:
             case.pip_opgesteld_op = timezone.localdate(now)
@@ -234,18 +311,35 @@ def task_complete(
         try:
             with transaction.atomic():
                 Submission.objects.create(
-                    case=case, task_id=task_id, bpmn_id=item.bpmn_id, task_name=item.name,
-                    form_key=item.form_key, data=stored_data(definition, cleaned_data),
-                    submitted_by=user, submitted_at=now,
+                    case=case,
+                    task_id=task_id,
+                    bpmn_id=item.bpmn_id,
+                    task_name=item.name,
+                    form_key=item.form_key,
+                    data=stored_data(definition, cleaned_data),
+                    submitted_by=user,
+                    submitted_at=now,
                 )
         except IntegrityError as exc:
-            raise TaskAlreadyDone("Deze taak is al afgerond. Er is niets opgeslagen.") from exc
+            raise TaskAlreadyDone(
+                "Deze taak is al afgerond. Er is niets opgeslagen."
+            ) from exc
         tasks_project(
-            case=case, snapshot=snapshot, phase_names=dict(version.phase_names), now=now,
-            completed_task_id=task_id, completed_by=user,
+            case=case,
+            snapshot=snapshot,
+            phase_names=dict(version.phase_names),
+            now=now,
+            completed_task_id=task_id,
+            completed_by=user,
         )
-        _audit(case=case, user=user, event="task_completed", at=now,
-               task=item.bpmn_id, form_key=item.form_key)
+        _audit(
+            case=case,
+            user=user,
+            event="task_completed",
+            at=now,
+            task=item.bpmn_id,
+            form_key=item.form_key,
+        )
     return case
 
 
@@ -254,12 +348,16 @@ def timers_run(*, clock: Clock | None = None) -> int:
     clock = _clock(clock)
     now = clock.now()
     due = list(
-        Case.objects.filter(is_closed=False, next_timer_at__lte=now).values_list("pk", flat=True)
+        Case.objects.filter(is_closed=False, next_timer_at__lte=now).values_list(
+            "pk", flat=True
+        )
     )
     for case_id in due:
         with transaction.atomic():
-            case = Case.objects.select_for_update(of=("self",)).select_related("version", "begeleider").get(
-                pk=case_id
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("version", "begeleider")
+                .get(pk=case_id)
             )
             if case.next_timer_at is None or case.next_timer_at > now:
                 continue
@@ -268,11 +366,53 @@ def timers_run(*, clock: Clock | None = None) -> int:
             snapshot = engine.fire_timers(version, json.loads(case.state), clock=clock)
             _apply(case, snapshot, version, now)
             _save_advanced(case, expected)
-            tasks_project(case=case, snapshot=snapshot, phase_names=dict(version.phase_names), now=now)
+            tasks_project(
+                case=case,
+                snapshot=snapshot,
+                phase_names=dict(version.phase_names),
+                now=now,
+            )
             _audit(case=case, user=None, event="timers_fired", at=now)
     return len(due)
 
 
-def case_viewed(*, case: Case, user: AbstractBaseUser, clock: Clock | None = None) -> None:
+def case_viewed(
+    *, case: Case, user: AbstractBaseUser, clock: Clock | None = None
+) -> None:
     """Record that a user opened a case (its personal data), for the processing log."""
     _audit(case=case, user=user, event="case_viewed", at=_clock(clock).now())
+
+
+CONTACT_FORM = "contactmoment"
+CONTACT_ROLES = {"begeleider", "coordinator"}
+
+
+def contactmoment_record(
+    *,
+    case: Case,
+    user: AbstractBaseUser,
+    cleaned_data: Mapping[str, Any],
+    clock: Clock | None = None,
+) -> Submission:
+    """Record a contact moment: a row in the case's history; the workflow stays put."""
+    if not CONTACT_ROLES & user_roles(user=user, gemeente=case.gemeente):
+        raise TaskNotAllowed(
+            "Alleen een begeleider of coördinator legt contactmomenten vast."
+        )
+    if case.is_closed:
+        raise CaseError("Dit dossier is afgesloten; er kan niets meer bij.")
+    now = _clock(clock).now()
+    definition = default_registry().get(CONTACT_FORM)
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            case=case,
+            task_id=f"contact-{uuid.uuid4()}",
+            bpmn_id=CONTACT_FORM,
+            task_name=definition.title,
+            form_key=CONTACT_FORM,
+            data=stored_data(definition, cleaned_data),
+            submitted_by=user,
+            submitted_at=now,
+        )
+        _audit(case=case, user=user, event="contact_recorded", at=now)
+    return submission

@@ -8,4 +8,5 @@ urlpatterns = [
     path("nieuw/", views.case_new, name="new"),
     path("export.xlsx", views.export, name="export"),
     path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/contactmoment/", views.case_contact, name="contact"),
 ]

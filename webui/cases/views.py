@@ -9,10 +9,23 @@ from exports import cases_workbook, workbook_bytes
 from forms.builder import build_form_class
 from forms.registry import default_registry
 from webui.accounts.models import Gemeente, Role
-from webui.accounts.selectors import user_gemeenten, users_with_role
+from webui.accounts.selectors import user_gemeenten
 
-from .selectors import case_for_user, case_view, cases_for_user, export_rows, pip_overdue
-from .services import START_FORM, CaseError, case_start, case_viewed
+from .selectors import (
+    case_for_user,
+    case_view,
+    cases_for_user,
+    export_rows,
+    pip_overdue,
+)
+from .services import (
+    CONTACT_FORM,
+    START_FORM,
+    CaseError,
+    case_start,
+    case_viewed,
+    contactmoment_record,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,19 +61,32 @@ def case_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Alleen een coördinator kan een statushouder aanmelden.")
     definition = default_registry().get(START_FORM)
     form_class = build_form_class(definition)
-    chosen = next((g for g in gemeenten if g.slug == request.POST.get("gemeente")), gemeenten[0])
+    chosen = next(
+        (g for g in gemeenten if g.slug == request.POST.get("gemeente")), gemeenten[0]
+    )
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = case_start(gemeente=chosen, cleaned_data=form.cleaned_data, user=request.user)
+            case = case_start(
+                gemeente=chosen, cleaned_data=form.cleaned_data, user=request.user
+            )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{case.client_naam} is aangemeld als {case.reference}.")
+            messages.success(
+                request, f"{case.client_naam} is aangemeld als {case.reference}."
+            )
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/new.html", {
-        "form": form, "definition": definition, "gemeenten": gemeenten, "chosen": chosen,
-    })
+    return render(
+        request,
+        "cases/new.html",
+        {
+            "form": form,
+            "definition": definition,
+            "gemeenten": gemeenten,
+            "chosen": chosen,
+        },
+    )
 
 
 @login_required
@@ -71,7 +97,37 @@ def export(request: HttpRequest) -> HttpResponse:
     if not gemeenten.exists():
         raise PermissionDenied("Alleen een manager kan de dossiers exporteren.")
     today = timezone.localdate()
-    content = workbook_bytes(cases_workbook(export_rows(gemeenten=gemeenten, today=today)))
+    content = workbook_bytes(
+        cases_workbook(export_rows(gemeenten=gemeenten, today=today))
+    )
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="wegwijs-dossiers-{today:%Y-%m-%d}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="wegwijs-dossiers-{today:%Y-%m-%d}.xlsx"'
+    )
     return response
+
+
+@login_required
+def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for_user(reference=reference, user=request.user)
+    if case is None:
+        raise Http404("Dit dossier bestaat niet of hoort niet bij uw gemeente.")
+    definition = default_registry().get(CONTACT_FORM)
+    form = build_form_class(definition)(
+        request.POST or None, initial={"contact_datum": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contactmoment_record(
+                case=case, user=request.user, cleaned_data=form.cleaned_data
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Het contactmoment is vastgelegd.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/contact.html",
+        {"form": form, "definition": definition, "case": case},
+    )

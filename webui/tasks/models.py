@@ -16,7 +16,9 @@ class TaskItem(models.Model):
         CANCELLED = "cancelled", _("vervallen")
 
     task_id = models.CharField(max_length=36, unique=True)
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="tasks")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="tasks"
+    )
     gemeente = models.ForeignKey("accounts.Gemeente", on_delete=models.CASCADE)
     bpmn_id = models.CharField(max_length=100)
     name = models.CharField(_("taak"), max_length=200)
@@ -49,7 +51,9 @@ class TaskItem(models.Model):
         # State first: SQLite can then answer the queue's OR with two covering index
         # scans (see shared/reference/performance-floors.md, design C).
         indexes = [
-            models.Index(fields=["state", "assignee", "due_date"], name="task_queue_mine"),
+            models.Index(
+                fields=["state", "assignee", "due_date"], name="task_queue_mine"
+            ),
             models.Index(
                 fields=["state", "gemeente", "role", "due_date"], name="task_queue_role"
             ),

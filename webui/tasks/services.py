@@ -26,7 +26,8 @@ def tasks_project(
 ) -> None:
     """Make the case's open task rows match the snapshot's ready tasks."""
     open_items = {
-        item.task_id: item for item in TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
+        item.task_id: item
+        for item in TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
     }
     for ready in snapshot.ready_tasks:
         item = open_items.pop(ready.id, None)
@@ -58,7 +59,10 @@ def tasks_project(
         item.save(update_fields=["state", "completed_by", "completed_at"])
     if case.begeleider_id:
         TaskItem.objects.filter(
-            case=case, state=TaskItem.State.OPEN, role=Role.BEGELEIDER, assignee__isnull=True
+            case=case,
+            state=TaskItem.State.OPEN,
+            role=Role.BEGELEIDER,
+            assignee__isnull=True,
         ).update(assignee=case.begeleider)
 
 
@@ -79,6 +83,6 @@ def task_claim(*, item: TaskItem, user: AbstractBaseUser) -> TaskItem:
 
 def task_release(*, item: TaskItem, user: AbstractBaseUser) -> None:
     """Give a claimed task back to the role's pool."""
-    TaskItem.objects.filter(pk=item.pk, assignee=user, state=TaskItem.State.OPEN).update(
-        assignee=None
-    )
+    TaskItem.objects.filter(
+        pk=item.pk, assignee=user, state=TaskItem.State.OPEN
+    ).update(assignee=None)

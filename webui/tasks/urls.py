@@ -5,7 +5,11 @@ from . import views
 app_name = "tasks"
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("taak/<str:task_id>/", views.TaskFormView.as_view(form_list=[views._Placeholder]), name="task"),
+    path(
+        "taak/<str:task_id>/",
+        views.TaskFormView.as_view(form_list=[views._Placeholder]),
+        name="task",
+    ),
     path("taak/<str:task_id>/oppakken/", views.claim, name="claim"),
     path("taak/<str:task_id>/teruggeven/", views.release, name="release"),
 ]

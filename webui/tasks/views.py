@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
 from formtools.wizard.views import SessionWizardView
 
 from forms.builder import build_step_forms
@@ -22,9 +23,14 @@ from .services import TaskNotClaimable, task_claim, task_release
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "tasks/queue.html", {
-        "queue": task_queue(user=request.user), "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "tasks/queue.html",
+        {
+            "queue": task_queue(user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _task_or_404(request: HttpRequest, task_id: str) -> TaskItem:
@@ -61,7 +67,7 @@ class _Placeholder(django_forms.Form):
 
 
 class TaskFormView(LoginRequiredMixin, SessionWizardView):
-    """One task's form; a multi-step definition becomes a wizard, a single step a plain form."""
+    """One task's form: a multi-step definition is a wizard, one step a plain form."""
 
     template_name = "tasks/task.html"
 
@@ -90,21 +96,29 @@ class TaskFormView(LoginRequiredMixin, SessionWizardView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        context.update(item=self.item, definition=self.definition,
-                       step_title=self.definition.steps[int(self.steps.current)].title)
+        context.update(
+            item=self.item,
+            definition=self.definition,
+            step_title=self.definition.steps[int(self.steps.current)].title,
+        )
         return context
 
     def render_done(self, form, **kwargs) -> HttpResponse:
         # As formtools' own, but the typed data is only dropped once the task is done:
-        # a refused completion shows the last step again with everything still filled in.
+        # a refused completion shows the last step again with everything filled in.
         final_forms = OrderedDict()
         for key in self.get_form_list():
-            bound = self.get_form(step=key, data=self.storage.get_step_data(key),
-                                  files=self.storage.get_step_files(key))
+            bound = self.get_form(
+                step=key,
+                data=self.storage.get_step_data(key),
+                files=self.storage.get_step_files(key),
+            )
             if not bound.is_valid():
                 return self.render_revalidation_failure(key, bound, **kwargs)
             final_forms[key] = bound
-        response = self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
+        response = self.done(
+            list(final_forms.values()), form_dict=final_forms, **kwargs
+        )
         if response.status_code == 302:
             self.storage.reset()
         return response
@@ -114,11 +128,16 @@ class TaskFormView(LoginRequiredMixin, SessionWizardView):
         for step_form in form_list:
             cleaned.update(step_form.cleaned_data)
         try:
-            case = task_complete(task_id=self.item.task_id, user=self.request.user,
-                                 cleaned_data=cleaned)
+            case = task_complete(
+                task_id=self.item.task_id, user=self.request.user, cleaned_data=cleaned
+            )
         except CaseError as exc:
             last = form_list[-1]
             last.add_error(None, str(exc))
             return self.render(last)
-        messages.success(self.request, f"‘{self.item.name}’ is afgerond. {case.reference} staat nu in de fase {case.phase_label}.")
+        messages.success(
+            self.request,
+            f"‘{self.item.name}’ is afgerond. {case.reference} staat nu in de fase "
+            f"{case.phase_label}.",
+        )
         return redirect("cases:detail", reference=case.reference)

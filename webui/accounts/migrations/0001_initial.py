@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,30 +14,85 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Gemeente',
+            name="Gemeente",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Map in workflows/gemeenten/', unique=True, verbose_name='code')),
-                ('naam', models.CharField(max_length=100, verbose_name='naam')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Map in workflows/gemeenten/",
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                ("naam", models.CharField(max_length=100, verbose_name="naam")),
             ],
             options={
-                'verbose_name': 'gemeente',
-                'verbose_name_plural': 'gemeenten',
-                'ordering': ['naam'],
+                "verbose_name": "gemeente",
+                "verbose_name_plural": "gemeenten",
+                "ordering": ["naam"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('begeleider', 'Begeleider'), ('coordinator', 'Coördinator'), ('regievoerder', 'Regievoerder'), ('trainer', 'Trainer PVT'), ('manager', 'Manager'), ('beheerder', 'Functioneel beheerder')], max_length=20, verbose_name='rol')),
-                ('gemeente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.gemeente')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("begeleider", "Begeleider"),
+                            ("coordinator", "Coördinator"),
+                            ("regievoerder", "Regievoerder"),
+                            ("trainer", "Trainer PVT"),
+                            ("manager", "Manager"),
+                            ("beheerder", "Functioneel beheerder"),
+                        ],
+                        max_length=20,
+                        verbose_name="rol",
+                    ),
+                ),
+                (
+                    "gemeente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="accounts.gemeente",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rol in gemeente',
-                'verbose_name_plural': 'rollen in gemeenten',
-                'constraints': [models.UniqueConstraint(fields=('user', 'gemeente', 'role'), name='unique_membership')],
+                "verbose_name": "rol in gemeente",
+                "verbose_name_plural": "rollen in gemeenten",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "gemeente", "role"), name="unique_membership"
+                    )
+                ],
             },
         ),
     ]

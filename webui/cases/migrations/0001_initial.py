@@ -6,99 +6,241 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='kenmerk')),
-                ('state', models.TextField()),
-                ('lock_version', models.PositiveIntegerField(default=0)),
-                ('client_naam', models.CharField(max_length=200, verbose_name='naam statushouder')),
-                ('phase', models.CharField(blank=True, max_length=100, verbose_name='fase')),
-                ('phase_label', models.CharField(blank=True, max_length=200, verbose_name='fase')),
-                ('is_closed', models.BooleanField(default=False, verbose_name='afgesloten')),
-                ('koppeling_datum', models.DateField(verbose_name='koppelingsdatum')),
-                ('pip_deadline', models.DateField(blank=True, null=True, verbose_name='PIP-termijn')),
-                ('pip_opgesteld_op', models.DateField(blank=True, null=True, verbose_name='PIP opgesteld op')),
-                ('pip_vastgesteld_op', models.DateField(blank=True, null=True, verbose_name='PIP vastgesteld op')),
-                ('uitkomst', models.CharField(blank=True, max_length=30, verbose_name='uitkomst')),
-                ('next_timer_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('begeleider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='begeleide_cases', to=settings.AUTH_USER_MODEL, verbose_name='vaste begeleider')),
-                ('gemeente', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.gemeente')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        max_length=20, unique=True, verbose_name="kenmerk"
+                    ),
+                ),
+                ("state", models.TextField()),
+                ("lock_version", models.PositiveIntegerField(default=0)),
+                (
+                    "client_naam",
+                    models.CharField(max_length=200, verbose_name="naam statushouder"),
+                ),
+                (
+                    "phase",
+                    models.CharField(blank=True, max_length=100, verbose_name="fase"),
+                ),
+                (
+                    "phase_label",
+                    models.CharField(blank=True, max_length=200, verbose_name="fase"),
+                ),
+                (
+                    "is_closed",
+                    models.BooleanField(default=False, verbose_name="afgesloten"),
+                ),
+                ("koppeling_datum", models.DateField(verbose_name="koppelingsdatum")),
+                (
+                    "pip_deadline",
+                    models.DateField(blank=True, null=True, verbose_name="PIP-termijn"),
+                ),
+                (
+                    "pip_opgesteld_op",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="PIP opgesteld op"
+                    ),
+                ),
+                (
+                    "pip_vastgesteld_op",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="PIP vastgesteld op"
+                    ),
+                ),
+                (
+                    "uitkomst",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="uitkomst"
+                    ),
+                ),
+                (
+                    "next_timer_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "begeleider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="begeleide_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="vaste begeleider",
+                    ),
+                ),
+                (
+                    "gemeente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.gemeente",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dossier',
-                'verbose_name_plural': 'dossiers',
-                'ordering': ['reference'],
+                "verbose_name": "dossier",
+                "verbose_name_plural": "dossiers",
+                "ordering": ["reference"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(max_length=50)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField()),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='audit_events', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("event", models.CharField(max_length=50)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audit_events",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkflowVersion',
+            name="WorkflowVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_hash', models.CharField(max_length=64)),
-                ('files', models.JSONField(help_text='file name -> BPMN XML')),
-                ('is_active', models.BooleanField(default=True)),
-                ('deployed_at', models.DateTimeField(auto_now_add=True)),
-                ('deployed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('gemeente', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='accounts.gemeente')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=64)),
+                ("files", models.JSONField(help_text="file name -> BPMN XML")),
+                ("is_active", models.BooleanField(default=True)),
+                ("deployed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "deployed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "gemeente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="accounts.gemeente",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'diagramversie',
-                'verbose_name_plural': 'diagramversies',
+                "verbose_name": "diagramversie",
+                "verbose_name_plural": "diagramversies",
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.workflowversion'),
+            model_name="case",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.workflowversion",
+            ),
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.CharField(max_length=36)),
-                ('bpmn_id', models.CharField(max_length=100)),
-                ('task_name', models.CharField(max_length=200)),
-                ('form_key', models.CharField(max_length=100)),
-                ('data', models.JSONField()),
-                ('submitted_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='cases.case')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("task_id", models.CharField(max_length=36)),
+                ("bpmn_id", models.CharField(max_length=100)),
+                ("task_name", models.CharField(max_length=200)),
+                ("form_key", models.CharField(max_length=100)),
+                ("data", models.JSONField()),
+                ("submitted_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'task_id'), name='one_submission_per_task')],
+                "ordering": ["submitted_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "task_id"), name="one_submission_per_task"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='workflowversion',
-            constraint=models.UniqueConstraint(fields=('gemeente', 'content_hash'), name='unique_version'),
+            model_name="workflowversion",
+            constraint=models.UniqueConstraint(
+                fields=("gemeente", "content_hash"), name="unique_version"
+            ),
         ),
     ]

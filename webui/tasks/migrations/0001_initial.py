@@ -6,40 +6,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TaskItem',
+            name="TaskItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.CharField(max_length=36, unique=True)),
-                ('bpmn_id', models.CharField(max_length=100)),
-                ('name', models.CharField(max_length=200, verbose_name='taak')),
-                ('role', models.CharField(max_length=20, verbose_name='rol')),
-                ('form_key', models.CharField(max_length=100)),
-                ('phase', models.CharField(max_length=200, verbose_name='fase')),
-                ('documentation', models.TextField(blank=True)),
-                ('state', models.CharField(choices=[('open', 'open'), ('done', 'afgerond'), ('cancelled', 'vervallen')], default='open', max_length=10)),
-                ('ready_at', models.DateTimeField()),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='uiterlijk')),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_tasks', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='cases.case')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='completed_tasks', to=settings.AUTH_USER_MODEL)),
-                ('gemeente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.gemeente')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("task_id", models.CharField(max_length=36, unique=True)),
+                ("bpmn_id", models.CharField(max_length=100)),
+                ("name", models.CharField(max_length=200, verbose_name="taak")),
+                ("role", models.CharField(max_length=20, verbose_name="rol")),
+                ("form_key", models.CharField(max_length=100)),
+                ("phase", models.CharField(max_length=200, verbose_name="fase")),
+                ("documentation", models.TextField(blank=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("done", "afgerond"),
+                            ("cancelled", "vervallen"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("ready_at", models.DateTimeField()),
+                (
+                    "due_date",
+                    models.DateField(blank=True, null=True, verbose_name="uiterlijk"),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="completed_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "gemeente",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="accounts.gemeente",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'taak',
-                'verbose_name_plural': 'taken',
-                'indexes': [models.Index(fields=['state', 'assignee', 'due_date'], name='task_queue_mine'), models.Index(fields=['state', 'gemeente', 'role', 'due_date'], name='task_queue_role')],
+                "verbose_name": "taak",
+                "verbose_name_plural": "taken",
+                "indexes": [
+                    models.Index(
+                        fields=["state", "assignee", "due_date"], name="task_queue_mine"
+                    ),
+                    models.Index(
+                        fields=["state", "gemeente", "role", "due_date"],
+                        name="task_queue_role",
+                    ),
+                ],
             },
         ),
     ]

@@ -15,9 +15,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo geladen: {created} fictieve dossiers.")
         else:
             self.stdout.write("Demo-gegevens staan er al.")
-        self.stdout.write(f"\nDemo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"\nDemo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD}):"
+        )
         for user in USERS:
             roles = ", ".join(f"{role} in {slug}" for slug, role in user.roles)
             self.stdout.write(f"  {user.username:26} {roles}")
-        self.stdout.write(f"  {'beheerder':26} functioneel beheerder, Django-beheer (/admin/)")
+        self.stdout.write(
+            f"  {'beheerder':26} functioneel beheerder, Django-beheer (/admin/)"
+        )
         self.stdout.write("\nOpen http://127.0.0.1:8000/ en log in.\n")

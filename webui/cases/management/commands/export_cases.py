@@ -13,8 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", default="", help="File to write (.xlsx).")
-        parser.add_argument("--gemeente", action="append", default=[],
-                            help="Gemeente slug; repeat for several. Default: all.")
+        parser.add_argument(
+            "--gemeente",
+            action="append",
+            default=[],
+            help="Gemeente slug; repeat for several. Default: all.",
+        )
 
     def handle(self, *args, output: str, gemeente: list[str], **options):
         today = timezone.localdate()

@@ -6,18 +6,24 @@ from webui.cases.services import timers_run
 
 
 class Command(BaseCommand):
-    help = "Fire the workflow timers that are due (PIP deadlines, voortgangsgesprekken)."
+    help = (
+        "Fire the workflow timers that are due (PIP deadlines, voortgangsgesprekken)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--every", type=int, default=0,
+            "--every",
+            type=int,
+            default=0,
             help="Keep running, checking every N seconds (for `make run`); 0 = once.",
         )
 
     def handle(self, *args, every: int = 0, **options):
         while True:
             moved = timers_run()
-            self.stdout.write(f"{moved} dossier(s) verder gezet door verlopen termijnen.")
+            self.stdout.write(
+                f"{moved} dossier(s) verder gezet door verlopen termijnen."
+            )
             if not every:
                 return
             time.sleep(every)
