@@ -68,6 +68,8 @@ class DeployedVersion:
     spec: Any
     subprocess_specs: Mapping[str, Any]
     phase_names: Mapping[str, str]
+    # The phases (processes called from the main process) in the order they run.
+    phase_order: tuple[str, ...] = ()
     user_task_form_keys: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -260,6 +262,22 @@ def _check_user_tasks(
     return keys
 
 
+def _phase_order(spec: Any) -> tuple[str, ...]:
+    """The called processes of the main process, breadth-first from its start."""
+    order: list[str] = []
+    seen: set[str] = set()
+    queue = [spec.start]
+    while queue:
+        task_spec = queue.pop(0)
+        if task_spec.name in seen:
+            continue
+        seen.add(task_spec.name)
+        if isinstance(task_spec, SubWorkflowTask) and task_spec.spec not in order:
+            order.append(task_spec.spec)
+        queue.extend(task_spec.outputs)
+    return tuple(order)
+
+
 def build_version(
     files: Mapping[str, bytes],
     *,
@@ -288,6 +306,7 @@ def build_version(
     task_form_keys = _check_user_tasks(all_specs, trees, form_keys)
     phase_names = {pid: (s.description or pid) for pid, s in all_specs.items()}
     return DeployedVersion(
+        phase_order=_phase_order(spec),
         content_hash=content_hash(files),
         spec=spec,
         subprocess_specs=subprocess_specs,

@@ -1,17 +1,24 @@
-"""Real-browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against the live server.
 
-Playwright's sync API keeps an asyncio loop running in the test thread while a browser is open;
-Django refuses ORM calls from such a thread unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The tests
-only touch the database from this thread to build the World and to check results afterwards.
+Playwright's sync API keeps an asyncio loop running in the test thread while a browser
+is open, and Django refuses ORM calls from such a thread unless
+DJANGO_ALLOW_ASYNC_UNSAFE is set. These tests touch the database from the test thread
+only to build the World before the clicking starts and to check the result after it.
+
+Set WEGWIJS_E2E_SHOTS=<directory> to keep full-page screenshots for a UI review.
 """
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ..conftest import PASSWORD, World
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -24,28 +31,34 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SHOTS = os.environ.get("WEGWIJS_E2E_SHOTS", "")  # a directory: keep screenshots for review
+SHOTS = os.environ.get("WEGWIJS_E2E_SHOTS", "")
 
 
-# Package scope, not session: the browser (and Playwright's event loop in the main thread) is
-# closed as soon as the last browser test has run, so the rest of the suite runs without it.
+# Package scope rather than session: the browser, and Playwright's event loop in the
+# main thread, go away after the last browser test; the rest of the suite runs without.
 @pytest.fixture(scope="package")
-def browser() -> Iterator["object"]:
+def browser() -> Iterator["Browser"]:
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}; install Debian's chromium package"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        # Never a Playwright-downloaded browser: the system's Chromium only.
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # The system's Chromium only; Playwright never downloads a browser here.
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator["object"]:
+def page(browser: "Browser", live_server) -> Iterator["Page"]:
     context = browser.new_context(
-        locale="nl-NL", base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        locale="nl-NL",
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(10_000)
     tab = context.new_page()
@@ -55,22 +68,22 @@ def page(browser, live_server) -> Iterator["object"]:
 
 @pytest.fixture
 def e2e_world(transactional_db) -> World:
-    """The shared World, committed so the live server's thread sees it."""
+    """The shared World, committed so that the live server's thread sees it."""
     return World()
 
 
-def login(page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the login form as a person would; ends on the queue."""
+def login(page: "Page", username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form as a person would; ends on "Mijn taken"."""
     page.goto("/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Mijn taken").is_visible()
+    assert page.get_by_role("heading", name="Mijn taken", level=1).is_visible()
 
 
-def shot(page, name: str) -> None:
-    """With WEGWIJS_E2E_SHOTS=<dir>, keep a full-page screenshot for a UI review."""
+def shot(page: "Page", name: str) -> None:
+    """With WEGWIJS_E2E_SHOTS=<directory>, keep a full-page screenshot there."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)

@@ -37,6 +37,7 @@ def test_case_runs_through_every_phase_to_each_outcome(
     assert driver.snapshot.phase == engine.COMPLETED_PHASE
     assert driver.snapshot.data["uitkomst"] == uitkomst
     assert [p for p in driver.phases if p in PHASES] == PHASES
+    assert list(driver.version.phase_order) == PHASES
 
 
 def test_every_user_task_names_a_role_lane_and_form(driver: Driver) -> None:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 import pytest
 
+from forms.registry import default_registry
 from webui.cases.models import AuditEvent, Case, Submission
 from webui.cases.services import timers_run
 from webui.tasks.models import TaskItem
@@ -256,3 +257,73 @@ def test_a_trainer_cannot_record_contact_moments(world: World) -> None:
     )
     assert "Alleen een begeleider of coördinator" in response.content.decode()
     assert not case.submissions.filter(form_key="contactmoment").exists()
+
+
+def test_the_case_page_shows_where_the_case_stands_in_its_trajectory(
+    world: World,
+) -> None:
+    from webui.cases.selectors import case_phases
+
+    case = world.start()
+    case = world.complete(case, "begeleider_koppelen")
+    steps = case_phases(case)
+    assert [s.label for s in steps][:2] == ["Aanmelding en koppeling", "Voortraject"]
+    assert [s.status for s in steps] == [
+        "done",
+        "current",
+        "todo",
+        "todo",
+        "todo",
+        "todo",
+    ]
+
+
+def test_someone_without_the_role_sees_the_task_but_not_its_form(world: World) -> None:
+    case = world.start()
+    (item,) = world.open_tasks(case)
+    client = client_for(world, "trainer.polderdam")
+    url = reverse("tasks:task", args=[item.task_id])
+    html = client.get(url).content.decode()
+    assert "die heeft u niet" in html and '<form method="post" novalidate' not in html
+    response = client.post(url, {f"task_{item.task_id}-current_step": "0"})
+    assert "die heeft u niet" in response.content.decode()
+    assert not Submission.objects.filter(task_id=item.task_id).exists()
+
+
+def test_going_back_in_a_wizard_keeps_what_was_typed_on_the_current_step(
+    world: World,
+) -> None:
+    case = world.start()
+    for bpmn_id in (
+        "begeleider_koppelen",
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+        "voorbereiding_inburgering",
+    ):
+        case = world.complete(case, bpmn_id)
+    (item,) = world.open_tasks(case)
+    assert item.form_key == "intake_gesprek"
+    client = client_for(world, "begeleider.polderdam")
+    url = reverse("tasks:task", args=[item.task_id])
+    step = f"task_{item.task_id}-current_step"
+    first = client.get(url).context["wizard"]["form"]
+    answers = {
+        f"0-{name}": value
+        for name, value in world.answers(item).items()
+        if name in first.fields
+    }
+    answers = {
+        k: ("ja" if v is True else "nee" if v is False else v)
+        for k, v in answers.items()
+    }
+    response = client.post(url, {step: "0", **answers})
+    assert "Stap 2 van 4" in response.content.decode()
+    second_step = default_registry().get("intake_gesprek").steps[1]
+    typed_name = next(
+        f.name for f in second_step.fields if f.type in {"text", "textarea"}
+    )
+    client.post(
+        url, {step: "1", f"1-{typed_name}": "Nog niet af", "wizard_goto_step": "0"}
+    )
+    response = client.post(url, {step: "0", **answers})
+    assert "Nog niet af" in response.content.decode()

@@ -15,6 +15,7 @@ from webui.accounts.selectors import user_gemeenten, user_roles
 from webui.tasks.models import TaskItem
 
 from .models import AuditEvent, Case, Submission
+from .versions import deployed
 
 OPEN_PRIVACY = {"normaal", "persoonsgegevens"}
 # Who may read which sensitive category. Everything else ('normaal',
@@ -70,8 +71,33 @@ def _history(case: Case, roles: set[str]) -> list[HistoryEntry]:
 
 
 @dataclass(frozen=True)
+class PhaseStep:
+    label: str
+    status: str  # "done", "current" or "todo"
+
+
+def case_phases(case: Case) -> list[PhaseStep]:
+    """The trajectory of the case's own diagram version, with where the case stands."""
+    version = deployed(case.version)
+    order = list(version.phase_order)
+    current = (
+        len(order)
+        if case.is_closed
+        else (order.index(case.phase) if case.phase in order else -1)
+    )
+    return [
+        PhaseStep(
+            version.phase_names.get(pid, pid),
+            "done" if i < current else "current" if i == current else "todo",
+        )
+        for i, pid in enumerate(order)
+    ]
+
+
+@dataclass(frozen=True)
 class CaseView:
     case: Case
+    phases: list[PhaseStep]
     open_tasks: list[TaskItem]
     history: list[HistoryEntry]
     events: list[AuditEvent]
@@ -88,6 +114,7 @@ def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
     roles = user_roles(user=user, gemeente=case.gemeente)
     return CaseView(
         case=case,
+        phases=case_phases(case),
         open_tasks=list(
             case.tasks.filter(state=TaskItem.State.OPEN)
             .select_related("assignee")

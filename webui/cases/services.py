@@ -20,9 +20,11 @@ from forms.values import engine_data, stored_data
 from webui.accounts.models import Gemeente
 from webui.accounts.selectors import user_roles
 from webui.tasks.models import TaskItem
+from webui.tasks.selectors import task_refusal
 from webui.tasks.services import tasks_project
 
 from .models import AuditEvent, Case, Submission, WorkflowVersion
+from .versions import deployed
 
 START_FORM = "aanmelding"
 # Submitting this form is drawing up the PIP, whatever the task is called in a variant.
@@ -108,11 +110,6 @@ def version_deploy(
                 files=sorted(files),
             )
     return version
-
-
-def deployed(version: WorkflowVersion) -> DeployedVersion:
-    """The engine's parsed specs of a stored version (parsed once per process)."""
-    return engine.load_version({k: v.encode() for k, v in version.files.items()})
 
 
 # ---- applying a snapshot -------------------------------------------------------------
@@ -255,10 +252,9 @@ def _check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
         raise TaskAlreadyDone(
             f"Deze taak is al afgerond door {who}. Er is niets opgeslagen."
         )
-    if item.role not in user_roles(user=user, gemeente=item.gemeente):
-        raise TaskNotAllowed("U heeft niet de rol die deze taak vraagt.")
-    if item.assignee_id is not None and item.assignee_id != user.pk:
-        raise TaskNotAllowed("Deze taak is opgepakt door iemand anders.")
+    refusal = task_refusal(item=item, user=user)
+    if refusal:
+        raise TaskNotAllowed(refusal)
 
 
 def task_complete(
@@ -275,9 +271,9 @@ def task_complete(
     clock = _clock(clock)
     now = clock.now()
     with transaction.atomic():
-        item = TaskItem.objects.select_related("gemeente", "completed_by").get(
-            task_id=task_id
-        )
+        item = TaskItem.objects.select_related(
+            "gemeente", "completed_by", "assignee"
+        ).get(task_id=task_id)
         case = (
             Case.objects.select_for_update(of=("self",))
             .select_related("version", "begeleider")
@@ -406,7 +402,7 @@ def contactmoment_record(
     with transaction.atomic():
         submission = Submission.objects.create(
             case=case,
-            task_id=f"contact-{uuid.uuid4()}",
+            task_id=f"contact-{uuid.uuid4().hex[:28]}",  # fits the 36-char column
             bpmn_id=CONTACT_FORM,
             task_name=definition.title,
             form_key=CONTACT_FORM,

@@ -47,6 +47,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "webui.accounts.context_processors.roles",
             ],
         },
     },
@@ -84,6 +85,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "webui" / "static"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tasks:queue"

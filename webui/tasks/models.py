@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from webui.accounts.models import Role
+
 
 class TaskItem(models.Model):
     """The queue's projection of a user task, so a queue never loads a workflow.
@@ -61,3 +63,7 @@ class TaskItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.case_id})"
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role

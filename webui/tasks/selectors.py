@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F, Q, QuerySet
 
-from webui.accounts.selectors import user_role_pairs
+from webui.accounts.selectors import user_role_pairs, user_roles
 
 from .models import TaskItem
 
@@ -49,3 +49,13 @@ def task_for_user(*, task_id: str, user: AbstractBaseUser) -> TaskItem | None:
         .filter(task_id=task_id, gemeente_id__in=gemeente_ids)
         .first()
     )
+
+
+def task_refusal(*, item: TaskItem, user: AbstractBaseUser) -> str | None:
+    """Why the user may not work on this open task (Dutch), or None if they may."""
+    if item.role not in user_roles(user=user, gemeente=item.gemeente):
+        return f"Deze taak is voor de rol {item.role_label}; die heeft u niet."
+    if item.assignee_id is not None and item.assignee_id != user.pk:
+        holder = item.assignee.get_full_name() or item.assignee.get_username()
+        return f"Deze taak is opgepakt door {holder}."
+    return None

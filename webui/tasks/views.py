@@ -17,7 +17,7 @@ from webui.accounts.selectors import users_with_role
 from webui.cases.services import CaseError, task_complete
 
 from .models import TaskItem
-from .selectors import task_for_user, task_queue
+from .selectors import task_for_user, task_queue, task_refusal
 from .services import TaskNotClaimable, task_claim, task_release
 
 
@@ -90,6 +90,31 @@ class TaskFormView(LoginRequiredMixin, SessionWizardView):
         if request.user.is_authenticated and self.item is None:
             raise Http404("Deze taak bestaat niet of hoort niet bij uw gemeente.")
         return super().dispatch(request, *args, **kwargs)
+
+    def _read_only(self) -> HttpResponse | None:
+        """The task without its form, for whoever may see it but not work on it."""
+        refusal = None
+        if self.item.state == TaskItem.State.OPEN:
+            refusal = task_refusal(item=self.item, user=self.request.user)
+            if refusal is None:
+                return None
+        return render(
+            self.request,
+            self.template_name,
+            {"item": self.item, "definition": self.definition, "refusal": refusal},
+        )
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return self._read_only() or super().get(request, *args, **kwargs)
+
+    def post(self, *args, **kwargs) -> HttpResponse:
+        return self._read_only() or super().post(*args, **kwargs)
+
+    def render_goto_step(self, goto_step, **kwargs) -> HttpResponse:
+        # formtools drops what was typed on the current step when going back; keep it.
+        current = self.get_form(data=self.request.POST, files=self.request.FILES)
+        self.storage.set_step_data(self.steps.current, self.process_step(current))
+        return super().render_goto_step(goto_step, **kwargs)
 
     def get_prefix(self, request: HttpRequest, *args, **kwargs) -> str:
         return f"task_{kwargs['task_id']}"

@@ -1,0 +1,246 @@
+"""The main paths through Wegwijs in a real browser, as a begeleider walks them.
+
+Each test builds its World (committed, so the live server sees it), logs in through the
+login form and from then on only clicks, types and reads what is on the screen. The
+database is read afterwards, to check that what the browser showed was also stored.
+"""
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+
+from webui.cases.models import Case, Submission
+from webui.tasks.models import TaskItem
+
+from ..conftest import World
+from .conftest import login, shot
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+HUISVESTING = "Huisvesting en inschrijvingen regelen"
+
+
+def answer(page: "Page", question: str, option: str) -> None:
+    """Tick one option of a radio or checkbox group, found by its question (legend)."""
+    group = page.get_by_role("group", name=question)
+    group.get_by_label(option, exact=True).check()
+
+
+def checked(page: "Page", question: str, option: str) -> bool:
+    group = page.get_by_role("group", name=question)
+    return group.get_by_label(option, exact=True).is_checked()
+
+
+def submit_and_land_on_case(page: "Page", case: Case) -> None:
+    page.get_by_role("button", name="Afronden").click()
+    page.wait_for_url(f"**/dossiers/{case.reference}/")
+
+
+def test_pages_are_styled(page: "Page") -> None:
+    """The stylesheet is served; without it every table and form is a wall of text."""
+    page.goto("/inloggen/")
+    href = page.locator('link[rel="stylesheet"]').get_attribute("href")
+    served = page.request.get(href)
+    assert served.ok, f"{href}: {served.status}; is webui/static in STATICFILES_DIRS?"
+    button = page.get_by_role("button", name="Inloggen")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == (
+        "rgb(11, 92, 173)"
+    )
+
+
+def test_begeleider_works_the_voortraject_from_the_queue(
+    e2e_world: World, page: "Page"
+) -> None:
+    world = e2e_world
+    case = world.start(voornaam="Amal", achternaam="Tesfay")
+    case = world.complete(case, "begeleider_koppelen")
+
+    login(page, "begeleider.polderdam")
+    mine = page.locator("#my-tasks")
+    row = mine.get_by_role("row").filter(has_text=HUISVESTING)
+    assert "Amal Tesfay" in row.inner_text()
+    assert case.reference in row.inner_text()
+    assert mine.get_by_role("row").filter(has_text="Financiën regelen").count() == 1
+    shot(page, "queue-begeleider")
+
+    # Huisvesting: radios, a date, checkboxes and a note, filled as a person would.
+    row.get_by_role("link", name=HUISVESTING).click()
+    page.wait_for_url(re.compile(r"/taak/[^/]+/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == HUISVESTING
+    assert "Amal Tesfay" in page.locator("#task-client").inner_text()
+    answer(page, "Heeft de statushouder de woning betrokken?", "Ja")
+    page.get_by_label("Datum sleuteloverdracht").fill("2026-11-20")
+    answer(page, "Is de statushouder ingeschreven in de BRP", "Ja")
+    answer(page, "Ingeschreven bij", "Huisarts")
+    answer(page, "Ingeschreven bij", "Tandarts")
+    page.get_by_label("Bijzonderheden over woning en inschrijvingen").fill(
+        "Sleutel samen opgehaald; het energiecontract loopt via de corporatie."
+    )
+    submit_and_land_on_case(page, case)
+
+    message = page.locator(".messages").inner_text()
+    assert f"‘{HUISVESTING}’ is afgerond" in message
+    open_tasks = page.locator("#open-tasks")
+    assert HUISVESTING not in open_tasks.inner_text()
+    assert "Financiën regelen" in open_tasks.inner_text()
+    assert page.locator("#case-phase").inner_text() == "Voortraject"
+
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    menu.get_by_role("link", name="Mijn taken").click()
+    page.wait_for_url("**/")
+    assert mine.get_by_role("row").filter(has_text=HUISVESTING).count() == 0
+
+    # Financiën: yes/no questions and one checkbox.
+    mine.get_by_role("link", name="Financiën regelen").click()
+    for question in (
+        "Is er een bankrekening geopend?",
+        "Is de bijstandsuitkering aangevraagd?",
+        "Is de zorgverzekering afgesloten?",
+        "Is ontzorgen afgesproken met de gemeente?",
+    ):
+        answer(page, question, "Ja")
+    answer(page, "Aangevraagde toeslagen en kinderbijslag", "Zorgtoeslag")
+    answer(page, "Zijn er schulden of betalingsachterstanden?", "Nee")
+    submit_and_land_on_case(page, case)
+    assert page.locator("#case-phase").inner_text() == "Voortraject"
+
+    # Both parallel tasks are done: the next one waits on the case page.
+    open_tasks.get_by_role("link", name="Voorbereiding inburgering").click()
+    answer(page, "Is het dossier opgevraagd bij het COA?", "Ja")
+    answer(page, "Zijn de rechten en plichten van de Wet inburgering uitgelegd?", "Ja")
+    answer(page, "Inburgeringsplicht", "Inburgeringsplichtig")
+    answer(page, "Is juridische ondersteuning nodig", "Nee")
+    submit_and_land_on_case(page, case)
+    phase = page.locator("#case-phase").inner_text()
+    assert phase == "Intake maatschappelijke begeleiding"
+    assert "Intakegesprek" in open_tasks.inner_text()
+    shot(page, "case-page")
+
+    submissions = Submission.objects.filter(case=case)
+    huisvesting = submissions.get(bpmn_id="huisvesting_inschrijvingen")
+    assert huisvesting.data["woning_betrokken"] is True
+    assert huisvesting.data["sleuteloverdracht_datum"] == "2026-11-20"
+    assert huisvesting.data["inschrijvingen"] == ["huisarts", "tandarts"]
+    financien = submissions.get(bpmn_id="financien_regelen")
+    assert financien.data["betalingsachterstanden"] is False
+    assert Case.objects.get(pk=case.pk).phase == "intake_mb"
+
+
+def test_intake_wizard_keeps_answers_across_errors_and_steps(
+    e2e_world: World, page: "Page"
+) -> None:
+    world = e2e_world
+    case = world.start(voornaam="Yonas", achternaam="Haile")
+    for bpmn_id in (
+        "begeleider_koppelen",
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+    ):
+        case = world.complete(case, bpmn_id)
+    case = world.complete(
+        case, "voorbereiding_inburgering", juridische_hulp_nodig=False
+    )
+
+    login(page, "begeleider.polderdam")
+    page.locator("#my-tasks").get_by_role("link", name="Intakegesprek").click()
+    step = page.locator("#step-title")
+    assert step.inner_text() == "Stap 1 van 4: Kennismaking"
+
+    # Step 1 with one required question left open: refused, the error at that question.
+    aanbod = "Zijn het aanbod maatschappelijke begeleiding"
+    page.get_by_label("Datum intakegesprek").fill("2026-11-16")
+    answer(page, "Waar vond het gesprek plaats?", "Huisbezoek")
+    answer(page, "Was er een tolk bij het gesprek?", "Ja")
+    dream = "Weer als verpleegkundige werken."
+    page.get_by_label("Wat wil de statushouder").fill(dream)
+    page.get_by_role("button", name="Volgende stap").click()
+    assert step.inner_text() == "Stap 1 van 4: Kennismaking"
+    assert page.get_by_role("alert").is_visible()
+    error = page.get_by_role("group", name=aanbod).locator(".errorlist")
+    assert error.inner_text() == "Dit veld is verplicht."
+    assert page.locator(".errorlist").count() == 1
+    assert page.get_by_label("Datum intakegesprek").input_value() == "2026-11-16"
+    assert checked(page, "Waar vond het gesprek plaats?", "Huisbezoek")
+    assert checked(page, "Was er een tolk bij het gesprek?", "Ja")
+    assert page.get_by_label("Wat wil de statushouder").input_value() == dream
+    shot(page, "wizard-step-errors")
+
+    answer(page, aanbod, "Ja")
+    page.get_by_role("button", name="Volgende stap").click()
+    assert step.inner_text() == "Stap 2 van 4: Achtergrond"
+    answer(page, "Is het dossier bijgewerkt met de achtergrondgegevens?", "Ja")
+    page.get_by_label("Aantal kinderen").fill("2")
+    page.get_by_label("Aantal kinderen").press("Enter")  # Enter goes on, never back
+    assert step.inner_text() == "Stap 3 van 4: Rechten, plichten en toestemming"
+    shot(page, "wizard-step")
+
+    # Back twice: each earlier step shows what was answered there.
+    page.get_by_role("button", name="Vorige stap").click()
+    assert step.inner_text() == "Stap 2 van 4: Achtergrond"
+    assert page.get_by_label("Aantal kinderen").input_value() == "2"
+    page.get_by_role("button", name="Vorige stap").click()
+    assert step.inner_text() == "Stap 1 van 4: Kennismaking"
+    assert page.get_by_label("Datum intakegesprek").input_value() == "2026-11-16"
+    assert checked(page, "Waar vond het gesprek plaats?", "Huisbezoek")
+    assert checked(page, aanbod, "Ja")
+
+    page.get_by_role("button", name="Volgende stap").click()
+    page.get_by_role("button", name="Volgende stap").click()
+    assert step.inner_text() == "Stap 3 van 4: Rechten, plichten en toestemming"
+    answer(page, "Is uitgelegd hoe wij met persoonsgegevens omgaan?", "Ja")
+    answer(page, "Geeft de statushouder toestemming om informatie te delen", "Ja")
+    answer(page, "Hoe is de toestemming gegeven?", "Schriftelijk (getekend formulier)")
+    page.get_by_label("Datum waarop de toestemming is vastgelegd").fill("2026-11-16")
+    page.get_by_role("button", name="Volgende stap").click()
+
+    assert step.inner_text() == "Stap 4 van 4: Behoeften en vervolgafspraken"
+    answer(page, "Vorm van begeleiding", "Individuele begeleiding")
+    answer(page, "Waar wil de statushouder hulp bij?", "Taal")
+    answer(page, "Waar wil de statushouder hulp bij?", "Werk en vrijwilligerswerk")
+    answer(page, "Hoe vaak is er contact?", "Eens per twee weken")
+    submit_and_land_on_case(page, case)
+
+    assert "‘Intakegesprek’ is afgerond" in page.locator(".messages").inner_text()
+    open_tasks = page.locator("#open-tasks").inner_text()
+    assert "Intakegesprek" not in open_tasks
+    assert "Begeleiding afspreken" in open_tasks
+
+    data = Submission.objects.get(case=case, bpmn_id="intake_gesprek").data
+    assert data["intake_locatie"] == "huisbezoek" and data["aanbod_mb_uitgelegd"]
+    assert data["aantal_kinderen"] == 2 and data["toestemming_delen_gemeente"]
+    assert data["begeleidingsvorm"] == "individueel"
+    assert data["hulpvragen"] == ["werk", "taal"]
+
+
+def test_another_gemeente_never_sees_a_polderdam_task(
+    e2e_world: World, page: "Page"
+) -> None:
+    world = e2e_world
+    polder = world.start(world.polderdam, voornaam="Amal", achternaam="Polder")
+    polder = world.complete(polder, "begeleider_koppelen")
+    rivier = world.start(world.rivierstad, voornaam="Rami", achternaam="Rivier")
+    rivier = world.complete(rivier, "begeleider_koppelen")
+    foreign = world.open_tasks(polder)[0]
+
+    login(page, "begeleider.rivierstad")
+    queue = page.locator("main").inner_text()
+    assert "Rami Rivier" in queue and rivier.reference in queue  # their own work
+    assert "Amal Polder" not in queue and polder.reference not in queue
+
+    response = page.goto(f"/taak/{foreign.task_id}/")
+    assert response is not None and response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Niet gevonden"
+    assert "hoort niet bij uw gemeente" in page.locator("main").inner_text()
+    assert page.locator("form.task-form").count() == 0
+    assert page.get_by_role("button", name="Afronden").count() == 0
+    assert "Amal Polder" not in page.content()
+
+    response = page.goto(f"/dossiers/{polder.reference}/")
+    assert response is not None and response.status == 404
+    page.goto("/dossiers/")
+    assert polder.reference not in page.locator("main").inner_text()
+    assert TaskItem.objects.get(pk=foreign.pk).state == TaskItem.State.OPEN
