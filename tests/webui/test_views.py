@@ -1,8 +1,9 @@
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
@@ -327,3 +328,17 @@ def test_going_back_in_a_wizard_keeps_what_was_typed_on_the_current_step(
     )
     response = client.post(url, {step: "0", **answers})
     assert "Nog niet af" in response.content.decode()
+
+
+def test_the_manager_sees_counts_per_phase_and_filters_overdue_cases(world: World) -> None:
+    late = world.start(koppeling_datum=date(2025, 9, 1))
+    world.start(koppeling_datum=timezone.localdate())  # deadline ten weeks ahead
+    client = client_for(world, "manager.polderdam")
+    response = client.get(reverse("cases:list"))
+    overview = response.context["overview"]
+    assert overview.total == 2 and overview.overdue == 1
+    assert overview.phases == [("Aanmelding en koppeling", 2)]
+    assert "met verlopen PIP-termijn" in response.content.decode()
+
+    rows = client.get(reverse("cases:list"), {"verlopen": "1"}).context["rows"]
+    assert [(case, overdue) for case, overdue in rows] == [(late, True)]

@@ -38,6 +38,29 @@ def cases_for_user(*, user: AbstractBaseUser) -> QuerySet[Case]:
     )
 
 
+def overdue_q(today: date) -> Q:
+    """Cases whose PIP deadline passed without a PIP drawn up."""
+    return Q(pip_deadline__lt=today, pip_opgesteld_op__isnull=True, is_closed=False)
+
+
+@dataclass(frozen=True)
+class Overview:
+    total: int
+    overdue: int
+    phases: list[tuple[str, int]]
+
+
+def case_overview(*, user: AbstractBaseUser, today: date) -> Overview:
+    """How many cases the user can see, per phase and past their PIP deadline."""
+    cases = Case.objects.filter(gemeente__in=user_gemeenten(user=user))
+    per_phase = cases.values("phase_label").annotate(n=Count("id")).order_by("-n")
+    return Overview(
+        total=cases.count(),
+        overdue=cases.filter(overdue_q(today)).count(),
+        phases=[(row["phase_label"], row["n"]) for row in per_phase],
+    )
+
+
 def case_for_user(*, reference: str, user: AbstractBaseUser) -> Case | None:
     return cases_for_user(user=user).filter(reference=reference).first()
 
@@ -106,7 +129,10 @@ class CaseView:
 
 def pip_overdue(case: Case, today: date) -> bool:
     return bool(
-        case.pip_deadline and not case.pip_opgesteld_op and today > case.pip_deadline
+        case.pip_deadline
+        and not case.pip_opgesteld_op
+        and not case.is_closed
+        and today > case.pip_deadline
     )
 
 

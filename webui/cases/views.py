@@ -13,9 +13,11 @@ from webui.accounts.selectors import user_gemeenten
 
 from .selectors import (
     case_for_user,
+    case_overview,
     case_view,
     cases_for_user,
     export_rows,
+    overdue_q,
     pip_overdue,
 )
 from .services import (
@@ -33,9 +35,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    cases = list(cases_for_user(user=request.user)[:500])
-    rows = [(case, pip_overdue(case, today)) for case in cases]
-    return render(request, "cases/list.html", {"rows": rows})
+    cases = cases_for_user(user=request.user)
+    only_overdue = request.GET.get("verlopen") == "1"
+    phase = request.GET.get("fase", "")
+    if only_overdue:
+        cases = cases.filter(overdue_q(today))
+    if phase:
+        cases = cases.filter(phase_label=phase)
+    rows = [(case, pip_overdue(case, today)) for case in cases[:500]]
+    context = {
+        "rows": rows,
+        "overview": case_overview(user=request.user, today=today),
+        "only_overdue": only_overdue,
+        "phase": phase,
+    }
+    return render(request, "cases/list.html", context)
 
 
 @login_required
