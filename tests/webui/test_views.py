@@ -330,7 +330,9 @@ def test_going_back_in_a_wizard_keeps_what_was_typed_on_the_current_step(
     assert "Nog niet af" in response.content.decode()
 
 
-def test_the_manager_sees_counts_per_phase_and_filters_overdue_cases(world: World) -> None:
+def test_the_manager_sees_counts_per_phase_and_filters_overdue_cases(
+    world: World,
+) -> None:
     late = world.start(koppeling_datum=date(2025, 9, 1))
     world.start(koppeling_datum=timezone.localdate())  # deadline ten weeks ahead
     client = client_for(world, "manager.polderdam")
