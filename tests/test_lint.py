@@ -1,0 +1,17 @@
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ["engine", "forms", "webui", "exports", "bench", "tests"]
+
+
+def test_code_passes_ruff() -> None:
+    """Lint, import order and complexity rules of pyproject.toml, as `make lint` runs them."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", *PACKAGES],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
