@@ -7,9 +7,17 @@ PACKAGES = ["engine", "forms", "webui", "exports", "bench", "tests"]
 
 
 def test_code_passes_ruff() -> None:
-    """Lint, import order and complexity rules of pyproject.toml, as `make lint` runs them."""
+    """The lint, import-order and complexity rules of pyproject.toml (`make lint`)."""
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", *PACKAGES],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--output-format",
+            "concise",
+            *PACKAGES,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
