@@ -201,3 +201,9 @@ def test_gemeente_variant_replaces_the_base_file(
     assert "pvt_workshop_5" in rivierstad_version.user_task_form_keys
     assert "pvt_workshop_5" not in base_version.user_task_form_keys
     assert rivierstad_version.content_hash != base_version.content_hash
+
+
+def test_brede_intake_is_due_on_the_pip_deadline_too(driver: Driver) -> None:
+    driver.start(koppeling_datum="2026-01-05")
+    driver.run_until("brede_intake")
+    assert str(driver.task("brede_intake").due) == "2026-03-16"
