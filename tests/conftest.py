@@ -90,6 +90,16 @@ class World:
             overrides=overrides,
         )
 
+    def run_until(self, case: Case, bpmn_id: str, max_steps: int = 40) -> Case:
+        """Complete the oldest open task (sample answers) until ``bpmn_id`` is open."""
+        for _ in range(max_steps):
+            items = self.open_tasks(case)
+            if any(item.bpmn_id == bpmn_id for item in items):
+                return case
+            assert items, f"{bpmn_id} never became open: the case waits for a timer"
+            case = self.complete(case, items[0].bpmn_id)
+        raise AssertionError(f"{bpmn_id} never became open")
+
     def complete(self, case: Case, bpmn_id: str, **overrides: Any) -> Case:
         item = next(t for t in self.open_tasks(case) if t.bpmn_id == bpmn_id)
         user = item.assignee or self.who(item.role, item.gemeente)
