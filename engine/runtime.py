@@ -18,7 +18,7 @@ from .clock import Clock, running_on
 from .exceptions import TaskNotFound, TaskNotReady, WorkflowFailed
 from .scripting import HELPERS, TIMEZONE
 from .serialization import dump_state, load_state, new_workflow
-from .specs import DeployedVersion, _containers, task_role
+from .specs import DeployedVersion
 
 COMPLETED_PHASE = "afgerond"
 _READY_AT = "wegwijs_ready_at"
@@ -85,7 +85,6 @@ def _due(task: Any, workflow: BpmnWorkflow, ready_at: datetime) -> date | None:
 def _ready_tasks(
     workflow: BpmnWorkflow, version: DeployedVersion, clock: Clock
 ) -> tuple[ReadyTask, ...]:
-    containers = _containers({"": version.spec, **version.subprocess_specs})
     found = []
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
         stamp = task.internal_data.setdefault(_READY_AT, clock.now().isoformat())
@@ -96,7 +95,9 @@ def _ready_tasks(
                 id=str(task.id),
                 bpmn_id=spec.bpmn_id,
                 name=spec.bpmn_name or spec.bpmn_id,
-                role=task_role(spec, containers) or "",
+                role=version.user_task_roles.get(
+                    (task.workflow.spec.name, spec.bpmn_id), ""
+                ),
                 form_key=spec.extensions.get("properties", {}).get("formKey", ""),
                 phase=_phase_of(task),
                 documentation=spec.documentation or "",
@@ -121,9 +122,9 @@ def _current_phase(workflow: BpmnWorkflow, ready: tuple[ReadyTask, ...]) -> str:
         return COMPLETED_PHASE
     if ready:
         return ready[0].phase
-    waiting = workflow.get_tasks(state=TaskState.WAITING, manual=False)
-    leaves = [t for t in waiting if not t.children or t.task_spec.manual is False]
-    return _phase_of(leaves[-1]) if leaves else ""
+    # Only timers (or joins) are waiting: the deepest of them tells the phase.
+    waiting = workflow.get_tasks(state=TaskState.WAITING)
+    return _phase_of(waiting[-1]) if waiting else ""
 
 
 def _snapshot(

@@ -71,6 +71,8 @@ class DeployedVersion:
     # The phases (processes called from the main process) in the order they run.
     phase_order: tuple[str, ...] = ()
     user_task_form_keys: Mapping[str, str] = field(default_factory=dict)
+    # (process id, task id) -> role, lanes of embedded subprocesses resolved at deploy.
+    user_task_roles: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def form_keys(self) -> set[str]:
@@ -211,7 +213,7 @@ def _iter_user_tasks(version_specs: Mapping[str, Any]) -> Iterator[tuple[str, An
                 yield process_id, task_spec
 
 
-def task_role(task_spec: Any, parent_specs: Mapping[str, Any]) -> str | None:
+def _task_role(task_spec: Any, parent_specs: Mapping[str, Any]) -> str | None:
     """A task's lane, or the lane of the embedded subprocess it sits in."""
     if task_spec.lane:
         return str(task_spec.lane)
@@ -233,10 +235,11 @@ def _check_user_tasks(
     specs: Mapping[str, Any],
     trees: Mapping[str, etree._ElementTree],
     form_keys: Collection[str] | None,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     containers = _containers(specs)
     keys: dict[str, str] = {}
-    for _process_id, task_spec in _iter_user_tasks(specs):
+    roles: dict[tuple[str, str], str] = {}
+    for process_id, task_spec in _iter_user_tasks(specs):
 
         def invalid(message: str, ts: Any = task_spec) -> DiagramInvalid:
             file_name, line = _locate(trees, ts.bpmn_id)
@@ -252,14 +255,15 @@ def _check_user_tasks(
             raise invalid("gebruikerstaak zonder formKey-eigenschap")
         if form_keys is not None and form_key not in form_keys:
             raise invalid(f"formulier '{form_key}' bestaat niet")
-        role = task_role(task_spec, containers)
+        role = _task_role(task_spec, containers)
         if role not in ROLES:
             raise invalid(
                 f"gebruikerstaak ligt in lane {role!r};"
                 f" een lane is een rol: {', '.join(ROLES)}"
             )
         keys[task_spec.bpmn_id] = form_key
-    return keys
+        roles[(process_id, task_spec.bpmn_id)] = role
+    return keys, roles
 
 
 def _phase_order(spec: Any) -> tuple[str, ...]:
@@ -303,7 +307,7 @@ def build_version(
     except SpiffWorkflowException as exc:
         raise DiagramInvalid(str(exc)) from exc
     all_specs = {main_process: spec, **subprocess_specs}
-    task_form_keys = _check_user_tasks(all_specs, trees, form_keys)
+    task_form_keys, task_roles = _check_user_tasks(all_specs, trees, form_keys)
     phase_names = {pid: (s.description or pid) for pid, s in all_specs.items()}
     return DeployedVersion(
         phase_order=_phase_order(spec),
@@ -312,6 +316,7 @@ def build_version(
         subprocess_specs=subprocess_specs,
         phase_names=phase_names,
         user_task_form_keys=task_form_keys,
+        user_task_roles=task_roles,
     )
 
 

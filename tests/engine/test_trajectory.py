@@ -207,3 +207,17 @@ def test_brede_intake_is_due_on_the_pip_deadline_too(driver: Driver) -> None:
     driver.start(koppeling_datum="2026-01-05")
     driver.run_until("brede_intake")
     assert str(driver.task("brede_intake").due) == "2026-03-16"
+
+
+def test_a_case_waiting_only_for_its_voortgang_timer_stays_in_uitvoering(
+    driver: Driver,
+) -> None:
+    driver.start()
+    driver.run_until("pvt_workshop_1")
+    for n in range(1, 5):
+        driver.complete(f"pvt_workshop_{n}")
+    driver.complete("pvt_ondertekening")
+    driver.complete("begeleiding_afronden")
+    assert driver.ready() == []
+    assert driver.snapshot.phase == "uitvoering"
+    assert driver.snapshot.next_timer_at is not None

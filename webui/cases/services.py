@@ -173,7 +173,7 @@ def _save_advanced(case: Case, expected_version: int) -> None:
         )
     }
     updated = Case.objects.filter(pk=case.pk, lock_version=expected_version).update(
-        lock_version=F("lock_version") + 1, **fields
+        lock_version=F("lock_version") + 1, updated_at=timezone.now(), **fields
     )
     if not updated:
         raise CaseConflict(
@@ -245,6 +245,11 @@ def case_start(
 
 
 def _check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
+    if item.state == TaskItem.State.CANCELLED:
+        raise TaskAlreadyDone(
+            "Deze taak is vervallen: het traject is langs een andere weg verder "
+            "gegaan. Er is niets opgeslagen."
+        )
     if item.state != TaskItem.State.OPEN:
         who = (
             item.completed_by.get_full_name() if item.completed_by else "iemand anders"
