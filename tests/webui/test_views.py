@@ -1,3 +1,4 @@
+import json
 import re
 from datetime import date, timedelta
 
@@ -324,3 +325,39 @@ def test_the_manager_sees_counts_per_phase_and_filters_overdue_cases(
 
     rows = client.get(reverse("cases:list"), {"verlopen": "1"}).context["rows"]
     assert [(case, overdue) for case, overdue in rows] == [(late, True)]
+
+
+def test_one_failing_case_does_not_stop_the_timers_of_the_others(
+    world: World, monkeypatch, caplog
+) -> None:
+    import engine
+    from webui.cases import services
+
+    broken = world.run_until(world.start(), "brede_intake")
+    fine = world.run_until(world.start(), "brede_intake")
+    world.clock.advance(timedelta(weeks=11))
+    real = engine.fire_timers
+
+    def fire(version, state, *, clock):
+        if state == json.loads(Case.objects.get(pk=broken.pk).state):
+            raise engine.WorkflowFailed("kapot diagram")
+        return real(version, state, clock=clock)
+
+    monkeypatch.setattr(services.engine, "fire_timers", fire)
+    assert timers_run(clock=world.clock) == 1
+    assert "could not fire" in caplog.text
+    assert TaskItem.objects.filter(case=fine, bpmn_id="pip_termijn_escalatie").exists()
+    assert not TaskItem.objects.filter(
+        case=broken, bpmn_id="pip_termijn_escalatie"
+    ).exists()
+
+
+def test_run_timers_command_reports_how_many_cases_moved(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    world.run_until(world.start(koppeling_datum=date(2025, 1, 6)), "intake_gesprek")
+    out = StringIO()
+    call_command("run_timers", stdout=out)
+    assert "dossier(s) verder gezet" in out.getvalue()

@@ -1,6 +1,7 @@
 """Writes to cases. The load → lock → advance → save cycle lives here, once."""
 
 import json
+import logging
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -25,6 +26,8 @@ from webui.tasks.services import tasks_project
 
 from .models import AuditEvent, Case, Submission, WorkflowVersion
 from .versions import deployed
+
+logger = logging.getLogger(__name__)
 
 START_FORM = "aanmelding"
 # Submitting this form is drawing up the PIP, whatever the task is called in a variant.
@@ -344,37 +347,45 @@ def task_complete(
     return case
 
 
+def _fire_case_timers(case_id: int, clock: Clock, now: datetime) -> bool:
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("version", "begeleider")
+            .get(pk=case_id)
+        )
+        if case.next_timer_at is None or case.next_timer_at > now:
+            return False  # someone else fired them meanwhile
+        version = deployed(case.version)
+        expected = case.lock_version
+        snapshot = engine.fire_timers(version, json.loads(case.state), clock=clock)
+        _apply(case, snapshot, version, now)
+        _save_advanced(case, expected)
+        tasks_project(
+            case=case,
+            snapshot=snapshot,
+            phase_names=dict(version.phase_names),
+            now=now,
+        )
+        _audit(case=case, user=None, event="timers_fired", at=now)
+    return True
+
+
 def timers_run(*, clock: Clock | None = None) -> int:
-    """Fire the due timers of every case; returns how many cases moved."""
+    """Fire the due timers of every case; returns how many cases moved.
+
+    A case whose diagram fails is logged and left as it was; the others still move.
+    """
     clock = _clock(clock)
     now = clock.now()
-    due = list(
-        Case.objects.filter(is_closed=False, next_timer_at__lte=now).values_list(
-            "pk", flat=True
-        )
-    )
-    for case_id in due:
-        with transaction.atomic():
-            case = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("version", "begeleider")
-                .get(pk=case_id)
-            )
-            if case.next_timer_at is None or case.next_timer_at > now:
-                continue
-            version = deployed(case.version)
-            expected = case.lock_version
-            snapshot = engine.fire_timers(version, json.loads(case.state), clock=clock)
-            _apply(case, snapshot, version, now)
-            _save_advanced(case, expected)
-            tasks_project(
-                case=case,
-                snapshot=snapshot,
-                phase_names=dict(version.phase_names),
-                now=now,
-            )
-            _audit(case=case, user=None, event="timers_fired", at=now)
-    return len(due)
+    due = Case.objects.filter(is_closed=False, next_timer_at__lte=now)
+    moved = 0
+    for case_id in list(due.values_list("pk", flat=True)):
+        try:
+            moved += _fire_case_timers(case_id, clock, now)
+        except engine.EngineError:
+            logger.exception("Timers of case %s could not fire", case_id)
+    return moved
 
 
 def case_viewed(

@@ -20,10 +20,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: int = 0, **options):
         while True:
-            moved = timers_run()
-            self.stdout.write(
-                f"{moved} dossier(s) verder gezet door verlopen termijnen."
-            )
+            try:
+                moved = timers_run()
+            except Exception as exc:  # keep the periodic loop alive; report, retry
+                if not every:
+                    raise
+                self.stderr.write(f"Termijnen controleren mislukt: {exc}")
+            else:
+                self.stdout.write(
+                    f"{moved} dossier(s) verder gezet door verlopen termijnen."
+                )
             if not every:
                 return
             time.sleep(every)
