@@ -26,6 +26,7 @@ from .specs import (
     build_version,
     collect_diagrams,
     content_hash,
+    declared_processes,
     load_version,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "collect_diagrams",
     "complete_task",
     "content_hash",
+    "declared_processes",
     "fire_timers",
     "inspect_case",
     "load_version",

@@ -51,6 +51,23 @@ def collect_diagrams(
     return files
 
 
+def declared_processes(content: bytes) -> dict[str, str]:
+    """The top-level processes one BPMN file declares: process id -> name.
+
+    An unnamed process is listed under its id. Embedded subprocesses are not
+    processes of their own here. Raises DiagramInvalid when the file is not XML.
+    """
+    try:
+        root = etree.fromstring(content, _SAFE_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DiagramInvalid(f"geen geldige XML: {exc.msg}", line=exc.lineno) from exc
+    return {
+        str(el.get("id")): str(el.get("name") or el.get("id"))
+        for el in root.iter(f"{_BPMN}process")
+        if el.get("id")
+    }
+
+
 def content_hash(files: Mapping[str, bytes]) -> str:
     """A stable fingerprint of a diagram set (names and contents)."""
     digest = hashlib.sha256()

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("webui.tasks.urls")),
     path("dossiers/", include("webui.cases.urls")),
+    path("processen/", include("webui.studio.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

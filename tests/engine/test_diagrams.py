@@ -248,3 +248,15 @@ def test_completing_a_task_that_is_not_ready_changes_nothing(driver) -> None:
         engine.complete_task(
             driver.version, driver.state, koppelen, {}, clock=driver.clock
         )
+
+
+def test_declared_processes_are_a_files_top_level_processes() -> None:
+    files = base_files()
+    assert engine.declared_processes(files["brede_intake_pip.bpmn"]) == {
+        "brede_intake_pip": "Brede intake en PIP"
+    }
+    assert engine.declared_processes(files["traject.bpmn"]) == {
+        "traject": "Traject maatschappelijke begeleiding"
+    }
+    with pytest.raises(DiagramInvalid):
+        engine.declared_processes(b"<bpmn:definitions")

@@ -15,7 +15,7 @@ from webui.accounts.selectors import user_gemeenten, user_roles
 from webui.tasks.models import TaskItem
 
 from .models import AuditEvent, Case, Submission
-from .versions import deployed
+from .versions import deployed, process_file
 
 OPEN_PRIVACY = {"normaal", "persoonsgegevens"}
 # Who may read which sensitive category. Everything else ('normaal',
@@ -125,6 +125,8 @@ class CaseView:
     history: list[HistoryEntry]
     events: list[AuditEvent]
     pip_overdue: bool
+    # The BPMN file that holds the current phase; None when closed or unknown.
+    phase_file: str | None = None
 
 
 def pip_overdue(case: Case, today: date) -> bool:
@@ -136,7 +138,15 @@ def pip_overdue(case: Case, today: date) -> bool:
     )
 
 
+def case_phase_file(case: Case) -> str | None:
+    """The file of the case's own version that declares its current phase."""
+    if case.is_closed or not case.phase:
+        return None
+    return process_file(case.version, case.phase)
+
+
 def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
+    """Everything the case page shows, filtered to what the user's roles may read."""
     roles = user_roles(user=user, gemeente=case.gemeente)
     return CaseView(
         case=case,
@@ -151,6 +161,7 @@ def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
             case.audit_events.select_related("user").order_by("-at", "-id")[:50]
         ),
         pip_overdue=pip_overdue(case, today),
+        phase_file=case_phase_file(case),
     )
 
 

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "webui.accounts",
     "webui.cases",
     "webui.tasks",
+    "webui.studio",
 ]
 
 MIDDLEWARE = [
