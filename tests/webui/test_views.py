@@ -365,3 +365,33 @@ def test_run_timers_command_reports_how_many_cases_moved(world: World) -> None:
     call_command("run_timers", stdout=out)
     assert out.getvalue().startswith("1 dossier(s) verder gezet")
     assert TaskItem.objects.filter(case=case, bpmn_id="pip_termijn_escalatie").exists()
+
+
+@pytest.mark.parametrize("consent", [True, False])
+def test_the_gemeente_reads_mb_signals_only_with_the_statushouders_consent(
+    world: World, consent: bool
+) -> None:
+    case = world.run_until(world.start(), "intake_gesprek")
+    case = world.complete(case, "intake_gesprek", toestemming_delen_gemeente=consent)
+    assert case.toestemming_gemeente is consent
+    begeleider = client_for(world, "begeleider.polderdam")
+    begeleider.post(
+        reverse("cases:contact", args=[case.reference]),
+        {
+            "contact_datum": "2026-01-07",
+            "contact_soort": "huisbezoek",
+            "contact_leefgebieden": ["financien"],
+            "contact_verslag": "Post doorgenomen.",
+            "contact_signaal_schulden": "Aanmaning zorgverzekeraar",
+            "contact_doorverwezen": "nee",
+        },
+    )
+    page = client_for(world, "regievoerder.polderdam").get(
+        reverse("cases:detail", args=[case.reference])
+    )
+    html = page.content.decode()
+    assert ("Aanmaning zorgverzekeraar" in html) is consent
+    assert ("geen toestemming gegeven" in html) is not consent
+    # The begeleider, who works for the statushouder, always reads it.
+    own = begeleider.get(reverse("cases:detail", args=[case.reference]))
+    assert "Aanmaning zorgverzekeraar" in own.content.decode()

@@ -64,6 +64,11 @@ class Case(models.Model):
         related_name="begeleide_cases",
     )
     uitkomst = models.CharField(_("uitkomst"), max_length=30, blank=True)
+    # The statushouder's answer at the intake to "may we share information with the
+    # gemeente?"; None until asked.
+    toestemming_gemeente = models.BooleanField(
+        _("toestemming delen met gemeente"), null=True, blank=True
+    )
     next_timer_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -87,6 +92,9 @@ class Submission(models.Model):
     bpmn_id = models.CharField(max_length=100)
     task_name = models.CharField(max_length=200)
     form_key = models.CharField(max_length=100)
+    # The role it was submitted in: decides whether the gemeente may read its
+    # sensitive answers without the statushouder's consent.
+    role = models.CharField(max_length=20, blank=True)
     data = models.JSONField()
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL

@@ -70,6 +70,22 @@ class HistoryEntry:
     submission: Submission
     rows: list[tuple[str, str]]
     hidden: int
+    hidden_for_consent: bool = False
+
+
+# The gemeente's own role; everything else works for the MB organisation, whose
+# sensitive notes reach the gemeente only with the statushouder's consent.
+GEMEENTE_ROLES = {"regievoerder"}
+
+
+def may_read(privacy: str, roles: set[str], *, from_mb: bool, consent: bool) -> bool:
+    """Whether someone holding ``roles`` may read an answer of this privacy class."""
+    if privacy in OPEN_PRIVACY:
+        return True
+    readers = roles & PRIVACY_READERS.get(privacy, set())
+    if from_mb and not consent:
+        readers -= GEMEENTE_ROLES
+    return bool(readers)
 
 
 def _history(case: Case, roles: set[str]) -> list[HistoryEntry]:
@@ -81,15 +97,18 @@ def _history(case: Case, roles: set[str]) -> list[HistoryEntry]:
         except UnknownFormKey:
             entries.append(HistoryEntry(submission, [], 0))
             continue
-        shown, hidden = [], 0
+        from_mb = submission.role not in GEMEENTE_ROLES
+        consent = bool(case.toestemming_gemeente)
+        shown, hidden, for_consent = [], 0, False
         for row in display_rows(definition, submission.data):
-            if row.privacy in OPEN_PRIVACY or roles & PRIVACY_READERS.get(
-                row.privacy, set()
-            ):
+            if may_read(row.privacy, roles, from_mb=from_mb, consent=consent):
                 shown.append((row.label, row.value))
             else:
                 hidden += 1
-        entries.append(HistoryEntry(submission, shown, hidden))
+                for_consent |= may_read(
+                    row.privacy, roles, from_mb=from_mb, consent=True
+                )
+        entries.append(HistoryEntry(submission, shown, hidden, for_consent))
     return entries
 
 

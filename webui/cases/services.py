@@ -147,6 +147,8 @@ def _apply(
         case.pip_vastgesteld_op = _as_date(data["beschikking_datum"])
     if data.get("uitkomst"):
         case.uitkomst = str(data["uitkomst"])
+    if data.get("toestemming_delen_gemeente") is not None:
+        case.toestemming_gemeente = bool(data["toestemming_delen_gemeente"])
     username = data.get("begeleider")
     if username and (
         case.begeleider is None or case.begeleider.get_username() != username
@@ -170,6 +172,7 @@ def _save_advanced(case: Case, expected_version: int) -> None:
             "pip_opgesteld_op",
             "pip_vastgesteld_op",
             "uitkomst",
+            "toestemming_gemeente",
             "begeleider",
             "is_closed",
             "closed_at",
@@ -230,6 +233,7 @@ def case_start(
             bpmn_id="aanmelding",
             task_name=definition.title,
             form_key=START_FORM,
+            role="coordinator",
             data=stored,
             submitted_by=user,
             submitted_at=now,
@@ -320,6 +324,7 @@ def task_complete(
                     bpmn_id=item.bpmn_id,
                     task_name=item.name,
                     form_key=item.form_key,
+                    role=item.role,
                     data=stored_data(definition, cleaned_data),
                     submitted_by=user,
                     submitted_at=now,
@@ -407,7 +412,8 @@ def contactmoment_record(
     clock: Clock | None = None,
 ) -> Submission:
     """Record a contact moment: a row in the case's history; the workflow stays put."""
-    if not CONTACT_ROLES & user_roles(user=user, gemeente=case.gemeente):
+    roles = user_roles(user=user, gemeente=case.gemeente)
+    if not CONTACT_ROLES & roles:
         raise TaskNotAllowed(
             "Alleen een begeleider of coördinator legt contactmomenten vast."
         )
@@ -422,6 +428,7 @@ def contactmoment_record(
             bpmn_id=CONTACT_FORM,
             task_name=definition.title,
             form_key=CONTACT_FORM,
+            role=min(CONTACT_ROLES & roles),
             data=stored_data(definition, cleaned_data),
             submitted_by=user,
             submitted_at=now,
