@@ -77,10 +77,13 @@ def test_first_task_is_koppelen_with_due_date_and_pip_deadline(driver: Driver) -
     assert driver.snapshot.data["pip_deadline"].startswith("2026-03-16")
 
 
-def test_pip_opstellen_is_due_on_the_pip_deadline(driver: Driver) -> None:
+@pytest.mark.parametrize("bpmn_id", ["brede_intake", "pip_opstellen"])
+def test_brede_intake_and_pip_are_due_on_the_pip_deadline(
+    driver: Driver, bpmn_id: str
+) -> None:
     driver.start(koppeling_datum="2026-01-05")
-    driver.run_until("pip_opstellen")
-    assert str(driver.task("pip_opstellen").due) == "2026-03-16"
+    driver.run_until(bpmn_id)
+    assert str(driver.task(bpmn_id).due) == "2026-03-16"
 
 
 def test_missed_pip_deadline_escalates_to_coordinator_after_ten_weeks_not_before(
@@ -201,12 +204,6 @@ def test_gemeente_variant_replaces_the_base_file(
     assert "pvt_workshop_5" in rivierstad_version.user_task_form_keys
     assert "pvt_workshop_5" not in base_version.user_task_form_keys
     assert rivierstad_version.content_hash != base_version.content_hash
-
-
-def test_brede_intake_is_due_on_the_pip_deadline_too(driver: Driver) -> None:
-    driver.start(koppeling_datum="2026-01-05")
-    driver.run_until("brede_intake")
-    assert str(driver.task("brede_intake").due) == "2026-03-16"
 
 
 def test_a_case_waiting_only_for_its_voortgang_timer_stays_in_uitvoering(
