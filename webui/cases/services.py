@@ -85,8 +85,9 @@ def version_deploy(
     """
     if files is None:
         files = engine.collect_diagrams(settings.WORKFLOWS_DIR, gemeente.slug)
-    engine.build_version(files, form_keys=set(default_registry().keys()))
-    digest = engine.content_hash(files)
+    digest = engine.build_version(
+        files, form_keys=set(default_registry().keys())
+    ).content_hash
     with transaction.atomic():
         version, created = WorkflowVersion.objects.get_or_create(
             gemeente=gemeente,
@@ -157,6 +158,40 @@ def _apply(
     if snapshot.completed and not case.is_closed:
         case.is_closed = True
         case.closed_at = now
+
+
+def _locked_case(pk: int) -> Case:
+    """The case row, locked until the end of the transaction."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("version", "begeleider")
+        .get(pk=pk)
+    )
+
+
+def _store(
+    case: Case,
+    snapshot: Snapshot,
+    version: DeployedVersion,
+    now: datetime,
+    *,
+    completed: TaskItem | None = None,
+    user: AbstractBaseUser | None = None,
+) -> None:
+    """Save an advanced case (version-checked) and refresh its task rows."""
+    expected = case.lock_version
+    _apply(case, snapshot, version, now)
+    if completed is not None and completed.form_key == PIP_FORM:
+        case.pip_opgesteld_op = case.pip_opgesteld_op or timezone.localdate(now)
+    _save_advanced(case, expected)
+    tasks_project(
+        case=case,
+        snapshot=snapshot,
+        phase_names=dict(version.phase_names),
+        now=now,
+        completed_task_id=completed.task_id if completed is not None else None,
+        completed_by=user,
+    )
 
 
 def _save_advanced(case: Case, expected_version: int) -> None:
@@ -286,16 +321,11 @@ def task_complete(
         item = TaskItem.objects.select_related(
             "gemeente", "completed_by", "assignee"
         ).get(task_id=task_id)
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("version", "begeleider")
-            .get(pk=item.case_id)
-        )
+        case = _locked_case(item.case_id)
         item.refresh_from_db()  # after the lock: the state another completion left
         _check_may_complete(item, user)
         definition = default_registry().get(item.form_key)
         version = deployed(case.version)
-        expected = case.lock_version
         try:
             snapshot = engine.complete_task(
                 version,
@@ -312,10 +342,7 @@ def task_complete(
             raise CaseError(
                 f"De taak kon niet worden afgerond: {exc}. Er is niets opgeslagen."
             ) from exc
-        _apply(case, snapshot, version, now)
-        if item.form_key == PIP_FORM and case.pip_opgesteld_op is None:
-            case.pip_opgesteld_op = timezone.localdate(now)
-        _save_advanced(case, expected)
+        _store(case, snapshot, version, now, completed=item, user=user)
         try:
             with transaction.atomic():
                 Submission.objects.create(
@@ -333,14 +360,6 @@ def task_complete(
             raise TaskAlreadyDone(
                 "Deze taak is al afgerond. Er is niets opgeslagen."
             ) from exc
-        tasks_project(
-            case=case,
-            snapshot=snapshot,
-            phase_names=dict(version.phase_names),
-            now=now,
-            completed_task_id=task_id,
-            completed_by=user,
-        )
         _audit(
             case=case,
             user=user,
@@ -354,24 +373,12 @@ def task_complete(
 
 def _fire_case_timers(case_id: int, clock: Clock, now: datetime) -> bool:
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("version", "begeleider")
-            .get(pk=case_id)
-        )
+        case = _locked_case(case_id)
         if case.next_timer_at is None or case.next_timer_at > now:
             return False  # someone else fired them meanwhile
         version = deployed(case.version)
-        expected = case.lock_version
         snapshot = engine.fire_timers(version, json.loads(case.state), clock=clock)
-        _apply(case, snapshot, version, now)
-        _save_advanced(case, expected)
-        tasks_project(
-            case=case,
-            snapshot=snapshot,
-            phase_names=dict(version.phase_names),
-            now=now,
-        )
+        _store(case, snapshot, version, now)
         _audit(case=case, user=None, event="timers_fired", at=now)
     return True
 
