@@ -17,6 +17,7 @@ install: $(STAMP)
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py register_base
 	$(PY) manage.py load_demo
 	@echo "Timers (PIP-termijnen, voortgangsgesprekken) worden elke minuut gecontroleerd."
 	$(PY) manage.py run_timers --every 60 > /dev/null & \

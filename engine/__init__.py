@@ -10,6 +10,9 @@ from .exceptions import (
     TaskNotReady,
     WorkflowFailed,
 )
+from .findings import ERROR, WARNING, Finding, has_errors
+from .limits import DEFAULT_BUDGET, Budget
+from .milestones import MilestoneRule, ReachedMilestone, RulesInvalid, parse_rules
 from .runtime import (
     COMPLETED_PHASE,
     ReadyTask,
@@ -23,28 +26,44 @@ from .specs import (
     MAIN_PROCESS,
     ROLES,
     DeployedVersion,
+    MilestoneDeclaration,
+    Validation,
     build_version,
     collect_diagrams,
     content_hash,
     declared_processes,
     load_version,
+    validate,
 )
+from .validation import FormCatalog, FormSummary
 
 __all__ = [
     "COMPLETED_PHASE",
+    "DEFAULT_BUDGET",
+    "ERROR",
     "MAIN_PROCESS",
     "ROLES",
+    "WARNING",
+    "Budget",
     "Clock",
     "DeployedVersion",
     "DiagramInvalid",
     "EngineError",
+    "Finding",
+    "FormCatalog",
+    "FormSummary",
     "ManualClock",
+    "MilestoneDeclaration",
+    "MilestoneRule",
+    "ReachedMilestone",
     "ReadyTask",
+    "RulesInvalid",
     "ScriptRefused",
     "Snapshot",
     "SystemClock",
     "TaskNotFound",
     "TaskNotReady",
+    "Validation",
     "WorkflowFailed",
     "build_version",
     "collect_diagrams",
@@ -52,7 +71,10 @@ __all__ = [
     "content_hash",
     "declared_processes",
     "fire_timers",
+    "has_errors",
     "inspect_case",
     "load_version",
+    "parse_rules",
     "start_case",
+    "validate",
 ]

@@ -1,34 +1,28 @@
 """The engine's own exceptions; the web layer turns them into messages for users."""
 
+from collections.abc import Sequence
+
+from .findings import Finding
+
 
 class EngineError(Exception):
     """Base class of everything the engine raises on purpose."""
 
 
 class DiagramInvalid(EngineError):
-    """A diagram set cannot be deployed; names the file, line and element at fault."""
+    """A diagram set cannot be deployed; carries every finding of the validation run
+    (errors and warnings), each naming file, line and element."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        file_name: str = "",
-        line: int | None = None,
-        element: str = "",
-    ) -> None:
-        self.message = message
-        self.file_name = file_name
-        self.line = line
-        self.element = element
+    def __init__(self, findings: "Sequence[Finding]") -> None:
+        self.findings = tuple(findings)
         super().__init__(str(self))
 
+    @property
+    def errors(self) -> "tuple[Finding, ...]":
+        return tuple(f for f in self.findings if f.is_error)
+
     def __str__(self) -> str:
-        where = self.file_name or "?"
-        if self.line:
-            where += f":{self.line}"
-        if self.element:
-            where += f" ({self.element})"
-        return f"{where}: {self.message}"
+        return "\n".join(str(f) for f in self.errors or self.findings)
 
 
 class ScriptRefused(EngineError):

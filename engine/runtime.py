@@ -4,7 +4,7 @@ Every operation takes the case's stored state and returns a new Snapshot; nothin
 changed in place, so a failed operation leaves the caller's state exactly as it was.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,7 +16,9 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundExcepti
 
 from .clock import Clock, running_on
 from .exceptions import TaskNotFound, TaskNotReady, WorkflowFailed
-from .scripting import HELPERS, TIMEZONE
+from .limits import DEFAULT_BUDGET, Budget, BudgetExceeded, Meter, metered
+from .milestones import ReachedMilestone
+from .scripting import HELPERS, TIMEZONE, ScriptLimit
 from .serialization import dump_state, load_state, new_workflow
 from .specs import DeployedVersion
 
@@ -49,6 +51,8 @@ class Snapshot:
     completed: bool
     next_timer_at: datetime | None
     data: dict[str, Any]
+    # Milestones declared on flow nodes that completed during this operation.
+    reached: tuple[ReachedMilestone, ...] = ()
 
 
 def check_case_data(data: Mapping[str, Any]) -> None:
@@ -128,7 +132,10 @@ def _current_phase(workflow: BpmnWorkflow, ready: tuple[ReadyTask, ...]) -> str:
 
 
 def _snapshot(
-    workflow: BpmnWorkflow, version: DeployedVersion, clock: Clock
+    workflow: BpmnWorkflow,
+    version: DeployedVersion,
+    clock: Clock,
+    reached: tuple[ReachedMilestone, ...] = (),
 ) -> Snapshot:
     ready = _ready_tasks(workflow, version, clock)
     completed = workflow.is_completed()
@@ -149,40 +156,101 @@ def _snapshot(
         completed=completed,
         next_timer_at=_next_timer(workflow),
         data=data,
+        reached=reached,
     )
 
 
-def _advance(workflow: BpmnWorkflow) -> None:
-    # A timer that becomes due during do_engine_steps only turns READY at its end;
-    # the second round runs what it released.
-    workflow.do_engine_steps()
-    workflow.refresh_timers()
-    workflow.do_engine_steps()
+class _Operation:
+    """One engine operation: its budget, and the milestones its tasks reach."""
+
+    def __init__(self, workflow: BpmnWorkflow, clock: Clock, meter: Meter) -> None:
+        self.workflow = workflow
+        self.clock = clock
+        self.meter = meter
+        self.reached: list[ReachedMilestone] = []
+
+    def completed(self, task: Any) -> None:
+        """A task completed (SpiffWorkflow's did_complete_task callback)."""
+        self.meter.step()
+        properties = getattr(task.task_spec, "extensions", {}).get("properties", {})
+        key = properties.get("milestone")
+        if not key:
+            return
+        expression = properties.get("milestoneValue")
+        value = (
+            self.workflow.script_engine.evaluate(task, expression)
+            if expression
+            else None
+        )
+        self.reached.append(
+            ReachedMilestone(key, task.task_spec.bpmn_id, self.clock.now(), value)
+        )
+
+    def advance(self) -> None:
+        # A timer that becomes due during do_engine_steps only turns READY at its
+        # end; the second round runs what it released.
+        self.workflow.do_engine_steps(did_complete_task=self.completed)
+        self.workflow.refresh_timers()
+        self.workflow.do_engine_steps(did_complete_task=self.completed)
 
 
-def _failed(exc: SpiffWorkflowException) -> WorkflowFailed:
+def _limit_in(exc: BaseException) -> ScriptLimit | None:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ScriptLimit):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _failed(exc: Exception, meter: Meter) -> WorkflowFailed:
     task = getattr(exc, "task", None)
     where = (
-        f" in '{task.task_spec.bpmn_name or task.task_spec.bpmn_id}'" if task else ""
+        f" in ‘{task.task_spec.bpmn_name or task.task_spec.bpmn_id}’" if task else ""
     )
+    if meter.exceeded:
+        return WorkflowFailed(f"het diagram is gestopt{where}: {meter.exceeded}")
+    limit = _limit_in(exc)
+    if limit is not None:
+        return WorkflowFailed(f"het diagram is gestopt{where}: {limit}")
     return WorkflowFailed(f"het diagram kon niet verder{where}: {exc}")
 
 
+def _run(
+    workflow: BpmnWorkflow,
+    version: DeployedVersion,
+    clock: Clock,
+    budget: Budget,
+    step: Callable[[_Operation], None],
+) -> Snapshot:
+    """Run ``step`` on the workflow under the budget, and take the snapshot."""
+    with running_on(clock), metered(budget) as meter:
+        operation = _Operation(workflow, clock, meter)
+        try:
+            step(operation)
+            operation.advance()
+            return _snapshot(workflow, version, clock, tuple(operation.reached))
+        except (SpiffWorkflowException, BudgetExceeded) as exc:
+            raise _failed(exc, meter) from exc
+
+
 def start_case(
-    version: DeployedVersion, data: Mapping[str, Any], *, clock: Clock
+    version: DeployedVersion,
+    data: Mapping[str, Any],
+    *,
+    clock: Clock,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Snapshot:
     """Start the main process with the start form's data and run it to its first
     waits."""
     check_case_data(data)
     workflow = new_workflow(version)
-    with running_on(clock):
-        try:
-            for task in workflow.get_tasks(state=TaskState.READY):
-                task.data.update(data)
-            _advance(workflow)
-            return _snapshot(workflow, version, clock)
-        except SpiffWorkflowException as exc:
-            raise _failed(exc) from exc
+
+    def begin(operation: _Operation) -> None:
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+
+    return _run(workflow, version, clock, budget, begin)
 
 
 def complete_task(
@@ -192,6 +260,7 @@ def complete_task(
     form_data: Mapping[str, Any],
     *,
     clock: Clock,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Snapshot:
     """Complete a ready user task with its form data and run the case to its next
     waits."""
@@ -205,28 +274,27 @@ def complete_task(
         raise TaskNotFound(task_id)
     if task.state != TaskState.READY or not task.task_spec.manual:
         raise TaskNotReady(task_id)
-    with running_on(clock):
-        try:
-            task.data.update(form_data)
-            task.run()
-            _advance(workflow)
-            return _snapshot(workflow, version, clock)
-        except SpiffWorkflowException as exc:
-            raise _failed(exc) from exc
+
+    def complete(operation: _Operation) -> None:
+        task.data.update(form_data)
+        task.run()
+        operation.completed(task)
+
+    return _run(workflow, version, clock, budget, complete)
 
 
 def fire_timers(
-    version: DeployedVersion, state: dict[str, Any], *, clock: Clock
+    version: DeployedVersion,
+    state: dict[str, Any],
+    *,
+    clock: Clock,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Snapshot:
     """Run whatever the timers that are due by ``clock`` release."""
     workflow = load_state(state, version)
-    with running_on(clock):
-        try:
-            workflow.refresh_timers()
-            _advance(workflow)
-            return _snapshot(workflow, version, clock)
-        except SpiffWorkflowException as exc:
-            raise _failed(exc) from exc
+    return _run(
+        workflow, version, clock, budget, lambda operation: workflow.refresh_timers()
+    )
 
 
 def inspect_case(

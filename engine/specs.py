@@ -1,9 +1,7 @@
-"""Diagram sets: collect a gemeente's files, validate them, and parse them into specs.
+"""Diagram sets: validate them, parse them into specs, and derive what a version needs.
 
-A gemeente's set is the base trajectory (``workflows/base``) with every file of the same
-name in ``workflows/gemeenten/<slug>/`` replacing its base namesake (and new files
-added). A set is identified by the hash of its contents; parsed specs are cached by that
-hash, because a deployed version never changes.
+A set is identified by the hash of its contents; parsed specs are cached by that hash,
+because a deployed version never changes.
 """
 
 import hashlib
@@ -18,58 +16,67 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from .exceptions import DiagramInvalid, ScriptRefused
-from .scripting import compile_expression, compile_script
-
-MAIN_PROCESS = "traject"
-ROLES = ("begeleider", "coordinator", "regievoerder", "trainer")
-
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
-_BPMN = f"{{{NS['bpmn']}}}"
-
-# No DTDs, no entities, no network: a diagram is untrusted input.
-_SAFE_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+from .exceptions import DiagramInvalid
+from .findings import ERROR, Finding, has_errors
+from .milestones import MilestoneRules
+from .validation import (
+    _B,
+    MAIN_PROCESS,
+    NS,
+    ROLES,
+    SAFE_PARSER,
+    FormCatalog,
+    check_set,
+    locate,
+    spiff_property,
 )
 
+__all__ = [
+    "MAIN_PROCESS",
+    "NS",
+    "ROLES",
+    "DeployedVersion",
+    "MilestoneDeclaration",
+    "Validation",
+    "build_version",
+    "collect_diagrams",
+    "content_hash",
+    "declared_processes",
+    "load_version",
+    "validate",
+]
 
-def collect_diagrams(
-    workflows_dir: Path, gemeente: str | None = None
-) -> dict[str, bytes]:
-    """The files of a gemeente's set: base files, overridden by the gemeente's own."""
-    files = {
+
+def collect_diagrams(workflows_dir: Path) -> dict[str, bytes]:
+    """The base trajectory's files: every ``*.bpmn`` in ``workflows/base``."""
+    return {
         p.name: p.read_bytes() for p in sorted((workflows_dir / "base").glob("*.bpmn"))
     }
-    if gemeente:
-        own = workflows_dir / "gemeenten" / gemeente
-        files.update({p.name: p.read_bytes() for p in sorted(own.glob("*.bpmn"))})
-    return files
 
 
 def declared_processes(content: bytes) -> dict[str, str]:
     """The top-level processes one BPMN file declares: process id -> name.
 
-    An unnamed process is listed under its id. Embedded subprocesses are not
-    processes of their own here. Raises DiagramInvalid when the file is not XML.
+    An unnamed process is listed under its id. Raises DiagramInvalid when the file is
+    not XML.
     """
     try:
-        root = etree.fromstring(content, _SAFE_PARSER)
+        root = etree.fromstring(content, SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise DiagramInvalid(f"geen geldige XML: {exc.msg}", line=exc.lineno) from exc
+        raise DiagramInvalid(
+            [Finding(ERROR, "", exc.lineno, "", f"geen geldige XML: {exc.msg}")]
+        ) from exc
     return {
         str(el.get("id")): str(el.get("name") or el.get("id"))
-        for el in root.iter(f"{_BPMN}process")
+        for el in root.iter(f"{_B}process")
         if el.get("id")
     }
 
 
 def content_hash(files: Mapping[str, bytes]) -> str:
-    """A stable fingerprint of a diagram set (names and contents)."""
+    """A stable fingerprint of a set of files (names and contents)."""
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name] + b"\0")
@@ -77,9 +84,21 @@ def content_hash(files: Mapping[str, bytes]) -> str:
 
 
 @dataclass(frozen=True)
+class MilestoneDeclaration:
+    """Where a set declares a milestone: on a flow node, or on a form's field."""
+
+    key: str
+    process: str
+    element: str  # the flow node's id ("" for a field of the start form)
+    form_key: str = ""
+    field: str = ""
+    value_expression: str = ""
+
+
+@dataclass(frozen=True)
 class DeployedVersion:
-    """The parsed, validated specs of one diagram set. Immutable; shared between
-    cases."""
+    """The parsed, validated specs of one diagram set, and what was derived from them.
+    Immutable; shared between cases."""
 
     content_hash: str
     spec: Any
@@ -90,152 +109,53 @@ class DeployedVersion:
     user_task_form_keys: Mapping[str, str] = field(default_factory=dict)
     # (process id, task id) -> role, lanes of embedded subprocesses resolved at deploy.
     user_task_roles: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # (process id, task id) -> the task's name as a person reads it.
+    task_names: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    process_files: Mapping[str, str] = field(default_factory=dict)
+    milestones: tuple[MilestoneDeclaration, ...] = ()
 
     @property
     def form_keys(self) -> set[str]:
         return set(self.user_task_form_keys.values())
 
-
-def _element_label(element: etree._Element) -> str:
-    tag = etree.QName(element).localname
-    ident = element.get("id")
-    return f"{tag} '{ident}'" if ident else tag
-
-
-def _nearest_with_id(element: etree._Element) -> etree._Element:
-    node: etree._Element | None = element
-    while node is not None and node.get("id") is None:
-        node = node.getparent()
-    return node if node is not None else element
-
-
-def _parse_xml(name: str, content: bytes) -> etree._ElementTree:
-    try:
-        root = etree.fromstring(content, _SAFE_PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise DiagramInvalid(
-            f"geen geldige XML: {exc.msg}", file_name=name, line=exc.lineno
-        ) from exc
-    tree = root.getroottree()
-    if not VALIDATOR.validator.validate(tree):
-        first = VALIDATOR.validator.error_log[0]
-        element = next((e for e in root.iter() if e.sourceline == first.line), None)
-        raise DiagramInvalid(
-            f"geen geldig BPMN 2.0: {first.message}",
-            file_name=name,
-            line=first.line,
-            element=_element_label(element) if element is not None else "",
-        ) from None
-    return tree
+    def derived(self) -> dict[str, Any]:
+        """What was derived at deploy, as JSON-able data for the version's record."""
+        return {
+            "process_files": dict(self.process_files),
+            "phase_order": list(self.phase_order),
+            "phase_names": dict(self.phase_names),
+            "tasks": [
+                {
+                    "process": process,
+                    "id": task,
+                    "name": self.task_names.get((process, task), task),
+                    "role": role,
+                    "form_key": self.user_task_form_keys.get(task, ""),
+                }
+                for (process, task), role in sorted(self.user_task_roles.items())
+            ],
+            "milestones": [m.__dict__ for m in self.milestones],
+        }
 
 
-def _expressions(
-    tree: etree._ElementTree,
-) -> Iterator[tuple[etree._Element, str, bool]]:
-    """Every piece of code in a diagram: (element, source, is_script)."""
-    for el in tree.iter(
-        f"{_BPMN}conditionExpression",
-        f"{_BPMN}timeDate",
-        f"{_BPMN}timeDuration",
-        f"{_BPMN}timeCycle",
-    ):
-        yield el, (el.text or "").strip(), False
-    for el in tree.iter(
-        f"{_BPMN}script",
-        f"{{{NS['spiffworkflow']}}}preScript",
-        f"{{{NS['spiffworkflow']}}}postScript",
-    ):
-        yield el, el.text or "", True
-    for el in tree.xpath("//spiffworkflow:property[@name='dueDate']", namespaces=NS):
-        yield el, el.get("value", ""), False
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of validating a set: all findings, and the version if it has no
+    errors."""
+
+    findings: tuple[Finding, ...]
+    version: DeployedVersion | None
+
+    @property
+    def ok(self) -> bool:
+        return self.version is not None
 
 
-def _check_code(name: str, tree: etree._ElementTree) -> None:
-    for element, source, is_script in _expressions(tree):
-        if not source.strip():
-            raise DiagramInvalid(
-                "lege expressie",
-                file_name=name,
-                line=element.sourceline,
-                element=_element_label(_nearest_with_id(element)),
-            )
-        try:
-            (compile_script if is_script else compile_expression)(source)
-        except ScriptRefused as exc:
-            raise DiagramInvalid(
-                f"{'script' if is_script else 'expressie'} {source.strip()!r}"
-                f" geweigerd: {exc}",
-                file_name=name,
-                line=element.sourceline,
-                element=_element_label(_nearest_with_id(element)),
-            ) from exc
-
-
-_REFERENCES = (
-    ("sequenceFlow", "sourceRef"),
-    ("sequenceFlow", "targetRef"),
-    ("boundaryEvent", "attachedToRef"),
-    ("exclusiveGateway", "default"),
-    ("inclusiveGateway", "default"),
-)
-
-
-def _check_references(name: str, tree: etree._ElementTree) -> None:
-    """Every id a flow refers to exists in the same file (the XSD does not check
-    this)."""
-    ids = set(tree.xpath("//@id"))
-    for tag, attribute in _REFERENCES:
-        for element in tree.iter(f"{_BPMN}{tag}"):
-            target = element.get(attribute)
-            if target is not None and target not in ids:
-                raise DiagramInvalid(
-                    f"{attribute} verwijst naar '{target}',"
-                    " maar dat element bestaat niet",
-                    file_name=name,
-                    line=element.sourceline,
-                    element=_element_label(element),
-                )
-
-
-def _locate(
-    trees: Mapping[str, etree._ElementTree], element_id: str
-) -> tuple[str, int | None]:
-    for name, tree in trees.items():
-        found = tree.xpath("//*[@id=$ident]", ident=element_id)
-        if found:
-            return name, found[0].sourceline
-    return "", None
-
-
-def _invalid_from_spiff(
-    exc: ValidationException, trees: Mapping[str, etree._ElementTree]
-) -> DiagramInvalid:
-    element_id = getattr(exc, "id", "") or ""
-    file_name, line = _locate(trees, element_id) if element_id else ("", None)
-    message = str(exc.args[0]) if exc.args else str(exc)
-    tag = (getattr(exc, "tag", "") or "").split(":")[-1]
-    element = f"{tag} '{element_id}'" if element_id else ""
-    return DiagramInvalid(
-        message,
-        file_name=file_name or (getattr(exc, "file_name", "") or ""),
-        line=line,
-        element=element,
-    )
-
-
-def _iter_user_tasks(version_specs: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    for process_id, spec in version_specs.items():
+def _iter_user_tasks(specs: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    for process_id, spec in specs.items():
         for task_spec in spec.task_specs.values():
             if isinstance(task_spec, UserTask):
                 yield process_id, task_spec
-
-
-def _task_role(task_spec: Any, parent_specs: Mapping[str, Any]) -> str | None:
-    """A task's lane, or the lane of the embedded subprocess it sits in."""
-    if task_spec.lane:
-        return str(task_spec.lane)
-    container = parent_specs.get(task_spec._wf_spec.name)
-    return str(container.lane) if container is not None and container.lane else None
 
 
 def _containers(specs: Mapping[str, Any]) -> dict[str, Any]:
@@ -248,39 +168,12 @@ def _containers(specs: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _check_user_tasks(
-    specs: Mapping[str, Any],
-    trees: Mapping[str, etree._ElementTree],
-    form_keys: Collection[str] | None,
-) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    containers = _containers(specs)
-    keys: dict[str, str] = {}
-    roles: dict[tuple[str, str], str] = {}
-    for process_id, task_spec in _iter_user_tasks(specs):
-
-        def invalid(message: str, ts: Any = task_spec) -> DiagramInvalid:
-            file_name, line = _locate(trees, ts.bpmn_id)
-            return DiagramInvalid(
-                message,
-                file_name=file_name,
-                line=line,
-                element=f"userTask '{ts.bpmn_id}'",
-            )
-
-        form_key = task_spec.extensions.get("properties", {}).get("formKey")
-        if not form_key:
-            raise invalid("gebruikerstaak zonder formKey-eigenschap")
-        if form_keys is not None and form_key not in form_keys:
-            raise invalid(f"formulier '{form_key}' bestaat niet")
-        role = _task_role(task_spec, containers)
-        if role not in ROLES:
-            raise invalid(
-                f"gebruikerstaak ligt in lane {role!r};"
-                f" een lane is een rol: {', '.join(ROLES)}"
-            )
-        keys[task_spec.bpmn_id] = form_key
-        roles[(process_id, task_spec.bpmn_id)] = role
-    return keys, roles
+def _task_role(task_spec: Any, containers: Mapping[str, Any]) -> str:
+    """A task's lane, or the lane of the embedded subprocess it sits in."""
+    if task_spec.lane:
+        return str(task_spec.lane)
+    container = containers.get(task_spec._wf_spec.name)
+    return str(container.lane) if container is not None and container.lane else ""
 
 
 def _phase_order(spec: Any) -> tuple[str, ...]:
@@ -299,52 +192,190 @@ def _phase_order(spec: Any) -> tuple[str, ...]:
     return tuple(order)
 
 
-def build_version(
+def _milestone_declarations(
+    trees: Mapping[str, etree._ElementTree],
+    forms: FormCatalog | None,
+    start_form: str | None,
+) -> tuple[MilestoneDeclaration, ...]:
+    found: list[MilestoneDeclaration] = []
+    for tree in trees.values():
+        for prop in tree.xpath(
+            "//spiffworkflow:property[@name='milestone']", namespaces=NS
+        ):
+            node = prop.getparent().getparent().getparent()
+            process = next(
+                (a.get("id") for a in node.iterancestors(f"{_B}process")), ""
+            )
+            found.append(
+                MilestoneDeclaration(
+                    key=prop.get("value", ""),
+                    process=process,
+                    element=node.get("id", ""),
+                    value_expression=spiff_property(node, "milestoneValue") or "",
+                )
+            )
+        for task in tree.iter(f"{_B}userTask"):
+            form_key = spiff_property(task, "formKey") or ""
+            summary = forms.get(form_key) if forms else None
+            for key, field_name in summary.milestones.items() if summary else ():
+                process = next(
+                    (a.get("id") for a in task.iterancestors(f"{_B}process")), ""
+                )
+                found.append(
+                    MilestoneDeclaration(
+                        key, process, task.get("id", ""), form_key, field_name
+                    )
+                )
+    start = forms.get(start_form) if forms and start_form else None
+    for key, field_name in start.milestones.items() if start else ():
+        found.append(MilestoneDeclaration(key, "", "", start_form or "", field_name))
+    return tuple(found)
+
+
+def _parse(
     files: Mapping[str, bytes],
-    *,
-    main_process: str = MAIN_PROCESS,
-    form_keys: Collection[str] | None = None,
-) -> DeployedVersion:
-    """Validate and parse a diagram set; raise DiagramInvalid naming file, line and
-    element."""
-    if not files:
-        raise DiagramInvalid("de diagramset is leeg")
-    trees = {name: _parse_xml(name, content) for name, content in files.items()}
-    for name, tree in trees.items():
-        _check_references(name, tree)
-        _check_code(name, tree)
+    trees: Mapping[str, etree._ElementTree],
+    main_process: str,
+) -> tuple[Any, dict[str, Any]]:
     parser = SpiffBpmnParser()
     try:
         for name, tree in trees.items():
             parser.add_bpmn_xml(tree, filename=name)
         spec = parser.get_spec(main_process)
-        subprocess_specs = parser.get_subprocess_specs(main_process)
+        return spec, parser.get_subprocess_specs(main_process)
     except ValidationException as exc:
-        raise _invalid_from_spiff(exc, trees) from exc
+        element_id = getattr(exc, "id", "") or ""
+        file_name, line = locate(trees, element_id) if element_id else ("", None)
+        raise DiagramInvalid(
+            [
+                Finding(
+                    ERROR,
+                    file_name or (getattr(exc, "file_name", "") or ""),
+                    line,
+                    element_id,
+                    str(exc.args[0]) if exc.args else str(exc),
+                )
+            ]
+        ) from exc
     except SpiffWorkflowException as exc:
-        raise DiagramInvalid(str(exc)) from exc
+        raise DiagramInvalid([Finding(ERROR, "", None, "", str(exc))]) from exc
+
+
+def _derive(
+    files: Mapping[str, bytes],
+    trees: Mapping[str, etree._ElementTree],
+    *,
+    main_process: str,
+    forms: FormCatalog | None,
+    start_form: str | None,
+) -> DeployedVersion:
+    spec, subprocess_specs = _parse(files, trees, main_process)
     all_specs = {main_process: spec, **subprocess_specs}
-    task_form_keys, task_roles = _check_user_tasks(all_specs, trees, form_keys)
-    phase_names = {pid: (s.description or pid) for pid, s in all_specs.items()}
+    containers = _containers(all_specs)
+    form_keys: dict[str, str] = {}
+    roles: dict[tuple[str, str], str] = {}
+    names: dict[tuple[str, str], str] = {}
+    for process_id, task_spec in _iter_user_tasks(all_specs):
+        form_keys[task_spec.bpmn_id] = task_spec.extensions.get("properties", {}).get(
+            "formKey", ""
+        )
+        roles[(process_id, task_spec.bpmn_id)] = _task_role(task_spec, containers)
+        names[(process_id, task_spec.bpmn_id)] = (
+            task_spec.bpmn_name or task_spec.bpmn_id
+        )
+    process_files = {
+        process.get("id"): name
+        for name, tree in trees.items()
+        for process in tree.iter(f"{_B}process")
+    }
     return DeployedVersion(
-        phase_order=_phase_order(spec),
         content_hash=content_hash(files),
         spec=spec,
         subprocess_specs=subprocess_specs,
-        phase_names=phase_names,
-        user_task_form_keys=task_form_keys,
-        user_task_roles=task_roles,
+        phase_names={pid: (s.description or pid) for pid, s in all_specs.items()},
+        phase_order=_phase_order(spec),
+        user_task_form_keys=form_keys,
+        user_task_roles=roles,
+        task_names=names,
+        process_files=process_files,
+        milestones=_milestone_declarations(trees, forms, start_form),
     )
 
 
-@lru_cache(maxsize=32)
+def validate(
+    files: Mapping[str, bytes],
+    *,
+    forms: FormCatalog | None = None,
+    rules: MilestoneRules | None = None,
+    start_form: str | None = None,
+    known_variables: Collection[str] = (),
+    main_process: str = MAIN_PROCESS,
+) -> Validation:
+    """Every finding about a set; with no errors, also its parsed version."""
+    findings, trees = check_set(
+        files,
+        forms=forms,
+        rules=rules,
+        start_form=start_form,
+        known_variables=known_variables,
+        main_process=main_process,
+    )
+    if has_errors(findings):
+        return Validation(tuple(findings), None)
+    try:
+        version = _derive(
+            files,
+            trees,
+            main_process=main_process,
+            forms=forms,
+            start_form=start_form,
+        )
+    except DiagramInvalid as exc:
+        return Validation(tuple(findings) + exc.findings, None)
+    return Validation(tuple(findings), version)
+
+
+def build_version(
+    files: Mapping[str, bytes],
+    *,
+    forms: FormCatalog | None = None,
+    rules: MilestoneRules | None = None,
+    start_form: str | None = None,
+    known_variables: Collection[str] = (),
+    main_process: str = MAIN_PROCESS,
+) -> DeployedVersion:
+    """Validate and parse a set; raise DiagramInvalid with every finding on errors."""
+    result = validate(
+        files,
+        forms=forms,
+        rules=rules,
+        start_form=start_form,
+        known_variables=known_variables,
+        main_process=main_process,
+    )
+    if result.version is None:
+        raise DiagramInvalid(result.findings)
+    return result.version
+
+
+@lru_cache(maxsize=64)
 def _cached_version(
     digest: str, files: tuple[tuple[str, bytes], ...]
 ) -> DeployedVersion:
-    return build_version(dict(files))
+    trees = {
+        name: etree.fromstring(content, SAFE_PARSER).getroottree()
+        for name, content in files
+    }
+    return _derive(
+        dict(files), trees, main_process=MAIN_PROCESS, forms=None, start_form=None
+    )
 
 
 def load_version(files: Mapping[str, bytes]) -> DeployedVersion:
-    """The parsed specs of a deployed set, parsed once per process and content hash."""
+    """The parsed specs of a deployed set, parsed once per process and content hash.
+
+    A stored version was validated when it was deployed (its forms and milestones
+    too), so it is only parsed here: a rule added later never locks out its cases.
+    """
     items = tuple(sorted(files.items()))
     return _cached_version(content_hash(files), items)

@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 import pytest
 
 from engine import ManualClock
-from forms.registry import default_registry
 from webui.accounts.models import Gemeente, Membership, Role
-from webui.cases.demo import sample_answers
+from webui.cases.demo import deploy_demo_versions, sample_answers
 from webui.cases.models import Case
-from webui.cases.services import START_FORM, case_start, task_complete, version_deploy
+from webui.cases.services import case_start, task_complete
+from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 
 PASSWORD = "test-wachtwoord"
@@ -30,9 +31,9 @@ class World:
         for gemeente in (self.polderdam, self.rivierstad):
             for role in Role.values:
                 self.user(f"{role}.{gemeente.slug}", gemeente, role)
+        deploy_demo_versions((self.polderdam, self.rivierstad))
         self.versions = {
-            g.slug: version_deploy(gemeente=g)
-            for g in (self.polderdam, self.rivierstad)
+            g.slug: active_version(g) for g in (self.polderdam, self.rivierstad)
         }
 
     def user(self, username: str, gemeente: Gemeente, role: str) -> Any:
@@ -54,7 +55,7 @@ class World:
 
     def start(self, gemeente: Gemeente | None = None, **overrides: Any) -> Case:
         gemeente = gemeente or self.polderdam
-        definition = default_registry().get(START_FORM)
+        definition = bundle_of(active_version(gemeente)).forms.get(START_FORM)
         answers = sample_answers(
             definition,
             today=self.clock.now().date(),
@@ -84,7 +85,7 @@ class World:
     def answers(self, item: TaskItem, **overrides: Any) -> dict[str, Any]:
         gemeente = item.gemeente
         return sample_answers(
-            default_registry().get(item.form_key),
+            bundle_of(item.case.version).forms.get(item.form_key),
             today=self.clock.now().date(),
             user_for_role=lambda role: self.who(role, gemeente).username,
             overrides=overrides,

@@ -52,7 +52,9 @@ def test_every_diagram_of_both_gemeenten_renders_in_bpmn_js(
     for slug, version in world.versions.items():
         links = page.locator(f"#processes-{slug} tbody a")
         hrefs[slug] = [links.nth(i).get_attribute("href") for i in range(links.count())]
-        assert len(hrefs[slug]) == len(version.files), slug
+        assert len(hrefs[slug]) == len(
+            [n for n in version.files if n.endswith(".bpmn")]
+        ), slug
 
     for slug, urls in hrefs.items():
         for href in urls:

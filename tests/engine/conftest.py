@@ -10,6 +10,7 @@ import pytest
 
 import engine
 from engine import DeployedVersion, ManualClock, ReadyTask
+from forms.registry import load_registry
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 
@@ -117,14 +118,50 @@ def start_clock() -> ManualClock:
     return ManualClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
 
 
+def variant_files(gemeente: str | None = None) -> dict[str, bytes]:
+    """The base diagrams, with a demo gemeente's own files on top."""
+    files = engine.collect_diagrams(WORKFLOWS)
+    if gemeente:
+        own = WORKFLOWS / "gemeenten" / gemeente
+        files.update({p.name: p.read_bytes() for p in sorted(own.glob("*.bpmn"))})
+    return files
+
+
+def shipped_catalog() -> engine.FormCatalog:
+    """What validation needs of the shipped forms."""
+    registry = load_registry()
+    return {
+        key: engine.FormSummary(
+            title=registry.get(key).title,
+            fields={f.name: f.privacy for f in registry.get(key).fields},
+            milestones=registry.get(key).milestones,
+        )
+        for key in registry.keys()
+    }
+
+
+def milestone_rules() -> dict[str, engine.MilestoneRule]:
+    return engine.parse_rules(json.loads((WORKFLOWS / "mijlpalen.json").read_text()))
+
+
+def full_check(files: dict[str, bytes]) -> engine.Validation:
+    """Validate a set as a deploy does: with the forms and the milestone rules."""
+    return engine.validate(
+        files,
+        forms=shipped_catalog(),
+        rules=milestone_rules(),
+        start_form="aanmelding",
+    )
+
+
 @pytest.fixture(scope="session")
 def base_version() -> DeployedVersion:
-    return engine.build_version(engine.collect_diagrams(WORKFLOWS))
+    return engine.build_version(variant_files())
 
 
 @pytest.fixture(scope="session")
 def rivierstad_version() -> DeployedVersion:
-    return engine.build_version(engine.collect_diagrams(WORKFLOWS, "rivierstad"))
+    return engine.build_version(variant_files("rivierstad"))
 
 
 @pytest.fixture
@@ -134,3 +171,14 @@ def driver(base_version: DeployedVersion) -> Driver:
 
 def ids(tasks: Iterable[ReadyTask]) -> set[str]:
     return {t.bpmn_id for t in tasks}
+
+
+def base_files_without_milestone(key: str) -> dict[str, bytes]:
+    """The base diagrams with one milestone declaration taken out of them."""
+    files = variant_files()
+    needle = f'<spiffworkflow:property name="milestone" value="{key}" />'.encode()
+    for name, content in files.items():
+        if needle in content:
+            files[name] = content.replace(needle, b"")
+            return files
+    raise AssertionError(f"no diagram declares {key}")

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from forms import FormDefinitionError, UnknownFormKey, default_registry, load_registry
+from forms.registry import parse_definition, registry_from_files
 
 
 def _field(**overrides):
@@ -62,60 +63,61 @@ def test_an_unknown_form_key_is_an_error_naming_the_key():
     assert issubclass(UnknownFormKey, FormDefinitionError)
 
 
-def test_a_duplicate_form_key_is_rejected_naming_both_files(tmp_path):
-    _write(tmp_path, "begeleider/gesprek.json", _definition())
-    second = _write(tmp_path, "coordinator/gesprek.json", _definition())
-    with pytest.raises(FormDefinitionError, match="duplicate form key") as excinfo:
-        load_registry(tmp_path)
-    assert str(second) in str(excinfo.value)
-    assert "begeleider/gesprek.json" in str(excinfo.value)
+def test_a_file_whose_key_is_not_its_name_is_rejected(tmp_path):
+    message = _rejected(tmp_path, _definition(key="ander_gesprek"))
+    assert "‘ander_gesprek’ past niet bij de bestandsnaam" in message
 
 
 def test_an_unknown_field_type_is_rejected(tmp_path):
     message = _rejected(tmp_path, _definition(fields=[_field(type="datum")]))
-    assert "unknown field type 'datum'" in message
+    assert "onbekend type ‘datum’" in message
 
 
 def test_an_unknown_privacy_class_is_rejected(tmp_path):
     message = _rejected(tmp_path, _definition(fields=[_field(privacy="geheim")]))
-    assert "unknown privacy class 'geheim'" in message
+    assert "onbekende privacyklasse ‘geheim’" in message
 
 
 @pytest.mark.parametrize(
     ("definition", "problem"),
     [
-        ("{not json", "invalid JSON"),
-        (_definition(key="ander_gesprek"), "does not match the file name"),
-        (_definition(title=""), "'title' must not be empty"),
-        ({"key": "gesprek", "title": "Gesprek"}, "'steps' must be a non-empty list"),
-        (_definition(steps=[{"title": "Leeg", "fields": []}]), "'fields' must be"),
-        (_definition(fields=[_field(privacy=None)]), "missing 'privacy'"),
-        (_definition(fields=[_field(type="choice")]), "'choices' must be a non-empty"),
-        (_definition(fields=[_field(type="choice", choices=[])]), "'choices'"),
+        ("{not json", "geen geldige JSON"),
+        (_definition(title=""), "‘title’ is leeg"),
+        ({"key": "gesprek", "title": "Gesprek"}, "het formulier heeft geen stappen"),
+        (_definition(steps=[{"title": "Leeg", "fields": []}]), "heeft geen velden"),
+        (_definition(fields=[_field(privacy=None)]), "mist ‘privacy’"),
+        (_definition(fields=[_field(type="choice")]), "heeft geen keuzes"),
+        (_definition(fields=[_field(type="choice", choices=[])]), "geen keuzes"),
         (
             _definition(fields=[_field(type="choice", choices=[["a"]])]),
-            "[value, label]",
+            "onvolledige keuze",
         ),
-        (_definition(fields=[_field(type="gebruiker")]), "needs a 'role'"),
-        (_definition(fields=[_field(type="gebruiker", role="baas")]), "needs a 'role'"),
-        (_definition(fields=[_field(), _field()]), "duplicate field name"),
-        (_definition(fields=[_field(name="datum-gesprek")]), "Python identifier"),
-        (_definition(fields=[_field(name="_intern")]), "Python identifier"),
-        (_definition(fields=[_field(name="class")]), "Python identifier"),
-        (_definition(fields=[_field(requird=True)]), "unknown attribute(s) requird"),
-        (_definition(fields=[_field(role="begeleider")]), "unknown attribute(s) role"),
+        (_definition(fields=[_field(type="gebruiker")]), "geen geldige rol"),
+        (_definition(fields=[_field(type="gebruiker", role="baas")]), "geldige rol"),
+        (_definition(fields=[_field(), _field()]), "komt twee keer voor"),
+        (_definition(fields=[_field(name="datum-gesprek")]), "geen geldige naam"),
+        (_definition(fields=[_field(name="_intern")]), "geen geldige naam"),
+        (_definition(fields=[_field(name="class")]), "geen geldige naam"),
         (
-            _definition(fields=[_field(required="ja")]),
-            "'required' must be true or false",
+            _definition(fields=[_field(requird=True)]),
+            "onbekende eigenschap(pen): requird",
         ),
-        (_definition(fields=[_field(type="number", min=5, max=1)]), "'min' is greater"),
+        (
+            _definition(fields=[_field(role="begeleider")]),
+            "onbekende eigenschap(pen): role",
+        ),
+        (_definition(fields=[_field(required="ja")]), "moet true of false zijn"),
+        (
+            _definition(fields=[_field(type="number", min=5, max=1)]),
+            "het minimum is groter",
+        ),
         (
             _definition(fields=[_field(privacy="gezondheid", routing=True)]),
-            "routing field must have privacy 'normaal'",
+            "heeft privacyklasse ‘gezondheid’",
         ),
         (
             _definition(fields=[_field(required=False, routing=True)]),
-            "routing field must be required",
+            "maar is niet verplicht",
         ),
     ],
 )
@@ -128,9 +130,42 @@ def test_an_invalid_definition_is_rejected_with_the_reason(
 def test_duplicate_field_names_across_steps_are_rejected(tmp_path):
     definition = _definition()
     definition["steps"].append({"title": "Nog een", "fields": [_field()]})
-    assert "duplicate field name 'datum_gesprek'" in _rejected(tmp_path, definition)
+    assert "‘datum_gesprek’ komt twee keer voor" in _rejected(tmp_path, definition)
+
+
+def test_every_problem_of_a_form_is_reported_with_its_line(tmp_path):
+    definition = _definition(
+        fields=[
+            _field(name="eerste", type="datum"),
+            _field(name="tweede"),
+            _field(name="derde", privacy="geheim"),
+        ]
+    )
+    text = json.dumps(definition, indent=2)
+    registry, problems = registry_from_files({"formulieren/gesprek.json": text})
+    assert "gesprek" not in registry
+    assert [p.element for p in problems] == ["gesprek.eerste", "gesprek.derde"]
+    lines = text.splitlines()
+    for problem in problems:
+        field = problem.element.split(".")[1]
+        assert f'"name": "{field}"' in lines[problem.line - 1]
+
+
+def test_a_milestone_must_be_known_and_on_a_field_of_its_type(tmp_path):
+    milestones = {"pip_vastgesteld": "datum", "uitkomst": "keuze"}
+    good = _definition(fields=[_field(milestone="pip_vastgesteld")])
+    bad = _definition(
+        fields=[_field(milestone="onbekend"), _field(name="b", milestone="uitkomst")]
+    )
+    assert parse_definition(json.dumps(good), "g.json", milestones=milestones)[0]
+    definition, problems = parse_definition(
+        json.dumps(bad), "g.json", milestones=milestones
+    )
+    assert definition is None
+    assert "onbekende mijlpaal ‘onbekend’" in problems[0].message
+    assert "vraagt een veld van het type choice" in problems[1].message
 
 
 def test_an_empty_directory_is_an_error(tmp_path):
-    with pytest.raises(FormDefinitionError, match="no form definitions"):
+    with pytest.raises(FormDefinitionError, match="geen formulieren"):
         load_registry(tmp_path)

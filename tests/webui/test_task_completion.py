@@ -160,16 +160,13 @@ def test_two_simultaneous_completions_exactly_one_succeeds() -> None:
 def test_a_diagram_error_leaves_the_case_as_it_was(
     world: World, settings, tmp_path
 ) -> None:
-    from engine import collect_diagrams
-    from webui.cases.services import version_deploy
+    from webui.definitions.services import version_deploy
 
-    files = collect_diagrams(settings.WORKFLOWS_DIR, "polderdam")
-    broken = files["voortraject.bpmn"].replace(
-        b"juridische_hulp_nodig or", b"nog_onbekend or", 1
-    )
-    assert broken != files["voortraject.bpmn"]
-    files["voortraject.bpmn"] = broken
-    version_deploy(gemeente=world.polderdam, files=files)
+    xml = (settings.WORKFLOWS_DIR / "base" / "voortraject.bpmn").read_text()
+    # Valid at deploy (it reads only known data), failing when it runs.
+    broken = xml.replace("juridische_hulp_nodig or", "1 / 0 > 1 or", 1)
+    assert broken != xml
+    version_deploy(gemeente=world.polderdam, own_files={"voortraject.bpmn": broken})
 
     case = world.start()
     case = world.run_until(case, "voorbereiding_inburgering")

@@ -186,19 +186,17 @@ def test_run_timers_escalates_a_missed_pip_deadline(world: World) -> None:
 def test_a_rejected_diagram_leaves_the_deployed_version_in_place(
     world: World, settings
 ) -> None:
-    from engine import DiagramInvalid, collect_diagrams
-    from webui.cases.services import version_deploy
+    from webui.definitions.services import DeployRefused, version_deploy
 
     active = world.versions["polderdam"]
-    files = collect_diagrams(settings.WORKFLOWS_DIR, "polderdam")
-    files["intake_mb.bpmn"] = files["intake_mb.bpmn"].replace(
-        b'value="intake_gesprek"', b'value="onbekend"'
-    )
-    with pytest.raises(DiagramInvalid, match="onbekend"):
-        version_deploy(gemeente=world.polderdam, files=files)
+    xml = (settings.WORKFLOWS_DIR / "base" / "intake_mb.bpmn").read_text()
+    broken = xml.replace('value="intake_gesprek"', 'value="onbekend"')
+    with pytest.raises(DeployRefused) as caught:
+        version_deploy(gemeente=world.polderdam, own_files={"intake_mb.bpmn": broken})
+    assert any("‘onbekend’" in f.message for f in caught.value.findings)
     active.refresh_from_db()
     assert active.is_active
-    assert world.polderdam.versions.filter(is_active=True).get() == active
+    assert world.polderdam.definition_versions.filter(is_active=True).get() == active
 
 
 def test_the_begeleider_records_contact_moments_without_moving_the_case(
@@ -331,7 +329,7 @@ def test_one_failing_case_does_not_stop_the_timers_of_the_others(
     world: World, monkeypatch, caplog
 ) -> None:
     import engine
-    from webui.cases import services
+    from webui.cases.services import timers as services
 
     broken = world.run_until(world.start(), "brede_intake")
     fine = world.run_until(world.start(), "brede_intake")
@@ -340,7 +338,7 @@ def test_one_failing_case_does_not_stop_the_timers_of_the_others(
 
     def fire(version, state, *, clock):
         if state == json.loads(Case.objects.get(pk=broken.pk).state):
-            raise engine.WorkflowFailed("kapot diagram")
+            raise RuntimeError("iets onverwachts")
         return real(version, state, clock=clock)
 
     monkeypatch.setattr(services.engine, "fire_timers", fire)

@@ -1,28 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, Case, WorkflowVersion
-
-
-@admin.register(WorkflowVersion)
-class WorkflowVersionAdmin(admin.ModelAdmin):
-    list_display = [
-        "gemeente",
-        "content_hash",
-        "is_active",
-        "deployed_at",
-        "deployed_by",
-    ]
-    list_filter = ["gemeente", "is_active"]
-    readonly_fields = [
-        "gemeente",
-        "content_hash",
-        "files",
-        "deployed_at",
-        "deployed_by",
-    ]
-
-    def has_add_permission(self, request):
-        return False  # versions come from `manage.py deploy_workflows`, validated
+from .models import AuditEvent, Case
 
 
 @admin.register(Case)

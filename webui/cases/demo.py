@@ -5,21 +5,25 @@ Every name here is invented; the BSNs are made up to pass the elfproef and belon
 nobody.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from engine import ManualClock
-from forms.registry import FieldDefinition, FormDefinition, default_registry
+from forms.registry import FieldDefinition, FormDefinition
 from webui.accounts.models import Gemeente, Membership, Role
+from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.files import read_paths
+from webui.definitions.services import active_version, base_register, version_deploy
 from webui.tasks.models import TaskItem
 
 from .models import Case
-from .services import START_FORM, case_start, task_complete, timers_run, version_deploy
+from .services import case_start, task_complete, timers_run
 
 DEMO_PASSWORD = "wegwijs"
 
@@ -222,7 +226,7 @@ def _drive(
 ) -> None:
     """Complete tasks, two days apart, until the case reaches ``target`` (or
     ``stop_at``)."""
-    registry = default_registry()
+    registry = bundle_of(case.version).forms
     routing = _routing(index)
     for _ in range(80):
         case.refresh_from_db()
@@ -254,6 +258,24 @@ def _drive(
         )
 
 
+def demo_own_files(slug: str) -> dict[str, str]:
+    """A demo gemeente's own files, as its beheerder would have made them in the
+    studio (kept in workflows/gemeenten/<slug>/ to seed the demo)."""
+    folder = settings.WORKFLOWS_DIR / "gemeenten" / slug
+    return read_paths([str(folder)]) if folder.is_dir() else {}
+
+
+def deploy_demo_versions(gemeenten: "Iterable[Gemeente]") -> None:
+    """Register the base and give every demo gemeente its first version."""
+    base_register()
+    for gemeente in gemeenten:
+        version_deploy(
+            gemeente=gemeente,
+            own_files=demo_own_files(gemeente.slug),
+            note="Eerste versie (demo)",
+        )
+
+
 def load_demo(*, cases: int = 40, today: date | None = None) -> int:
     """Create the demo world once; returns the number of cases created (0 if it
     existed)."""
@@ -262,9 +284,7 @@ def load_demo(*, cases: int = 40, today: date | None = None) -> int:
     today = today or date.today()
     with transaction.atomic():
         gemeenten = _users()
-        for gemeente in gemeenten.values():
-            version_deploy(gemeente=gemeente)
-    start_form = default_registry().get(START_FORM)
+        deploy_demo_versions(gemeenten.values())
     stop_at = datetime.combine(today, time(6), UTC)
     created = 0
     for index in range(cases):
@@ -274,7 +294,7 @@ def load_demo(*, cases: int = 40, today: date | None = None) -> int:
         koppeling = today - timedelta(days=age_days)
         clock = ManualClock(datetime.combine(koppeling, time(9), UTC))
         answers = sample_answers(
-            start_form,
+            bundle_of(active_version(gemeente)).forms.get(START_FORM),
             today=koppeling,
             user_for_role=lambda role: "",
             overrides={

@@ -3,33 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from webui.accounts.models import Gemeente
-
-
-class WorkflowVersion(models.Model):
-    """A deployed diagram set of one gemeente. Immutable: a change is a new version."""
-
-    gemeente = models.ForeignKey(
-        Gemeente, on_delete=models.PROTECT, related_name="versions"
-    )
-    content_hash = models.CharField(max_length=64)
-    files = models.JSONField(help_text="file name -> BPMN XML")
-    is_active = models.BooleanField(default=True)
-    deployed_at = models.DateTimeField(auto_now_add=True)
-    deployed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-
-    class Meta:
-        verbose_name = _("diagramversie")
-        verbose_name_plural = _("diagramversies")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["gemeente", "content_hash"], name="unique_version"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.gemeente} {self.content_hash[:10]}"
+from webui.definitions.models import DefinitionVersion
 
 
 class Case(models.Model):
@@ -41,7 +15,7 @@ class Case(models.Model):
         Gemeente, on_delete=models.PROTECT, related_name="cases"
     )
     version = models.ForeignKey(
-        WorkflowVersion, on_delete=models.PROTECT, related_name="cases"
+        DefinitionVersion, on_delete=models.PROTECT, related_name="cases"
     )
     state = models.TextField()
     lock_version = models.PositiveIntegerField(default=0)
@@ -95,6 +69,11 @@ class Submission(models.Model):
     # The role it was submitted in: decides whether the gemeente may read its
     # sensitive answers without the statushouder's consent.
     role = models.CharField(max_length=20, blank=True)
+    # The version whose form the answers were given on: old answers always render
+    # with that form, whatever the case's version is now.
+    version = models.ForeignKey(
+        DefinitionVersion, on_delete=models.PROTECT, related_name="+"
+    )
     data = models.JSONField()
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL
@@ -136,3 +115,67 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
+
+
+class CaseMilestone(models.Model):
+    """A milestone a case reached (declared in its version's diagrams or forms): what
+    the case record, the deadlines and the export read, whatever a task is called."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="milestones")
+    key = models.CharField(max_length=50)
+    value = models.JSONField(null=True, blank=True)
+    reached_at = models.DateTimeField()
+    bpmn_id = models.CharField(max_length=100, blank=True)
+    version = models.ForeignKey(
+        DefinitionVersion, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mijlpaal")
+        verbose_name_plural = _("mijlpalen")
+        ordering = ["reached_at", "id"]
+        indexes = [models.Index(fields=["case", "key"], name="milestone_case_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.reached_at:%Y-%m-%d}"
+
+
+class CaseMigration(models.Model):
+    """A case moved from one version to another, with what it was before, so that the
+    move can be reverted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="migrations")
+    from_version = models.ForeignKey(
+        DefinitionVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    to_version = models.ForeignKey(
+        DefinitionVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    previous_state = models.TextField()
+    # The case's lock version right after the move: a revert is only safe while the
+    # case has not moved on since.
+    lock_version_after = models.PositiveIntegerField()
+    migrated_at = models.DateTimeField()
+    migrated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reverted_at = models.DateTimeField(null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("migratie van een dossier")
+        verbose_name_plural = _("migraties van dossiers")
+        ordering = ["-migrated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_version_id} → {self.to_version_id}"

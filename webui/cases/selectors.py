@@ -8,14 +8,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
 from exports import CaseRow
-from forms.registry import UnknownFormKey, default_registry
+from forms.registry import FormDefinition, UnknownFormKey
 from forms.values import display_rows
 from webui.accounts.models import Gemeente
 from webui.accounts.selectors import user_gemeenten, user_roles
+from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 
-from .models import AuditEvent, Case, Submission
-from .versions import deployed, process_file
+from .models import AuditEvent, Case, CaseMilestone, Submission
 
 OPEN_PRIVACY = {"normaal", "persoonsgegevens"}
 # Who may read which sensitive category. Everything else ('normaal',
@@ -89,11 +90,11 @@ def may_read(privacy: str, roles: set[str], *, from_mb: bool, consent: bool) -> 
 
 
 def _history(case: Case, roles: set[str]) -> list[HistoryEntry]:
-    registry = default_registry()
     entries = []
-    for submission in case.submissions.select_related("submitted_by"):
+    for submission in case.submissions.select_related("submitted_by", "version"):
         try:
-            definition = registry.get(submission.form_key)
+            # The form the answers were given on, even if the case moved since.
+            definition = bundle_of(submission.version).forms.get(submission.form_key)
         except UnknownFormKey:
             entries.append(HistoryEntry(submission, [], 0))
             continue
@@ -120,7 +121,7 @@ class PhaseStep:
 
 def case_phases(case: Case) -> list[PhaseStep]:
     """The trajectory of the case's own diagram version, with where the case stands."""
-    version = deployed(case.version)
+    version = bundle_of(case.version).process
     order = list(version.phase_order)
     current = (
         len(order)
@@ -161,7 +162,7 @@ def case_phase_file(case: Case) -> str | None:
     """The file of the case's own version that declares its current phase."""
     if case.is_closed or not case.phase:
         return None
-    return process_file(case.version, case.phase)
+    return bundle_of(case.version).process.process_files.get(case.phase)
 
 
 def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
@@ -204,19 +205,21 @@ def export_rows(*, gemeenten: QuerySet[Gemeente], today: date) -> Iterator[CaseR
     ):
         who = item.assignee.get_full_name() if item.assignee else f"rol {item.role}"
         holders.setdefault(item.case_id, []).append(f"{item.name} ({who})")
-    attended = dict(
-        Submission.objects.filter(
-            case_id__in=case_ids, form_key="pvt_workshop", data__aanwezig=True
-        )
-        .values("case_id")
-        .annotate(n=Count("id"))
-        .values_list("case_id", "n")
-    )
+    # Read from the milestones, never from form keys: a variant that renames its
+    # workshop or signing tasks still reports right.
+    attended: dict[int, int] = {}
     signed: dict[int, bool] = {}
-    for case_id, data in Submission.objects.filter(
-        case_id__in=case_ids, form_key="pvt_ondertekening"
-    ).values_list("case_id", "data"):
-        signed[case_id] = bool(data.get("verklaring_ondertekend"))
+    for case_id, key, value in (
+        CaseMilestone.objects.filter(
+            case_id__in=case_ids, key__in=("pvt_workshop", "verklaring_ondertekend")
+        )
+        .order_by("reached_at", "id")
+        .values_list("case_id", "key", "value")
+    ):
+        if key == "pvt_workshop":
+            attended[case_id] = attended.get(case_id, 0) + bool(value)
+        else:
+            signed[case_id] = bool(value)
     for case in cases:
         if case.pip_opgesteld_op and case.pip_deadline:
             on_time: bool | None = case.pip_opgesteld_op <= case.pip_deadline
@@ -240,3 +243,14 @@ def export_rows(*, gemeenten: QuerySet[Gemeente], today: date) -> Iterator[CaseR
             verklaring_ondertekend=_yes_no(signed.get(case.pk)),
             uitkomst=case.uitkomst,
         )
+
+
+def start_form(*, gemeente: Gemeente) -> FormDefinition | None:
+    """The start form of the gemeente's version in use (None without a version)."""
+    version = active_version(gemeente)
+    return bundle_of(version).forms.get(START_FORM) if version else None
+
+
+def case_form(*, case: Case, form_key: str) -> FormDefinition:
+    """A form of the case's own version."""
+    return bundle_of(case.version).forms.get(form_key)

@@ -7,22 +7,22 @@ from django.utils import timezone
 
 from exports import cases_workbook, workbook_bytes
 from forms.builder import build_form_class
-from forms.registry import default_registry
 from webui.accounts.models import Gemeente, Role
 from webui.accounts.selectors import user_gemeenten
 
 from .selectors import (
     case_for_user,
+    case_form,
     case_overview,
     case_view,
     cases_for_user,
     export_rows,
     overdue_q,
     pip_overdue,
+    start_form,
 )
 from .services import (
     CONTACT_FORM,
-    START_FORM,
     CaseError,
     case_start,
     case_viewed,
@@ -73,11 +73,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
     gemeenten = list(_coordinator_gemeenten(request))
     if not gemeenten:
         raise PermissionDenied("Alleen een coördinator kan een statushouder aanmelden.")
-    definition = default_registry().get(START_FORM)
-    form_class = build_form_class(definition)
     chosen = next(
         (g for g in gemeenten if g.slug == request.POST.get("gemeente")), gemeenten[0]
     )
+    definition = start_form(gemeente=chosen)
+    if definition is None:
+        raise Http404("Voor deze gemeente is nog geen proces in gebruik genomen.")
+    form_class = build_form_class(definition)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,7 +128,7 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_for_user(reference=reference, user=request.user)
     if case is None:
         raise Http404("Dit dossier bestaat niet of hoort niet bij uw gemeente.")
-    definition = default_registry().get(CONTACT_FORM)
+    definition = case_form(case=case, form_key=CONTACT_FORM)
     form = build_form_class(definition)(
         request.POST or None, initial={"contact_datum": timezone.localdate()}
     )

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "formtools",
     "webui.accounts",
+    "webui.definitions",
     "webui.cases",
     "webui.tasks",
     "webui.studio",

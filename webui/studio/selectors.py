@@ -2,15 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 import engine
 from webui.accounts.models import Gemeente
 from webui.accounts.selectors import user_gemeenten
-from webui.cases.models import Case, WorkflowVersion
+from webui.cases.models import Case
 from webui.cases.selectors import case_for_user
-from webui.cases.versions import deployed, version_processes
+from webui.definitions.bundles import bundle_of, version_files
+from webui.definitions.files import is_bpmn
+from webui.definitions.models import DefinitionVersion
 from webui.tasks.models import TaskItem
 
 
@@ -28,7 +29,7 @@ class ProcessSet:
     """The active version of one gemeente (None before its first deploy)."""
 
     gemeente: Gemeente
-    version: WorkflowVersion | None
+    version: DefinitionVersion | None
     files: list[ProcessFile]
 
 
@@ -37,7 +38,7 @@ class Diagram:
     """One file of a version as the viewer shows it."""
 
     gemeente: Gemeente
-    version: WorkflowVersion
+    version: DefinitionVersion
     file_name: str
     process_name: str
     xml: str
@@ -51,12 +52,12 @@ class Diagram:
         return sorted({item.bpmn_id for item in self.open_tasks})
 
 
-def maatwerk_files(version: WorkflowVersion) -> set[str]:
-    """The files of a version that are the gemeente's own: not byte for byte the
-    base file of the same name (or without a base file at all)."""
-    base = engine.collect_diagrams(settings.WORKFLOWS_DIR)
+def version_processes(version: DefinitionVersion) -> dict[str, dict[str, str]]:
+    """BPMN file name -> the processes that file declares (process id -> name)."""
     return {
-        name for name, xml in version.files.items() if base.get(name) != xml.encode()
+        name: engine.declared_processes(text.encode())
+        for name, text in version_files(version).items()
+        if is_bpmn(name)
     }
 
 
@@ -64,11 +65,11 @@ def _process_name(processes: dict[str, str], file_name: str) -> str:
     return next(iter(processes.values()), file_name)
 
 
-def _process_files(version: WorkflowVersion) -> list[ProcessFile]:
+def _process_files(version: DefinitionVersion) -> list[ProcessFile]:
     """The files in the order of the trajectory: main process, phases, the rest."""
     processes = version_processes(version)
-    own = maatwerk_files(version)
-    specs = deployed(version)
+    own = set(version.own_files)
+    specs = bundle_of(version).process
     order = [engine.MAIN_PROCESS, *specs.phase_order]
 
     def position(name: str) -> tuple[int, str]:
@@ -86,7 +87,7 @@ def process_sets_for_user(*, user: AbstractBaseUser) -> list[ProcessSet]:
     gemeenten = list(user_gemeenten(user=user).order_by("naam"))
     active = {
         version.gemeente_id: version
-        for version in WorkflowVersion.objects.filter(
+        for version in DefinitionVersion.objects.filter(
             gemeente__in=gemeenten, is_active=True
         )
     }
@@ -116,17 +117,17 @@ def diagram_for_user(
         case = case_for_user(reference=reference, user=user)
         if case is None or case.gemeente_id != gemeente.pk:
             return None
-        version: WorkflowVersion | None = case.version
+        version: DefinitionVersion | None = case.version
         open_tasks = tuple(
             case.tasks.filter(state=TaskItem.State.OPEN).order_by("ready_at", "id")
         )
     else:
-        version = WorkflowVersion.objects.filter(
+        version = DefinitionVersion.objects.filter(
             gemeente=gemeente, is_active=True
         ).first()
-    if version is None or file_name not in version.files:
+    if version is None or file_name not in version.files or not is_bpmn(file_name):
         return None
-    xml = version.files[file_name]
+    xml = version_files(version)[file_name]
     processes = engine.declared_processes(xml.encode())
     return Diagram(
         gemeente=gemeente,
@@ -134,7 +135,7 @@ def diagram_for_user(
         file_name=file_name,
         process_name=_process_name(processes, file_name),
         xml=xml,
-        is_maatwerk=file_name in maatwerk_files(version),
+        is_maatwerk=file_name in version.own_files,
         case=case,
         open_tasks=open_tasks,
     )

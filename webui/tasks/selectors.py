@@ -45,7 +45,9 @@ def task_for_user(*, task_id: str, user: AbstractBaseUser) -> TaskItem | None:
     """The task, if it belongs to a gemeente the user works in; None otherwise."""
     gemeente_ids = {g for g, _ in user_role_pairs(user=user)}
     return (
-        TaskItem.objects.select_related("case", "gemeente", "assignee", "completed_by")
+        TaskItem.objects.select_related(
+            "case__version", "gemeente", "assignee", "completed_by"
+        )
         .filter(task_id=task_id, gemeente_id__in=gemeente_ids)
         .first()
     )

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.views import SessionWizardView
 
 from forms.builder import build_step_forms
-from forms.registry import default_registry
 from webui.accounts.selectors import users_with_role
+from webui.cases.selectors import case_form
 from webui.cases.services import CaseError, task_complete
 
 from .models import TaskItem
@@ -78,7 +78,7 @@ class TaskFormView(LoginRequiredMixin, SessionWizardView):
             self.item = task_for_user(task_id=kwargs["task_id"], user=request.user)
         if self.item is None:
             return
-        self.definition = default_registry().get(self.item.form_key)
+        self.definition = case_form(case=self.item.case, form_key=self.item.form_key)
         gemeente = self.item.gemeente
         steps = build_step_forms(
             self.definition,

@@ -1,0 +1,31 @@
+"""Writes to cases. The read → advance → lock → check → save cycle lives in
+``lifecycle``, once."""
+
+from webui.definitions.bundles import START_FORM
+
+from .base import (
+    CaseConflict,
+    CaseError,
+    NoActiveVersion,
+    TaskAlreadyDone,
+    TaskNotAllowed,
+)
+from .contact import CONTACT_FORM, CONTACT_ROLES, case_viewed, contactmoment_record
+from .lifecycle import case_start, task_complete
+from .timers import timers_run
+
+__all__ = [
+    "CONTACT_FORM",
+    "CONTACT_ROLES",
+    "START_FORM",
+    "CaseConflict",
+    "CaseError",
+    "NoActiveVersion",
+    "TaskAlreadyDone",
+    "TaskNotAllowed",
+    "case_start",
+    "case_viewed",
+    "contactmoment_record",
+    "task_complete",
+    "timers_run",
+]

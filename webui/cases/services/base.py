@@ -1,0 +1,231 @@
+"""What every case service shares: errors, the clock, the audit trail, and how an
+engine snapshot and the milestones it reached are written onto the case."""
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import F
+from django.utils import timezone
+
+from engine import Clock, ReachedMilestone, Snapshot, SystemClock
+from forms.registry import FormDefinition
+from webui.definitions.bundles import Bundle
+from webui.tasks.models import TaskItem
+from webui.tasks.services import tasks_project
+
+from ..models import AuditEvent, Case, CaseMilestone
+
+logger = logging.getLogger("webui.cases")
+
+
+class CaseError(Exception):
+    """A case operation refused, with a message for the user (Dutch)."""
+
+
+class NoActiveVersion(CaseError):
+    pass
+
+
+class TaskAlreadyDone(CaseError):
+    pass
+
+
+class TaskNotAllowed(CaseError):
+    pass
+
+
+class CaseConflict(CaseError):
+    pass
+
+
+def clock_or_system(clock: Clock | None) -> Clock:
+    return clock or SystemClock()
+
+
+def audit(
+    *,
+    case: Case | None,
+    user: AbstractBaseUser | None,
+    event: str,
+    at: datetime,
+    **detail: Any,
+) -> None:
+    AuditEvent.objects.create(case=case, user=user, event=event, detail=detail, at=at)
+
+
+def as_date(value: Any) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localdate(value)
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if "T" in text:
+        moment = datetime.fromisoformat(text)
+        return timezone.localdate(moment) if moment.tzinfo else moment.date()
+    return date.fromisoformat(text)
+
+
+# ---- milestones ----------------------------------------------------------------------
+
+
+def field_milestones(
+    definition: FormDefinition, stored: Mapping[str, Any], at: datetime, bpmn_id: str
+) -> list[ReachedMilestone]:
+    """The milestones a submitted form's fields declare, with the answers."""
+    return [
+        ReachedMilestone(field.milestone, bpmn_id, at, stored.get(field.name))
+        for field in definition.fields
+        if field.milestone
+    ]
+
+
+def _set_user(case: Case, username: Any) -> None:
+    if username and (
+        case.begeleider is None or case.begeleider.get_username() != username
+    ):
+        case.begeleider = get_user_model().objects.filter(username=username).first()
+
+
+# What a milestone means for the case record. The keys are the rule set's
+# (workflows/mijlpalen.json), never task or field names: a variant that renames a
+# task keeps its columns.
+_CASE_RECORD: dict[str, Callable[[Case, ReachedMilestone], None]] = {
+    "koppeling": lambda c, m: setattr(c, "koppeling_datum", as_date(m.value)),
+    "pip_termijn": lambda c, m: setattr(c, "pip_deadline", as_date(m.value)),
+    "pip_opgesteld": lambda c, m: setattr(
+        c, "pip_opgesteld_op", c.pip_opgesteld_op or timezone.localdate(m.at)
+    ),
+    "pip_vastgesteld": lambda c, m: setattr(
+        c, "pip_vastgesteld_op", as_date(m.value) or timezone.localdate(m.at)
+    ),
+    "begeleider_gekoppeld": lambda c, m: _set_user(c, m.value),
+    "toestemming_gemeente": lambda c, m: setattr(
+        c, "toestemming_gemeente", None if m.value is None else bool(m.value)
+    ),
+    "uitkomst": lambda c, m: setattr(c, "uitkomst", str(m.value or "")),
+}
+
+
+def apply_milestones(case: Case, reached: Iterable[ReachedMilestone]) -> None:
+    """Copy what the case record keeps of the reached milestones onto the case."""
+    for milestone in reached:
+        effect = _CASE_RECORD.get(milestone.key)
+        if effect is not None:
+            effect(case, milestone)
+
+
+def store_milestones(case: Case, reached: Iterable[ReachedMilestone]) -> None:
+    CaseMilestone.objects.bulk_create(
+        [
+            CaseMilestone(
+                case=case,
+                key=m.key,
+                value=_json_safe(m.value),
+                reached_at=m.at,
+                bpmn_id=m.bpmn_id,
+                version_id=case.version_id,
+            )
+            for m in reached
+        ]
+    )
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
+    return str(value)
+
+
+# ---- snapshots -----------------------------------------------------------------------
+
+
+def apply_snapshot(
+    case: Case, snapshot: Snapshot, bundle: Bundle, now: datetime
+) -> None:
+    """Copy what the queue and the case record need from a snapshot onto the case."""
+    case.state = json.dumps(snapshot.state, separators=(",", ":"))
+    case.phase = snapshot.phase
+    case.phase_label = (
+        "Afgerond"
+        if snapshot.completed
+        else bundle.process.phase_names.get(snapshot.phase, snapshot.phase)
+    )
+    case.next_timer_at = snapshot.next_timer_at
+    if snapshot.completed and not case.is_closed:
+        case.is_closed = True
+        case.closed_at = now
+
+
+def locked_case(pk: int, *, skip_locked: bool = False) -> Case | None:
+    """The case row, locked until the end of the transaction (None when another
+    worker holds it and ``skip_locked`` is set)."""
+    query = Case.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+    return query.select_related("version", "begeleider").filter(pk=pk).first()
+
+
+_SAVED_FIELDS = (
+    "state",
+    "phase",
+    "phase_label",
+    "next_timer_at",
+    "koppeling_datum",
+    "pip_deadline",
+    "pip_opgesteld_op",
+    "pip_vastgesteld_op",
+    "uitkomst",
+    "toestemming_gemeente",
+    "begeleider",
+    "is_closed",
+    "closed_at",
+    "version",
+)
+
+
+def save_advanced(case: Case, expected_version: int) -> None:
+    """Write the case back only if nobody else advanced it since we read it."""
+    fields = {f: getattr(case, f) for f in _SAVED_FIELDS}
+    updated = Case.objects.filter(pk=case.pk, lock_version=expected_version).update(
+        lock_version=F("lock_version") + 1, updated_at=timezone.now(), **fields
+    )
+    if not updated:
+        raise CaseConflict(
+            "Het dossier is intussen door iemand anders bijgewerkt. "
+            "Probeer het opnieuw."
+        )
+    case.lock_version = expected_version + 1
+
+
+def store(
+    case: Case,
+    snapshot: Snapshot,
+    bundle: Bundle,
+    now: datetime,
+    reached: Iterable[ReachedMilestone] = (),
+    *,
+    completed: TaskItem | None = None,
+    user: AbstractBaseUser | None = None,
+) -> None:
+    """Save an advanced case (version-checked), its milestones and its task rows."""
+    reached = list(reached)
+    expected = case.lock_version
+    apply_snapshot(case, snapshot, bundle, now)
+    apply_milestones(case, reached)
+    save_advanced(case, expected)
+    store_milestones(case, reached)
+    tasks_project(
+        case=case,
+        snapshot=snapshot,
+        phase_names=dict(bundle.process.phase_names),
+        now=now,
+        completed_task_id=completed.task_id if completed is not None else None,
+        completed_by=user,
+    )

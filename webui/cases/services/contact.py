@@ -1,0 +1,60 @@
+"""Contact moments: rows in a case's history; the workflow stays put."""
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from engine import Clock
+from forms.values import stored_data
+from webui.accounts.selectors import user_roles
+from webui.definitions.bundles import bundle_of
+
+from ..models import Case, Submission
+from .base import CaseError, TaskNotAllowed, audit, clock_or_system
+
+CONTACT_FORM = "contactmoment"
+CONTACT_ROLES = {"begeleider", "coordinator"}
+
+
+def case_viewed(
+    *, case: Case, user: AbstractBaseUser, clock: Clock | None = None
+) -> None:
+    """Record that a user opened a case (its personal data), for the processing log."""
+    audit(case=case, user=user, event="case_viewed", at=clock_or_system(clock).now())
+
+
+def contactmoment_record(
+    *,
+    case: Case,
+    user: AbstractBaseUser,
+    cleaned_data: Mapping[str, Any],
+    clock: Clock | None = None,
+) -> Submission:
+    """Record a contact moment on the form of the case's version."""
+    roles = user_roles(user=user, gemeente=case.gemeente)
+    if not CONTACT_ROLES & roles:
+        raise TaskNotAllowed(
+            "Alleen een begeleider of coördinator legt contactmomenten vast."
+        )
+    if case.is_closed:
+        raise CaseError("Dit dossier is afgesloten; er kan niets meer bij.")
+    now = clock_or_system(clock).now()
+    definition = bundle_of(case.version).forms.get(CONTACT_FORM)
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            case=case,
+            task_id=f"contact-{uuid.uuid4().hex[:28]}",  # fits the 36-char column
+            bpmn_id=CONTACT_FORM,
+            task_name=definition.title,
+            form_key=CONTACT_FORM,
+            role=min(CONTACT_ROLES & roles),
+            version=case.version,
+            data=stored_data(definition, cleaned_data),
+            submitted_by=user,
+            submitted_at=now,
+        )
+        audit(case=case, user=user, event="contact_recorded", at=now)
+    return submission

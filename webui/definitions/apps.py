@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DefinitionsConfig(AppConfig):
+    name = "webui.definitions"
+    label = "definitions"
+    verbose_name = "Procesdefinities"

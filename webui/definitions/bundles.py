@@ -1,0 +1,119 @@
+"""A version's files as the running system needs them: parsed diagrams and forms,
+cached per version (versions never change), and the full check of a set of files."""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+import engine
+from engine import ERROR, DeployedVersion, Finding, FormSummary, MilestoneRule
+from forms.registry import FormRegistry, form_file_name, registry_from_files
+
+from .files import SETTINGS_FILE, is_bpmn
+from .models import Blob, DefinitionVersion
+
+START_FORM = "aanmelding"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything a case needs from its version: the process specs and the forms."""
+
+    process: DeployedVersion
+    forms: FormRegistry
+
+
+@lru_cache(maxsize=4)
+def _rules(path: Path) -> dict[str, MilestoneRule]:
+    return engine.parse_rules(json.loads(path.read_text(encoding="utf-8")))
+
+
+def milestone_rules() -> dict[str, MilestoneRule]:
+    """The milestone rule set kept in the repository (workflows/mijlpalen.json)."""
+    return _rules(Path(settings.WORKFLOWS_DIR) / "mijlpalen.json")
+
+
+def blob_texts(shas: list[str]) -> dict[str, str]:
+    return dict(Blob.objects.filter(sha256__in=shas).values_list("sha256", "content"))
+
+
+def version_files(version: DefinitionVersion) -> dict[str, str]:
+    """Every file of a stored version: name -> content."""
+    texts = blob_texts(list(version.files.values()))
+    return {name: texts[sha] for name, sha in version.files.items()}
+
+
+def _bpmn(files: Mapping[str, str]) -> dict[str, bytes]:
+    return {name: text.encode() for name, text in files.items() if is_bpmn(name)}
+
+
+def check_files(files: Mapping[str, str]) -> tuple[list[Finding], Bundle | None]:
+    """Every finding about a complete set of files (diagrams, forms, the milestone
+    rules); with no errors also the bundle it makes."""
+    items = tuple(sorted(files.items()))
+    findings, bundle = _checked(
+        engine.content_hash({n: t.encode() for n, t in items}), items
+    )
+    return list(findings), bundle
+
+
+@lru_cache(maxsize=32)
+def _checked(
+    digest: str, items: tuple[tuple[str, str], ...]
+) -> tuple[tuple[Finding, ...], Bundle | None]:
+    files = dict(items)
+    rules = milestone_rules()
+    registry, problems = registry_from_files(
+        {n: t for n, t in files.items() if n != SETTINGS_FILE},
+        milestones={key: rule.value for key, rule in rules.items()},
+    )
+    findings = [
+        Finding(ERROR, p.file, p.line, p.element, p.message, p.hint) for p in problems
+    ]
+    catalog: dict[str, FormSummary] = {
+        key: FormSummary(
+            title=registry.get(key).title,
+            fields={f.name: f.privacy for f in registry.get(key).fields},
+            milestones=registry.get(key).milestones,
+        )
+        for key in registry.keys()
+    }
+    # A form with problems still exists: its tasks need no second finding.
+    for problem in problems:
+        key = problem.file.rsplit("/", 1)[-1].removesuffix(".json")
+        catalog.setdefault(key, FormSummary(title=key, fields={}))
+    if START_FORM not in catalog:
+        findings.append(
+            Finding(
+                ERROR,
+                form_file_name(START_FORM),
+                None,
+                START_FORM,
+                "het aanmeldformulier ontbreekt",
+                "Elke versie heeft het formulier ‘aanmelding’ nodig: daarmee wordt"
+                " een statushouder aangemeld.",
+            )
+        )
+    result = engine.validate(
+        _bpmn(files), forms=catalog, rules=rules, start_form=START_FORM
+    )
+    findings.extend(result.findings)
+    if result.version is None or engine.has_errors(findings):
+        return tuple(findings), None
+    return tuple(findings), Bundle(result.version, registry)
+
+
+@lru_cache(maxsize=256)
+def _bundle(pk: int, content_hash: str) -> Bundle:
+    files = version_files(DefinitionVersion.objects.get(pk=pk))
+    registry, _problems = registry_from_files(files)
+    return Bundle(engine.load_version(_bpmn(files)), registry)
+
+
+def bundle_of(version: DefinitionVersion) -> Bundle:
+    """The parsed process and forms of a stored version (parsed once per process)."""
+    return _bundle(version.pk, version.content_hash)

@@ -1,0 +1,115 @@
+"""Versioned process definitions: a base version from the repository, and per gemeente
+immutable versions (base + its own files) and one working draft."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from webui.accounts.models import Gemeente
+
+
+class Blob(models.Model):
+    """The content of one file, stored once however many versions hold it."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    content = models.TextField()
+
+    class Meta:
+        verbose_name = _("bestandsinhoud")
+        verbose_name_plural = _("bestandsinhouden")
+
+    def __str__(self) -> str:
+        return self.sha256[:12]
+
+
+class DefinitionVersion(models.Model):
+    """An immutable set of BPMN files and form definitions, with what was derived from
+    it at deploy. ``gemeente`` is empty for a base version (the repository's
+    trajectory); a gemeente's version is a base version plus its own files."""
+
+    gemeente = models.ForeignKey(
+        Gemeente,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="definition_versions",
+    )
+    number = models.PositiveIntegerField(_("versie"))
+    base = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="derived_versions",
+        verbose_name=_("basisversie"),
+    )
+    # Every file of the set: name -> sha256 of its content (a Blob).
+    files = models.JSONField()
+    # The gemeente's own files, and per own file which base file it derives from:
+    # name -> {"base_number": n, "base_sha": sha or null (a new file)}.
+    own_files = models.JSONField(default=list, blank=True)
+    provenance = models.JSONField(default=dict, blank=True)
+    # What was derived at deploy: process -> file, phase order, roles, milestones.
+    derived = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64)
+    note = models.TextField(_("toelichting"), blank=True)
+    deployed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    deployed_at = models.DateTimeField(_("in gebruik genomen op"))
+    is_active = models.BooleanField(_("in gebruik"), default=False)
+
+    class Meta:
+        verbose_name = _("procesversie")
+        verbose_name_plural = _("procesversies")
+        ordering = ["gemeente_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gemeente", "number"], name="unique_version_number"
+            ),
+            models.UniqueConstraint(
+                fields=["gemeente"],
+                condition=Q(is_active=True),
+                name="one_active_version_per_gemeente",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.gemeente.naam if self.gemeente_id else "basis"
+        return f"{owner} v{self.number}"
+
+    @property
+    def is_base(self) -> bool:
+        return self.gemeente_id is None
+
+    @property
+    def label(self) -> str:
+        return f"basis v{self.number}" if self.is_base else f"v{self.number}"
+
+
+class Draft(models.Model):
+    """A gemeente's working copy: its own files on top of a base version, edited in the
+    studio until it is deployed as a new version."""
+
+    gemeente = models.OneToOneField(
+        Gemeente, on_delete=models.CASCADE, related_name="draft"
+    )
+    base = models.ForeignKey(
+        DefinitionVersion, on_delete=models.PROTECT, related_name="drafts"
+    )
+    # The gemeente's own files: name -> content.
+    files = models.JSONField(default=dict, blank=True)
+    provenance = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepten")
+
+    def __str__(self) -> str:
+        return f"concept {self.gemeente}"

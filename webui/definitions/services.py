@@ -1,0 +1,416 @@
+"""Writes to process definitions: register the base, edit a draft, deploy, roll back."""
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+
+import engine
+from engine import Clock, Finding, SystemClock
+from forms.registry import shipped_form_files
+from webui.accounts.models import Gemeente
+
+from .bundles import blob_texts, check_files, version_files
+from .files import FileRefused, check_name
+from .models import Blob, DefinitionVersion, Draft
+
+
+class DeployRefused(Exception):
+    """A set cannot be deployed: the message (Dutch) and every finding."""
+
+    def __init__(self, message: str, findings: "list[Finding] | tuple" = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.findings = list(findings)
+
+
+class DraftConflict(Exception):
+    """Someone else saved the draft in the meantime."""
+
+
+def _now(clock: Clock | None) -> datetime:
+    return (clock or SystemClock()).now()
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _store_blobs(files: Mapping[str, str]) -> dict[str, str]:
+    """Store each file's content once; name -> sha256."""
+    shas = {name: _sha(text) for name, text in files.items()}
+    Blob.objects.bulk_create(
+        [Blob(sha256=shas[name], content=text) for name, text in files.items()],
+        ignore_conflicts=True,
+    )
+    return shas
+
+
+def set_hash(files: Mapping[str, str]) -> str:
+    return engine.content_hash({name: text.encode() for name, text in files.items()})
+
+
+def _audit(**kwargs) -> None:  # type: ignore[no-untyped-def]
+    # Lazily imported: the cases app depends on this one, not the other way round.
+    from webui.cases.models import AuditEvent
+
+    AuditEvent.objects.create(**kwargs)
+
+
+def latest_base() -> DefinitionVersion | None:
+    return DefinitionVersion.objects.filter(gemeente=None).order_by("-number").first()
+
+
+def active_version(gemeente: Gemeente) -> DefinitionVersion | None:
+    return DefinitionVersion.objects.filter(gemeente=gemeente, is_active=True).first()
+
+
+# ---- the base ------------------------------------------------------------------------
+
+
+def repository_base_files() -> dict[str, str]:
+    """The repository's trajectory: workflows/base/*.bpmn and the shipped forms."""
+    diagrams = engine.collect_diagrams(settings.WORKFLOWS_DIR)
+    files = {name: content.decode() for name, content in diagrams.items()}
+    files.update(shipped_form_files())
+    return files
+
+
+def base_register(
+    *,
+    files: Mapping[str, str] | None = None,
+    user: AbstractBaseUser | None = None,
+    clock: Clock | None = None,
+) -> tuple[DefinitionVersion, bool]:
+    """Register the repository's trajectory as a new base version if it changed.
+
+    Returns (the latest base version, whether it was created now). No gemeente's live
+    process changes: each moves to the new base when it deploys.
+    """
+    files = dict(files if files is not None else repository_base_files())
+    findings, bundle = check_files(files)
+    if bundle is None:
+        raise DeployRefused(
+            "De basisdiagrammen in de repository zijn ongeldig.", findings
+        )
+    digest = set_hash(files)
+    with transaction.atomic():
+        latest = latest_base()
+        if latest is not None and latest.content_hash == digest:
+            return latest, False
+        version = DefinitionVersion.objects.create(
+            gemeente=None,
+            number=(latest.number + 1) if latest else 1,
+            files=_store_blobs(files),
+            derived=bundle.process.derived(),
+            content_hash=digest,
+            note="Basistraject uit de repository",
+            deployed_by=user,
+            deployed_at=_now(clock),
+        )
+        _audit(
+            case=None,
+            user=user,
+            event="base_registered",
+            at=version.deployed_at,
+            detail={"version": version.number, "content_hash": digest},
+        )
+    return version, True
+
+
+# ---- drafts --------------------------------------------------------------------------
+
+
+def _provenance(base: DefinitionVersion, name: str) -> dict[str, object]:
+    return {"base_number": base.number, "base_sha": base.files.get(name)}
+
+
+def draft_open(*, gemeente: Gemeente, user: AbstractBaseUser | None) -> Draft:
+    """The gemeente's draft; a new one starts from the version in use (or the latest
+    base when the gemeente has none)."""
+    draft = Draft.objects.filter(gemeente=gemeente).select_related("base").first()
+    if draft is not None:
+        return draft
+    active = active_version(gemeente)
+    base = active.base if active is not None else latest_base()
+    if base is None:
+        raise DeployRefused("Er is nog geen basisversie geregistreerd.")
+    own = {}
+    provenance = {}
+    if active is not None:
+        texts = blob_texts([active.files[n] for n in active.own_files])
+        own = {name: texts[active.files[name]] for name in active.own_files}
+        provenance = {name: active.provenance.get(name) for name in own}
+    draft, _created = Draft.objects.get_or_create(
+        gemeente=gemeente,
+        defaults={
+            "base": base,
+            "files": own,
+            "provenance": provenance,
+            "updated_by": user,
+        },
+    )
+    return draft
+
+
+def _save_draft(
+    draft: Draft, user: AbstractBaseUser | None, expected: int | None
+) -> None:
+    fields = {
+        "files": draft.files,
+        "provenance": draft.provenance,
+        "base": draft.base,
+        "updated_by": user,
+    }
+    query = Draft.objects.filter(pk=draft.pk)
+    if expected is not None:
+        query = query.filter(lock_version=expected)
+    updated = query.update(lock_version=draft.lock_version + 1, **fields)
+    if not updated:
+        raise DraftConflict(
+            "Het concept is intussen door iemand anders opgeslagen. Laad de pagina"
+            " opnieuw; uw wijziging is niet opgeslagen."
+        )
+    draft.lock_version += 1
+
+
+def _put(draft: Draft, name: str, content: str, base_texts: Mapping[str, str]) -> None:
+    check_name(name)
+    if base_texts.get(name) == content:
+        # Back to the base file byte for byte: no longer the gemeente's own.
+        draft.files.pop(name, None)
+        draft.provenance.pop(name, None)
+        return
+    if name not in draft.files:
+        draft.provenance[name] = _provenance(draft.base, name)
+    draft.files[name] = content
+
+
+def draft_save_files(
+    *,
+    draft: Draft,
+    files: Mapping[str, str],
+    user: AbstractBaseUser | None,
+    expected_lock: int | None = None,
+) -> Draft:
+    """Put files into the draft (new own files, or changed copies of base files).
+    Nothing is validated here: a draft may be broken while it is being made."""
+    base_texts = version_files(draft.base)
+    for name, content in files.items():
+        _put(draft, name, content, base_texts)
+    _save_draft(draft, user, expected_lock)
+    return draft
+
+
+def draft_remove_file(
+    *, draft: Draft, name: str, user: AbstractBaseUser | None
+) -> Draft:
+    """Drop an own file: a copy of a base file goes back to the base version, a new
+    file is gone."""
+    if name not in draft.files:
+        raise FileRefused(f"‘{name}’ is geen eigen bestand van dit concept")
+    draft.files.pop(name)
+    draft.provenance.pop(name, None)
+    _save_draft(draft, user, None)
+    return draft
+
+
+def draft_rebase(
+    *, draft: Draft, base: DefinitionVersion, user: AbstractBaseUser | None
+) -> Draft:
+    """Move the draft onto another base version; own files keep their provenance, so
+    the studio shows which of them derive from an older base file."""
+    if not base.is_base:
+        raise DeployRefused("Een concept bouwt alleen op een basisversie.")
+    draft.base = base
+    base_texts = version_files(base)
+    for name in [n for n, text in draft.files.items() if base_texts.get(n) == text]:
+        draft.files.pop(name)
+        draft.provenance.pop(name, None)
+    _save_draft(draft, user, None)
+    return draft
+
+
+def draft_discard(*, draft: Draft) -> None:
+    draft.delete()
+
+
+def draft_set(draft: Draft) -> dict[str, str]:
+    """The complete set of the draft: its base's files with its own on top."""
+    files = version_files(draft.base)
+    files.update(draft.files)
+    return files
+
+
+def set_on_top(
+    *, gemeente: Gemeente | None, own_files: Mapping[str, str]
+) -> dict[str, str]:
+    """A complete set: the gemeente's version in use (or the latest base) with
+    ``own_files`` on top; for validating files before they are deployed."""
+    under = active_version(gemeente) if gemeente is not None else None
+    under = under or latest_base()
+    if under is None:
+        raise DeployRefused("Er is nog geen basisversie geregistreerd.")
+    return {**version_files(under), **own_files}
+
+
+# ---- versions ------------------------------------------------------------------------
+
+
+def _activate(version: DefinitionVersion) -> None:
+    DefinitionVersion.objects.filter(
+        gemeente_id=version.gemeente_id, is_active=True
+    ).exclude(pk=version.pk).update(is_active=False)
+    if not version.is_active:
+        version.is_active = True
+        version.save(update_fields=["is_active"])
+
+
+def version_deploy(
+    *,
+    gemeente: Gemeente,
+    user: AbstractBaseUser | None = None,
+    note: str = "",
+    own_files: Mapping[str, str] | None = None,
+    base: DefinitionVersion | None = None,
+    clock: Clock | None = None,
+) -> tuple[DefinitionVersion, bool]:
+    """Validate a gemeente's set and make it the version in use.
+
+    ``own_files`` None takes the draft (or, without a draft, the own files of the
+    version in use); ``base`` None takes the draft's base (or the latest base).
+    Returns (the version in use, whether a new version was made). Raises DeployRefused
+    with every finding; the version in use then stays in use.
+    """
+    draft = Draft.objects.filter(gemeente=gemeente).select_related("base").first()
+    active = active_version(gemeente)
+    provenance: dict[str, object] = {}
+    from_draft = own_files is None and draft is not None
+    if from_draft:
+        own_files, provenance = dict(draft.files), dict(draft.provenance)
+        base = base or draft.base
+    elif own_files is None and active is not None:
+        texts = blob_texts([active.files[n] for n in active.own_files])
+        own_files = {n: texts[active.files[n]] for n in active.own_files}
+        provenance = dict(active.provenance)
+    base = base or latest_base()
+    if base is None:
+        raise DeployRefused("Er is nog geen basisversie geregistreerd.")
+    base_texts = version_files(base)
+    own = {
+        check_name(name): text
+        for name, text in (own_files or {}).items()
+        if base_texts.get(name) != text
+    }
+    files = {**base_texts, **own}
+    findings, bundle = check_files(files)
+    if bundle is None:
+        raise DeployRefused(
+            "De versie is niet in gebruik genomen: los eerst de fouten op. De vorige"
+            " versie blijft in gebruik.",
+            findings,
+        )
+    digest = set_hash(files)
+    with transaction.atomic():
+        if active is not None and active.content_hash == digest:
+            if from_draft:
+                draft.delete()
+            return active, False
+        same = DefinitionVersion.objects.filter(
+            gemeente=gemeente, content_hash=digest
+        ).first()
+        if same is None:
+            number = (
+                DefinitionVersion.objects.filter(gemeente=gemeente).aggregate(
+                    n=Max("number")
+                )["n"]
+                or 0
+            ) + 1
+            same = DefinitionVersion.objects.create(
+                gemeente=gemeente,
+                number=number,
+                base=base,
+                files=_store_blobs(files),
+                own_files=sorted(own),
+                provenance={
+                    name: provenance.get(name) or _provenance(base, name)
+                    for name in own
+                },
+                derived=bundle.process.derived(),
+                content_hash=digest,
+                note=note,
+                deployed_by=user,
+                deployed_at=_now(clock),
+            )
+        _activate(same)
+        if from_draft:
+            draft.delete()
+        _audit(
+            case=None,
+            user=user,
+            event="version_deployed",
+            at=_now(clock),
+            detail={
+                "gemeente": gemeente.slug,
+                "version": same.number,
+                "base": base.number,
+                "own_files": sorted(own),
+                "note": note,
+            },
+        )
+    return same, True
+
+
+def version_activate(
+    *,
+    version: DefinitionVersion,
+    user: AbstractBaseUser | None,
+    clock: Clock | None = None,
+) -> DefinitionVersion:
+    """Roll back (or forward) to an earlier version of the same gemeente: new cases
+    start on it; running cases stay where they are."""
+    if version.is_base:
+        raise DeployRefused("Een basisversie wordt niet zelf in gebruik genomen.")
+    with transaction.atomic():
+        _activate(version)
+        _audit(
+            case=None,
+            user=user,
+            event="version_activated",
+            at=_now(clock),
+            detail={"gemeente": version.gemeente.slug, "version": version.number},
+        )
+    return version
+
+
+def versions_follow_base(
+    *, user: AbstractBaseUser | None = None, clock: Clock | None = None
+) -> list[tuple[Gemeente, DefinitionVersion | None, str]]:
+    """Move every gemeente without own files onto the latest base, in one go.
+
+    Gemeenten with own files are left alone (their beheerder starts a draft on the new
+    base). Returns (gemeente, version or None, what happened) per gemeente.
+    """
+    base = latest_base()
+    results: list[tuple[Gemeente, DefinitionVersion | None, str]] = []
+    for gemeente in Gemeente.objects.order_by("naam"):
+        active = active_version(gemeente)
+        if active is not None and active.own_files:
+            results.append((gemeente, active, "eigen bestanden: via een concept"))
+            continue
+        if active is not None and active.base_id == getattr(base, "pk", None):
+            results.append((gemeente, active, "al op de nieuwste basis"))
+            continue
+        try:
+            version, _created = version_deploy(
+                gemeente=gemeente, user=user, own_files={}, base=base, clock=clock
+            )
+        except DeployRefused as exc:
+            results.append((gemeente, active, exc.message))
+        else:
+            results.append((gemeente, version, f"nu op basis v{base.number}"))
+    return results
