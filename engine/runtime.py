@@ -18,6 +18,7 @@ from .clock import Clock, running_on
 from .exceptions import TaskNotFound, TaskNotReady, WorkflowFailed
 from .limits import DEFAULT_BUDGET, Budget, BudgetExceeded, Meter, metered
 from .milestones import ReachedMilestone
+from .pruning import prune
 from .scripting import HELPERS, TIMEZONE, ScriptLimit
 from .serialization import dump_state, load_state, new_workflow
 from .specs import DeployedVersion
@@ -149,12 +150,15 @@ def _snapshot(
         sources += workflow.get_tasks(state=TaskState.READY, manual=True)
         for task in sources:
             data.update(task.data)
+    phase = _current_phase(workflow, ready)
+    next_timer_at = _next_timer(workflow)
+    prune(workflow)  # history lives in Wegwijs' tables, not in the engine state
     return Snapshot(
         state=dump_state(workflow),
         ready_tasks=ready,
-        phase=_current_phase(workflow, ready),
+        phase=phase,
         completed=completed,
-        next_timer_at=_next_timer(workflow),
+        next_timer_at=next_timer_at,
         data=data,
         reached=reached,
     )

@@ -63,12 +63,12 @@ def _converter() -> _SpeclessWorkflowConverter:
 
 
 # Stateless once built: it only maps objects to dicts and back.
-_CONVERTER = _converter()
+CONVERTER = _converter()
 
 
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     """The workflow's state as a JSON-able dict; the specs stay with the version."""
-    dct = _CONVERTER.to_dict(workflow)
+    dct = CONVERTER.to_dict(workflow)
     dct["format"] = STATE_FORMAT
     return dct
 
@@ -79,7 +79,7 @@ def load_state(state: dict[str, Any], version: DeployedVersion) -> BpmnWorkflow:
         raise ValueError(f"unknown workflow state format {state.get('format')!r}")
     # The converter pops keys from the dicts it reads: give it a copy, the caller's
     # state must stay intact (a failed operation leaves the case as it was).
-    return _CONVERTER.restore(copy.deepcopy(state), version)
+    return CONVERTER.restore(copy.deepcopy(state), version)
 
 
 def new_workflow(version: DeployedVersion) -> BpmnWorkflow:

@@ -23,6 +23,12 @@ from .scripting import compile_expression, compile_script, names_assigned, names
 
 MAIN_PROCESS = "traject"
 ROLES = ("begeleider", "coordinator", "regievoerder", "trainer")
+ROLE_LABELS = {
+    "begeleider": "begeleider",
+    "coordinator": "coördinator",
+    "regievoerder": "regievoerder",
+    "trainer": "trainer PVT",
+}
 ENGINE_PRIVACY = "normaal"
 
 MAX_FILE_BYTES = 1_000_000

@@ -1,0 +1,210 @@
+"""Moving a running case to another version of its process.
+
+SpiffWorkflow aligns the old specs with the new ones by id (``bpmn.util.diff``); the
+rule here is Wegwijs' own and more forgiving than "refuse when anything that started
+changed": a case can move when every task it is waiting on, and every finished task its
+state still holds, exists in the new version. Renamed tasks, tasks in another lane,
+other forms, new tasks before or after the case's position, changed conditions: all
+move. What the case waits on keeps its moment: timers are not restarted and a waiting
+task keeps the moment it became ready (so its due date stays).
+"""
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+
+from .clock import Clock
+from .exceptions import EngineError
+from .limits import DEFAULT_BUDGET, Budget
+from .runtime import Snapshot, _run
+from .serialization import CONVERTER, dump_state, load_state
+from .specs import DeployedVersion
+from .validation import ROLE_LABELS
+
+# Matches no task we ever have: migrate_workflow then resets nothing, so READY tasks
+# keep their data and ready moment and WAITING timers keep their deadlines.
+_RESET_NOTHING = TaskState.ERROR
+_WAITING = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+class MoveRefused(EngineError):
+    """The case cannot move to the target version; ``reasons`` say why, in Dutch."""
+
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class MoveCheck:
+    """Whether a case can move, why not, and what changes for it if it does."""
+
+    reasons: tuple[str, ...]
+    changes: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def _name(spec: Any) -> str:
+    return (
+        getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None) or spec.name
+    )
+
+
+def _kind(spec: Any) -> str:
+    if isinstance(spec, UserTask):
+        return "de taak"
+    if isinstance(spec, SubWorkflowTask):
+        return "de fase"
+    return "de stap"
+
+
+def _trees(workflow: Any, diffs: Mapping[Any, Any]) -> Iterator[tuple[Any, Any]]:
+    top, subs = diffs["top"], diffs["subs"]
+    yield workflow, top
+    for sp_id, sub in workflow.subprocesses.items():
+        yield sub, subs.get(sp_id)
+
+
+def _task_changes(
+    task: Any, new_spec: Any, old: DeployedVersion, new: DeployedVersion
+) -> list[str]:
+    """What changes for an open user task, in words."""
+    if not isinstance(task.task_spec, UserTask) or not isinstance(new_spec, UserTask):
+        return []
+    old_spec = task.task_spec
+    changes = []
+    if _name(old_spec) != _name(new_spec):
+        changes.append(f"de open taak ‘{_name(old_spec)}’ heet nu ‘{_name(new_spec)}’")
+    process = task.workflow.spec.name
+    old_role = old.user_task_roles.get((process, old_spec.bpmn_id), "")
+    new_role = new.user_task_roles.get((process, new_spec.bpmn_id), "")
+    if old_role != new_role:
+        changes.append(
+            f"de open taak ‘{_name(new_spec)}’ gaat nu naar de rol"
+            f" {ROLE_LABELS.get(new_role, new_role)}"
+            f" (was {ROLE_LABELS.get(old_role, old_role)})"
+        )
+    old_form = old_spec.extensions.get("properties", {}).get("formKey")
+    new_form = new_spec.extensions.get("properties", {}).get("formKey")
+    if old_form != new_form:
+        changes.append(
+            f"de open taak ‘{_name(new_spec)}’ gebruikt nu formulier ‘{new_form}’"
+            f" (was ‘{old_form}’)"
+        )
+    return changes
+
+
+def _diffs(workflow: Any, new: DeployedVersion) -> dict[str, Any]:
+    top, subs = diff_workflow(
+        CONVERTER.registry, workflow, new.spec, dict(new.subprocess_specs)
+    )
+    return {"top": top, "subs": subs}
+
+
+def _review(
+    workflow: Any, diffs: Mapping[str, Any], old: DeployedVersion, new: DeployedVersion
+) -> MoveCheck:
+    reasons: list[str] = []
+    changes: list[str] = []
+    for tree, diff in _trees(workflow, diffs):
+        unfinished = any(
+            not t.has_state(TaskState.FINISHED_MASK) for t in tree.tasks.values()
+        )
+        if diff is None:
+            if unfinished:
+                label = old.phase_names.get(tree.spec.name, tree.spec.name)
+                reasons.append(
+                    f"de fase ‘{label}’ waarin dit dossier zit bestaat niet meer"
+                )
+            continue
+        for task in diff.removed:
+            if task.has_state(TaskState.PREDICTED_MASK):
+                continue  # not reached yet: the new version's path is taken instead
+            spec = task.task_spec
+            if task.has_state(_WAITING):
+                reasons.append(
+                    f"{_kind(spec)} ‘{_name(spec)}’ waarop dit dossier wacht bestaat"
+                    " niet meer"
+                )
+            else:
+                reasons.append(
+                    f"dit dossier staat na {_kind(spec)} ‘{_name(spec)}’, en die"
+                    " bestaat niet meer"
+                )
+        for task, new_spec in diff.alignment.items():
+            if new_spec is not None and task.has_state(TaskState.READY):
+                changes.extend(_task_changes(task, new_spec, old, new))
+    return MoveCheck(tuple(dict.fromkeys(reasons)), tuple(dict.fromkeys(changes)))
+
+
+def check_move(
+    old: DeployedVersion, new: DeployedVersion, state: dict[str, Any]
+) -> MoveCheck:
+    """Whether a case in ``state`` on ``old`` can move to ``new``, without moving it."""
+    workflow = load_state(state, old)
+    check = _review(workflow, _diffs(workflow, new), old, new)
+    if not check.ok:
+        return check
+    try:
+        _migrated(workflow, new)
+    except Exception as exc:  # noqa: BLE001 - anything the engine chokes on refuses
+        return MoveCheck(
+            (f"de stand van het dossier past niet op de nieuwe versie: {exc}",),
+            check.changes,
+        )
+    return check
+
+
+def _migrated(workflow: Any, new: DeployedVersion) -> dict[str, Any]:
+    """Move the workflow's specs to ``new`` in place; the state as it then is."""
+    diffs = _diffs(workflow, new)
+    migrate_workflow(diffs["top"], workflow, new.spec, reset_mask=_RESET_NOTHING)
+    for sp_id, sub in list(workflow.subprocesses.items()):
+        sub_diff = diffs["subs"].get(sp_id)
+        if sub_diff is not None:
+            migrate_workflow(
+                sub_diff,
+                sub,
+                new.subprocess_specs[sub.spec.name],
+                reset_mask=_RESET_NOTHING,
+            )
+    workflow.subprocess_specs = dict(new.subprocess_specs)
+    # Predicted tasks follow the new version's paths from where the case stands.
+    for tree in (workflow, *workflow.subprocesses.values()):
+        for task in list(tree.tasks.values()):
+            if task.id in tree.tasks and task.has_state(_WAITING):
+                task.task_spec._predict(task)
+    state = dump_state(workflow)
+    load_state(state, new)  # it must load on the new version, or it does not move
+    return state
+
+
+def move_case(
+    old: DeployedVersion,
+    new: DeployedVersion,
+    state: dict[str, Any],
+    *,
+    clock: Clock,
+    budget: Budget = DEFAULT_BUDGET,
+) -> tuple[Snapshot, MoveCheck]:
+    """Move a case to ``new`` and run it to its next waits; raises MoveRefused."""
+    workflow = load_state(state, old)
+    check = _review(workflow, _diffs(workflow, new), old, new)
+    if not check.ok:
+        raise MoveRefused(check.reasons)
+    try:
+        moved = _migrated(workflow, new)
+    except Exception as exc:  # noqa: BLE001
+        raise MoveRefused(
+            (f"de stand van het dossier past niet op de nieuwe versie: {exc}",)
+        ) from exc
+    workflow = load_state(moved, new)
+    return _run(workflow, new, clock, budget, lambda operation: None), check
