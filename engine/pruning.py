@@ -91,13 +91,9 @@ def _drop(tree: Any, top: Any, task: Any) -> int:
     return count
 
 
-def _prune_tree(tree: Any, top: Any) -> int:
-    root = tree.task_tree
-    if root is None or not _open_anywhere(tree):
-        return 0
-    live = _live(tree)
+def _drop_dead_branches(tree: Any, top: Any, live: set[Any]) -> int:
+    """Finished branches below live tasks, except the iterations of a running loop."""
     dropped = 0
-    # Finished branches below live tasks, except the iterations of a running loop.
     for task_id in list(live):
         task = tree.tasks.get(task_id)
         if task is None or (isinstance(task.task_spec, LoopTask) and _open(task)):
@@ -106,28 +102,47 @@ def _prune_tree(tree: Any, top: Any) -> int:
             if child is not None and child.id not in live:
                 task._children.remove(child.id)
                 dropped += _drop(tree, top, child)
-    keep = {root.id}
+    return dropped
+
+
+def _kept(tree: Any, live: set[Any]) -> set[Any]:
+    keep = {tree.task_tree.id}
     for task_id in live:
         task = tree.tasks[task_id]
         if (_open(task) or _is_join(task)) and task.parent is not None:
             keep.add(task.parent.id)
-        if _open(task) or _is_join(task) or len(task._children) > 1:
+        if (
+            _open(task)
+            or _is_join(task)
+            or len(task._children) > 1
+            or isinstance(task.task_spec, LoopTask)
+        ):
             keep.add(task_id)
-        elif isinstance(task.task_spec, LoopTask):
-            keep.add(task_id)
-    # Splice out the finished links of straight chains.
-    for task_id in list(live - keep):
+    return keep
+
+
+def _splice_chains(tree: Any, removable: set[Any]) -> int:
+    """Splice the finished links of straight chains out of the tree."""
+    dropped = 0
+    for task_id in removable:
         task = tree.tasks[task_id]
         parent = task.parent
         if parent is None or len(task._children) != 1:
             continue
         child = tree.tasks[task._children[0]]
-        position = parent._children.index(task_id)
-        parent._children[position] = child.id
+        parent._children[parent._children.index(task_id)] = child.id
         child._parent = parent.id
         del tree.tasks[task_id]
         dropped += 1
     return dropped
+
+
+def _prune_tree(tree: Any, top: Any) -> int:
+    if tree.task_tree is None or not _open_anywhere(tree):
+        return 0
+    live = _live(tree)
+    dropped = _drop_dead_branches(tree, top, live)
+    return dropped + _splice_chains(tree, live - _kept(tree, live))
 
 
 def _open_anywhere(tree: Any) -> bool:
