@@ -163,6 +163,33 @@ def check_move(
     return check
 
 
+def _drop_stale_predictions(tree: Any) -> None:
+    """Drop predicted tasks of steps the new version no longer has, and predict again
+    from their parents along the new version's flows."""
+    stale = [
+        task
+        for task in tree.tasks.values()
+        if task.has_state(TaskState.PREDICTED_MASK)
+        and tree.spec.task_specs.get(task.task_spec.name) is not task.task_spec
+    ]
+    parents = []
+    for task in stale:
+        if task.id not in tree.tasks:
+            continue  # already gone with a stale ancestor
+        parent = task.parent
+        if parent is not None:
+            parent._children.remove(task.id)
+            parents.append(parent)
+        todo = [task]
+        while todo:
+            node = todo.pop()
+            todo.extend(c for c in node.children if c is not None)
+            tree.tasks.pop(node.id, None)
+    for parent in parents:
+        if parent.id in tree.tasks:
+            parent.task_spec._predict(parent)
+
+
 def _migrated(workflow: Any, new: DeployedVersion) -> dict[str, Any]:
     """Move the workflow's specs to ``new`` in place; the state as it then is."""
     diffs = _diffs(workflow, new)
@@ -179,6 +206,7 @@ def _migrated(workflow: Any, new: DeployedVersion) -> dict[str, Any]:
     workflow.subprocess_specs = dict(new.subprocess_specs)
     # Predicted tasks follow the new version's paths from where the case stands.
     for tree in (workflow, *workflow.subprocesses.values()):
+        _drop_stale_predictions(tree)
         for task in list(tree.tasks.values()):
             if task.id in tree.tasks and task.has_state(_WAITING):
                 task.task_spec._predict(task)

@@ -851,7 +851,11 @@ def _check_routing(
     """Every name a gateway branches on is a `normaal` answer of a form in use, a
     variable a script sets, or a setting of the version."""
     privacy: dict[str, set[str]] = {}
-    for key in _used_forms(ctx, start_form):
+    used = _used_forms(ctx, start_form)
+    # A task whose form is missing has its own finding; what that form would have
+    # asked is unknown, so "no form asks for it" would only repeat that finding.
+    all_forms_known = used <= set(forms)
+    for key in used:
         summary = forms.get(key)
         for field_name, cls in summary.fields.items() if summary else ():
             privacy.setdefault(field_name, set()).add(cls)
@@ -877,7 +881,7 @@ def _check_routing(
                         f"Maak het veld ‘{variable}’ ‘normaal’ en verplicht, of beslis"
                         " op een ander veld.",
                     )
-                elif not classes and variable not in assigned:
+                elif not classes and variable not in assigned and all_forms_known:
                     ctx.error(
                         file_name,
                         flow,

@@ -138,3 +138,23 @@ def engine_weeks(n: int):
     from datetime import timedelta
 
     return timedelta(weeks=n)
+
+
+def test_a_case_before_a_removed_task_moves_and_takes_the_new_path(
+    base_version,
+) -> None:
+    files = variant_files()
+    files["voortraject.bpmn"] = without_task(
+        files["voortraject.bpmn"], "juridische_ondersteuning", "voortraject_einde"
+    )
+    v2 = engine.build_version(files)
+    driver = Driver(base_version, start_clock())
+    driver.start()
+    driver.run_until("huisvesting_inschrijvingen")
+    snapshot, check = move_case(base_version, v2, driver.state, clock=driver.clock)
+    assert check.ok
+    driver.version = v2
+    driver._keep(snapshot)
+    driver.run_until("voorbereiding_inburgering")
+    driver.complete("voorbereiding_inburgering", juridische_hulp_nodig=True)
+    assert driver.ready_ids() == {"intake_gesprek"}

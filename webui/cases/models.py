@@ -179,3 +179,44 @@ class CaseMigration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_version_id} → {self.to_version_id}"
+
+
+class MigrationRun(models.Model):
+    """One bulk migration a beheerder started: which cases, to which version, and how
+    far it got (it runs in the background)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("wacht op de achtergrondverwerking")
+        RUNNING = "running", _("bezig")
+        DONE = "done", _("klaar")
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(
+        DefinitionVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    case_ids = models.JSONField()
+    total = models.PositiveIntegerField()
+    done = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    # Per case that stayed: {"reference": ..., "reasons": [...]}.
+    refused = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("migratieronde")
+        verbose_name_plural = _("migratierondes")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.gemeente} → {self.target} ({self.done}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100

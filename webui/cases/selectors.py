@@ -254,3 +254,24 @@ def start_form(*, gemeente: Gemeente) -> FormDefinition | None:
 def case_form(*, case: Case, form_key: str) -> FormDefinition:
     """A form of the case's own version."""
     return bundle_of(case.version).forms.get(form_key)
+
+
+def cases_for_migration(
+    *,
+    gemeente: Gemeente,
+    from_version: int | None = None,
+    phase: str = "",
+    references: "list[str] | None" = None,
+) -> QuerySet[Case]:
+    """The running cases of a gemeente a beheerder chooses to migrate: all of them, of
+    one version, in one phase, or a list of references."""
+    cases = Case.objects.filter(gemeente=gemeente, is_closed=False).select_related(
+        "version"
+    )
+    if from_version is not None:
+        cases = cases.filter(version__number=from_version)
+    if phase:
+        cases = cases.filter(phase=phase)
+    if references:
+        cases = cases.filter(reference__in=references)
+    return cases.order_by("reference")

@@ -265,9 +265,8 @@ def _activate(version: DefinitionVersion) -> None:
     DefinitionVersion.objects.filter(
         gemeente_id=version.gemeente_id, is_active=True
     ).exclude(pk=version.pk).update(is_active=False)
-    if not version.is_active:
-        version.is_active = True
-        version.save(update_fields=["is_active"])
+    DefinitionVersion.objects.filter(pk=version.pk).update(is_active=True)
+    version.is_active = True
 
 
 def version_deploy(

@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "formtools",
+    "django_tasks",
+    "django_tasks_db",
     "webui.accounts",
     "webui.definitions",
     "webui.cases",
@@ -94,3 +96,8 @@ LOGIN_REDIRECT_URL = "tasks:queue"
 LOGOUT_REDIRECT_URL = "login"
 
 WORKFLOWS_DIR = Path(os.environ.get("WEGWIJS_WORKFLOWS_DIR", BASE_DIR / "workflows"))
+
+# Background work (bulk migration, big exports, reminders): Django's task framework
+# (the django-tasks backport) with its database backend; `make run` starts the worker
+# (python manage.py db_worker).
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}

@@ -11,3 +11,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get("WEGWIJS_TEST_DB", str(BASE_DIR / ".test-db.sqlite3"))
     }
+
+# Tests run background tasks at once, in the caller's thread.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from engine import Snapshot
+from engine import ReadyTask, Snapshot
 from webui.accounts.models import Role
 from webui.accounts.selectors import user_roles
 
@@ -46,9 +46,8 @@ def tasks_project(
                 due_date=ready.due,
                 assignee=case.begeleider if ready.role == Role.BEGELEIDER else None,
             )
-        elif item.due_date != ready.due:
-            item.due_date = ready.due
-            item.save(update_fields=["due_date"])
+        else:
+            _refresh(item, ready, case, phase_names)
     for task_id, item in open_items.items():
         if task_id == completed_task_id:
             item.state = TaskItem.State.DONE
@@ -64,6 +63,32 @@ def tasks_project(
             role=Role.BEGELEIDER,
             assignee__isnull=True,
         ).update(assignee=case.begeleider)
+
+
+def _refresh(
+    item: TaskItem,
+    ready: ReadyTask,
+    case: "Case",  # noqa: F821 - cases.models.Case, as in tasks_project
+    phase_names: dict[str, str],
+) -> None:
+    """Bring an open task row up to date (its due date; after a migration also its
+    name, role, form and phase)."""
+    changes = {
+        "due_date": ready.due,
+        "name": ready.name,
+        "role": ready.role,
+        "form_key": ready.form_key,
+        "phase": phase_names.get(ready.phase, ready.phase),
+        "documentation": ready.documentation,
+    }
+    if ready.role != item.role:
+        # Another role now does it: whoever held it no longer may.
+        changes["assignee"] = case.begeleider if ready.role == Role.BEGELEIDER else None
+    changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    if changed:
+        for name in changed:
+            setattr(item, name, changes[name])
+        item.save(update_fields=changed)
 
 
 def task_claim(*, item: TaskItem, user: AbstractBaseUser) -> TaskItem:

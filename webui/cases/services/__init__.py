@@ -12,6 +12,15 @@ from .base import (
 )
 from .contact import CONTACT_FORM, CONTACT_ROLES, case_viewed, contactmoment_record
 from .lifecycle import case_start, task_complete
+from .migrating import (
+    MovePreview,
+    case_migrate,
+    case_migration_revert,
+    case_move_preview,
+    cases_move_preview,
+    migration_run_execute,
+    migration_run_start,
+)
 from .timers import timers_run
 
 __all__ = [
@@ -19,11 +28,18 @@ __all__ = [
     "CONTACT_ROLES",
     "START_FORM",
     "CaseConflict",
+    "MovePreview",
     "CaseError",
     "NoActiveVersion",
     "TaskAlreadyDone",
     "TaskNotAllowed",
+    "case_migrate",
+    "case_migration_revert",
+    "case_move_preview",
     "case_start",
+    "cases_move_preview",
+    "migration_run_execute",
+    "migration_run_start",
     "case_viewed",
     "contactmoment_record",
     "task_complete",
