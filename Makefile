@@ -19,9 +19,11 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py register_base
 	$(PY) manage.py load_demo
-	@echo "Timers (PIP-termijnen, voortgangsgesprekken) worden elke minuut gecontroleerd."
-	$(PY) manage.py run_timers --every 60 > /dev/null & \
-	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	@echo "Timers (PIP-termijnen, voortgangsgesprekken) worden elke minuut gecontroleerd;"
+	@echo "achtergrondwerk (migraties, grote exports, herinneringen) doet db_worker."
+	$(PY) manage.py run_timers --every 60 > /dev/null & timers=$$!; \
+	  $(PY) manage.py db_worker --interval 2 > .worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$timers $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
