@@ -1,17 +1,21 @@
 """Reads for the process pages: the diagram versions in use and one file of them."""
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
 import engine
-from webui.accounts.models import Gemeente
+from forms.registry import form_key_of
+from webui.accounts.models import Gemeente, Role
 from webui.accounts.selectors import user_gemeenten
 from webui.cases.models import Case
 from webui.cases.selectors import case_for_user
-from webui.definitions.bundles import bundle_of, version_files
+from webui.definitions.bundles import blob_texts, bundle_of, version_files
+from webui.definitions.diffs import FileDiff, set_diff
 from webui.definitions.files import is_bpmn
-from webui.definitions.models import DefinitionVersion
+from webui.definitions.models import DefinitionVersion, Draft
+from webui.definitions.services import active_version, draft_set, latest_base
 from webui.tasks.models import TaskItem
 
 
@@ -138,4 +142,169 @@ def diagram_for_user(
         is_maatwerk=file_name in version.own_files,
         case=case,
         open_tasks=open_tasks,
+    )
+
+
+# ---- the studio (beheerders) ---------------------------------------------------------
+
+
+def gemeenten_beheerd(*, user: AbstractBaseUser) -> list[Gemeente]:
+    """The gemeenten whose process the user manages (functioneel beheerder)."""
+    return list(
+        Gemeente.objects.filter(
+            memberships__user=user, memberships__role=Role.BEHEERDER
+        )
+        .distinct()
+        .order_by("naam")
+    )
+
+
+def studio_gemeente(*, user: AbstractBaseUser, slug: str) -> Gemeente | None:
+    """The gemeente if the user manages its process; None (a 404) otherwise."""
+    return next((g for g in gemeenten_beheerd(user=user) if g.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class StudioFile:
+    """One file of a draft, where it comes from, and whether the base moved since."""
+
+    name: str
+    kind: str  # "diagram", "formulier" or "instellingen"
+    title: str
+    origin: str  # "basis", "eigen" or "nieuw"
+    base_changed: bool = False
+
+    @property
+    def form_key(self) -> str | None:
+        return form_key_of(self.name)
+
+    @property
+    def origin_label(self) -> str:
+        if self.origin == "basis":
+            return "basis"
+        if self.origin == "nieuw":
+            return "eigen (nieuw)"
+        return (
+            "eigen, de basis is sindsdien gewijzigd" if self.base_changed else "eigen"
+        )
+
+
+def _title(name: str, text: str) -> str:
+    if is_bpmn(name):
+        try:
+            processes = engine.declared_processes(text.encode())
+        except engine.DiagramInvalid:
+            return name
+        return next(iter(processes.values()), name)
+    if form_key_of(name) is not None:
+        try:
+            return str(json.loads(text).get("title") or name)
+        except (ValueError, AttributeError):
+            return name
+    return name
+
+
+def draft_files(*, draft: Draft, latest: DefinitionVersion | None) -> list[StudioFile]:
+    """The files of a draft with their origin, diagrams first, in name order."""
+    files = draft_set(draft)
+    found = []
+    for name in sorted(files, key=lambda n: (not is_bpmn(n), n)):
+        if name in draft.files:
+            base_sha = (draft.provenance.get(name) or {}).get("base_sha")
+            origin = "eigen" if base_sha else "nieuw"
+            newest = latest.files.get(name) if latest is not None else None
+            changed = bool(base_sha) and newest is not None and newest != base_sha
+        else:
+            origin, changed = "basis", False
+        kind = (
+            "diagram"
+            if is_bpmn(name)
+            else "formulier"
+            if form_key_of(name) is not None
+            else "instellingen"
+        )
+        found.append(StudioFile(name, kind, _title(name, files[name]), origin, changed))
+    return found
+
+
+@dataclass(frozen=True)
+class StudioOverview:
+    gemeente: Gemeente
+    active: DefinitionVersion | None
+    draft: Draft
+    files: list[StudioFile]
+    versions: list[DefinitionVersion]
+    latest_base: DefinitionVersion | None
+    open_cases: int
+
+    @property
+    def draft_behind_base(self) -> bool:
+        return (
+            self.latest_base is not None and self.draft.base_id != self.latest_base.pk
+        )
+
+    @property
+    def own_count(self) -> int:
+        return sum(1 for f in self.files if f.origin != "basis")
+
+
+def studio_overview(*, gemeente: Gemeente, draft: Draft) -> StudioOverview:
+    latest = latest_base()
+    return StudioOverview(
+        gemeente=gemeente,
+        active=active_version(gemeente),
+        draft=draft,
+        files=draft_files(draft=draft, latest=latest),
+        versions=list(
+            DefinitionVersion.objects.filter(gemeente=gemeente)
+            .select_related("deployed_by", "base")
+            .order_by("-number")
+        ),
+        latest_base=latest,
+        open_cases=Case.objects.filter(gemeente=gemeente, is_closed=False).count(),
+    )
+
+
+@dataclass(frozen=True)
+class BaseChange:
+    """An own file whose base file changed since it was made: the base's change."""
+
+    name: str
+    from_number: int
+    to_number: int
+    changes: list[FileDiff]
+
+
+def base_change(*, draft: Draft, name: str) -> BaseChange | None:
+    """What the base changed in ``name`` since the draft's own copy was made."""
+    provenance = draft.provenance.get(name) or {}
+    latest = latest_base()
+    old_sha = provenance.get("base_sha")
+    if latest is None or not old_sha or name not in latest.files:
+        return None
+    texts = blob_texts([old_sha, latest.files[name]])
+    return BaseChange(
+        name=name,
+        from_number=int(provenance.get("base_number") or 0),
+        to_number=latest.number,
+        changes=set_diff({name: texts[old_sha]}, {name: texts[latest.files[name]]}),
+    )
+
+
+@dataclass(frozen=True)
+class DraftDiff:
+    """The draft against the version in use and against its base."""
+
+    against_active: list[FileDiff]
+    against_base: list[FileDiff]
+    draft_files: dict[str, str]
+
+
+def draft_diff(*, gemeente: Gemeente, draft: Draft) -> DraftDiff:
+    files = draft_set(draft)
+    active = active_version(gemeente)
+    return DraftDiff(
+        against_active=set_diff(version_files(active) if active else {}, files),
+        against_base=set_diff(version_files(draft.base), files),
+        draft_files=files,
     )

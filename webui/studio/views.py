@@ -1,15 +1,98 @@
+"""The process pages: the viewer for everyone, the studio for a gemeente's beheerder."""
+
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from .selectors import diagram_for_user, process_sets_for_user
+from engine import ROLES
+from forms.builder import build_form_class
+from forms.registry import (
+    FIELD_TYPES,
+    PRIVACY_CLASSES,
+    form_file_name,
+    parse_definition,
+)
+from webui.accounts.models import Gemeente
+from webui.cases.models import CaseMigration, MigrationRun
+from webui.cases.selectors import cases_for_migration
+from webui.cases.services import (
+    CaseError,
+    case_migration_revert,
+    cases_move_preview,
+    migration_run_start,
+)
+from webui.definitions.bundles import check_files, milestone_rules, version_files
+from webui.definitions.files import FileRefused, from_upload, to_zip
+from webui.definitions.models import DefinitionVersion
+from webui.definitions.services import (
+    DeployRefused,
+    DraftConflict,
+    draft_open,
+    draft_rebase,
+    draft_remove_file,
+    draft_save_files,
+    draft_set,
+    latest_base,
+    version_activate,
+    version_deploy,
+)
+from webui.definitions.starters import new_diagram, new_form, process_id_for
+
+from .forms import DeployForm, MigrationForm, NewDiagramForm, NewFormForm, UploadForm
+from .selectors import (
+    base_change,
+    diagram_for_user,
+    draft_diff,
+    gemeenten_beheerd,
+    process_sets_for_user,
+    studio_gemeente,
+    studio_overview,
+)
+
+ZIP = "application/zip"
+ROLE_LABELS = {
+    "begeleider": "Begeleider",
+    "coordinator": "Coördinator",
+    "regievoerder": "Regievoerder",
+    "trainer": "Trainer PVT",
+}
+FIELD_TYPE_LABELS = {
+    "text": "Tekst (één regel)",
+    "textarea": "Tekst (meer regels)",
+    "number": "Getal",
+    "date": "Datum",
+    "yesno": "Ja/nee",
+    "choice": "Keuze (één)",
+    "multichoice": "Keuze (meer)",
+    "bsn": "BSN",
+    "postcode": "Postcode",
+    "phone": "Telefoonnummer",
+    "email": "E-mailadres",
+    "gebruiker": "Medewerker (gebruiker)",
+}
+PRIVACY_LABELS = {
+    "normaal": "Normaal (mag het proces sturen)",
+    "persoonsgegevens": "Persoonsgegevens (naam, adres, contact)",
+    "bsn": "BSN",
+    "gezondheid": "Gezondheid (bijzonder)",
+    "schulden": "Schulden en financiën (gevoelig)",
+    "juridisch": "Juridisch (gevoelig)",
+}
+
+
+# ---- the viewer ------------------------------------------------------------------
 
 
 @login_required
 def process_list(request: HttpRequest) -> HttpResponse:
     """The diagrams in use in each of the user's gemeenten."""
     sets = process_sets_for_user(user=request.user)
-    return render(request, "studio/list.html", {"sets": sets})
+    managed = {g.pk for g in gemeenten_beheerd(user=request.user)}
+    return render(request, "studio/list.html", {"sets": sets, "managed": managed})
 
 
 @login_required
@@ -24,3 +107,494 @@ def diagram(request: HttpRequest, gemeente: str, file_name: str) -> HttpResponse
     if found is None:
         raise Http404("Dit diagram bestaat niet of hoort niet bij uw gemeente.")
     return render(request, "studio/diagram.html", {"diagram": found})
+
+
+# ---- the studio ------------------------------------------------------------------
+
+
+def _gemeente(request: HttpRequest, slug: str) -> Gemeente:
+    gemeente = studio_gemeente(user=request.user, slug=slug)
+    if gemeente is None:
+        raise Http404("Deze gemeente bestaat niet of u beheert haar proces niet.")
+    return gemeente
+
+
+def _findings_by_file(findings: list) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for finding in findings:
+        grouped.setdefault(finding.file, []).append(finding)
+    return grouped
+
+
+@login_required
+def studio_home(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    context = {
+        "overview": studio_overview(gemeente=gemeente, draft=draft),
+        "deploy_form": DeployForm(),
+        "upload_form": UploadForm(),
+        "diagram_form": NewDiagramForm(),
+        "form_form": NewFormForm(),
+    }
+    return render(request, "studio/home.html", context)
+
+
+@login_required
+def studio_check(request: HttpRequest, slug: str) -> HttpResponse:
+    """Validate the draft: every finding, grouped per file, with how to mend it."""
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    findings, bundle = check_files(draft_set(draft))
+    context = {
+        "gemeente": gemeente,
+        "findings": findings,
+        "grouped": _findings_by_file(findings),
+        "ok": bundle is not None,
+        "deploy_form": DeployForm(),
+    }
+    return render(request, "studio/check.html", context)
+
+
+@login_required
+@require_POST
+def studio_deploy(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    form = DeployForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Schrijf kort op wat er is veranderd.")
+        return redirect("studio:home", slug=slug)
+    try:
+        version, created = version_deploy(
+            gemeente=gemeente, user=request.user, note=form.cleaned_data["note"]
+        )
+    except DeployRefused as exc:
+        findings = exc.findings
+        return render(
+            request,
+            "studio/check.html",
+            {
+                "gemeente": gemeente,
+                "findings": findings,
+                "grouped": _findings_by_file(findings),
+                "ok": False,
+                "refused": exc.message,
+                "deploy_form": form,
+            },
+            status=422,
+        )
+    if created:
+        messages.success(
+            request,
+            f"{version.label} is in gebruik: nieuwe dossiers starten erop. Lopende"
+            " dossiers blijven op hun versie tot u ze migreert.",
+        )
+    else:
+        messages.info(request, f"Er was niets veranderd; {version.label} blijft.")
+    return redirect("studio:home", slug=slug)
+
+
+@login_required
+@require_POST
+def studio_activate(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    version = DefinitionVersion.objects.filter(gemeente=gemeente, number=number).first()
+    if version is None:
+        raise Http404("Deze versie bestaat niet.")
+    version_activate(version=version, user=request.user)
+    messages.success(
+        request,
+        f"{version.label} is weer in gebruik voor nieuwe dossiers.",
+    )
+    return redirect("studio:home", slug=slug)
+
+
+@login_required
+@require_POST
+def studio_rebase(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    base = latest_base()
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    if base is not None:
+        draft_rebase(draft=draft, base=base, user=request.user)
+        messages.success(
+            request,
+            f"Het concept bouwt nu op basis v{base.number}. Kijk de eigen bestanden"
+            " na waarvan de basis veranderd is.",
+        )
+    return redirect("studio:home", slug=slug)
+
+
+@login_required
+@require_POST
+def studio_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    name = request.POST.get("bestand", "")
+    try:
+        draft_remove_file(draft=draft, name=name, user=request.user)
+    except FileRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"‘{name}’ is terug naar de basis (of verwijderd).")
+    return redirect("studio:home", slug=slug)
+
+
+@login_required
+@require_POST
+def studio_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Kies een bestand om te uploaden.")
+        return redirect("studio:home", slug=slug)
+    upload = form.cleaned_data["bestand"]
+    try:
+        files = from_upload(upload.name, upload.read())
+    except FileRefused as exc:
+        messages.error(request, f"Niet geüpload: {exc}.")
+        return redirect("studio:home", slug=slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    draft_save_files(draft=draft, files=files, user=request.user)
+    messages.success(
+        request,
+        f"In het concept gezet: {', '.join(sorted(files))}. Controleer het concept"
+        " voor u het in gebruik neemt.",
+    )
+    return redirect("studio:check", slug=slug)
+
+
+@login_required
+@require_POST
+def studio_new_diagram(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    form = NewDiagramForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Geef het nieuwe proces een naam.")
+        return redirect("studio:home", slug=slug)
+    name = form.cleaned_data["naam"]
+    process_id = process_id_for(name)
+    file_name = f"{process_id}.bpmn"
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    if file_name in draft_set(draft):
+        messages.error(request, f"Er is al een bestand ‘{file_name}’.")
+        return redirect("studio:home", slug=slug)
+    draft_save_files(
+        draft=draft, files={file_name: new_diagram(process_id, name)}, user=request.user
+    )
+    return redirect("studio:modeler", slug=slug, file_name=file_name)
+
+
+@login_required
+@require_POST
+def studio_new_form(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    form = NewFormForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect("studio:home", slug=slug)
+    key = form.cleaned_data["sleutel"]
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    if form_file_name(key) in draft_set(draft):
+        messages.error(request, f"Er is al een formulier ‘{key}’.")
+        return redirect("studio:home", slug=slug)
+    draft_save_files(
+        draft=draft,
+        files={form_file_name(key): new_form(key, form.cleaned_data["titel"])},
+        user=request.user,
+    )
+    return redirect("studio:form_editor", slug=slug, key=key)
+
+
+@login_required
+def studio_download(
+    request: HttpRequest, slug: str, number: int | None = None
+) -> HttpResponse:
+    """The draft (or one version) as a zip: BPMN at the top, forms in formulieren/."""
+    gemeente = _gemeente(request, slug)
+    if number is None:
+        files = draft_set(draft_open(gemeente=gemeente, user=request.user))
+        name = f"wegwijs-{gemeente.slug}-concept.zip"
+    else:
+        version = DefinitionVersion.objects.filter(
+            gemeente=gemeente, number=number
+        ).first()
+        if version is None:
+            raise Http404("Deze versie bestaat niet.")
+        files = version_files(version)
+        name = f"wegwijs-{gemeente.slug}-v{number}.zip"
+    response = HttpResponse(to_zip(files), content_type=ZIP)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def studio_diff(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    diff = draft_diff(gemeente=gemeente, draft=draft)
+    diagrams = [
+        {
+            "diff": file_diff,
+            "xml_id": f"xml-{index}",
+            "markers_id": f"markers-{index}",
+            "xml": diff.draft_files.get(file_diff.name, ""),
+        }
+        for index, file_diff in enumerate(diff.against_active)
+        if file_diff.name.endswith(".bpmn") and file_diff.name in diff.draft_files
+    ]
+    return render(
+        request,
+        "studio/diff.html",
+        {"gemeente": gemeente, "diff": diff, "diagrams": diagrams, "draft": draft},
+    )
+
+
+@login_required
+def studio_base_change(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    change = base_change(draft=draft, name=request.GET.get("bestand", ""))
+    if change is None:
+        raise Http404("Voor dit bestand is er geen wijziging in de basis.")
+    return render(
+        request, "studio/base_change.html", {"gemeente": gemeente, "change": change}
+    )
+
+
+def _editor_config() -> dict:
+    rules = milestone_rules()
+    return {
+        "milestones": [
+            {"key": r.key, "label": r.label, "required": r.required, "value": r.value}
+            for r in rules.values()
+        ],
+        "roles": [{"key": role, "label": ROLE_LABELS[role]} for role in ROLES],
+        "fieldTypes": [
+            {"key": t, "label": FIELD_TYPE_LABELS.get(t, t)}
+            for t in sorted(FIELD_TYPES)
+        ],
+        "privacyClasses": [
+            {"key": c, "label": PRIVACY_LABELS.get(c, c)} for c in PRIVACY_CLASSES
+        ],
+    }
+
+
+@login_required
+def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpResponse:
+    """Edit one diagram of the draft in the modeler; saving puts it in the draft."""
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    files = draft_set(draft)
+    if not file_name.endswith(".bpmn") or file_name not in files:
+        raise Http404("Dit diagram staat niet in het concept.")
+    xml = files[file_name]
+    if request.method == "POST":
+        xml = request.POST.get("xml", "").replace("\r\n", "\n")
+        try:
+            draft_save_files(
+                draft=draft,
+                files={file_name: xml},
+                user=request.user,
+                expected_lock=int(request.POST.get("lock", draft.lock_version)),
+            )
+        except (FileRefused, DraftConflict, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"‘{file_name}’ is opgeslagen in het concept.")
+            return redirect("studio:modeler", slug=slug, file_name=file_name)
+        files = {**files, file_name: xml}
+    findings, _bundle = check_files(files)
+    mine = [f for f in findings if f.file == file_name]
+    bundle_forms = sorted(
+        (n.split("/", 1)[1].removesuffix(".json"), n)
+        for n in files
+        if n.startswith("formulieren/")
+    )
+    config = _editor_config()
+    config["formKeys"] = [{"key": key, "title": key} for key, _name in bundle_forms]
+    config["findings"] = [
+        {
+            "severity": f.severity,
+            "element": f.element,
+            "line": f.line,
+            "message": f.message,
+            "hint": f.hint,
+        }
+        for f in mine
+    ]
+    context = {
+        "gemeente": gemeente,
+        "file_name": file_name,
+        "xml": xml,
+        "config": config,
+        "findings": mine,
+        "other_findings": len(findings) - len(mine),
+        "moddle": json.loads(_moddle_descriptor()),
+        "lock": draft.lock_version,
+    }
+    return render(request, "studio/modeler.html", context)
+
+
+def _moddle_descriptor() -> str:
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("wegwijs/spiffworkflow-moddle.json")
+    if path is None:
+        return "{}"
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+@login_required
+def studio_form_editor(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Edit one form of the draft; what was typed is kept, even when it has
+    problems."""
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    name = form_file_name(key)
+    files = draft_set(draft)
+    if name not in files:
+        raise Http404("Dit formulier staat niet in het concept.")
+    text = files[name]
+    if request.method == "POST":
+        text = request.POST.get("definition", "").replace("\r\n", "\n")
+        try:
+            draft_save_files(draft=draft, files={name: text}, user=request.user)
+        except (FileRefused, DraftConflict) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Formulier ‘{key}’ is opgeslagen in het concept."
+            )
+    rules = milestone_rules()
+    _definition, problems = parse_definition(
+        text,
+        name,
+        expected_key=key,
+        milestones={k: r.value for k, r in rules.items()},
+    )
+    context = {
+        "gemeente": gemeente,
+        "key": key,
+        "text": text,
+        "problems": problems,
+        "config": _editor_config(),
+    }
+    return render(request, "studio/form_editor.html", context)
+
+
+@login_required
+@require_POST
+def studio_form_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """The form as a begeleider will see it (an HTML fragment for the live preview)."""
+    _gemeente(request, slug)
+    definition, problems = parse_definition(
+        request.POST.get("definition", "").replace("\r\n", "\n"), form_file_name(key)
+    )
+    if definition is None:
+        text = "Het voorbeeld kan niet worden getoond: " + "; ".join(
+            f"{p.message}" for p in problems
+        )
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+    form_class = build_form_class(
+        definition, user_choices=lambda role: [("voorbeeld", f"(een {role})")]
+    )
+    return render(
+        request,
+        "studio/form_preview.html",
+        {"definition": definition, "form": form_class()},
+    )
+
+
+# ---- migration -------------------------------------------------------------------
+
+
+@login_required
+def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
+    """Choose cases and a target version; preview per case; start the migration."""
+    gemeente = _gemeente(request, slug)
+    versions = list(
+        DefinitionVersion.objects.filter(gemeente=gemeente).order_by("-number")
+    )
+    active = next((v for v in versions if v.is_active), None)
+    phases = sorted(
+        set(cases_for_migration(gemeente=gemeente).values_list("phase", "phase_label"))
+    )
+    data = request.POST or request.GET or None
+    initial = {"doel": active.number if active else None}
+    form = MigrationForm(data, initial=initial, versions=versions, phases=phases)
+    previews = None
+    if data is not None and form.is_valid():
+        target = next(v for v in versions if v.number == form.cleaned_data["doel"])
+        cases = cases_for_migration(
+            gemeente=gemeente,
+            from_version=form.cleaned_data["van"],
+            phase=form.cleaned_data["fase"],
+            references=form.references() or None,
+        )
+        if request.method == "POST" and "migreren" in request.POST:
+            chosen = set(request.POST.getlist("dossier"))
+            run = migration_run_start(
+                cases=[c for c in cases if c.reference in chosen],
+                target=target,
+                user=request.user,
+            )
+            return redirect("studio:migration_run", slug=slug, run_id=run.pk)
+        previews = cases_move_preview(cases=cases, target=target)
+    context = {
+        "gemeente": gemeente,
+        "form": form,
+        "previews": previews,
+        "movable": sum(1 for p in previews or [] if p.ok),
+        "runs": MigrationRun.objects.filter(gemeente=gemeente)[:5],
+    }
+    return render(request, "studio/migration.html", context)
+
+
+@login_required
+def studio_migration_run(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    run = MigrationRun.objects.filter(gemeente=gemeente, pk=run_id).first()
+    if run is None:
+        raise Http404("Deze migratie bestaat niet.")
+    moved = CaseMigration.objects.filter(
+        to_version=run.target,
+        case_id__in=run.case_ids,
+        migrated_at__gte=run.requested_at,
+    ).select_related("case", "from_version")
+    return render(
+        request,
+        "studio/migration_run.html",
+        {"gemeente": gemeente, "run": run, "moved": moved},
+    )
+
+
+@login_required
+@require_POST
+def studio_migration_revert(
+    request: HttpRequest, slug: str, migration_id: int
+) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    migration = (
+        CaseMigration.objects.filter(case__gemeente=gemeente, pk=migration_id)
+        .select_related("case", "from_version")
+        .first()
+    )
+    if migration is None:
+        raise Http404("Deze migratie bestaat niet.")
+    try:
+        case_migration_revert(migration=migration, user=request.user)
+    except CaseError as exc:
+        messages.error(request, f"{migration.case.reference}: {exc}")
+    else:
+        messages.success(
+            request,
+            f"{migration.case.reference} staat weer op {migration.from_version.label}.",
+        )
+    run_id = request.POST.get("run", "")
+    if run_id.isdigit():
+        return redirect("studio:migration_run", slug=slug, run_id=int(run_id))
+    return redirect("studio:migration", slug=slug)

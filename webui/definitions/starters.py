@@ -1,0 +1,75 @@
+"""Starting points in the studio: a new diagram from a template, a new form."""
+
+import json
+import re
+from html import escape
+from pathlib import Path
+
+ROLE_LANES = (
+    ("begeleider", "Begeleider"),
+    ("coordinator", "Coördinator"),
+    ("regievoerder", "Regievoerder"),
+    ("trainer", "Trainer PVT"),
+)
+
+
+def process_id_for(name: str) -> str:
+    """A readable snake_case process id for a file or process name."""
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return slug if slug and slug[0].isalpha() else f"proces_{slug or 'nieuw'}"
+
+
+def new_diagram(process_id: str, name: str) -> str:
+    """A small valid diagram: four role lanes, start → a task to fill in → end."""
+    lane_height = 125
+    lanes, shapes = [], []
+    for index, (role, _label) in enumerate(ROLE_LANES):
+        refs = (
+            "\n        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>"
+            "\n        <bpmn:flowNodeRef>eerste_taak</bpmn:flowNodeRef>"
+            "\n        <bpmn:flowNodeRef>einde</bpmn:flowNodeRef>"
+            if index == 0
+            else ""
+        )
+        lanes.append(
+            f'      <bpmn:lane id="lane_{role}" name="{role}">{refs}\n'
+            "      </bpmn:lane>"
+        )
+        shapes.append(
+            f'      <bpmndi:BPMNShape id="lane_{role}_di"'
+            f' bpmnElement="lane_{role}" isHorizontal="true">\n'
+            f'        <dc:Bounds x="190" y="{80 + index * lane_height}" width="600"'
+            f' height="{lane_height}" />\n      </bpmndi:BPMNShape>'
+        )
+    total = lane_height * len(ROLE_LANES)
+    template = (Path(__file__).parent / "nieuw_diagram.bpmn").read_text()
+    return template.format(
+        process_id=process_id,
+        name=escape(name, quote=True),
+        lanes="\n".join(lanes),
+        shapes="\n".join(shapes),
+        total=total,
+    )
+
+
+def new_form(key: str, title: str) -> str:
+    """A form with one step and one question, to be edited in the form editor."""
+    form = {
+        "key": key,
+        "title": title,
+        "steps": [
+            {
+                "title": title,
+                "fields": [
+                    {
+                        "name": "notitie",
+                        "type": "textarea",
+                        "label": "Notitie",
+                        "required": False,
+                        "privacy": "normaal",
+                    }
+                ],
+            }
+        ],
+    }
+    return json.dumps(form, indent=2, ensure_ascii=False) + "\n"

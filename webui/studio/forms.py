@@ -1,0 +1,91 @@
+"""The studio's small forms: deploy note, upload, new files, migration choices."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from webui.definitions.files import MAX_ZIP_BYTES
+
+_KEY = re.compile(r"[a-z][a-z0-9_]{1,60}")
+
+
+class DeployForm(forms.Form):
+    note = forms.CharField(
+        label="Wat is er veranderd?",
+        help_text="Deze toelichting staat bij de versie, zodat collega's later weten"
+        " waarom.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class UploadForm(forms.Form):
+    bestand = forms.FileField(
+        label="Bestand",
+        help_text="Een .bpmn-diagram (bijv. uit Camunda Modeler of bpmn.io), een"
+        " formulier (.json) of een .zip met beide. Het komt in het concept; er wordt"
+        " nog niets in gebruik genomen.",
+    )
+
+    def clean_bestand(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["bestand"]
+        if upload.size > MAX_ZIP_BYTES:
+            raise ValidationError(
+                f"Het bestand is groter dan {MAX_ZIP_BYTES // 1_000_000} MB."
+            )
+        return upload
+
+
+class NewDiagramForm(forms.Form):
+    naam = forms.CharField(
+        label="Naam van het nieuwe proces",
+        help_text="Bijv. ‘Taalmaatje koppelen’. Het diagram begint met vier lanes"
+        " (een per rol), een start, één taak en een einde.",
+        max_length=80,
+    )
+
+
+class NewFormForm(forms.Form):
+    sleutel = forms.CharField(
+        label="Sleutel",
+        help_text="Kleine letters, cijfers en _, bijv. taalmaatje_koppelen. Met deze"
+        " sleutel kiest een taak het formulier.",
+        max_length=61,
+    )
+    titel = forms.CharField(label="Titel", max_length=120)
+
+    def clean_sleutel(self) -> str:
+        key = self.cleaned_data["sleutel"].strip()
+        if not _KEY.fullmatch(key):
+            raise ValidationError(
+                "Gebruik kleine letters, cijfers en _, beginnend met een letter."
+            )
+        return key
+
+
+class MigrationForm(forms.Form):
+    doel = forms.TypedChoiceField(label="Naar versie", coerce=int)
+    van = forms.TypedChoiceField(
+        label="Dossiers van versie", coerce=int, required=False, empty_value=None
+    )
+    fase = forms.ChoiceField(label="In fase", required=False)
+    dossiers = forms.CharField(
+        label="Alleen deze dossiers",
+        help_text="Kenmerken, gescheiden door spaties of komma's. Leeg: alle dossiers"
+        " die aan de andere keuzes voldoen.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, versions=(), phases=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["doel"].choices = [(v.number, v.label) for v in versions]
+        self.fields["van"].choices = [("", "alle versies")] + [
+            (v.number, v.label) for v in versions
+        ]
+        self.fields["fase"].choices = [("", "alle fasen"), *phases]
+
+    def references(self) -> list[str]:
+        text = self.cleaned_data.get("dossiers") or ""
+        return [ref for ref in re.split(r"[\s,;]+", text.strip()) if ref]
