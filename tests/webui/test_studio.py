@@ -1,14 +1,18 @@
 """The process pages: which diagrams a gemeente runs, and one of them in the viewer."""
 
+import io
 import json
 import re
+import zipfile
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from webui.cases.models import Case
 from webui.definitions.bundles import version_files
-from webui.definitions.services import version_deploy
+from webui.definitions.models import Draft
+from webui.definitions.services import active_version, version_deploy
 
 from ..conftest import World
 from .test_views import client_for
@@ -160,3 +164,207 @@ def test_case_page_links_to_the_diagram_of_its_current_phase(world: World) -> No
         page = client.get(reverse("cases:detail", args=[case.reference]))
         assert page.context["view"].phase_file is None
         assert "Bekijk het proces" not in page.content.decode()
+
+
+# ---- the studio (beheerder) ----------------------------------------------------------
+
+
+def studio_url(name: str, *args) -> str:
+    return reverse(f"studio:{name}", args=["polderdam", *args])
+
+
+def test_only_the_gemeentes_beheerder_reaches_the_studio(world: World) -> None:
+    world.user("beheerder.rivierstad", world.rivierstad, "beheerder")
+    for username in (
+        "begeleider.polderdam",
+        "regievoerder.polderdam",
+        "manager.polderdam",
+        "beheerder.rivierstad",
+    ):
+        client = client_for(world, username)
+        for url in (
+            studio_url("home"),
+            studio_url("check"),
+            studio_url("modeler", "voortraject.bpmn"),
+            studio_url("migration"),
+        ):
+            assert client.get(url).status_code == 404, (username, url)
+    beheerder = client_for(world, "beheerder.polderdam")
+    page = beheerder.get(reverse("studio:list")).content.decode()
+    assert f'href="{studio_url("home")}"' in page
+    assert beheerder.get(studio_url("home")).status_code == 200
+
+
+def test_the_studio_lists_the_drafts_files_with_their_origin(world: World) -> None:
+    client = client_for(world, "beheerder.rivierstad")
+    world.user("beheerder.rivierstad", world.rivierstad, "beheerder")
+    response = client.get(reverse("studio:home", args=["rivierstad"]))
+    files = {f.name: f for f in response.context["overview"].files}
+    assert files["voortraject.bpmn"].origin_label == "eigen"
+    assert files["aanmelding.bpmn"].origin == "basis"
+    assert files["formulieren/pvt_workshop.json"].kind == "formulier"
+
+
+def test_saving_in_the_modeler_puts_the_diagram_in_the_draft_with_its_findings(
+    world: World,
+) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    page = client.get(studio_url("modeler", "voortraject.bpmn"))
+    xml = embedded(page.content.decode(), "diagram-xml")
+    broken = xml.replace('value="financien_regelen"', 'value="bestaat_niet"')
+    response = client.post(
+        studio_url("modeler", "voortraject.bpmn"),
+        {"xml": broken.replace("\n", "\r\n"), "lock": page.context["lock"]},
+        follow=True,
+    )
+    config = embedded(response.content.decode(), "modeler-config")
+    assert [f["element"] for f in config["findings"]] == ["financien_regelen"]
+    assert "bestaat_niet" in config["findings"][0]["message"]
+    draft = Draft.objects.get(gemeente=world.polderdam)
+    assert draft.files["voortraject.bpmn"] == broken, "CRLF from the browser is undone"
+    # The deploy refuses it with the finding; the version in use stays.
+    refused = client.post(studio_url("deploy"), {"note": "test"})
+    assert refused.status_code == 422
+    assert "financien_regelen" in refused.content.decode()
+    assert active_version(world.polderdam) == world.versions["polderdam"]
+
+
+def test_a_stale_modeler_save_is_refused_and_nothing_is_lost(world: World) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    page = client.get(studio_url("modeler", "voortraject.bpmn"))
+    xml = embedded(page.content.decode(), "diagram-xml")
+    lock = page.context["lock"]
+    client.post(
+        studio_url("modeler", "voortraject.bpmn"),
+        {"xml": xml.replace("Voortraject", "Eerste"), "lock": lock},
+    )
+    second = client.post(
+        studio_url("modeler", "voortraject.bpmn"),
+        {"xml": xml.replace("Voortraject", "Tweede"), "lock": lock},
+        follow=True,
+    )
+    assert "door iemand anders opgeslagen" in second.content.decode()
+    draft = Draft.objects.get(gemeente=world.polderdam)
+    assert "Eerste" in draft.files["voortraject.bpmn"]
+    # What was typed is still on the page to copy.
+    assert "Tweede" in embedded(second.content.decode(), "diagram-xml")
+
+
+def test_the_form_editor_keeps_what_was_typed_and_previews_the_form(
+    world: World,
+) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    url = studio_url("form_editor", "contactmoment")
+    response = client.post(url, {"definition": '{"key": "contactmoment",'})
+    assert "geen geldige JSON" in response.content.decode()
+    assert response.context["text"] == '{"key": "contactmoment",'
+    assert "{&quot;key&quot;: &quot;contactmoment&quot;," in response.content.decode()
+    draft = Draft.objects.get(gemeente=world.polderdam)
+    assert draft.files["formulieren/contactmoment.json"] == '{"key": "contactmoment",'
+    good = json.dumps(
+        {
+            "key": "contactmoment",
+            "title": "Contact",
+            "steps": [
+                {
+                    "title": "Contact",
+                    "fields": [
+                        {
+                            "name": "tolk",
+                            "type": "yesno",
+                            "label": "Met tolk?",
+                            "privacy": "normaal",
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    preview = client.post(
+        studio_url("form_preview", "contactmoment"), {"definition": good}
+    )
+    assert preview.status_code == 200
+    assert "Met tolk?" in preview.content.decode()
+    bad = client.post(studio_url("form_preview", "contactmoment"), {"definition": "{}"})
+    assert bad.status_code == 400
+    assert "Het voorbeeld kan niet worden getoond" in bad.content.decode()
+
+
+def test_a_new_diagram_and_form_start_from_templates(world: World) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    response = client.post(studio_url("new_diagram"), {"naam": "Taalcafé plannen"})
+    assert response["Location"] == studio_url("modeler", "taalcafe_plannen.bpmn")
+    response = client.post(
+        studio_url("new_form"), {"sleutel": "taalcafe", "titel": "Taalcafé"}
+    )
+    assert response["Location"] == studio_url("form_editor", "taalcafe")
+    draft = Draft.objects.get(gemeente=world.polderdam)
+    assert {"taalcafe_plannen.bpmn", "formulieren/taalcafe.json"} <= set(draft.files)
+    check = client.get(studio_url("check"))
+    messages = [f.message for f in check.context["findings"]]
+    assert any("‘Eerste taak’ heeft geen formulier" in m for m in messages)
+
+
+def test_upload_a_zip_then_download_it_again(world: World) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    zipped = client.get(studio_url("download"))
+    assert zipped["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+        names = set(archive.namelist())
+        xml = archive.read("voortraject.bpmn").decode()
+    assert {"traject.bpmn", "formulieren/aanmelding.json"} <= names
+    changed = io.BytesIO()
+    with zipfile.ZipFile(changed, "w") as archive:
+        archive.writestr(
+            "voortraject.bpmn", xml.replace('name="Voortraject"', 'name="Start"')
+        )
+        archive.writestr("../../etc/passwd", "x")
+    upload = SimpleUploadedFile("set.zip", changed.getvalue())
+    response = client.post(studio_url("upload"), {"bestand": upload}, follow=True)
+    assert "geen toegestane bestandsnaam" in response.content.decode()
+    assert not Draft.objects.get(gemeente=world.polderdam).files
+    good = io.BytesIO()
+    with zipfile.ZipFile(good, "w") as archive:
+        archive.writestr(
+            "voortraject.bpmn", xml.replace('name="Voortraject"', 'name="Start"')
+        )
+    upload = SimpleUploadedFile("set.zip", good.getvalue())
+    response = client.post(studio_url("upload"), {"bestand": upload}, follow=True)
+    assert response.context["ok"] is True
+    diff = client.get(studio_url("diff"))
+    words = [c.text for d in diff.context["diff"].against_active for c in d.changes]
+    assert any("heet nu ‘Start’ (was ‘Voortraject’)" in w for w in words)
+    deployed = client.post(studio_url("deploy"), {"note": "Nieuwe naam"}, follow=True)
+    assert "v2 is in gebruik" in deployed.content.decode()
+    version = client.get(studio_url("version_download", 2))
+    with zipfile.ZipFile(io.BytesIO(version.content)) as archive:
+        assert 'name="Start"' in archive.read("voortraject.bpmn").decode()
+    rollback = client.post(studio_url("activate", 1), follow=True)
+    assert "v1 is weer in gebruik" in rollback.content.decode()
+    assert active_version(world.polderdam).number == 1
+
+
+def test_the_migration_page_previews_and_starts_a_run(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    case = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    version_deploy(
+        gemeente=world.polderdam,
+        own_files={
+            "voortraject.bpmn": version_files(world.versions["polderdam"])[
+                "voortraject.bpmn"
+            ].replace('name="Voortraject"', 'name="Start"')
+        },
+    )
+    client = client_for(world, "beheerder.polderdam")
+    preview = client.get(studio_url("migration"), {"doel": 2})
+    [row] = preview.context["previews"]
+    assert row.case == case and row.ok
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            studio_url("migration") + "?doel=2",
+            {"doel": 2, "dossier": [case.reference], "migreren": "1"},
+        )
+    run_page = client.get(started["Location"])
+    assert run_page.context["run"].moved == 1
+    assert "1 meegegaan" in run_page.content.decode()

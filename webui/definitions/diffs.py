@@ -14,6 +14,9 @@ from .files import is_bpmn
 
 _B = f"{{{BPMN_NS}}}"
 _KINDS = {
+    "process": "proces",
+    "participant": "deelnemer",
+    "lane": "lane",
     "userTask": "taak",
     "scriptTask": "scripttaak",
     "manualTask": "taak",

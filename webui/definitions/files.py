@@ -97,8 +97,8 @@ def _from_zip(content: bytes) -> dict[str, str]:
     files: dict[str, str] = {}
     for info in entries:
         name = info.filename
-        if name.startswith(("__MACOSX/", ".")) or "/." in name:
-            continue
+        if name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("."):
+            continue  # what macOS and editors leave in an archive
         files[check_name(name)] = as_text(archive.read(info))
     if not files:
         raise FileRefused("het zip-bestand bevat geen .bpmn- of formulierbestanden")

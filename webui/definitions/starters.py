@@ -2,6 +2,7 @@
 
 import json
 import re
+import unicodedata
 from html import escape
 from pathlib import Path
 
@@ -15,7 +16,8 @@ ROLE_LANES = (
 
 def process_id_for(name: str) -> str:
     """A readable snake_case process id for a file or process name."""
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
     return slug if slug and slug[0].isalpha() else f"proces_{slug or 'nieuw'}"
 
 
