@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-VALUE_TYPES = frozenset({"datum", "janee", "gebruiker", "keuze", "geen"})
+VALUE_TYPES = frozenset({"datum", "janee", "gebruiker", "keuze", "keuzes", "geen"})
 
 
 class RulesInvalid(ValueError):

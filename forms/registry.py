@@ -44,6 +44,7 @@ PRIVACY_CLASSES = (
     "persoonsgegevens",
     "bsn",
     "gezondheid",
+    "psychisch",
     "schulden",
     "juridisch",
 )
@@ -59,6 +60,7 @@ MILESTONE_FIELD_TYPES = {
     "janee": frozenset({"yesno"}),
     "gebruiker": frozenset({"gebruiker"}),
     "keuze": frozenset({"choice"}),
+    "keuzes": frozenset({"multichoice"}),
 }
 
 _FORM_KEYS = frozenset({"key", "title", "description", "steps"})

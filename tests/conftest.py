@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 import pytest
 
 from engine import ManualClock
-from webui.accounts.models import Gemeente, Membership, Role
+from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
 from webui.cases.demo import deploy_demo_versions, sample_answers
 from webui.cases.models import Case
 from webui.cases.services import case_start, task_complete, timers_run
@@ -20,13 +20,26 @@ from webui.tasks.models import TaskItem
 PASSWORD = "test-wachtwoord"
 
 
+# Roles a gemeente holds; the others are the MB organisation's.
+GEMEENTE_SIDE = {Role.REGIEVOERDER, Role.MANAGER, Role.BEHEERDER, Role.PRIVACY}
+
+
 class World:
-    """Two gemeenten with their users; helpers to move cases along."""
+    """Two gemeenten, each with its own MB organisation, a user per role
+    (`<role>.<gemeente>`, at the gemeente or at its MB organisation); helpers to move
+    cases along."""
 
     def __init__(self) -> None:
         self.clock = ManualClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
         self.polderdam = Gemeente.objects.create(slug="polderdam", naam="Polderdam")
         self.rivierstad = Gemeente.objects.create(slug="rivierstad", naam="Rivierstad")
+        self.mb: dict[str, MbOrganisation] = {}
+        for gemeente in (self.polderdam, self.rivierstad):
+            org = MbOrganisation.objects.create(
+                slug=f"mb-{gemeente.slug}", naam=f"MB {gemeente.naam}"
+            )
+            org.gemeenten.add(gemeente)
+            self.mb[gemeente.slug] = org
         self.users: dict[str, Any] = {}
         for gemeente in (self.polderdam, self.rivierstad):
             for role in Role.values:
@@ -37,6 +50,8 @@ class World:
         }
 
     def user(self, username: str, gemeente: Gemeente, role: str) -> Any:
+        """A user holding ``role`` for ``gemeente``: at the gemeente itself, or at its
+        MB organisation for the MB roles."""
         user = self.users.get(username)
         if user is None:
             first, _, last = username.partition(".")
@@ -47,7 +62,11 @@ class World:
                 last_name=last.title(),
             )
             self.users[username] = user
-        Membership.objects.get_or_create(user=user, gemeente=gemeente, role=role)
+        if role in GEMEENTE_SIDE:
+            place = {"gemeente": gemeente}
+        else:
+            place = {"mb_organisation": self.mb[gemeente.slug]}
+        Membership.objects.get_or_create(user=user, role=role, **place)
         return user
 
     def who(self, role: str, gemeente: Gemeente) -> Any:

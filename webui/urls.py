@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("webui.tasks.urls")),
     path("dossiers/", include("webui.cases.urls")),
     path("processen/", include("webui.studio.urls")),
+    path("privacy/", include("webui.privacy.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

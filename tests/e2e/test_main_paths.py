@@ -192,7 +192,11 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
     page.get_by_role("button", name="Volgende stap").click()
     assert step.inner_text() == "Stap 3 van 4: Rechten, plichten en toestemming"
     answer(page, "Is uitgelegd hoe wij met persoonsgegevens omgaan?", "Ja")
-    answer(page, "Geeft de statushouder toestemming om informatie te delen", "Ja")
+    answer(
+        page,
+        "Welke gegevens mag de begeleider delen met de gemeente",
+        "Schulden en financiën",
+    )
     answer(page, "Hoe is de toestemming gegeven?", "Schriftelijk (getekend formulier)")
     page.get_by_label("Datum waarop de toestemming is vastgelegd").fill("2026-11-16")
     page.get_by_role("button", name="Volgende stap").click()
@@ -211,7 +215,10 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
 
     data = Submission.objects.get(case=case, bpmn_id="intake_gesprek").data
     assert data["intake_locatie"] == "huisbezoek" and data["aanbod_mb_uitgelegd"]
-    assert data["aantal_kinderen"] == 2 and data["toestemming_delen_gemeente"]
+    assert data["aantal_kinderen"] == 2
+    assert data["toestemming_delen_gemeente"] == ["schulden"]
+    consents = case.consents.filter(direction="mb_naar_gemeente", given=True)
+    assert list(consents.values_list("category", flat=True)) == ["schulden"]
     assert data["begeleidingsvorm"] == "individueel"
     assert data["hulpvragen"] == ["werk", "taal"]
 
@@ -234,7 +241,7 @@ def test_another_gemeente_never_sees_a_polderdam_task(
     response = page.goto(f"/taak/{foreign.task_id}/")
     assert response is not None and response.status == 404
     assert page.get_by_role("heading", level=1).inner_text() == "Niet gevonden"
-    assert "hoort niet bij uw gemeente" in page.locator("main").inner_text()
+    assert "geen toegang" in page.locator("main").inner_text()
     assert page.locator("form.task-form").count() == 0
     assert page.get_by_role("button", name="Afronden").count() == 0
     assert "Amal Polder" not in page.content()

@@ -20,7 +20,7 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
     "voorbereiding_inburgering": {"juridische_hulp_nodig": False},
     "intake_gesprek": {
         "begeleidingsvorm": "individueel",
-        "toestemming_delen_gemeente": True,
+        "toestemming_delen_gemeente": ["gezondheid"],
     },
     "pip_opstellen": {"leerroute": "b1"},
     "pip_vaststellen": {"beschikking_datum": "2026-03-01"},

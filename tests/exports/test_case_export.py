@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from exports import CASE_COLUMNS
 from webui.cases.models import Case
+from webui.privacy.models import ProcessingRecord
 from webui.tasks.models import TaskItem
 
 from ..conftest import PASSWORD, World
@@ -63,20 +64,28 @@ def test_the_manager_downloads_one_row_per_case_matching_the_database(
     assert fresh.gemeente.slug == "rivierstad"
 
 
-def test_export_command_writes_every_case(world: World, tmp_path) -> None:
+def test_export_command_writes_the_managers_cases_and_logs_it(
+    world: World, tmp_path
+) -> None:
+    world.user("manager.polderdam", world.rivierstad, "manager")
     world.start(world.polderdam)
     world.start(world.rivierstad)
     world.start(world.rivierstad)
     target = tmp_path / "dossiers.xlsx"
-    call_command("export_cases", output=str(target))
+    call_command("export_cases", output=str(target), gebruiker="manager.polderdam")
     rows = _rows(target.read_bytes())
     assert sorted(r["Kenmerk"] for r in rows) == sorted(
         Case.objects.values_list("reference", flat=True)
     )
     assert {r["Fase"] for r in rows} == {"Aanmelding en koppeling"}
+    assert {r["Statushouder"] for r in rows} == {None}, "no names for a manager"
+    [record] = ProcessingRecord.objects.filter(action="exporteren")
+    assert record.username == "manager.polderdam" and record.detail["rows"] == 3
+    call_command("export_cases", output=str(target), gebruiker="begeleider.polderdam")
+    assert _rows(target.read_bytes()) == [], "a begeleider exports nothing"
 
 
 def test_only_managers_may_export(world: World) -> None:
     client = Client()
     client.login(username="begeleider.polderdam", password=PASSWORD)
-    assert client.get(reverse("cases:export")).status_code == 403
+    assert client.get(reverse("cases:export")).status_code == 404

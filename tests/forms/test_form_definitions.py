@@ -53,7 +53,6 @@ ROUTING_FIELDS = {
     "voorbereiding_inburgering": {"juridische_hulp_nodig": (*YES_NO, True)},
     "intake_gesprek": {
         "begeleidingsvorm": ("choice", ["individueel", "spreekuur", "groep"], True),
-        "toestemming_delen_gemeente": (*YES_NO, True),
     },
     "pip_opstellen": {"leerroute": ("choice", ["b1", "onderwijs", "z"], None)},
     "pip_vaststellen": {"beschikking_datum": ("date", None, True)},
@@ -199,7 +198,10 @@ def test_every_field_has_a_privacy_class_and_sensitive_steps_are_marked():
         for field in registry.get(key).fields:
             assert field.privacy in PRIVACY_CLASSES
     brede_intake = {step.title: step for step in registry.get("brede_intake").steps}
-    assert {f.privacy for f in brede_intake["Gezondheid"].fields} == {"gezondheid"}
+    assert {f.privacy for f in brede_intake["Gezondheid"].fields} == {
+        "gezondheid",
+        "psychisch",
+    }
     assert any(f.privacy == "schulden" for f in brede_intake["Financiën"].fields)
 
 

@@ -146,7 +146,7 @@ def test_a_submission_reads_back_in_dutch(brede_intake):
     assert rows["brede_intake_datum"].label == "Datum brede intake"
     assert rows["psychische_klachten"].value == "Ja"
     assert rows["gezondheid_belemmert"].value == "Nee"
-    assert rows["psychische_klachten"].privacy == "gezondheid"
+    assert rows["psychische_klachten"].privacy == "psychisch"
     assert rows["niveau_nederlands"].value == "A1"
     assert rows["alfabetisering"].value == "Kan lezen en schrijven in een ander schrift"
     assert rows["schulden_bedrag"].value == "1250,50"

@@ -102,9 +102,9 @@ def test_the_viewer_embeds_the_active_xml_and_loads_only_local_assets(
 
 def test_a_dossier_of_another_gemeente_is_not_found(world: World) -> None:
     case = world.start(world.rivierstad)
-    world.user("begeleider.polderdam", world.rivierstad, "begeleider")
-    both = client_for(world, "begeleider.polderdam")
-    only_polderdam = client_for(world, "coordinator.polderdam")
+    world.user("coordinator.polderdam", world.rivierstad, "coordinator")
+    both = client_for(world, "coordinator.polderdam")
+    only_polderdam = client_for(world, "regievoerder.polderdam")
     url = diagram_url("polderdam", "aanmelding.bpmn", case.reference)
     assert only_polderdam.get(url).status_code == 404
     # A user of both gemeenten sees the case, but not under the other gemeente.

@@ -1,44 +1,289 @@
-"""Who may do what, read from memberships."""
+"""Need-to-know: who may see which cases, tasks and privacy classes. The rules live
+here and nowhere else; pages, exports, commands and the admin ask this module, and a
+refusal is a 404.
+
+- a begeleider sees the cases of their MB organisation they are vaste begeleider of or
+  hold (or held) a task in;
+- a coördinator the cases their MB organisation guides;
+- a trainer the name and PVT data of the cases whose workshops they give;
+- a regievoerder the cases of their gemeente;
+- a manager figures and the export, without sensitive classes (no case pages);
+- a beheerder diagrams and forms, no case data;
+- a privacy officer the processing log of their organisation.
+
+Each role reads a declared set of privacy classes; a sensitive category written by one
+party (gemeente or MB organisation) reaches the other only with the statushouder's
+consent for that category and direction.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from .models import Gemeente, Membership, Role
+from .models import LANE_SIDE, Gemeente, MbOrganisation, Membership, Role
+
+if TYPE_CHECKING:
+    from webui.cases.models import Case
+
+SENSITIVE = frozenset({"gezondheid", "psychisch", "schulden", "juridisch"})
+ALL_CLASSES = frozenset({"normaal", "persoonsgegevens", "bsn"}) | SENSITIVE
+
+# The privacy classes each role may read, on the cases it may see.
+READABLE: dict[str, frozenset[str]] = {
+    Role.BEGELEIDER: ALL_CLASSES,
+    Role.COORDINATOR: frozenset({"normaal", "persoonsgegevens", "bsn"}),
+    Role.TRAINER: frozenset({"normaal"}),
+    Role.REGIEVOERDER: ALL_CLASSES,
+    Role.MANAGER: frozenset({"normaal"}),
+    Role.BEHEERDER: frozenset(),
+    Role.PRIVACY: frozenset(),
+}
+# Roles that work on cases (and open case pages).
+CASE_ROLES = frozenset(LANE_SIDE)
 
 
-def user_gemeenten(*, user: AbstractBaseUser) -> QuerySet[Gemeente]:
-    """The gemeenten the user holds any role in."""
-    return Gemeente.objects.filter(memberships__user=user).distinct()
+@dataclass(frozen=True)
+class Grant:
+    """One role a user holds at one organisation."""
+
+    role: str
+    gemeente_id: int | None = None
+    mb_id: int | None = None
 
 
-def user_roles(*, user: AbstractBaseUser, gemeente: Gemeente) -> set[str]:
-    """The user's roles in one gemeente."""
-    return set(
-        Membership.objects.filter(user=user, gemeente=gemeente).values_list(
-            "role", flat=True
+def grants(*, user: AbstractBaseUser) -> tuple[Grant, ...]:
+    if not user.is_authenticated or not user.is_active:
+        return ()
+    return tuple(
+        Grant(role, gemeente_id, mb_id)
+        for role, gemeente_id, mb_id in Membership.objects.filter(
+            user=user
+        ).values_list("role", "gemeente_id", "mb_organisation_id")
+    )
+
+
+def roles_held(*, user: AbstractBaseUser) -> set[str]:
+    """Every role the user holds anywhere (for menus, not for access)."""
+    return {grant.role for grant in grants(user=user)}
+
+
+def _case_filter(grant: Grant, user: AbstractBaseUser) -> Q | None:
+    if grant.role == Role.REGIEVOERDER and grant.gemeente_id:
+        return Q(gemeente_id=grant.gemeente_id)
+    if grant.mb_id is None:
+        return None
+    mine = Q(mb_organisation_id=grant.mb_id)
+    if grant.role == Role.COORDINATOR:
+        return mine
+    if grant.role == Role.BEGELEIDER:
+        return mine & (
+            Q(begeleider=user) | Q(tasks__assignee=user) | Q(tasks__completed_by=user)
         )
+    if grant.role == Role.TRAINER:
+        return mine & Q(tasks__role=Role.TRAINER)
+    return None
+
+
+def visible_cases(*, user: AbstractBaseUser) -> "QuerySet[Case]":
+    """Every case the user may open, by any of their roles."""
+    from webui.cases.models import Case
+
+    filters = [f for g in grants(user=user) if (f := _case_filter(g, user)) is not None]
+    if not filters:
+        return Case.objects.none()
+    combined = filters[0]
+    for extra in filters[1:]:
+        combined |= extra
+    ids = Case.objects.filter(combined).values("pk")
+    return Case.objects.filter(pk__in=ids)
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one user may see of one case: by which roles, which classes, which side."""
+
+    roles: frozenset[str]
+    sides: frozenset[str]
+    readable: frozenset[str]
+    consents: frozenset[tuple[str, str]]  # (category, direction) given now
+
+    @property
+    def trainer_only(self) -> bool:
+        return self.roles == {Role.TRAINER}
+
+    def may_read(self, privacy: str, origin_side: str | None) -> bool:
+        """Whether an answer of class ``privacy`` written by ``origin_side`` may be
+        shown."""
+        if privacy not in self.readable:
+            return False
+        if privacy not in SENSITIVE or origin_side is None or origin_side in self.sides:
+            return True
+        return any(
+            (privacy, f"{origin_side}_naar_{side}") in self.consents
+            for side in self.sides
+        )
+
+    def needs_consent(self, privacy: str, origin_side: str | None) -> bool:
+        """Whether showing this class rests on the statushouder's consent."""
+        return (
+            privacy in SENSITIVE
+            and origin_side is not None
+            and origin_side not in self.sides
+        )
+
+    def hidden_for_consent(self, privacy: str, origin_side: str | None) -> bool:
+        """Hidden only because the statushouder did not consent (not by role)."""
+        return (
+            privacy in self.readable
+            and privacy in SENSITIVE
+            and not self.may_read(privacy, origin_side)
+        )
+
+    def sees_submission(self, role: str) -> bool:
+        """A trainer sees the PVT work (what trainers recorded), nothing else."""
+        return not self.trainer_only or role == Role.TRAINER
+
+
+def case_access(*, user: AbstractBaseUser, case: "Case") -> CaseAccess | None:
+    """What the user may see of ``case``; None when they may not open it (a 404)."""
+    roles = set()
+    for grant in grants(user=user):
+        filter_ = _case_filter(grant, user)
+        if filter_ is None:
+            continue
+        if type(case).objects.filter(filter_, pk=case.pk).exists():
+            roles.add(grant.role)
+    if not roles:
+        return None
+    from webui.cases.selectors import current_consents
+
+    return CaseAccess(
+        roles=frozenset(roles),
+        sides=frozenset(LANE_SIDE[r] for r in roles),
+        readable=frozenset().union(*(READABLE[r] for r in roles)),
+        consents=frozenset(current_consents(case=case)),
     )
 
 
-def user_role_pairs(*, user: AbstractBaseUser) -> list[tuple[int, str]]:
-    """(gemeente id, role) for every membership of the user."""
-    return list(Membership.objects.filter(user=user).values_list("gemeente_id", "role"))
+# ---- tasks ---------------------------------------------------------------------------
 
 
-def users_with_role(*, gemeente: Gemeente, role: str) -> list[tuple[str, str]]:
-    """(username, full name) of the users holding ``role`` in ``gemeente``."""
-    members = (
-        Membership.objects.filter(gemeente=gemeente, role=role, user__is_active=True)
-        .select_related("user")
-        .order_by("user__first_name", "user__username")
+def _pool(grant: Grant) -> Q | None:
+    """The open tasks a grant's role may pick up."""
+    if grant.role not in LANE_SIDE:
+        return None
+    if LANE_SIDE[grant.role] == "gemeente":
+        return (
+            Q(role=grant.role, gemeente_id=grant.gemeente_id)
+            if grant.gemeente_id
+            else None
+        )
+    return Q(role=grant.role, mb_organisation_id=grant.mb_id) if grant.mb_id else None
+
+
+def task_pools(*, user: AbstractBaseUser) -> list[Q]:
+    """One filter per role the user works tasks in; the queue unions them."""
+    return [p for g in grants(user=user) if (p := _pool(g)) is not None]
+
+
+def may_work_on(*, user: AbstractBaseUser, item: Any) -> bool:
+    """Whether the task is of a role the user holds at the right organisation."""
+    for grant in grants(user=user):
+        if grant.role != item.role or grant.role not in LANE_SIDE:
+            continue
+        if (
+            LANE_SIDE[grant.role] == "gemeente"
+            and grant.gemeente_id == item.gemeente_id
+        ):
+            return True
+        if LANE_SIDE[grant.role] == "mb" and grant.mb_id == item.mb_organisation_id:
+            return True
+    return False
+
+
+# ---- organisations -------------------------------------------------------------------
+
+
+def managed_gemeenten(*, user: AbstractBaseUser) -> QuerySet[Gemeente]:
+    """The gemeenten whose process the user manages (functioneel beheerder)."""
+    ids = [g.gemeente_id for g in grants(user=user) if g.role == Role.BEHEERDER]
+    return Gemeente.objects.filter(pk__in=ids).order_by("naam")
+
+
+def related_gemeenten(*, user: AbstractBaseUser) -> QuerySet[Gemeente]:
+    """The gemeenten a user works for: their own, or those their MB organisation
+    works for (whose processes they may view)."""
+    own = {g.gemeente_id for g in grants(user=user) if g.gemeente_id}
+    mbs = {g.mb_id for g in grants(user=user) if g.mb_id}
+    return (
+        Gemeente.objects.filter(Q(pk__in=own) | Q(mb_organisations__in=mbs))
+        .distinct()
+        .order_by("naam")
     )
+
+
+def organisations_of(*, user: AbstractBaseUser, role: str) -> tuple[set[int], set[int]]:
+    """(gemeente ids, MB organisation ids) where the user holds ``role``."""
+    held = [g for g in grants(user=user) if g.role == role]
+    return (
+        {g.gemeente_id for g in held if g.gemeente_id},
+        {g.mb_id for g in held if g.mb_id},
+    )
+
+
+def manager_cases(*, user: AbstractBaseUser) -> "QuerySet[Case]":
+    """The cases a manager reports on: of their gemeente(n), or guided by their MB
+    organisation(s)."""
+    from webui.cases.models import Case
+
+    gemeenten, mbs = organisations_of(user=user, role=Role.MANAGER)
+    if not gemeenten and not mbs:
+        return Case.objects.none()
+    return Case.objects.filter(
+        Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+    )
+
+
+def registering_organisations(
+    *, user: AbstractBaseUser
+) -> list[tuple[MbOrganisation, list[Gemeente]]]:
+    """Where a coördinator may register statushouders: their MB organisations, each
+    with the gemeenten it works for."""
+    _gemeenten, mbs = organisations_of(user=user, role=Role.COORDINATOR)
     return [
-        (m.user.username, m.user.get_full_name() or m.user.username) for m in members
+        (org, list(org.gemeenten.order_by("naam")))
+        for org in MbOrganisation.objects.filter(pk__in=mbs).order_by("naam")
     ]
 
 
-def is_manager(*, user: AbstractBaseUser, gemeente: Gemeente | None = None) -> bool:
-    members = Membership.objects.filter(user=user, role=Role.MANAGER)
-    if gemeente is not None:
-        members = members.filter(gemeente=gemeente)
-    return members.exists()
+def users_for_role(
+    *, role: str, gemeente_id: int | None, mb_id: int | None
+) -> Iterable[Any]:
+    """Active users holding ``role`` at the organisation that does that role's work."""
+    members = Membership.objects.filter(role=role, user__is_active=True)
+    if LANE_SIDE.get(role) == "gemeente":
+        members = members.filter(gemeente_id=gemeente_id)
+    else:
+        members = members.filter(mb_organisation_id=mb_id)
+    return [
+        m.user
+        for m in members.select_related("user").order_by(
+            "user__first_name", "user__username"
+        )
+    ]
+
+
+def user_choices(*, gemeente_id: int | None, mb_id: int | None):  # type: ignore[no-untyped-def]
+    """For a form's `gebruiker` field: given a role, (username, name) of the users who
+    do that role's work for a case of this gemeente and MB organisation."""
+
+    def choices(role: str) -> list[tuple[str, str]]:
+        return [
+            (u.get_username(), u.get_full_name() or u.get_username())
+            for u in users_for_role(role=role, gemeente_id=gemeente_id, mb_id=mb_id)
+        ]
+
+    return choices

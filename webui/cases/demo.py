@@ -12,11 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from engine import ManualClock
 from forms.registry import FieldDefinition, FormDefinition
-from webui.accounts.models import Gemeente, Membership, Role
+from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
+from webui.accounts.selectors import users_for_role
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.files import read_paths
 from webui.definitions.services import active_version, base_register, version_deploy
@@ -28,6 +30,15 @@ from .services import case_start, task_complete, timers_run
 DEMO_PASSWORD = "wegwijs"
 
 GEMEENTEN = (("polderdam", "Polderdam (demo)"), ("rivierstad", "Rivierstad (demo)"))
+# MB organisations and the gemeenten they work for: one works for two gemeenten.
+MB_ORGANISATIONS = (
+    ("samen-verder", "Stichting Samen Verder (demo)", ("polderdam",)),
+    (
+        "vwn-rivierenland",
+        "VluchtelingenWerk Rivierenland (demo)",
+        ("rivierstad", "polderdam"),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -35,19 +46,25 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    roles: tuple[tuple[str, str], ...]  # (gemeente slug, role)
+    # (organisation slug, role): a gemeente or an MB organisation.
+    roles: tuple[tuple[str, str], ...]
+    staff: bool = False
 
 
 USERS = (
-    DemoUser("begeleider", "Bea", "Begeleider", (("polderdam", Role.BEGELEIDER),)),
-    DemoUser("begeleider2", "Bas", "Vrijwilliger", (("polderdam", Role.BEGELEIDER),)),
-    DemoUser("coordinator", "Cor", "Coördinator", (("polderdam", Role.COORDINATOR),)),
+    DemoUser("begeleider", "Bea", "Begeleider", (("samen-verder", Role.BEGELEIDER),)),
+    DemoUser(
+        "begeleider2", "Bas", "Vrijwilliger", (("samen-verder", Role.BEGELEIDER),)
+    ),
+    DemoUser(
+        "coordinator", "Cor", "Coördinator", (("samen-verder", Role.COORDINATOR),)
+    ),
     DemoUser("regievoerder", "Rana", "Regie", (("polderdam", Role.REGIEVOERDER),)),
     DemoUser(
         "trainer",
         "Tijn",
         "Trainer",
-        (("polderdam", Role.TRAINER), ("rivierstad", Role.TRAINER)),
+        (("samen-verder", Role.TRAINER), ("vwn-rivierenland", Role.TRAINER)),
     ),
     DemoUser(
         "manager",
@@ -56,17 +73,36 @@ USERS = (
         (("polderdam", Role.MANAGER), ("rivierstad", Role.MANAGER)),
     ),
     DemoUser(
-        "rivierstad.begeleider", "Ruben", "Rivier", (("rivierstad", Role.BEGELEIDER),)
+        "rivierstad.begeleider",
+        "Ruben",
+        "Rivier",
+        (("vwn-rivierenland", Role.BEGELEIDER),),
     ),
     DemoUser(
         "rivierstad.coordinator",
         "Roos",
         "Coördinator",
-        (("rivierstad", Role.COORDINATOR),),
+        (("vwn-rivierenland", Role.COORDINATOR),),
     ),
     DemoUser(
         "rivierstad.regievoerder", "Ravi", "Regie", (("rivierstad", Role.REGIEVOERDER),)
     ),
+    DemoUser("privacy", "Pim", "Privacy", (("polderdam", Role.PRIVACY),)),
+    DemoUser(
+        "beheerder",
+        "Bo",
+        "Beheer",
+        (("polderdam", Role.BEHEERDER), ("rivierstad", Role.BEHEERDER)),
+        staff=True,
+    ),
+)
+# What a functioneel beheerder may do in Django's admin: users and organisations,
+# never case data.
+BEHEER_PERMISSIONS = (
+    ("auth", "user"),
+    ("accounts", "gemeente"),
+    ("accounts", "mborganisation"),
+    ("accounts", "membership"),
 )
 
 _FIRST = [
@@ -145,7 +181,9 @@ def _routing(index: int) -> dict[str, dict[str, Any]]:
         "voorbereiding_inburgering": {"juridische_hulp_nodig": index % 4 == 0},
         "intake_gesprek": {
             "begeleidingsvorm": ("individueel", "spreekuur", "groep")[index % 3],
-            "toestemming_delen_gemeente": index % 5 != 0,
+            "toestemming_delen_gemeente": (
+                ["gezondheid", "schulden"] if index % 5 != 0 else []
+            ),
         },
         "pip_toelichten": {"bezwaar_gewenst": index % 7 == 0},
         "bezwaar_behandelen": {
@@ -160,50 +198,58 @@ def _routing(index: int) -> dict[str, dict[str, Any]]:
     }
 
 
-def _users() -> dict[str, Any]:
-    User = get_user_model()
+def _organisations() -> tuple[dict[str, Gemeente], dict[str, MbOrganisation]]:
     gemeenten = {
         slug: Gemeente.objects.get_or_create(slug=slug, defaults={"naam": naam})[0]
         for slug, naam in GEMEENTEN
     }
-    users = {}
+    organisations = {}
+    for slug, naam, served in MB_ORGANISATIONS:
+        org, _ = MbOrganisation.objects.get_or_create(
+            slug=slug, defaults={"naam": naam}
+        )
+        org.gemeenten.add(*(gemeenten[s] for s in served))
+        organisations[slug] = org
+    return gemeenten, organisations
+
+
+def _users() -> dict[str, Gemeente]:
+    gemeenten, organisations = _organisations()
+    User = get_user_model()
+    beheer = Permission.objects.filter(
+        content_type__app_label__in={app for app, _ in BEHEER_PERMISSIONS},
+        content_type__model__in={model for _, model in BEHEER_PERMISSIONS},
+    )
     for spec in USERS:
         user, _ = User.objects.get_or_create(
             username=spec.username,
-            defaults={"first_name": spec.first_name, "last_name": spec.last_name},
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "is_staff": spec.staff,
+            },
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if spec.staff:
+            user.user_permissions.set(beheer)
         for slug, role in spec.roles:
-            Membership.objects.get_or_create(
-                user=user, gemeente=gemeenten[slug], role=role
+            place = (
+                {"gemeente": gemeenten[slug]}
+                if slug in gemeenten
+                else {"mb_organisation": organisations[slug]}
             )
-        users[spec.username] = user
-    admin, _ = User.objects.get_or_create(
-        username="beheerder",
-        defaults={
-            "first_name": "Bo",
-            "last_name": "Beheer",
-            "is_staff": True,
-            "is_superuser": True,
-        },
-    )
-    admin.set_password(DEMO_PASSWORD)
-    admin.save()
-    for gemeente in gemeenten.values():
-        Membership.objects.get_or_create(
-            user=admin, gemeente=gemeente, role=Role.BEHEERDER
-        )
+            Membership.objects.get_or_create(user=user, role=role, **place)
     return gemeenten
 
 
-def _member(gemeente: Gemeente, role: str, index: int = 0) -> Any:
+def _member(case: Case, role: str, index: int = 0) -> Any:
     members = list(
-        Membership.objects.filter(gemeente=gemeente, role=role)
-        .select_related("user")
-        .order_by("user__username")
+        users_for_role(
+            role=role, gemeente_id=case.gemeente_id, mb_id=case.mb_organisation_id
+        )
     )
-    return members[index % len(members)].user
+    return members[index % len(members)]
 
 
 # Where the demo cases stop, and how long ago their koppeling was (days): every phase
@@ -246,11 +292,11 @@ def _drive(
         clock.advance(timedelta(days=2))
         if clock.now() >= stop_at:
             return
-        user = item.assignee or _member(case.gemeente, item.role, index)
+        user = item.assignee or _member(case, item.role, index)
         answers = sample_answers(
             registry.get(item.form_key),
             today=clock.now().date(),
-            user_for_role=lambda role: _member(case.gemeente, role, index).username,
+            user_for_role=lambda role: _member(case, role, index).username,
             overrides=routing.get(item.form_key, {}),
         )
         task_complete(
@@ -308,9 +354,17 @@ def load_demo(*, cases: int = 40, today: date | None = None) -> int:
                 "bsn": _bsn(index + 1),
             },
         )
-        coordinator = _member(gemeente, Role.COORDINATOR)
+        orgs = list(gemeente.mb_organisations.order_by("slug"))
+        mb = orgs[1 if index % 4 == 3 and len(orgs) > 1 else 0]
+        coordinator = users_for_role(
+            role=Role.COORDINATOR, gemeente_id=gemeente.pk, mb_id=mb.pk
+        )[0]
         case = case_start(
-            gemeente=gemeente, cleaned_data=answers, user=coordinator, clock=clock
+            gemeente=gemeente,
+            mb_organisation=mb,
+            cleaned_data=answers,
+            user=coordinator,
+            clock=clock,
         )
         _drive(case, target, clock, stop_at, index)
         created += 1

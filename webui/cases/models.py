@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from webui.accounts.models import Gemeente
+from webui.accounts.models import Gemeente, MbOrganisation
 from webui.definitions.models import DefinitionVersion
 
 
@@ -16,6 +16,15 @@ class Case(models.Model):
     )
     version = models.ForeignKey(
         DefinitionVersion, on_delete=models.PROTECT, related_name="cases"
+    )
+    # The MB organisation that guides the statushouder for the gemeente.
+    mb_organisation = models.ForeignKey(
+        MbOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("MB-organisatie"),
     )
     state = models.TextField()
     lock_version = models.PositiveIntegerField(default=0)
@@ -38,15 +47,11 @@ class Case(models.Model):
         related_name="begeleide_cases",
     )
     uitkomst = models.CharField(_("uitkomst"), max_length=30, blank=True)
-    # The statushouder's answer at the intake to "may we share information with the
-    # gemeente?"; None until asked.
-    toestemming_gemeente = models.BooleanField(
-        _("toestemming delen met gemeente"), null=True, blank=True
-    )
     next_timer_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier")
@@ -94,13 +99,14 @@ class Submission(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which case, and when."""
+    """Who did what to which case, and when: the case's own timeline. (Who *saw*
+    personal data is in the processing log, webui.privacy.)"""
 
     case = models.ForeignKey(
         Case,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="audit_events",
     )
     user = models.ForeignKey(
@@ -220,3 +226,41 @@ class MigrationRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
+
+
+class Consent(models.Model):
+    """The statushouder's consent for one sensitive category to go one way between the
+    MB organisation and the gemeente: given or withdrawn on a date, recorded by whom.
+    Rows are never changed; the latest per category and direction counts."""
+
+    class Category(models.TextChoices):
+        GEZONDHEID = "gezondheid", _("gezondheid")
+        PSYCHISCH = "psychisch", _("psychische gezondheid en trauma")
+        SCHULDEN = "schulden", _("schulden en financiën")
+        JURIDISCH = "juridisch", _("juridische zaken")
+
+    class Direction(models.TextChoices):
+        MB_TO_GEMEENTE = "mb_naar_gemeente", _("van de MB-organisatie naar de gemeente")
+        GEMEENTE_TO_MB = "gemeente_naar_mb", _("van de gemeente naar de MB-organisatie")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    category = models.CharField(_("categorie"), max_length=20, choices=Category.choices)
+    direction = models.CharField(
+        _("richting"), max_length=20, choices=Direction.choices
+    )
+    given = models.BooleanField(_("toestemming"))
+    on_date = models.DateField(_("datum"))
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["case", "category", "direction"])]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.direction}: {'ja' if self.given else 'nee'}"

@@ -1,8 +1,9 @@
 """Reads for case pages, lists and the export."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
@@ -10,32 +11,35 @@ from django.db.models import Count, Q, QuerySet
 from exports import CaseRow
 from forms.registry import FormDefinition, UnknownFormKey
 from forms.values import display_rows
-from webui.accounts.models import Gemeente
-from webui.accounts.selectors import user_gemeenten, user_roles
+from webui.accounts.models import LANE_SIDE, Gemeente
+from webui.accounts.selectors import (
+    CaseAccess,
+    manager_cases,
+    visible_cases,
+)
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 
-from .models import AuditEvent, Case, CaseMilestone, Submission
-
-OPEN_PRIVACY = {"normaal", "persoonsgegevens"}
-# Who may read which sensitive category. Everything else ('normaal',
-# 'persoonsgegevens') is visible to every role in the case's gemeente.
-PRIVACY_READERS: dict[str, set[str]] = {
-    "bsn": {"begeleider", "coordinator", "regievoerder"},
-    "gezondheid": {"begeleider", "regievoerder"},
-    "schulden": {"begeleider", "regievoerder"},
-    "juridisch": {"begeleider", "regievoerder"},
-}
+from .models import AuditEvent, Case, CaseMilestone, Consent, Submission
 
 
 def cases_for_user(*, user: AbstractBaseUser) -> QuerySet[Case]:
-    """Cases in the gemeenten the user works in, with their open task count."""
+    """The cases the user may open (need-to-know), with their open task count."""
     return (
-        Case.objects.filter(gemeente__in=user_gemeenten(user=user))
-        .select_related("gemeente", "begeleider")
+        visible_cases(user=user)
+        .select_related("gemeente", "begeleider", "mb_organisation")
         .annotate(open_tasks=Count("tasks", filter=Q(tasks__state=TaskItem.State.OPEN)))
         .order_by("-created_at", "-id")
+    )
+
+
+def countable_cases(*, user: AbstractBaseUser) -> QuerySet[Case]:
+    """The cases whose figures the user may see: those they may open, and for a
+    manager those of their gemeente(n) or MB organisation(s)."""
+    return Case.objects.filter(
+        Q(pk__in=visible_cases(user=user).values("pk"))
+        | Q(pk__in=manager_cases(user=user).values("pk"))
     )
 
 
@@ -53,7 +57,7 @@ class Overview:
 
 def case_overview(*, user: AbstractBaseUser, today: date) -> Overview:
     """How many cases the user can see, per phase and past their PIP deadline."""
-    cases = Case.objects.filter(gemeente__in=user_gemeenten(user=user))
+    cases = countable_cases(user=user)
     per_phase = cases.values("phase_label").annotate(n=Count("id")).order_by("-n")
     return Overview(
         total=cases.count(),
@@ -72,44 +76,56 @@ class HistoryEntry:
     rows: list[tuple[str, str]]
     hidden: int
     hidden_for_consent: bool = False
+    # The privacy classes shown, and those shown only thanks to the consent.
+    shown: frozenset[str] = frozenset()
+    by_consent: frozenset[str] = frozenset()
 
 
-# The gemeente's own role; everything else works for the MB organisation, whose
-# sensitive notes reach the gemeente only with the statushouder's consent.
-GEMEENTE_ROLES = {"regievoerder"}
+def current_consents(*, case: Case) -> set[tuple[str, str]]:
+    """(category, direction) pairs the statushouder consents to now: the latest
+    record of each pair says yes."""
+    latest: dict[tuple[str, str], bool] = {}
+    for category, direction, given in case.consents.order_by(
+        "recorded_at", "id"
+    ).values_list("category", "direction", "given"):
+        latest[(category, direction)] = given
+    return {pair for pair, given in latest.items() if given}
 
 
-def may_read(privacy: str, roles: set[str], *, from_mb: bool, consent: bool) -> bool:
-    """Whether someone holding ``roles`` may read an answer of this privacy class."""
-    if privacy in OPEN_PRIVACY:
-        return True
-    readers = roles & PRIVACY_READERS.get(privacy, set())
-    if from_mb and not consent:
-        readers -= GEMEENTE_ROLES
-    return bool(readers)
-
-
-def _history(case: Case, roles: set[str]) -> list[HistoryEntry]:
+def _history(case: Case, access: CaseAccess) -> list[HistoryEntry]:
     entries = []
-    for submission in case.submissions.select_related("submitted_by", "version"):
+    submissions = case.submissions.select_related("submitted_by", "version")
+    for submission in submissions:
+        if not access.sees_submission(submission.role):
+            continue
         try:
             # The form the answers were given on, even if the case moved since.
             definition = bundle_of(submission.version).forms.get(submission.form_key)
         except UnknownFormKey:
             entries.append(HistoryEntry(submission, [], 0))
             continue
-        from_mb = submission.role not in GEMEENTE_ROLES
-        consent = bool(case.toestemming_gemeente)
+        side = LANE_SIDE.get(submission.role)
         shown, hidden, for_consent = [], 0, False
+        classes, by_consent = set(), set()
         for row in display_rows(definition, submission.data):
-            if may_read(row.privacy, roles, from_mb=from_mb, consent=consent):
+            if access.may_read(row.privacy, side):
                 shown.append((row.label, row.value))
+                classes.add(row.privacy)
+                if access.needs_consent(row.privacy, side):
+                    by_consent.add(row.privacy)
             else:
                 hidden += 1
-                for_consent |= may_read(
-                    row.privacy, roles, from_mb=from_mb, consent=True
-                )
-        entries.append(HistoryEntry(submission, shown, hidden, for_consent))
+                for_consent |= access.hidden_for_consent(row.privacy, side)
+        entries.append(
+            HistoryEntry(
+                submission,
+                shown,
+                hidden,
+                for_consent,
+                frozenset(classes),
+                frozenset(by_consent),
+            )
+        )
     return entries
 
 
@@ -139,6 +155,7 @@ def case_phases(case: Case) -> list[PhaseStep]:
 
 @dataclass(frozen=True)
 class CaseView:
+    access: CaseAccess
     case: Case
     phases: list[PhaseStep]
     open_tasks: list[TaskItem]
@@ -147,6 +164,19 @@ class CaseView:
     pip_overdue: bool
     # The BPMN file that holds the current phase; None when closed or unknown.
     phase_file: str | None = None
+    consents: list[Any] = field(default_factory=list)
+
+    @property
+    def shown_categories(self) -> set[str]:
+        """The privacy classes this page shows (for the processing log)."""
+        shown = {"persoonsgegevens"}  # the statushouder's name
+        for entry in self.history:
+            shown |= entry.shown
+        return shown
+
+    @property
+    def consented_categories(self) -> set[str]:
+        return set().union(*(entry.by_consent for entry in self.history))
 
 
 def pip_overdue(case: Case, today: date) -> bool:
@@ -165,10 +195,10 @@ def case_phase_file(case: Case) -> str | None:
     return bundle_of(case.version).process.process_files.get(case.phase)
 
 
-def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
+def case_view(*, case: Case, access: CaseAccess, today: date) -> CaseView:
     """Everything the case page shows, filtered to what the user's roles may read."""
-    roles = user_roles(user=user, gemeente=case.gemeente)
     return CaseView(
+        access=access,
         case=case,
         phases=case_phases(case),
         open_tasks=list(
@@ -176,12 +206,13 @@ def case_view(*, case: Case, user: AbstractBaseUser, today: date) -> CaseView:
             .select_related("assignee")
             .order_by("ready_at")
         ),
-        history=_history(case, roles),
+        history=_history(case, access),
         events=list(
             case.audit_events.select_related("user").order_by("-at", "-id")[:50]
         ),
         pip_overdue=pip_overdue(case, today),
         phase_file=case_phase_file(case),
+        consents=consent_overview(case=case),
     )
 
 
@@ -189,12 +220,18 @@ def _yes_no(value: bool | None) -> str:
     return "–" if value is None else ("Ja" if value else "Nee")
 
 
-def export_rows(*, gemeenten: QuerySet[Gemeente], today: date) -> Iterator[CaseRow]:
-    """One export row per case of the given gemeenten, in a fixed number of queries."""
-    cases = (
-        Case.objects.filter(gemeente__in=gemeenten)
-        .select_related("gemeente", "begeleider")
-        .order_by("gemeente__naam", "reference")
+def export_cases(*, user: AbstractBaseUser) -> QuerySet[Case]:
+    """The cases a user may export: a manager's gemeente(n) or MB organisation(s)."""
+    return manager_cases(user=user)
+
+
+def export_rows(
+    *, cases: QuerySet[Case], today: date, with_names: bool = False
+) -> Iterator[CaseRow]:
+    """One export row per case, in a fixed number of queries. A manager reads only
+    the 'normaal' class: the reference instead of the statushouder's name."""
+    cases = cases.select_related("gemeente", "begeleider").order_by(
+        "gemeente__naam", "reference"
     )
     case_ids = list(cases.values_list("pk", flat=True))
     holders: dict[int, list[str]] = {}
@@ -230,7 +267,7 @@ def export_rows(*, gemeenten: QuerySet[Gemeente], today: date) -> Iterator[CaseR
         yield CaseRow(
             gemeente=case.gemeente.naam,
             reference=case.reference,
-            client_naam=case.client_naam,
+            client_naam=case.client_naam if with_names else "",
             phase=case.phase_label,
             open_tasks="; ".join(holders.get(case.pk, [])),
             begeleider=case.begeleider.get_full_name() if case.begeleider else "",
@@ -275,3 +312,36 @@ def cases_for_migration(
     if references:
         cases = cases.filter(reference__in=references)
     return cases.order_by("reference")
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    category: str
+    category_label: str
+    direction: str
+    direction_label: str
+    given: bool | None  # None: never asked
+    on_date: date | None
+
+
+def consent_overview(*, case: Case) -> list[ConsentState]:
+    """The current consent per category and direction."""
+    latest = {}
+    for consent in case.consents.order_by("recorded_at", "id"):
+        latest[(consent.category, consent.direction)] = consent
+    return [
+        ConsentState(
+            category,
+            str(category_label),
+            direction,
+            str(direction_label),
+            latest[(category, direction)].given
+            if (category, direction) in latest
+            else None,
+            latest[(category, direction)].on_date
+            if (category, direction) in latest
+            else None,
+        )
+        for direction, direction_label in Consent.Direction.choices
+        for category, category_label in Consent.Category.choices
+    ]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/contactmoment/", views.case_contact, name="contact"),
+    path("<str:reference>/toestemming/", views.case_consent, name="consent"),
 ]

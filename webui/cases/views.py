@@ -1,21 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from exports import cases_workbook, workbook_bytes
 from forms.builder import build_form_class
-from webui.accounts.models import Gemeente, Role
-from webui.accounts.selectors import user_gemeenten
+from webui.accounts.models import Role
+from webui.accounts.selectors import case_access, registering_organisations
+from webui.privacy.models import ProcessingRecord
+from webui.privacy.services import processing_record
 
+from .forms import ConsentForm
 from .selectors import (
     case_for_user,
     case_form,
     case_overview,
     case_view,
     cases_for_user,
+    export_cases,
     export_rows,
     overdue_q,
     pip_overdue,
@@ -25,11 +28,31 @@ from .services import (
     CONTACT_FORM,
     CaseError,
     case_start,
-    case_viewed,
+    consent_record,
     contactmoment_record,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_FOUND = "Dit dossier bestaat niet of u heeft er geen toegang toe."
+
+
+def _refused(request: HttpRequest, reference: str) -> Http404:
+    """A case the user may not see: a 404, and a line in the processing log."""
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.REFUSED,
+        detail={"path": request.path, "reference": reference[:20]},
+        request=request,
+    )
+    return Http404(NOT_FOUND)
+
+
+def _case_and_access(request: HttpRequest, reference: str):  # type: ignore[no-untyped-def]
+    case = case_for_user(reference=reference, user=request.user)
+    access = case_access(user=request.user, case=case) if case else None
+    if case is None or access is None:
+        raise _refused(request, reference)
+    return case, access
 
 
 @login_required
@@ -42,9 +65,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(overdue_q(today))
     if phase:
         cases = cases.filter(phase_label=phase)
-    rows = [(case, pip_overdue(case, today)) for case in cases[:500]]
+    shown = list(cases[:500])
+    if shown:
+        processing_record(
+            user=request.user,
+            action=ProcessingRecord.Action.LIST,
+            cases=shown,
+            categories=["persoonsgegevens"],
+            roles=sorted({r for r in _roles(request)}),
+            detail={"path": request.get_full_path()},
+            request=request,
+        )
     context = {
-        "rows": rows,
+        "rows": [(case, pip_overdue(case, today)) for case in shown],
         "overview": case_overview(user=request.user, today=today),
         "only_overdue": only_overdue,
         "phase": phase,
@@ -52,69 +85,92 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", context)
 
 
+def _roles(request: HttpRequest) -> set[str]:
+    from webui.accounts.selectors import roles_held
+
+    return roles_held(user=request.user)
+
+
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_for_user(reference=reference, user=request.user)
-    if case is None:
-        raise Http404("Dit dossier bestaat niet of hoort niet bij uw gemeente.")
-    case_viewed(case=case, user=request.user)
-    view = case_view(case=case, user=request.user, today=timezone.localdate())
+    case, access = _case_and_access(request, reference)
+    view = case_view(case=case, access=access, today=timezone.localdate())
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.VIEW,
+        cases=[case],
+        categories=view.shown_categories,
+        consented=view.consented_categories,
+        roles=access.roles,
+        request=request,
+    )
     return render(request, "cases/detail.html", {"view": view, "case": case})
-
-
-def _coordinator_gemeenten(request: HttpRequest):
-    return Gemeente.objects.filter(
-        memberships__user=request.user, memberships__role=Role.COORDINATOR
-    ).distinct()
 
 
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
-    gemeenten = list(_coordinator_gemeenten(request))
-    if not gemeenten:
-        raise PermissionDenied("Alleen een coördinator kan een statushouder aanmelden.")
-    chosen = next(
-        (g for g in gemeenten if g.slug == request.POST.get("gemeente")), gemeenten[0]
+    options = [
+        (org, gemeente)
+        for org, gemeenten in registering_organisations(user=request.user)
+        for gemeente in gemeenten
+    ]
+    if not options:
+        raise Http404("Alleen een coördinator kan een statushouder aanmelden.")
+    choice = request.POST.get("gemeente", "")
+    org, gemeente = next(
+        ((o, g) for o, g in options if f"{o.slug}/{g.slug}" == choice), options[0]
     )
-    definition = start_form(gemeente=chosen)
+    definition = start_form(gemeente=gemeente)
     if definition is None:
         raise Http404("Voor deze gemeente is nog geen proces in gebruik genomen.")
-    form_class = build_form_class(definition)
-    form = form_class(request.POST or None)
+    form = build_form_class(definition)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             case = case_start(
-                gemeente=chosen, cleaned_data=form.cleaned_data, user=request.user
+                gemeente=gemeente,
+                mb_organisation=org,
+                cleaned_data=form.cleaned_data,
+                user=request.user,
             )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
+            processing_record(
+                user=request.user,
+                action=ProcessingRecord.Action.CHANGE,
+                cases=[case],
+                categories={f.privacy for f in definition.fields},
+                roles=[Role.COORDINATOR],
+                detail={"form": definition.key},
+                request=request,
+            )
             messages.success(
                 request, f"{case.client_naam} is aangemeld als {case.reference}."
             )
             return redirect("cases:detail", reference=case.reference)
-    return render(
-        request,
-        "cases/new.html",
-        {
-            "form": form,
-            "definition": definition,
-            "gemeenten": gemeenten,
-            "chosen": chosen,
-        },
-    )
+    context = {
+        "form": form,
+        "definition": definition,
+        "options": [(f"{o.slug}/{g.slug}", f"{g.naam} ({o.naam})") for o, g in options],
+        "chosen": f"{org.slug}/{gemeente.slug}",
+    }
+    return render(request, "cases/new.html", context)
 
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    gemeenten = user_gemeenten(user=request.user).filter(
-        memberships__user=request.user, memberships__role=Role.MANAGER
-    )
-    if not gemeenten.exists():
-        raise PermissionDenied("Alleen een manager kan de dossiers exporteren.")
+    cases = export_cases(user=request.user)
+    if not _roles(request) & {Role.MANAGER}:
+        raise Http404("Alleen een manager kan de dossiers exporteren.")
     today = timezone.localdate()
-    content = workbook_bytes(
-        cases_workbook(export_rows(gemeenten=gemeenten, today=today))
+    content = workbook_bytes(cases_workbook(export_rows(cases=cases, today=today)))
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.EXPORT,
+        categories=["normaal"],
+        roles=[Role.MANAGER],
+        detail={"rows": cases.count(), "names": False},
+        request=request,
     )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
@@ -125,9 +181,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_for_user(reference=reference, user=request.user)
-    if case is None:
-        raise Http404("Dit dossier bestaat niet of hoort niet bij uw gemeente.")
+    case, access = _case_and_access(request, reference)
     definition = case_form(case=case, form_key=CONTACT_FORM)
     form = build_form_class(definition)(
         request.POST or None, initial={"contact_datum": timezone.localdate()}
@@ -140,6 +194,15 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
+            processing_record(
+                user=request.user,
+                action=ProcessingRecord.Action.CHANGE,
+                cases=[case],
+                categories={f.privacy for f in definition.fields},
+                roles=access.roles,
+                detail={"form": CONTACT_FORM},
+                request=request,
+            )
             messages.success(request, "Het contactmoment is vastgelegd.")
             return redirect("cases:detail", reference=case.reference)
     return render(
@@ -147,3 +210,39 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
         "cases/contact.html",
         {"form": form, "definition": definition, "case": case},
     )
+
+
+@login_required
+def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the statushouder's consent (or its withdrawal) per category and
+    direction."""
+    case, access = _case_and_access(request, reference)
+    form = ConsentForm(request.POST or None, initial={"datum": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_record(
+                case=case,
+                user=request.user,
+                category=data["categorie"],
+                direction=data["richting"],
+                given=data["toestemming"],
+                on_date=data["datum"],
+                note=data["toelichting"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            processing_record(
+                user=request.user,
+                action=ProcessingRecord.Action.CHANGE,
+                cases=[case],
+                categories=["normaal"],
+                roles=access.roles,
+                detail={"consent": data["categorie"], "direction": data["richting"]},
+                request=request,
+            )
+            word = "gegeven" if data["toestemming"] else "ingetrokken"
+            messages.success(request, f"De toestemming is vastgelegd als {word}.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/consent.html", {"form": form, "case": case})

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "webui.cases",
     "webui.tasks",
     "webui.studio",
+    "webui.privacy",
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 
 import engine
 from forms.registry import form_key_of
-from webui.accounts.models import Gemeente, Role
-from webui.accounts.selectors import user_gemeenten
+from webui.accounts.models import Gemeente
+from webui.accounts.selectors import managed_gemeenten, related_gemeenten
 from webui.cases.models import Case
 from webui.cases.selectors import case_for_user
 from webui.definitions.bundles import blob_texts, bundle_of, version_files
@@ -88,7 +88,7 @@ def _process_files(version: DefinitionVersion) -> list[ProcessFile]:
 
 def process_sets_for_user(*, user: AbstractBaseUser) -> list[ProcessSet]:
     """The active diagram version of each gemeente the user works in."""
-    gemeenten = list(user_gemeenten(user=user).order_by("naam"))
+    gemeenten = list(related_gemeenten(user=user).order_by("naam"))
     active = {
         version.gemeente_id: version
         for version in DefinitionVersion.objects.filter(
@@ -112,7 +112,7 @@ def diagram_for_user(
 ) -> Diagram | None:
     """One file of a gemeente's active version, or, with ``reference``, of that
     case's own version with its open tasks. None when the user may not see it."""
-    gemeente = user_gemeenten(user=user).filter(slug=gemeente_slug).first()
+    gemeente = related_gemeenten(user=user).filter(slug=gemeente_slug).first()
     if gemeente is None:
         return None
     case = None
@@ -150,13 +150,7 @@ def diagram_for_user(
 
 def gemeenten_beheerd(*, user: AbstractBaseUser) -> list[Gemeente]:
     """The gemeenten whose process the user manages (functioneel beheerder)."""
-    return list(
-        Gemeente.objects.filter(
-            memberships__user=user, memberships__role=Role.BEHEERDER
-        )
-        .distinct()
-        .order_by("naam")
-    )
+    return list(managed_gemeenten(user=user))
 
 
 def studio_gemeente(*, user: AbstractBaseUser, slug: str) -> Gemeente | None:

@@ -22,6 +22,11 @@ class TaskItem(models.Model):
         "cases.Case", on_delete=models.CASCADE, related_name="tasks"
     )
     gemeente = models.ForeignKey("accounts.Gemeente", on_delete=models.CASCADE)
+    # The case's MB organisation: its begeleiders, coördinatoren and trainers work
+    # the MB roles' tasks.
+    mb_organisation = models.ForeignKey(
+        "accounts.MbOrganisation", null=True, blank=True, on_delete=models.CASCADE
+    )
     bpmn_id = models.CharField(max_length=100)
     name = models.CharField(_("taak"), max_length=200)
     role = models.CharField(_("rol"), max_length=20)
@@ -58,6 +63,10 @@ class TaskItem(models.Model):
             ),
             models.Index(
                 fields=["state", "gemeente", "role", "due_date"], name="task_queue_role"
+            ),
+            models.Index(
+                fields=["state", "mb_organisation", "role", "due_date"],
+                name="task_queue_mb_role",
             ),
         ]
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from engine import ReadyTask, Snapshot
 from webui.accounts.models import Role
-from webui.accounts.selectors import user_roles
+from webui.accounts.selectors import may_work_on
 
 from .models import TaskItem
 
@@ -36,6 +36,7 @@ def tasks_project(
                 task_id=ready.id,
                 case=case,
                 gemeente_id=case.gemeente_id,
+                mb_organisation_id=case.mb_organisation_id,
                 bpmn_id=ready.bpmn_id,
                 name=ready.name,
                 role=ready.role,
@@ -95,7 +96,7 @@ def task_claim(*, item: TaskItem, user: AbstractBaseUser) -> TaskItem:
     """Take an unclaimed task of one of the user's roles."""
     if item.state != TaskItem.State.OPEN:
         raise TaskNotClaimable("Deze taak is al afgerond.")
-    if item.role not in user_roles(user=user, gemeente=item.gemeente):
+    if not may_work_on(user=user, item=item):
         raise TaskNotClaimable("U heeft niet de rol die deze taak vraagt.")
     claimed = TaskItem.objects.filter(
         pk=item.pk, state=TaskItem.State.OPEN, assignee__isnull=True

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.views import SessionWizardView
 
 from forms.builder import build_step_forms
-from webui.accounts.selectors import users_with_role
+from webui.accounts.selectors import user_choices
 from webui.cases.selectors import case_form
 from webui.cases.services import CaseError, task_complete
+from webui.privacy.models import ProcessingRecord
+from webui.privacy.services import processing_record
 
 from .models import TaskItem
 from .selectors import task_for_user, task_queue, task_refusal
@@ -79,16 +81,24 @@ class TaskFormView(LoginRequiredMixin, SessionWizardView):
         if self.item is None:
             return
         self.definition = case_form(case=self.item.case, form_key=self.item.form_key)
-        gemeente = self.item.gemeente
         steps = build_step_forms(
             self.definition,
-            user_choices=lambda role: users_with_role(gemeente=gemeente, role=role),
+            user_choices=user_choices(
+                gemeente_id=self.item.gemeente_id,
+                mb_id=self.item.mb_organisation_id,
+            ),
         )
         self.form_list = OrderedDict((str(i), form) for i, form in enumerate(steps))
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated and self.item is None:
-            raise Http404("Deze taak bestaat niet of hoort niet bij uw gemeente.")
+            processing_record(
+                user=request.user,
+                action=ProcessingRecord.Action.REFUSED,
+                detail={"path": request.path},
+                request=request,
+            )
+            raise Http404("Deze taak bestaat niet of u heeft er geen toegang toe.")
         return super().dispatch(request, *args, **kwargs)
 
     def _read_only(self) -> HttpResponse | None:
@@ -105,6 +115,15 @@ class TaskFormView(LoginRequiredMixin, SessionWizardView):
         )
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        processing_record(
+            user=request.user,
+            action=ProcessingRecord.Action.TASK,
+            cases=[self.item.case],
+            categories=["persoonsgegevens"],  # the statushouder's name
+            roles=[self.item.role],
+            detail={"task": self.item.bpmn_id},
+            request=request,
+        )
         return self._read_only() or super().get(request, *args, **kwargs)
 
     def post(self, *args, **kwargs) -> HttpResponse:
@@ -160,6 +179,15 @@ class TaskFormView(LoginRequiredMixin, SessionWizardView):
             last = form_list[-1]
             last.add_error(None, str(exc))
             return self.render(last)
+        processing_record(
+            user=self.request.user,
+            action=ProcessingRecord.Action.CHANGE,
+            cases=[case],
+            categories={f.privacy for f in self.definition.fields},
+            roles=[self.item.role],
+            detail={"task": self.item.bpmn_id, "form": self.item.form_key},
+            request=self.request,
+        )
         messages.success(
             self.request,
             f"‘{self.item.name}’ is afgerond. {case.reference} staat nu in de fase "

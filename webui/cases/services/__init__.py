@@ -10,7 +10,8 @@ from .base import (
     TaskAlreadyDone,
     TaskNotAllowed,
 )
-from .contact import CONTACT_FORM, CONTACT_ROLES, case_viewed, contactmoment_record
+from .consent import CONSENT_ROLES, consent_record
+from .contact import CONTACT_FORM, CONTACT_ROLES, contactmoment_record
 from .lifecycle import case_start, task_complete
 from .migrating import (
     MovePreview,
@@ -25,6 +26,7 @@ from .timers import timers_run
 
 __all__ = [
     "CONTACT_FORM",
+    "CONSENT_ROLES",
     "CONTACT_ROLES",
     "START_FORM",
     "CaseConflict",
@@ -37,10 +39,10 @@ __all__ = [
     "case_migration_revert",
     "case_move_preview",
     "case_start",
+    "consent_record",
     "cases_move_preview",
     "migration_run_execute",
     "migration_run_start",
-    "case_viewed",
     "contactmoment_record",
     "task_complete",
     "timers_run",

@@ -18,7 +18,7 @@ from webui.definitions.bundles import Bundle
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project
 
-from ..models import AuditEvent, Case, CaseMilestone
+from ..models import AuditEvent, Case, CaseMilestone, Consent
 
 logger = logging.getLogger("webui.cases")
 
@@ -106,9 +106,6 @@ _CASE_RECORD: dict[str, Callable[[Case, ReachedMilestone], None]] = {
         c, "pip_vastgesteld_op", as_date(m.value) or timezone.localdate(m.at)
     ),
     "begeleider_gekoppeld": lambda c, m: _set_user(c, m.value),
-    "toestemming_gemeente": lambda c, m: setattr(
-        c, "toestemming_gemeente", None if m.value is None else bool(m.value)
-    ),
     "uitkomst": lambda c, m: setattr(c, "uitkomst", str(m.value or "")),
 }
 
@@ -119,6 +116,40 @@ def apply_milestones(case: Case, reached: Iterable[ReachedMilestone]) -> None:
         effect = _CASE_RECORD.get(milestone.key)
         if effect is not None:
             effect(case, milestone)
+
+
+# Milestones that are the statushouder's consent, per category, for one direction.
+_CONSENT_MILESTONES = {
+    "toestemming_gemeente": Consent.Direction.MB_TO_GEMEENTE,
+    "toestemming_mb": Consent.Direction.GEMEENTE_TO_MB,
+}
+
+
+def store_consents(
+    case: Case, reached: Iterable[ReachedMilestone], user: AbstractBaseUser | None
+) -> None:
+    """A form that asks for consent per category records it, every category said:
+    the ones ticked are given, the others are not."""
+    rows = []
+    for milestone in reached:
+        direction = _CONSENT_MILESTONES.get(milestone.key)
+        if direction is None:
+            continue
+        chosen = set(milestone.value or [])
+        rows += [
+            Consent(
+                case=case,
+                category=category,
+                direction=direction,
+                given=category in chosen,
+                on_date=timezone.localdate(milestone.at),
+                note="vastgelegd bij het formulier",
+                recorded_by=user,
+                recorded_at=milestone.at,
+            )
+            for category in Consent.Category.values
+        ]
+    Consent.objects.bulk_create(rows)
 
 
 def store_milestones(case: Case, reached: Iterable[ReachedMilestone]) -> None:
@@ -182,7 +213,6 @@ _SAVED_FIELDS = (
     "pip_opgesteld_op",
     "pip_vastgesteld_op",
     "uitkomst",
-    "toestemming_gemeente",
     "begeleider",
     "is_closed",
     "closed_at",
@@ -221,6 +251,7 @@ def store(
     apply_milestones(case, reached)
     save_advanced(case, expected)
     store_milestones(case, reached)
+    store_consents(case, reached, user)
     tasks_project(
         case=case,
         snapshot=snapshot,

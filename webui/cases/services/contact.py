@@ -9,7 +9,7 @@ from django.db import transaction
 
 from engine import Clock
 from forms.values import stored_data
-from webui.accounts.selectors import user_roles
+from webui.accounts.selectors import case_access
 from webui.definitions.bundles import bundle_of
 
 from ..models import Case, Submission
@@ -17,13 +17,6 @@ from .base import CaseError, TaskNotAllowed, audit, clock_or_system
 
 CONTACT_FORM = "contactmoment"
 CONTACT_ROLES = {"begeleider", "coordinator"}
-
-
-def case_viewed(
-    *, case: Case, user: AbstractBaseUser, clock: Clock | None = None
-) -> None:
-    """Record that a user opened a case (its personal data), for the processing log."""
-    audit(case=case, user=user, event="case_viewed", at=clock_or_system(clock).now())
 
 
 def contactmoment_record(
@@ -34,7 +27,8 @@ def contactmoment_record(
     clock: Clock | None = None,
 ) -> Submission:
     """Record a contact moment on the form of the case's version."""
-    roles = user_roles(user=user, gemeente=case.gemeente)
+    access = case_access(user=user, case=case)
+    roles = set(access.roles) if access is not None else set()
     if not CONTACT_ROLES & roles:
         raise TaskNotAllowed(
             "Alleen een begeleider of coördinator legt contactmomenten vast."

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 import engine
 from engine import Clock
 from forms.values import engine_data, stored_data
-from webui.accounts.models import Gemeente
+from webui.accounts.models import Gemeente, MbOrganisation
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
@@ -39,6 +39,7 @@ from .base import (
     field_milestones,
     locked_case,
     store,
+    store_consents,
     store_milestones,
 )
 
@@ -60,6 +61,7 @@ def case_start(
     gemeente: Gemeente,
     cleaned_data: Mapping[str, Any],
     user: AbstractBaseUser | None,
+    mb_organisation: MbOrganisation | None = None,
     clock: Clock | None = None,
 ) -> Case:
     """Register a statushouder (the start form) and start the trajectory on the
@@ -69,6 +71,11 @@ def case_start(
     version = active_version(gemeente)
     if version is None:
         raise NoActiveVersion(f"Voor {gemeente} is nog geen proces in gebruik genomen.")
+    contracted = list(gemeente.mb_organisations.all())
+    if mb_organisation is None and len(contracted) == 1:
+        mb_organisation = contracted[0]
+    if mb_organisation is not None and mb_organisation not in contracted:
+        raise CaseError(f"{mb_organisation} werkt niet voor {gemeente}.")
     bundle = bundle_of(version)
     definition = bundle.forms.get(START_FORM)
     try:
@@ -86,6 +93,7 @@ def case_start(
         case = Case(
             reference=f"tmp-{uuid.uuid4().hex[:12]}",  # the real one needs the pk
             gemeente=gemeente,
+            mb_organisation=mb_organisation,
             version=version,
             client_naam=" ".join(
                 str(stored.get(k) or "") for k in ("voornaam", "achternaam")
@@ -98,6 +106,7 @@ def case_start(
         case.reference = f"WW-{now.year}-{case.pk:05d}"
         case.save(update_fields=["reference"])
         store_milestones(case, reached)
+        store_consents(case, reached, user)
         Submission.objects.create(
             case=case,
             task_id=f"start-{case.pk}",

@@ -1,0 +1,58 @@
+"""Reads of the processing log, for the privacy officer of an organisation."""
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from webui.accounts.models import Membership, Role
+from webui.accounts.selectors import organisations_of
+
+from .models import ProcessingRecord
+
+
+def is_privacy_officer(*, user: AbstractBaseUser) -> bool:
+    gemeenten, mbs = organisations_of(user=user, role=Role.PRIVACY)
+    return bool(gemeenten or mbs)
+
+
+def log_scope(*, user: AbstractBaseUser) -> QuerySet[ProcessingRecord]:
+    """The records a privacy officer may search: about the cases of their
+    organisation(s), or by people who work there."""
+    gemeenten, mbs = organisations_of(user=user, role=Role.PRIVACY)
+    if not gemeenten and not mbs:
+        return ProcessingRecord.objects.none()
+    members = Membership.objects.filter(
+        Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+    ).values("user_id")
+    return ProcessingRecord.objects.filter(
+        Q(subjects__gemeente_id__in=gemeenten)
+        | Q(subjects__mb_organisation_id__in=mbs)
+        | Q(user_id__in=members)
+    ).distinct()
+
+
+def log_search(
+    *,
+    user: AbstractBaseUser,
+    reference: str = "",
+    username: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[ProcessingRecord]:
+    records = log_scope(user=user)
+    if reference:
+        records = records.filter(subjects__case_reference=reference.strip())
+    if username:
+        records = records.filter(username=username.strip())
+    if date_from:
+        records = records.filter(at__date__gte=date_from)
+    if date_to:
+        records = records.filter(at__date__lte=date_to)
+    return records.prefetch_related("subjects").order_by("-at", "-id")
+
+
+def records_about(*, reference: str) -> QuerySet[ProcessingRecord]:
+    return ProcessingRecord.objects.filter(subjects__case_reference=reference).order_by(
+        "at", "id"
+    )

@@ -1,0 +1,229 @@
+"""Writes to the processing log, the inzage export and anonymisation."""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import ProcessedSubject, ProcessingRecord
+
+# The legal ground each role processes personal data on (logged with every record).
+GROUNDS = {
+    "begeleider": "Wet inburgering 2021: maatschappelijke begeleiding in opdracht van"
+    " de gemeente",
+    "coordinator": "Wet inburgering 2021: maatschappelijke begeleiding in opdracht van"
+    " de gemeente",
+    "trainer": "Wet inburgering 2021: participatieverklaringstraject",
+    "regievoerder": "Wet inburgering 2021: regie op de inburgering (taak van de"
+    " gemeente)",
+    "manager": "Verantwoording en sturing (alleen kengetallen)",
+    "beheerder": "Beheer van het proces (geen dossiergegevens)",
+    "privacy": "AVG: toezicht op de verwerking, inzageverzoek (art. 15)",
+}
+CONSENT_GROUND = "toestemming van de statushouder"
+
+
+def request_id(request: HttpRequest | None) -> str:
+    """One id for everything one request processed (links its records)."""
+    if request is None:
+        return ""
+    if not hasattr(request, "_processing_id"):
+        request._processing_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+    return request._processing_id  # type: ignore[attr-defined]
+
+
+def processing_record(
+    *,
+    user: AbstractBaseUser | None,
+    action: str,
+    cases: Iterable[Any] = (),
+    categories: Iterable[str] = (),
+    roles: Iterable[str] = (),
+    consented: Iterable[str] = (),
+    detail: Mapping[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    username: str = "",
+) -> ProcessingRecord:
+    """Add one record to the processing log, with every statushouder it touched."""
+    roles = sorted(set(roles))
+    grounds = [GROUNDS[r] for r in roles if r in GROUNDS]
+    consented = sorted(set(consented))
+    if consented:
+        grounds.append(f"{CONSENT_GROUND} ({', '.join(consented)})")
+    with transaction.atomic():
+        record = ProcessingRecord.objects.create(
+            at=timezone.now(),
+            request_id=request_id(request),
+            user_id=getattr(user, "pk", None),
+            username=username or (user.get_username() if user is not None else ""),
+            roles=", ".join(roles),
+            action=action,
+            categories=sorted(set(categories)),
+            ground="; ".join(dict.fromkeys(grounds)),
+            detail=dict(detail or {}),
+        )
+        ProcessedSubject.objects.bulk_create(
+            [
+                ProcessedSubject(
+                    record=record,
+                    case_id=case.pk,
+                    case_reference=case.reference,
+                    gemeente_id=case.gemeente_id,
+                    mb_organisation_id=case.mb_organisation_id,
+                )
+                for case in cases
+            ]
+        )
+    return record
+
+
+def login_failed(
+    sender: Any,
+    credentials: Mapping[str, Any],
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    """A failed login, with the name that was tried and where from."""
+    processing_record(
+        user=None,
+        username=str(credentials.get("username", ""))[:150],
+        action=ProcessingRecord.Action.LOGIN_FAILED,
+        detail={"ip": request.META.get("REMOTE_ADDR", "") if request else ""},
+        request=request,
+    )
+
+
+def retention_passed(*, closed_at: Any, years: int, today: date) -> bool:
+    return (
+        closed_at is not None
+        and closed_at.date() + timedelta(days=round(365.25 * years)) <= today
+    )
+
+
+# ---- inzage and anonymisation -------------------------------------------------
+
+
+def _submission_rows(submission: Any) -> list[dict[str, Any]]:
+    from forms.values import display_rows
+    from webui.definitions.bundles import bundle_of
+
+    try:
+        definition = bundle_of(submission.version).forms.get(submission.form_key)
+    except Exception:  # noqa: BLE001 - an unknown form: give the raw answers
+        return [{"veld": k, "antwoord": v} for k, v in submission.data.items()]
+    return [
+        {"vraag": row.label, "antwoord": row.value, "privacyklasse": row.privacy}
+        for row in display_rows(definition, submission.data)
+    ]
+
+
+def inzage_export(
+    *, case: Any, user: AbstractBaseUser, request: HttpRequest | None = None
+) -> dict[str, Any]:
+    """Everything Wegwijs holds about one statushouder, for an inzageverzoek (AVG art.
+    15): the case, every answer, milestones, consents, the case's history and every
+    processing of their data. Logged as an inzage."""
+    from .selectors import records_about
+
+    data = {
+        "dossier": {
+            "kenmerk": case.reference,
+            "naam": case.client_naam,
+            "gemeente": case.gemeente.naam,
+            "mb_organisatie": str(case.mb_organisation or ""),
+            "fase": case.phase_label,
+            "koppelingsdatum": case.koppeling_datum.isoformat(),
+            "afgesloten": case.is_closed,
+        },
+        "antwoorden": [
+            {
+                "formulier": s.task_name,
+                "ingevuld_op": s.submitted_at.isoformat(),
+                "door": s.submitted_by.get_full_name() if s.submitted_by else "",
+                "antwoorden": _submission_rows(s),
+            }
+            for s in case.submissions.select_related("submitted_by", "version")
+        ],
+        "mijlpalen": [
+            {"mijlpaal": m.key, "datum": m.reached_at.isoformat(), "waarde": m.value}
+            for m in case.milestones.all()
+        ],
+        "toestemmingen": [
+            {
+                "categorie": c.get_category_display(),
+                "richting": c.get_direction_display(),
+                "gegeven": c.given,
+                "datum": c.on_date.isoformat(),
+            }
+            for c in case.consents.all()
+        ],
+        "verloop": [
+            {"wanneer": e.at.isoformat(), "wat": e.event}
+            for e in case.audit_events.order_by("at", "id")
+        ],
+        "verwerkingen": [
+            {
+                "wanneer": r.at.isoformat(),
+                "wie": r.username,
+                "rol": r.roles,
+                "handeling": r.get_action_display(),
+                "categorieën": r.categories,
+                "grondslag": r.ground,
+            }
+            for r in records_about(reference=case.reference)
+        ],
+    }
+    processing_record(
+        user=user,
+        action=ProcessingRecord.Action.INZAGE,
+        cases=[case],
+        categories=["alle"],
+        roles=["privacy"],
+        request=request,
+    )
+    return data
+
+
+def case_anonymise(
+    *, case: Any, user: AbstractBaseUser | None, dry_run: bool = False
+) -> int:
+    """Remove every answer that is not 'normaal' from a closed case, and its name;
+    keep what the figures need (phase, dates, milestones). Returns how many answers
+    went. The processing log keeps its records."""
+    from forms.registry import ENGINE_PRIVACY
+    from webui.definitions.bundles import bundle_of
+
+    removed = 0
+    submissions = list(case.submissions.select_related("version"))
+    for submission in submissions:
+        try:
+            definition = bundle_of(submission.version).forms.get(submission.form_key)
+            keep = {f.name for f in definition.fields if f.privacy == ENGINE_PRIVACY}
+        except Exception:  # noqa: BLE001 - unknown form: keep nothing
+            keep = set()
+        gone = [k for k in submission.data if k not in keep]
+        removed += len(gone)
+        if not dry_run:
+            submission.data = {k: v for k, v in submission.data.items() if k in keep}
+    if dry_run:
+        return removed
+    with transaction.atomic():
+        for submission in submissions:
+            submission.save(update_fields=["data"])
+        case.consents.update(note="")
+        type(case).objects.filter(pk=case.pk).update(
+            client_naam="(geanonimiseerd)", anonymised_at=timezone.now()
+        )
+        processing_record(
+            user=user,
+            action=ProcessingRecord.Action.ANONYMISED,
+            cases=[case],
+            categories=["alle"],
+            detail={"answers_removed": removed},
+        )
+    return removed

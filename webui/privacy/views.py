@@ -1,0 +1,75 @@
+"""The privacy officer's pages: search the processing log, answer an inzageverzoek."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from webui.accounts.models import Role
+from webui.accounts.selectors import organisations_of
+from webui.cases.models import Case
+
+from .forms import LogSearchForm
+from .models import ProcessingRecord
+from .selectors import is_privacy_officer, log_search
+from .services import inzage_export, processing_record
+
+
+def _officer(request: HttpRequest) -> None:
+    if not is_privacy_officer(user=request.user):
+        raise Http404("Deze pagina is er alleen voor de privacyfunctionaris.")
+
+
+@login_required
+def log(request: HttpRequest) -> HttpResponse:
+    _officer(request)
+    form = LogSearchForm(request.GET or None)
+    page = None
+    if form.is_valid() and any(form.cleaned_data.values()):
+        records = log_search(
+            user=request.user,
+            reference=form.cleaned_data["dossier"],
+            username=form.cleaned_data["gebruiker"],
+            date_from=form.cleaned_data["van"],
+            date_to=form.cleaned_data["tot"],
+        )
+        page = Paginator(records, 100).get_page(request.GET.get("pagina"))
+        processing_record(
+            user=request.user,
+            action=ProcessingRecord.Action.LOG_SEARCH,
+            roles=[Role.PRIVACY],
+            detail={
+                k: str(v) for k, v in form.cleaned_data.items() if v not in ("", None)
+            },
+            request=request,
+        )
+    return render(request, "privacy/log.html", {"form": form, "page": page})
+
+
+@login_required
+def inzage(request: HttpRequest, reference: str) -> HttpResponse:
+    """Everything about one statushouder, as a file (inzageverzoek)."""
+    _officer(request)
+    gemeenten, mbs = organisations_of(user=request.user, role=Role.PRIVACY)
+    case = (
+        Case.objects.filter(
+            Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+        )
+        .filter(reference=reference)
+        .select_related("gemeente", "mb_organisation")
+        .first()
+    )
+    if case is None:
+        raise Http404("Dit dossier bestaat niet of hoort niet bij uw organisatie.")
+    data = inzage_export(case=case, user=request.user, request=request)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="inzage-{case.reference}.json"'
+    )
+    return response
