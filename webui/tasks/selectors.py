@@ -54,7 +54,10 @@ def task_for_user(*, task_id: str, user: AbstractBaseUser) -> TaskItem | None:
     )
     if item is None:
         return None
-    if may_work_on(user=user, item=item) or item.completed_by_id == user.pk:
+    if item.assignee_id == user.pk or item.completed_by_id == user.pk:
+        return item
+    # The pool of the user's role: an unclaimed task (a claimed one is its holder's).
+    if may_work_on(user=user, item=item) and item.assignee_id is None:
         return item
     if visible_cases(user=user).filter(pk=item.case_id).exists():
         return item

@@ -1,0 +1,165 @@
+"""Need-to-know, tried as an auditor would: every URL for every role — a begeleider of
+another case in the same gemeente, a user of another gemeente and of another MB
+organisation included — shows what that role needs and answers 404 for the rest."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from webui.cases.models import Case
+from webui.privacy.models import ProcessingRecord
+
+from ..conftest import PASSWORD, World
+
+ROLES = (
+    "begeleider",  # the vaste begeleider of the case
+    "begeleider2",  # another begeleider of the same MB organisation
+    "coordinator",
+    "coordinator_other",  # the coördinator of another MB organisation
+    "regievoerder",
+    "regievoerder_other",  # the regievoerder of another gemeente
+    "trainer",  # the case has no workshop yet
+    "manager",
+    "mbmanager",  # the manager of the MB organisation
+    "beheerder",
+    "privacy",
+)
+USERNAMES = {
+    "begeleider": "begeleider.polderdam",
+    "begeleider2": "begeleider2.polderdam",
+    "coordinator": "coordinator.polderdam",
+    "coordinator_other": "coordinator.rivierstad",
+    "regievoerder": "regievoerder.polderdam",
+    "regievoerder_other": "regievoerder.rivierstad",
+    "trainer": "trainer.polderdam",
+    "manager": "manager.polderdam",
+    "mbmanager": "mbmanager.polderdam",
+    "beheerder": "beheerder.polderdam",
+    "privacy": "privacy.polderdam",
+}
+_ = 404
+# url name -> expected status per role, in the order of ROLES.
+MATRIX = {
+    "case": (200, _, 200, _, 200, _, _, _, _, _, _),
+    "contact": (200, _, 200, _, 200, _, _, _, _, _, _),
+    "consent": (200, _, 200, _, 200, _, _, _, _, _, _),
+    "task": (200, _, 200, _, 200, _, _, _, _, _, _),
+    "diagram": (200, _, 200, _, 200, _, _, _, _, _, _),
+    "export": (_, _, _, _, _, _, _, 200, 200, _, _),
+    "studio": (_, _, _, _, _, _, _, _, _, 200, _),
+    "log": (_, _, _, _, _, _, _, _, _, _, 200),
+    "inzage": (_, _, _, _, _, _, _, _, _, _, 200),
+}
+
+
+@pytest.fixture
+def case(world: World) -> Case:
+    world.user("begeleider2.polderdam", world.polderdam, "begeleider")
+    membership_mb = world.mb["polderdam"]
+    mbmanager = world.user("mbmanager.polderdam", world.polderdam, "begeleider")
+    mbmanager.memberships.all().delete()
+    mbmanager.memberships.create(role="manager", mb_organisation=membership_mb)
+    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.run_until(case, "intake_gesprek")
+    return world.complete(case, "intake_gesprek")
+
+
+def client_as(role: str) -> Client:
+    client = Client()
+    assert client.login(username=USERNAMES[role], password=PASSWORD)
+    return client
+
+
+def urls(case: Case) -> dict[str, str]:
+    task = case.tasks.filter(state="open").order_by("ready_at").first()
+    assert task.role == "begeleider" and task.assignee is not None
+    return {
+        "case": reverse("cases:detail", args=[case.reference]),
+        "contact": reverse("cases:contact", args=[case.reference]),
+        "consent": reverse("cases:consent", args=[case.reference]),
+        "task": reverse("tasks:task", args=[task.task_id]),
+        "diagram": reverse("studio:diagram", args=["polderdam", "intake_mb.bpmn"])
+        + f"?dossier={case.reference}",
+        "export": reverse("cases:export"),
+        "studio": reverse("studio:home", args=["polderdam"]),
+        "log": reverse("privacy:log"),
+        "inzage": reverse("privacy:inzage", args=[case.reference]),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_for_every_role(world: World, case: Case, role: str) -> None:
+    client = client_as(role)
+    for name, url in urls(case).items():
+        expected = MATRIX[name][ROLES.index(role)]
+        assert client.get(url).status_code == expected, (role, name)
+    listed = case.reference in client.get(reverse("cases:list")).content.decode()
+    assert listed is (MATRIX["case"][ROLES.index(role)] == 200), role
+    queue = client.get(reverse("tasks:queue")).content.decode()
+    assert (case.client_naam in queue) is (role == "begeleider"), role
+
+
+def test_a_refusal_is_logged(world: World, case: Case) -> None:
+    client_as("begeleider2").get(reverse("cases:detail", args=[case.reference]))
+    refused = ProcessingRecord.objects.filter(action="geweigerd").get()
+    assert refused.username == "begeleider2.polderdam"
+    assert refused.detail["reference"] == case.reference
+
+
+def _export(client: Client) -> list[dict]:
+    sheet = load_workbook(io.BytesIO(client.get(reverse("cases:export")).content))
+    rows = list(sheet.active.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_the_export_rows_and_columns_follow_the_managers_organisations(
+    world: World, case: Case
+) -> None:
+    other_mb = world.start(world.rivierstad)
+    gemeente_rows = _export(client_as("manager"))
+    assert [r["Kenmerk"] for r in gemeente_rows] == [case.reference]
+    mb_rows = _export(client_as("mbmanager"))
+    assert [r["Kenmerk"] for r in mb_rows] == [case.reference]
+    assert other_mb.reference not in {r["Kenmerk"] for r in mb_rows}
+    for row in gemeente_rows + mb_rows:
+        assert row["Statushouder"] in (None, ""), "a manager reads no names"
+    content = client_as("manager").get(reverse("cases:export")).content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "111222333" not in sheet and case.client_naam not in sheet
+
+
+def test_the_trainer_sees_only_the_name_and_pvt_data_of_the_cases_in_their_sessions(
+    world: World,
+) -> None:
+    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.run_until(case, "pvt_workshop_1")
+    trainer = client_as("trainer")
+    page = trainer.get(reverse("cases:detail", args=[case.reference]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert case.client_naam in html
+    assert "Intakegesprek" not in html and "111222333" not in html
+    world.complete(case, "pvt_workshop_1", aanwezig=True)
+    html = trainer.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "PVT-workshop" in html
+
+
+def test_the_privacy_officer_answers_an_inzageverzoek_with_everything(
+    world: World, case: Case
+) -> None:
+    client_as("begeleider").get(reverse("cases:detail", args=[case.reference]))
+    response = client_as("privacy").get(
+        reverse("privacy:inzage", args=[case.reference])
+    )
+    data = json.loads(response.content)
+    assert data["dossier"]["kenmerk"] == case.reference
+    answers = {a["vraag"] for s in data["antwoorden"] for a in s["antwoorden"]}
+    assert "BSN" in answers
+    assert any(v["wie"] == "begeleider.polderdam" for v in data["verwerkingen"])
+    assert ProcessingRecord.objects.filter(action="inzage").count() == 1

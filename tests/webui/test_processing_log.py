@@ -1,0 +1,140 @@
+"""The processing log: a record for every kind of access to personal data, none
+missing, append-only, and intact after a case is anonymised."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from webui.cases.models import Case
+from webui.privacy.models import ImmutableLog, ProcessedSubject, ProcessingRecord
+
+from ..conftest import PASSWORD, World
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def actions(reference: str) -> list[str]:
+    return list(
+        ProcessingRecord.objects.filter(subjects__case_reference=reference)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+
+
+def test_every_kind_of_access_leaves_a_record(world: World, tmp_path) -> None:
+    case = world.complete(world.start(), "begeleider_koppelen")
+    begeleider = client_for("begeleider.polderdam")
+    begeleider.get(reverse("cases:list"))
+    begeleider.get(reverse("cases:detail", args=[case.reference]))
+    task = case.tasks.filter(state="open").first()
+    begeleider.get(reverse("tasks:task", args=[task.task_id]))
+    assert actions(case.reference) == ["lijst", "inzien", "taak"]
+
+    regie = world.who("regievoerder", world.polderdam)
+    regie.is_staff = True
+    regie.save()
+    admin = client_for("regievoerder.polderdam")
+    regie.user_permissions.add(
+        *__import__(
+            "django.contrib.auth.models", fromlist=["Permission"]
+        ).Permission.objects.filter(codename="view_case")
+    )
+    assert admin.get(reverse("admin:cases_case_changelist")).status_code == 200
+    admin.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert actions(case.reference)[-2:] == ["beheer", "beheer"]
+
+    client_for("manager.polderdam").get(reverse("cases:export"))
+    call_command(
+        "export_cases",
+        output=str(tmp_path / "x.xlsx"),
+        gebruiker="manager.polderdam",
+        stdout=StringIO(),
+    )
+    exports = ProcessingRecord.objects.filter(action="exporteren")
+    assert [r.username for r in exports] == ["manager.polderdam"] * 2
+
+    Client().post(
+        reverse("login"), {"username": "begeleider.polderdam", "password": "fout"}
+    )
+    failed = ProcessingRecord.objects.get(action="inloggen_mislukt")
+    assert failed.username == "begeleider.polderdam"
+
+    for record in ProcessingRecord.objects.filter(action__in=["inzien", "taak"]):
+        assert record.ground.startswith("Wet inburgering 2021")
+        assert "persoonsgegevens" in record.categories
+
+
+def test_the_log_is_append_only(world: World) -> None:
+    case = world.start()
+    client_for("coordinator.polderdam").get(
+        reverse("cases:detail", args=[case.reference])
+    )
+    record = ProcessingRecord.objects.get(action="inzien")
+    record.username = "iemand anders"
+    with pytest.raises(ImmutableLog):
+        record.save()
+    with pytest.raises(ImmutableLog):
+        record.delete()
+    with pytest.raises(ImmutableLog):
+        ProcessingRecord.objects.all().delete()
+    with pytest.raises(ImmutableLog):
+        ProcessedSubject.objects.update(case_reference="X")
+
+
+def test_anonymising_keeps_the_figures_and_the_log(world: World) -> None:
+    case = world.complete(world.start(), "begeleider_koppelen")
+    client_for("coordinator.polderdam").get(
+        reverse("cases:detail", args=[case.reference])
+    )
+    closed_long_ago = timezone.now() - timedelta(days=365 * 11)
+    Case.objects.filter(pk=case.pk).update(is_closed=True, closed_at=closed_long_ago)
+    out = StringIO()
+    call_command("anonymise_cases", "--dry-run", stdout=out, stderr=StringIO())
+    assert f"{case.reference}: zou worden geanonimiseerd" in out.getvalue()
+    assert Case.objects.get(pk=case.pk).anonymised_at is None
+    call_command("anonymise_cases", stdout=StringIO(), stderr=StringIO())
+    case.refresh_from_db()
+    assert case.client_naam == "(geanonimiseerd)" and case.anonymised_at
+    start = case.submissions.get(form_key="aanmelding").data
+    assert "bsn" not in start and "voornaam" not in start
+    assert start["koppeling_datum"] == "2026-01-05", "the figures stay"
+    assert case.phase == "voortraject"
+    assert actions(case.reference) == ["inzien", "geanonimiseerd"]
+    # A case still within its retention period stays as it is.
+    recent = world.start()
+    Case.objects.filter(pk=recent.pk).update(is_closed=True, closed_at=timezone.now())
+    call_command("anonymise_cases", stdout=StringIO(), stderr=StringIO())
+    assert Case.objects.get(pk=recent.pk).anonymised_at is None
+
+
+def test_the_privacy_officer_searches_by_statushouder_user_and_period(
+    world: World,
+) -> None:
+    case = world.start()
+    other = world.start(world.rivierstad)
+    client_for("coordinator.polderdam").get(
+        reverse("cases:detail", args=[case.reference])
+    )
+    client_for("coordinator.rivierstad").get(
+        reverse("cases:detail", args=[other.reference])
+    )
+    officer = client_for("privacy.polderdam")
+    page = officer.get(reverse("privacy:log"), {"dossier": case.reference})
+    records = list(page.context["page"])
+    assert [r.username for r in records] == ["coordinator.polderdam"]
+    foreign = officer.get(reverse("privacy:log"), {"dossier": other.reference})
+    assert list(foreign.context["page"]) == [], "another gemeente's log is not theirs"
+    by_user = officer.get(
+        reverse("privacy:log"), {"gebruiker": "coordinator.polderdam"}
+    )
+    assert len(by_user.context["page"]) == 1
+    assert ProcessingRecord.objects.filter(action="log_doorzocht").count() == 3
