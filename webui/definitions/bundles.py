@@ -3,9 +3,10 @@ cached per version (versions never change), and the full check of a set of files
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -14,6 +15,7 @@ from engine import ERROR, DeployedVersion, Finding, FormSummary, MilestoneRule
 from forms.registry import FormRegistry, form_file_name, registry_from_files
 
 from .files import SETTINGS_FILE, is_bpmn
+from .instellingen import known_variables, parse_settings
 from .models import Blob, DefinitionVersion
 
 START_FORM = "aanmelding"
@@ -21,10 +23,12 @@ START_FORM = "aanmelding"
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything a case needs from its version: the process specs and the forms."""
+    """Everything a case needs from its version: the process specs, the forms and
+    the gemeente's settings."""
 
     process: DeployedVersion
     forms: FormRegistry
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
@@ -98,20 +102,27 @@ def _checked(
                 " een statushouder aangemeld.",
             )
         )
+    values, setting_findings = parse_settings(files.get(SETTINGS_FILE))
+    findings.extend(setting_findings)
     result = engine.validate(
-        _bpmn(files), forms=catalog, rules=rules, start_form=START_FORM
+        _bpmn(files),
+        forms=catalog,
+        rules=rules,
+        start_form=START_FORM,
+        known_variables=known_variables(),
     )
     findings.extend(result.findings)
     if result.version is None or engine.has_errors(findings):
         return tuple(findings), None
-    return tuple(findings), Bundle(result.version, registry)
+    return tuple(findings), Bundle(result.version, registry, values)
 
 
 @lru_cache(maxsize=256)
 def _bundle(pk: int, content_hash: str) -> Bundle:
     files = version_files(DefinitionVersion.objects.get(pk=pk))
     registry, _problems = registry_from_files(files)
-    return Bundle(engine.load_version(_bpmn(files)), registry)
+    values, _findings = parse_settings(files.get(SETTINGS_FILE))
+    return Bundle(engine.load_version(_bpmn(files)), registry, values)
 
 
 def bundle_of(version: DefinitionVersion) -> Bundle:

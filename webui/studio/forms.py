@@ -89,3 +89,29 @@ class MigrationForm(forms.Form):
     def references(self) -> list[str]:
         text = self.cleaned_data.get("dossiers") or ""
         return [ref for ref in re.split(r"[\s,;]+", text.strip()) if ref]
+
+
+def settings_form_class(rules):  # type: ignore[no-untyped-def]
+    """A form with one field per setting the law leaves to the gemeente."""
+    fields = {}
+    for rule in rules.values():
+        help_text = rule.grond
+        if rule.type == "getal":
+            fields[rule.key] = forms.IntegerField(
+                label=rule.label,
+                min_value=rule.minimum,
+                max_value=rule.maximum,
+                help_text=help_text,
+            )
+        elif rule.type == "keuze":
+            fields[rule.key] = forms.ChoiceField(
+                label=rule.label,
+                choices=rule.choices,
+                widget=forms.RadioSelect,
+                help_text=help_text,
+            )
+        else:
+            fields[rule.key] = forms.BooleanField(
+                label=rule.label, required=False, help_text=help_text
+            )
+    return type("SettingsForm", (forms.Form,), fields)

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/studio/nieuw-formulier/", views.studio_new_form, name="new_form"),
     path("<slug:slug>/studio/download/", views.studio_download, name="download"),
+    path("<slug:slug>/studio/instellingen/", views.studio_settings, name="settings"),
     path(
         "<slug:slug>/studio/diagram/<str:file_name>/",
         views.studio_modeler,

@@ -26,7 +26,8 @@ from webui.cases.services import (
     migration_run_start,
 )
 from webui.definitions.bundles import check_files, milestone_rules, version_files
-from webui.definitions.files import FileRefused, from_upload, to_zip
+from webui.definitions.files import SETTINGS_FILE, FileRefused, from_upload, to_zip
+from webui.definitions.instellingen import parse_settings, setting_rules
 from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import (
     DeployRefused,
@@ -42,7 +43,14 @@ from webui.definitions.services import (
 )
 from webui.definitions.starters import new_diagram, new_form, process_id_for
 
-from .forms import DeployForm, MigrationForm, NewDiagramForm, NewFormForm, UploadForm
+from .forms import (
+    DeployForm,
+    MigrationForm,
+    NewDiagramForm,
+    NewFormForm,
+    UploadForm,
+    settings_form_class,
+)
 from .selectors import (
     base_change,
     diagram_for_user,
@@ -506,6 +514,30 @@ def studio_form_preview(request: HttpRequest, slug: str, key: str) -> HttpRespon
         request,
         "studio/form_preview.html",
         {"definition": definition, "form": form_class()},
+    )
+
+
+@login_required
+def studio_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """The settings the law leaves to the gemeente, for its next version."""
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    rules = setting_rules()
+    values, findings = parse_settings(draft_set(draft).get(SETTINGS_FILE))
+    form = settings_form_class(rules)(request.POST or None, initial=values)
+    if request.method == "POST" and form.is_valid():
+        text = json.dumps(form.cleaned_data, indent=2, ensure_ascii=False) + "\n"
+        draft_save_files(draft=draft, files={SETTINGS_FILE: text}, user=request.user)
+        messages.success(
+            request,
+            "De instellingen staan in het concept; ze gelden voor nieuwe dossiers"
+            " zodra het concept in gebruik is.",
+        )
+        return redirect("studio:home", slug=slug)
+    return render(
+        request,
+        "studio/settings.html",
+        {"gemeente": gemeente, "form": form, "findings": findings},
     )
 
 

@@ -19,6 +19,7 @@ from engine import Clock
 from forms.values import engine_data, stored_data
 from webui.accounts.models import Gemeente, MbOrganisation
 from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.instellingen import engine_variables
 from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 from webui.tasks.selectors import task_refusal
@@ -79,9 +80,11 @@ def case_start(
     bundle = bundle_of(version)
     definition = bundle.forms.get(START_FORM)
     try:
-        snapshot = engine.start_case(
-            bundle.process, engine_data(definition, cleaned_data), clock=clock
-        )
+        data = {
+            **engine_variables(bundle.settings),
+            **engine_data(definition, cleaned_data),
+        }
+        snapshot = engine.start_case(bundle.process, data, clock=clock)
     except engine.WorkflowFailed as exc:
         raise CaseError(
             f"De statushouder kon niet worden aangemeld: {exc}. Er is niets"

@@ -1,0 +1,111 @@
+"""Settings of a version: what the law leaves to the gemeente (which date starts the
+PIP clock, the number of PVT workshops, the length of ontzorgen...). The rules are
+repository data (workflows/instellingen.json); a version may hold an own
+``instellingen.json`` with values; a running case gets them as ``instelling_<key>``."""
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from engine import ERROR, Finding
+
+from .files import SETTINGS_FILE
+
+PREFIX = "instelling_"
+
+
+@dataclass(frozen=True)
+class SettingRule:
+    key: str
+    label: str
+    type: str  # "keuze", "getal" or "janee"
+    default: Any
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    grond: str = ""
+
+
+@lru_cache(maxsize=4)
+def _rules(path: Path) -> dict[str, SettingRule]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        entry["key"]: SettingRule(
+            key=entry["key"],
+            label=entry["label"],
+            type=entry["type"],
+            default=entry["default"],
+            choices=tuple(tuple(c) for c in entry.get("choices", ())),
+            minimum=entry.get("min"),
+            maximum=entry.get("max"),
+            grond=entry.get("grond", ""),
+        )
+        for entry in data["instellingen"]
+    }
+
+
+def setting_rules() -> dict[str, SettingRule]:
+    return _rules(Path(settings.WORKFLOWS_DIR) / "instellingen.json")
+
+
+def _problem(rule: SettingRule, value: Any) -> str | None:
+    if rule.type == "getal":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"‘{rule.key}’ moet een heel getal zijn"
+        if rule.minimum is not None and value < rule.minimum:
+            return f"‘{rule.key}’ is minstens {rule.minimum}"
+        if rule.maximum is not None and value > rule.maximum:
+            return f"‘{rule.key}’ is hoogstens {rule.maximum}"
+    elif rule.type == "keuze":
+        if value not in {c for c, _label in rule.choices}:
+            options = ", ".join(c for c, _label in rule.choices)
+            return f"‘{rule.key}’ is een van: {options}"
+    elif rule.type == "janee" and not isinstance(value, bool):
+        return f"‘{rule.key}’ is true of false"
+    return None
+
+
+def parse_settings(text: str | None) -> tuple[dict[str, Any], list[Finding]]:
+    """The values of a version's settings (defaults for what it leaves out), and
+    every finding about its instellingen.json."""
+    rules = setting_rules()
+    values = {key: rule.default for key, rule in rules.items()}
+    if text is None:
+        return values, []
+    findings: list[Finding] = []
+
+    def finding(message: str, hint: str = "") -> None:
+        findings.append(Finding(ERROR, SETTINGS_FILE, None, "", message, hint))
+
+    try:
+        given = json.loads(text)
+    except ValueError as exc:
+        finding(f"geen geldige JSON: {exc}", "Bewerk de instellingen in de studio.")
+        return values, findings
+    if not isinstance(given, dict):
+        finding("de instellingen zijn geen object", 'Gebruik {"sleutel": waarde}.')
+        return values, findings
+    for key, value in given.items():
+        rule = rules.get(key)
+        if rule is None:
+            finding(
+                f"onbekende instelling ‘{key}’", "Bekend: " + ", ".join(sorted(rules))
+            )
+        elif (problem := _problem(rule, value)) is not None:
+            finding(problem, rule.label)
+        else:
+            values[key] = value
+    return values, findings
+
+
+def engine_variables(values: dict[str, Any]) -> dict[str, Any]:
+    """The settings as the case's variables."""
+    return {f"{PREFIX}{key}": value for key, value in values.items()}
+
+
+def known_variables() -> set[str]:
+    return {f"{PREFIX}{key}" for key in setting_rules()}
