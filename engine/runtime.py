@@ -87,6 +87,16 @@ def _due(task: Any, workflow: BpmnWorkflow, ready_at: datetime) -> date | None:
     return None
 
 
+def _display_name(task: Any, workflow: BpmnWorkflow) -> str:
+    """The task's name, or its ``displayName`` expression over the case data (e.g.
+    f"PVT-workshop {workshop_nr}" for a task in a loop)."""
+    spec = task.task_spec
+    expression = spec.extensions.get("properties", {}).get("displayName")
+    if expression:
+        return str(workflow.script_engine.evaluate(task, expression))[:200]
+    return str(spec.bpmn_name or spec.bpmn_id)
+
+
 def _ready_tasks(
     workflow: BpmnWorkflow, version: DeployedVersion, clock: Clock
 ) -> tuple[ReadyTask, ...]:
@@ -99,7 +109,7 @@ def _ready_tasks(
             ReadyTask(
                 id=str(task.id),
                 bpmn_id=spec.bpmn_id,
-                name=spec.bpmn_name or spec.bpmn_id,
+                name=_display_name(task, workflow),
                 role=version.user_task_roles.get(
                     (task.workflow.spec.name, spec.bpmn_id), ""
                 ),

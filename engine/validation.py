@@ -428,11 +428,15 @@ def _code(tree: etree._ElementTree) -> Iterator[_Code]:
         yield _Code(el, (el.text or "").strip(), "expression", "stopvoorwaarde")
     for el in tree.iter(f"{_B}loopCondition"):
         yield _Code(el, (el.text or "").strip(), "expression", "lusvoorwaarde")
-    for prop in ("dueDate", "milestoneValue"):
+    for prop in ("dueDate", "milestoneValue", "displayName"):
         for el in tree.xpath(
             "//spiffworkflow:property[@name=$p]", namespaces=NS, p=prop
         ):
-            what = "termijn (dueDate)" if prop == "dueDate" else "mijlpaalwaarde"
+            what = {
+                "dueDate": "termijn (dueDate)",
+                "milestoneValue": "mijlpaalwaarde",
+                "displayName": "taaknaam (displayName)",
+            }[prop]
             yield _Code(el, el.get("value", ""), "expression", what)
 
 

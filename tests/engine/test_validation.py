@@ -446,3 +446,21 @@ def test_every_finding_of_a_file_with_several_errors_comes_in_one_run() -> None:
         assert str(finding).startswith(
             f"traject.bpmn:{finding.line}: {finding.element}: fout: "
         )
+
+
+def test_a_task_can_take_its_name_from_the_case_data() -> None:
+    from datetime import UTC, datetime
+
+    named = SIMPLE.replace(
+        '<spiffworkflow:property name="formKey" value="gesprek"/>',
+        '<spiffworkflow:property name="formKey" value="gesprek"/>'
+        '<spiffworkflow:property name="displayName"'
+        ' value="f&quot;Workshop {nummer}&quot;"/>',
+    )
+    version = engine.build_version({"traject.bpmn": process(named)}, forms=FORMS)
+    clock = engine.ManualClock(datetime(2026, 1, 5, tzinfo=UTC))
+    snapshot = engine.start_case(version, {"nummer": 3}, clock=clock)
+    assert [t.name for t in snapshot.ready_tasks] == ["Workshop 3"]
+    refused = named.replace("f&quot;Workshop {nummer}&quot;", "__import__(1)")
+    err = one_error({"traject.bpmn": process(refused)})
+    assert "taaknaam (displayName)" in err.message
