@@ -84,9 +84,20 @@ class ScriptLimit(ScriptRefused):
     """One operation in diagram code would be too large."""
 
 
-def deadline(iso_date: str, weeks: int = 0, days: int = 0) -> str:
-    """The ISO moment (00:00 Dutch time) ``weeks`` and ``days`` after ``iso_date``."""
-    start = date.fromisoformat(str(iso_date)[:10])
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def deadline(
+    iso_date: str, weeks: int = 0, days: int = 0, months: int = 0, years: int = 0
+) -> str:
+    """The ISO moment (00:00 Dutch time) the given time after ``iso_date``; months
+    and years follow the calendar (31 January + 1 month is 28 or 29 February).
+    Negative values go back (a warning two weeks before a deadline)."""
+    start = _add_months(date.fromisoformat(str(iso_date)[:10]), months + 12 * years)
     moment = datetime.combine(
         start + timedelta(weeks=weeks, days=days), time(0), TIMEZONE
     )
