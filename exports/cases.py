@@ -65,6 +65,32 @@ class CaseRow:
 
 _DATE_COLUMNS = {6, 7, 8, 9}
 
+# What makes a spreadsheet read text as a formula (OWASP "CSV injection"): =, +, -
+# and @ at the start, also after a tab or carriage return.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_text(value: str) -> str:
+    """Text that a spreadsheet could take for a formula, with a leading apostrophe.
+
+    The apostrophe keeps it text where the cell type alone does not: after a user
+    edits the cell in Excel, or saves the sheet as CSV."""
+    if value.startswith(FORMULA_TRIGGERS) or (
+        value[:1].isspace() and value.lstrip().startswith(FORMULA_TRIGGERS)
+    ):
+        return "'" + value
+    return value
+
+
+def _cell(sheet, value: object) -> WriteOnlyCell:
+    """A cell; text is always stored as text (an inline string, never <f>)."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=neutralise_text(value))
+        # openpyxl makes "=…" a formula and "#REF!" an error value; text stays text.
+        cell.data_type = "s"
+        return cell
+    return WriteOnlyCell(sheet, value=value)
+
 
 def cases_workbook(rows: Iterable[CaseRow]) -> Workbook:
     """A streaming (write-only) workbook with a header and one row per case."""
@@ -82,7 +108,7 @@ def cases_workbook(rows: Iterable[CaseRow]) -> Workbook:
     for row in rows:
         cells = []
         for index, value in enumerate(row.values()):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = _cell(sheet, value)
             if index in _DATE_COLUMNS and value is not None:
                 cell.number_format = "DD-MM-YYYY"
             cells.append(cell)

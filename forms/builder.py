@@ -9,7 +9,7 @@ from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .fields import BsnField, PhoneField, PostcodeField, YesNoField
+from .fields import BoundedDateField, BsnField, PhoneField, PostcodeField, YesNoField
 from .registry import FieldDefinition, FormDefinition
 
 UserChoices = Callable[[str], Sequence[tuple[str, str]]]
@@ -17,6 +17,13 @@ UserChoices = Callable[[str], Sequence[tuple[str, str]]]
 
 TEXT_MAX_LENGTH = 255
 TEXTAREA_MAX_LENGTH = 5000
+# A number field without its own minimum or maximum still gets one: nothing Wegwijs
+# counts comes near a billion, and unbounded input ("1E+999999", a 4,000-digit
+# integer) would reach the stored data and the engine.
+NUMBER_MIN = -1_000_000_000
+NUMBER_MAX = 1_000_000_000
+# Digits a decimal answer may have in all (a billion with 2 decimals needs 12).
+DECIMAL_MAX_DIGITS = 20
 
 
 def build_form_class(
@@ -85,16 +92,26 @@ def _user_options(user_choices: UserChoices, role: str) -> list[tuple[str, Any]]
 
 
 def _number_field(field: FieldDefinition, options: dict[str, Any]) -> forms.Field:
+    minimum, maximum = _number_bounds(field)
     if field.decimals:
         return forms.DecimalField(
             decimal_places=field.decimals,
-            min_value=_decimal(field.min_value),
-            max_value=_decimal(field.max_value),
+            max_digits=max(DECIMAL_MAX_DIGITS, field.decimals + 10),
+            min_value=_decimal(minimum),
+            max_value=_decimal(maximum),
             **options,
         )
-    return forms.IntegerField(
-        min_value=field.min_value, max_value=field.max_value, **options
-    )
+    return forms.IntegerField(min_value=minimum, max_value=maximum, **options)
+
+
+def _number_bounds(field: FieldDefinition) -> tuple[int | float, int | float]:
+    """The field's own minimum and maximum, or sane ones where it has none."""
+    minimum, maximum = field.min_value, field.max_value
+    if minimum is None:
+        minimum = min(NUMBER_MIN, maximum) if maximum is not None else NUMBER_MIN
+    if maximum is None:
+        maximum = max(NUMBER_MAX, minimum)
+    return minimum, maximum
 
 
 def _decimal(value: int | float | None) -> Decimal | None:
@@ -111,9 +128,7 @@ _FACTORIES: dict[str, Callable[[FieldDefinition, dict[str, Any]], forms.Field]] 
         **options,
     ),
     "number": _number_field,
-    "date": lambda field, options: forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **options
-    ),
+    "date": lambda field, options: BoundedDateField(**options),
     "yesno": lambda field, options: YesNoField(**options),
     "choice": lambda field, options: forms.ChoiceField(
         choices=field.choices, widget=forms.RadioSelect, **options

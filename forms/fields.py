@@ -1,6 +1,7 @@
 """Dutch validators and the Django form fields that normalise what people type."""
 
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -131,3 +132,44 @@ class YesNoField(forms.TypedChoiceField):
 
     def to_python(self, value: Any) -> str:
         return super().to_python(self.prepare_value(value))
+
+
+# Dates outside these years are typing errors (a year 0202 for 2022); they would also
+# overflow date arithmetic further on (a deadline ten weeks after 31-12-9999).
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+
+
+class BoundedDateField(forms.DateField):
+    """A date between 1900 and 2100; anything that is not one typed date is invalid."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                attrs={
+                    "type": "date",
+                    "min": DATE_MIN.isoformat(),
+                    "max": DATE_MAX.isoformat(),
+                },
+                format="%Y-%m-%d",
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if value is not None and not isinstance(value, str | date):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            raise ValidationError(
+                _("Vul een datum in tussen %(min)s en %(max)s."),
+                code="date_range",
+                params={
+                    "min": DATE_MIN.strftime("%d-%m-%Y"),
+                    "max": DATE_MAX.strftime("%d-%m-%Y"),
+                },
+            )

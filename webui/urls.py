@@ -11,3 +11,7 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+# Too much data (RequestDataTooBig and the like) gets the Dutch 413 page; the other
+# error pages are the templates 400/403/404/500.html.
+handler400 = "webui.middleware.bad_request"

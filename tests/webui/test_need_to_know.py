@@ -6,9 +6,10 @@ import io
 import json
 import zipfile
 
-import pytest
 from django.test import Client
 from django.urls import reverse
+
+import pytest
 from openpyxl import load_workbook
 
 from webui.cases.models import Case

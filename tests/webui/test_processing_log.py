@@ -4,11 +4,12 @@ missing, append-only, and intact after a case is anonymised."""
 from datetime import timedelta
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from webui.cases.models import Case
 from webui.privacy.models import ImmutableLog, ProcessedSubject, ProcessingRecord

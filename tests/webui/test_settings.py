@@ -3,9 +3,10 @@ diagram: set in the studio, checked at deploy, handed to every new case."""
 
 import json
 
-import pytest
 from django.test import Client
 from django.urls import reverse
+
+import pytest
 
 from webui.definitions.services import DeployRefused, version_deploy
 

@@ -5,6 +5,7 @@ from .selectors import roles_held
 
 def roles(request: HttpRequest) -> dict[str, object]:
     """The roles the user holds anywhere, for menus (not for access checks)."""
-    if not request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {"my_roles": set()}
-    return {"my_roles": roles_held(user=request.user)}
+    return {"my_roles": roles_held(user=user)}

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 
 from exports import cases_workbook, workbook_bytes
 from forms.builder import build_form_class
@@ -107,6 +108,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/detail.html", {"view": view, "case": case})
 
 
+@sensitive_post_parameters()
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
     options = [
@@ -179,6 +181,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@sensitive_post_parameters()
 @login_required
 def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _case_and_access(request, reference)
@@ -212,6 +215,7 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters()
 @login_required
 def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
     """Record the statushouder's consent (or its withdrawal) per category and

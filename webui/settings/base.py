@@ -1,6 +1,7 @@
 """Settings shared by every environment; environment variables override the defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -19,6 +20,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "formtools",
+    "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "webui.accounts",
@@ -31,13 +34,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the body: an oversized request gets a Dutch 413 page.
+    "webui.middleware.RequestSizeLimitMiddleware",
+    "webui.middleware.NoStoreMiddleware",
+    "webui.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "webui.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "webui.urls"
@@ -79,8 +90,79 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after 5 wrong passwords for one account from one
+# address, that combination is locked for 15 minutes (every further try restarts the
+# 15 minutes); a successful login resets the count. Locking the combination, not the
+# account or the address alone, means nobody can lock a colleague out from elsewhere,
+# and a gemeente office behind one NAT address is not locked as a whole.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "webui.middleware.lockout_response"
+# Behind a reverse proxy the client address is in X-Forwarded-For: production.py sets
+# AXES_IPWARE_* when DJANGO_BEHIND_PROXY says a proxy sets it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Sessions end after 30 minutes without a request (webui.middleware.
+# IdleSessionTimeoutMiddleware keeps the expiry sliding) and with the browser.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Security headers. No inline script anywhere: scripts and styles come from our own
+# static files (bpmn-js is vendored); JSON for the scripts sits in
+# <script type="application/json"> blocks, which CSP does not execute.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Request size. The largest legitimate body is a diagram saved from the modeler as a
+# form field (at most 1 MB of XML, engine.validation.MAX_FILE_BYTES, which
+# percent-encoding can make up to three times larger); uploads (a .zip of a set of
+# diagrams and forms) are files, up to webui.definitions.files.MAX_ZIP_BYTES.
+# Anything larger gets the Dutch 413 page (webui/templates/413.html).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
+# The migration page posts one checkbox per running case: room for a big gemeente.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+WEGWIJS_MAX_REQUEST_BYTES = 25 * 1024 * 1024
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]

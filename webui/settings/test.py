@@ -14,3 +14,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 # Tests run background tasks at once, in the caller's thread.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# django-axes stays on (the lockout is tested); only Client.login(), which has no
+# request, skips its check.
+AUTHENTICATION_BACKENDS = [
+    "webui.settings.axes_testclient.AxesTestClientBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -254,7 +254,13 @@ def studio_upload(request: HttpRequest, slug: str) -> HttpResponse:
     gemeente = _gemeente(request, slug)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Kies een bestand om te uploaden.")
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(
+            request,
+            f"Niet geüpload: {' '.join(errors)}"
+            if errors
+            else "Kies een bestand om te uploaden.",
+        )
         return redirect("studio:home", slug=slug)
     upload = form.cleaned_data["bestand"]
     try:

@@ -7,6 +7,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from formtools.wizard.views import SessionWizardView
@@ -68,6 +70,8 @@ class _Placeholder(django_forms.Form):
     """formtools wants a form list at class level; the real one is built per task."""
 
 
+# Any answer may be a BSN, health or debt data: no crash report shows a posted value.
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class TaskFormView(LoginRequiredMixin, SessionWizardView):
     """One task's form: a multi-step definition is a wizard, one step a plain form."""
 
@@ -127,7 +131,31 @@ class TaskFormView(LoginRequiredMixin, SessionWizardView):
         return self._read_only() or super().get(request, *args, **kwargs)
 
     def post(self, *args, **kwargs) -> HttpResponse:
-        return self._read_only() or super().post(*args, **kwargs)
+        return (
+            self._read_only()
+            or self._refuse_unknown_step()
+            or super().post(*args, **kwargs)
+        )
+
+    def _refuse_unknown_step(self) -> HttpResponse | None:
+        """A posted step that does not exist (a tampered or stale form) shows the step
+        the wizard is on again, with what was stored for it, and a Dutch message;
+        formtools would fail on it, or refuse it with a bare 400."""
+        steps = self.get_form_list()
+        if self.storage.current_step not in (None, *steps):
+            self.storage.current_step = self.steps.first
+        posted = self.request.POST.get(f"{self.prefix}-current_step")
+        goto = self.request.POST.get("wizard_goto_step")
+        if posted in steps and (not goto or goto in steps):
+            return None
+        messages.error(
+            self.request,
+            "Wegwijs kon dit formulier niet verwerken: het verwees naar een stap die"
+            " niet bestaat. U ziet de stap waar u was; er is niets opgeslagen. Vul"
+            " deze stap in en ga verder.",
+        )
+        stored = self.storage.get_step_data(self.steps.current)
+        return self.render(self.get_form(data=stored))
 
     def render_goto_step(self, goto_step, **kwargs) -> HttpResponse:
         # formtools drops what was typed on the current step when going back; keep it.
