@@ -316,32 +316,25 @@ def cases_for_migration(
 
 @dataclass(frozen=True)
 class ConsentState:
+    """The current consent for one category, in both directions (None: not asked)."""
+
     category: str
     category_label: str
-    direction: str
-    direction_label: str
-    given: bool | None  # None: never asked
-    on_date: date | None
+    mb_to_gemeente: Consent | None
+    gemeente_to_mb: Consent | None
 
 
 def consent_overview(*, case: Case) -> list[ConsentState]:
     """The current consent per category and direction."""
-    latest = {}
+    latest: dict[tuple[str, str], Consent] = {}
     for consent in case.consents.order_by("recorded_at", "id"):
         latest[(consent.category, consent.direction)] = consent
     return [
         ConsentState(
             category,
-            str(category_label),
-            direction,
-            str(direction_label),
-            latest[(category, direction)].given
-            if (category, direction) in latest
-            else None,
-            latest[(category, direction)].on_date
-            if (category, direction) in latest
-            else None,
+            str(label),
+            latest.get((category, Consent.Direction.MB_TO_GEMEENTE)),
+            latest.get((category, Consent.Direction.GEMEENTE_TO_MB)),
         )
-        for direction, direction_label in Consent.Direction.choices
-        for category, category_label in Consent.Category.choices
+        for category, label in Consent.Category.choices
     ]
