@@ -2,7 +2,7 @@ from django import forms
 
 from forms.fields import YesNoField
 
-from .models import Consent
+from .models import Consent, Referral
 
 
 class ConsentForm(forms.Form):
@@ -25,3 +25,47 @@ class ConsentForm(forms.Form):
         label="Datum", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     toelichting = forms.CharField(label="Toelichting", required=False, max_length=300)
+
+
+class ReferralForm(forms.Form):
+    organisatie = forms.CharField(label="Naar welke organisatie", max_length=200)
+    leefgebied = forms.ChoiceField(
+        label="Over welk leefgebied",
+        choices=Referral.Leefgebied.choices,
+        widget=forms.RadioSelect,
+    )
+    reden = forms.CharField(
+        label="Waarom",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Wat speelt er en wat kan de organisatie doen. Gevoelige zaken"
+        " (gezondheid, schulden, juridisch) ziet de gemeente alleen met toestemming.",
+    )
+    toestemming = YesNoField(
+        label="Geeft de statushouder toestemming voor deze verwijzing?",
+        help_text="Zonder toestemming wordt er niet doorverwezen.",
+    )
+    opvolgen_op = forms.DateField(
+        label="Opvolgen op",
+        help_text="Op die dag staat de opvolging in uw takenlijst.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class FollowUpForm(forms.Form):
+    uitkomst = forms.ChoiceField(
+        label="Hoe is het gegaan?",
+        choices=Referral.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    toelichting = forms.CharField(
+        label="Toelichting",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    volgende_opvolging = forms.DateField(
+        label="Volgende opvolging (als het nog loopt)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

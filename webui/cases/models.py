@@ -52,6 +52,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    # Piëzo: where the statushouder stands in participation (0-4), from the latest
+    # milestone piezo_fase; its history is in the milestones.
+    piezo_fase = models.CharField(_("Piëzo-fase"), max_length=2, blank=True)
 
     class Meta:
         verbose_name = _("dossier")
@@ -264,3 +267,67 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.direction}: {'ja' if self.given else 'nee'}"
+
+
+class Referral(models.Model):
+    """A begeleider refers the statushouder to another organisation about one
+    leefgebied, with consent, and follows it up on a date (signaleren en
+    doorverwijzen)."""
+
+    class Leefgebied(models.TextChoices):
+        WONEN = "wonen", _("wonen")
+        FINANCIEN = "financien", _("financiën en schulden")
+        ZORG = "zorg", _("gezondheid en zorg")
+        PSYCHISCH = "psychisch", _("psychische gezondheid en trauma")
+        JURIDISCH = "juridisch", _("juridische zaken")
+        WERK = "werk", _("werk en inkomen")
+        TAAL = "taal", _("taal en onderwijs")
+        GEZIN = "gezin", _("gezin en opvoeding")
+        PARTICIPATIE = "participatie", _("meedoen en netwerk")
+        OVERIG = "overig", _("overig")
+
+    class Outcome(models.TextChoices):
+        HELPED = "geholpen", _("de statushouder is geholpen")
+        RUNNING = "loopt", _("loopt nog")
+        NOT_STARTED = "niet_gestart", _("is niet gestart")
+        FAILED = "niet_gelukt", _("is niet gelukt")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    organisation = models.CharField(_("naar"), max_length=200)
+    leefgebied = models.CharField(
+        _("leefgebied"), max_length=20, choices=Leefgebied.choices
+    )
+    reason = models.TextField(_("waarom"), max_length=2000)
+    consent = models.BooleanField(_("met toestemming van de statushouder"))
+    follow_up_on = models.DateField(_("opvolgen op"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        _("uitkomst"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    follow_up_note = models.TextField(_("toelichting"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("verwijzing")
+        verbose_name_plural = _("verwijzingen")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["followed_up_at", "follow_up_on"], name="referral_follow_up"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.organisation}"
+
+
+# A referral's reason is as sensitive as its leefgebied.
+REFERRAL_PRIVACY = {
+    Referral.Leefgebied.ZORG: "gezondheid",
+    Referral.Leefgebied.PSYCHISCH: "psychisch",
+    Referral.Leefgebied.FINANCIEN: "schulden",
+    Referral.Leefgebied.JURIDISCH: "juridisch",
+}

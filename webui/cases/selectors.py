@@ -2,11 +2,12 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from exports import CaseRow
 from forms.registry import FormDefinition, UnknownFormKey
@@ -21,7 +22,15 @@ from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 
-from .models import AuditEvent, Case, CaseMilestone, Consent, Submission
+from .models import (
+    REFERRAL_PRIVACY,
+    AuditEvent,
+    Case,
+    CaseMilestone,
+    Consent,
+    Referral,
+    Submission,
+)
 
 
 def cases_for_user(*, user: AbstractBaseUser) -> QuerySet[Case]:
@@ -165,6 +174,7 @@ class CaseView:
     # The BPMN file that holds the current phase; None when closed or unknown.
     phase_file: str | None = None
     consents: list[Any] = field(default_factory=list)
+    referrals: list[Any] = field(default_factory=list)
 
     @property
     def shown_categories(self) -> set[str]:
@@ -213,6 +223,7 @@ def case_view(*, case: Case, access: CaseAccess, today: date) -> CaseView:
         pip_overdue=pip_overdue(case, today),
         phase_file=case_phase_file(case),
         consents=consent_overview(case=case),
+        referrals=case_referrals(case=case, access=access),
     )
 
 
@@ -338,3 +349,124 @@ def consent_overview(*, case: Case) -> list[ConsentState]:
         )
         for category, label in Consent.Category.choices
     ]
+
+
+# ---- referrals and the MB report -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    referral: Referral
+    reason_visible: bool
+
+
+def case_referrals(*, case: Case, access: CaseAccess) -> list[ReferralRow]:
+    """The case's referrals; the reason only where the viewer may read its class."""
+    return [
+        ReferralRow(
+            referral,
+            access.may_read(REFERRAL_PRIVACY.get(referral.leefgebied, "normaal"), "mb"),
+        )
+        for referral in case.referrals.select_related("created_by")
+    ]
+
+
+def follow_ups(*, user: AbstractBaseUser, today: date, days: int = 7) -> list[Referral]:
+    """The referrals the user follows up on within ``days``: their own, or those of
+    the cases they are vaste begeleider of."""
+    return list(
+        Referral.objects.filter(
+            Q(created_by=user) | Q(case__begeleider=user),
+            followed_up_at__isnull=True,
+            follow_up_on__lte=today + timedelta(days=days),
+            case__in=visible_cases(user=user).values("pk"),
+        )
+        .select_related("case")
+        .order_by("follow_up_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class MbReport:
+    """What the MB organisation reports to the gemeente about one case: the guidance
+    given and the agreements kept, within the consent given ("rapportage MB")."""
+
+    case: Case
+    begeleidingsvorm: str
+    contacts: int
+    minutes: int
+    by_kind: list[tuple[str, int]]
+    by_leefgebied: list[tuple[str, int]]
+    referrals: list[tuple[str, str, int]]  # leefgebied, outcome, count
+    agreements: list[tuple[date, bool]]
+    piezo: list[tuple[date, str]]
+    signals: list[tuple[str, int | None]]  # category, count (None: no consent)
+
+
+def _choice_label(definition: FormDefinition, field: str, value: str) -> str:
+    for candidate in definition.fields:
+        if candidate.name == field:
+            return dict(candidate.choices).get(value, value)
+    return value
+
+
+def mb_report(*, case: Case, access: CaseAccess) -> MbReport:
+    contacts = list(
+        case.submissions.filter(form_key="contactmoment").select_related("version")
+    )
+    kinds: dict[str, int] = {}
+    areas: dict[str, int] = {}
+    minutes = 0
+    signals = {"gezondheid": 0, "schulden": 0}
+    for submission in contacts:
+        definition = bundle_of(submission.version).forms.get("contactmoment")
+        data = submission.data
+        kind = _choice_label(definition, "contact_soort", data.get("contact_soort", ""))
+        kinds[kind] = kinds.get(kind, 0) + 1
+        for area in data.get("contact_leefgebieden") or []:
+            label = _choice_label(definition, "contact_leefgebieden", area)
+            areas[label] = areas.get(label, 0) + 1
+        minutes += int(data.get("contact_duur_minuten") or 0)
+        for category in signals:
+            if data.get(f"contact_signaal_{category}"):
+                signals[category] += 1
+    referrals: dict[tuple[str, str], int] = {}
+    for referral in case.referrals.all():
+        key = (
+            referral.get_leefgebied_display(),
+            referral.get_outcome_display() or "nog niet opgevolgd",
+        )
+        referrals[key] = referrals.get(key, 0) + 1
+    milestones = case.milestones.filter(
+        key__in=("afspraken_nagekomen", "piezo_fase", "begeleidingsvorm")
+    ).order_by("reached_at", "id")
+    intake = case.submissions.filter(form_key="intake_gesprek").first()
+    vorm = ""
+    if intake is not None:
+        definition = bundle_of(intake.version).forms.get("intake_gesprek")
+        vorm = _choice_label(
+            definition, "begeleidingsvorm", intake.data.get("begeleidingsvorm", "")
+        )
+    return MbReport(
+        case=case,
+        begeleidingsvorm=vorm,
+        contacts=len(contacts),
+        minutes=minutes,
+        by_kind=sorted(kinds.items()),
+        by_leefgebied=sorted(areas.items(), key=lambda item: -item[1]),
+        referrals=[(a, o, n) for (a, o), n in sorted(referrals.items())],
+        agreements=[
+            (timezone.localdate(m.reached_at), bool(m.value))
+            for m in milestones
+            if m.key == "afspraken_nagekomen"
+        ],
+        piezo=[
+            (timezone.localdate(m.reached_at), str(m.value))
+            for m in milestones
+            if m.key == "piezo_fase"
+        ],
+        signals=[
+            (category, n if access.may_read(category, "mb") else None)
+            for category, n in signals.items()
+        ],
+    )

@@ -10,4 +10,11 @@ urlpatterns = [
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/contactmoment/", views.case_contact, name="contact"),
     path("<str:reference>/toestemming/", views.case_consent, name="consent"),
+    path("<str:reference>/verwijzing/", views.referral_new, name="referral"),
+    path(
+        "<str:reference>/verwijzing/<int:referral_id>/",
+        views.referral_follow_up_view,
+        name="follow_up",
+    ),
+    path("<str:reference>/rapportage/", views.case_report, name="report"),
 ]

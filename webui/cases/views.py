@@ -12,7 +12,8 @@ from webui.accounts.selectors import case_access, registering_organisations
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
-from .forms import ConsentForm
+from .forms import ConsentForm, FollowUpForm, ReferralForm
+from .models import REFERRAL_PRIVACY
 from .selectors import (
     case_for_user,
     case_form,
@@ -21,6 +22,7 @@ from .selectors import (
     cases_for_user,
     export_cases,
     export_rows,
+    mb_report,
     overdue_q,
     pip_overdue,
     start_form,
@@ -31,6 +33,8 @@ from .services import (
     case_start,
     consent_record,
     contactmoment_record,
+    referral_follow_up,
+    referral_record,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -250,3 +254,101 @@ def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, f"De toestemming is vastgelegd als {word}.")
             return redirect("cases:detail", reference=case.reference)
     return render(request, "cases/consent.html", {"form": form, "case": case})
+
+
+@login_required
+def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
+    case, access = _case_and_access(request, reference)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral_record(
+                case=case,
+                user=request.user,
+                organisation=data["organisatie"],
+                leefgebied=data["leefgebied"],
+                reason=data["reden"],
+                consent=data["toestemming"],
+                follow_up_on=data["opvolgen_op"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _log_change(
+                request,
+                case,
+                access,
+                [REFERRAL_PRIVACY.get(data["leefgebied"], "normaal")],
+            )
+            messages.success(
+                request,
+                f"De verwijzing is vastgelegd; op {data['opvolgen_op']:%d-%m-%Y} staat"
+                " de opvolging in uw takenlijst.",
+            )
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/referral.html", {"form": form, "case": case})
+
+
+@login_required
+def referral_follow_up_view(
+    request: HttpRequest, reference: str, referral_id: int
+) -> HttpResponse:
+    case, access = _case_and_access(request, reference)
+    referral = case.referrals.filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404("Deze verwijzing bestaat niet.")
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral_follow_up(
+                referral=referral,
+                user=request.user,
+                outcome=data["uitkomst"],
+                note=data["toelichting"],
+                next_follow_up=data["volgende_opvolging"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _log_change(request, case, access, ["normaal"])
+            messages.success(request, "De opvolging is vastgelegd.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/follow_up.html",
+        {"form": form, "case": case, "referral": referral},
+    )
+
+
+@login_required
+def case_report(request: HttpRequest, reference: str) -> HttpResponse:
+    """What the MB organisation reports to the gemeente: guidance given, agreements
+    kept, within the consent given."""
+    case, access = _case_and_access(request, reference)
+    if access.trainer_only:
+        raise _refused(request, reference)
+    report = mb_report(case=case, access=access)
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.VIEW,
+        cases=[case],
+        categories=["normaal"]
+        + [category for category, n in report.signals if n is not None],
+        roles=access.roles,
+        detail={"page": "rapportage"},
+        request=request,
+    )
+    return render(request, "cases/report.html", {"report": report, "case": case})
+
+
+def _log_change(request: HttpRequest, case, access, categories) -> None:  # type: ignore[no-untyped-def]
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.CHANGE,
+        cases=[case],
+        categories=categories,
+        roles=access.roles,
+        request=request,
+    )

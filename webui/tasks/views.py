@@ -15,7 +15,7 @@ from formtools.wizard.views import SessionWizardView
 
 from forms.builder import build_step_forms
 from webui.accounts.selectors import user_choices
-from webui.cases.selectors import case_form
+from webui.cases.selectors import case_form, follow_ups
 from webui.cases.services import CaseError, task_complete
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
@@ -33,6 +33,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "queue": task_queue(user=request.user),
             "today": timezone.localdate(),
+            "follow_ups": follow_ups(user=request.user, today=timezone.localdate()),
         },
     )
 

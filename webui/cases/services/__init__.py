@@ -22,6 +22,7 @@ from .migrating import (
     migration_run_execute,
     migration_run_start,
 )
+from .referrals import REFERRAL_ROLES, referral_follow_up, referral_record
 from .timers import timers_run
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "START_FORM",
     "CaseConflict",
     "MovePreview",
+    "REFERRAL_ROLES",
     "CaseError",
     "NoActiveVersion",
     "TaskAlreadyDone",
@@ -43,6 +45,8 @@ __all__ = [
     "cases_move_preview",
     "migration_run_execute",
     "migration_run_start",
+    "referral_follow_up",
+    "referral_record",
     "contactmoment_record",
     "task_complete",
     "timers_run",

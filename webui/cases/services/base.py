@@ -107,6 +107,7 @@ _CASE_RECORD: dict[str, Callable[[Case, ReachedMilestone], None]] = {
     ),
     "begeleider_gekoppeld": lambda c, m: _set_user(c, m.value),
     "uitkomst": lambda c, m: setattr(c, "uitkomst", str(m.value or "")),
+    "piezo_fase": lambda c, m: setattr(c, "piezo_fase", str(m.value or "")[:2]),
 }
 
 
@@ -213,6 +214,7 @@ _SAVED_FIELDS = (
     "pip_opgesteld_op",
     "pip_vastgesteld_op",
     "uitkomst",
+    "piezo_fase",
     "begeleider",
     "is_closed",
     "closed_at",

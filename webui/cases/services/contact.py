@@ -13,7 +13,15 @@ from webui.accounts.selectors import case_access
 from webui.definitions.bundles import bundle_of
 
 from ..models import Case, Submission
-from .base import CaseError, TaskNotAllowed, audit, clock_or_system
+from .base import (
+    CaseError,
+    TaskNotAllowed,
+    apply_milestones,
+    audit,
+    clock_or_system,
+    field_milestones,
+    store_milestones,
+)
 
 CONTACT_FORM = "contactmoment"
 CONTACT_ROLES = {"begeleider", "coordinator"}
@@ -50,5 +58,11 @@ def contactmoment_record(
             submitted_by=user,
             submitted_at=now,
         )
+        # A contact moment may record a milestone too (the Piëzo phase).
+        reached = field_milestones(definition, submission.data, now, CONTACT_FORM)
+        if reached:
+            apply_milestones(case, reached)
+            Case.objects.filter(pk=case.pk).update(piezo_fase=case.piezo_fase)
+            store_milestones(case, reached)
         audit(case=case, user=user, event="contact_recorded", at=now)
     return submission

@@ -1,0 +1,105 @@
+"""Signaleren en doorverwijzen, the Piëzo phase and the MB report to the gemeente."""
+
+from datetime import date
+
+from django.test import Client
+from django.urls import reverse
+
+from webui.cases.models import CaseMilestone, Referral
+
+from ..conftest import PASSWORD, World
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def test_a_referral_needs_consent_and_its_follow_up_appears_in_the_queue(
+    world: World,
+) -> None:
+    case = world.complete(world.start(), "begeleider_koppelen")
+    begeleider = client_for("begeleider.polderdam")
+    url = reverse("cases:referral", args=[case.reference])
+    data = {
+        "organisatie": "Schuldhulp Polderdam",
+        "leefgebied": "financien",
+        "reden": "Achterstand huur",
+        "toestemming": "nee",
+        "opvolgen_op": "2099-01-10",
+    }
+    refused = begeleider.post(url, data)
+    assert "alleen door met toestemming" in refused.content.decode()
+    assert not Referral.objects.exists()
+    begeleider.post(url, {**data, "toestemming": "ja", "opvolgen_op": "2026-11-20"})
+    referral = Referral.objects.get()
+    queue = begeleider.get(reverse("tasks:queue")).content.decode()
+    assert "Schuldhulp Polderdam" in queue and "te laat" in queue
+    # The gemeente sees the referral, the reason only with consent for schulden.
+    regie = client_for("regievoerder.polderdam")
+    page = regie.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "Schuldhulp Polderdam" in page and "Achterstand huur" not in page
+    follow = reverse("cases:follow_up", args=[case.reference, referral.pk])
+    begeleider.post(follow, {"uitkomst": "geholpen", "toelichting": "Regeling"})
+    referral.refresh_from_db()
+    assert referral.outcome == "geholpen" and referral.followed_up_at
+    queue = begeleider.get(reverse("tasks:queue")).content.decode()
+    assert "Schuldhulp Polderdam" not in queue
+
+
+def test_the_piezo_phase_moves_with_its_history(world: World) -> None:
+    case = world.complete(world.start(), "begeleider_koppelen")
+    begeleider = client_for("begeleider.polderdam")
+    for phase in ("1", "2"):
+        begeleider.post(
+            reverse("cases:contact", args=[case.reference]),
+            {
+                "contact_datum": "2026-01-06",
+                "contact_soort": "huisbezoek",
+                "contact_leefgebieden": ["wonen"],
+                "contact_verslag": "x",
+                "contact_doorverwezen": "nee",
+                "piezo_fase": phase,
+            },
+        )
+    case.refresh_from_db()
+    assert case.piezo_fase == "2"
+    history = CaseMilestone.objects.filter(case=case, key="piezo_fase")
+    assert [m.value for m in history] == ["1", "2"]
+
+
+def test_the_mb_report_shows_the_guidance_within_the_consent(world: World) -> None:
+    case = world.complete(world.start(), "begeleider_koppelen")
+    begeleider = client_for("begeleider.polderdam")
+    begeleider.post(
+        reverse("cases:contact", args=[case.reference]),
+        {
+            "contact_datum": "2026-01-06",
+            "contact_soort": "huisbezoek",
+            "contact_leefgebieden": ["wonen", "financien"],
+            "contact_verslag": "x",
+            "contact_signaal_schulden": "Aanmaning",
+            "contact_doorverwezen": "nee",
+            "contact_duur_minuten": "45",
+        },
+    )
+    report = client_for("regievoerder.polderdam").get(
+        reverse("cases:report", args=[case.reference])
+    )
+    context = report.context["report"]
+    assert context.contacts == 1 and context.minutes == 45
+    assert dict(context.signals) == {"gezondheid": None, "schulden": None}
+    assert "Aanmaning" not in report.content.decode()
+    case.consents.create(
+        category="schulden",
+        direction="mb_naar_gemeente",
+        given=True,
+        on_date=date(2026, 1, 7),
+        recorded_by=world.who("begeleider", world.polderdam),
+        recorded_at="2026-01-07T10:00:00+01:00",
+    )
+    report = client_for("regievoerder.polderdam").get(
+        reverse("cases:report", args=[case.reference])
+    )
+    assert dict(report.context["report"].signals)["schulden"] == 1
