@@ -32,8 +32,11 @@ def test_a_referral_needs_consent_and_its_follow_up_appears_in_the_queue(
     refused = begeleider.post(url, data)
     assert "alleen door met toestemming" in refused.content.decode()
     assert not Referral.objects.exists()
-    begeleider.post(url, {**data, "toestemming": "ja", "opvolgen_op": "2026-11-20"})
+    begeleider.post(url, {**data, "toestemming": "ja"})
     referral = Referral.objects.get()
+    queue = begeleider.get(reverse("tasks:queue")).content.decode()
+    assert "Schuldhulp Polderdam" not in queue, "not yet: follow up in 2099"
+    Referral.objects.update(follow_up_on=date(2026, 1, 1))  # time passes
     queue = begeleider.get(reverse("tasks:queue")).content.decode()
     assert "Schuldhulp Polderdam" in queue and "te laat" in queue
     # The gemeente sees the referral, the reason only with consent for schulden.
