@@ -17,8 +17,8 @@ install: $(STAMP)
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py register_base
 	$(PY) manage.py load_demo
+	$(PY) manage.py register_base
 	@echo "Timers (PIP-termijnen, voortgangsgesprekken) worden elke minuut gecontroleerd;"
 	@echo "achtergrondwerk (migraties, grote exports, herinneringen) doet db_worker."
 	$(PY) manage.py run_timers --every 60 > /dev/null & timers=$$!; \

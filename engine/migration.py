@@ -30,6 +30,8 @@ from .validation import ROLE_LABELS
 # keep their data and ready moment and WAITING timers keep their deadlines.
 _RESET_NOTHING = TaskState.ERROR
 _WAITING = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+# Steps the case has not reached: only predicted, so they may follow the new flows.
+_NOT_REACHED = TaskState.FUTURE | TaskState.PREDICTED_MASK
 
 
 class MoveRefused(EngineError):
@@ -126,7 +128,7 @@ def _review(
                 )
             continue
         for task in diff.removed:
-            if task.has_state(TaskState.PREDICTED_MASK):
+            if task.has_state(_NOT_REACHED):
                 continue  # not reached yet: the new version's path is taken instead
             spec = task.task_spec
             if task.has_state(_WAITING):
@@ -163,13 +165,36 @@ def check_move(
     return check
 
 
+def _follow_new_outputs(tree: Any, task: Any) -> None:
+    """A running task (a phase, a waiting event) continues along the new version's
+    flows: predicted next steps the new version does not put after it go."""
+    outputs = set(task.task_spec.outputs)
+    stale = [
+        child
+        for child in task.children
+        if child is not None
+        and child.has_state(_NOT_REACHED)
+        and child.task_spec not in outputs
+    ]
+    if not stale:
+        return
+    for child in stale:
+        task._children.remove(child.id)
+        todo = [child]
+        while todo:
+            node = todo.pop()
+            todo.extend(c for c in node.children if c is not None)
+            tree.tasks.pop(node.id, None)
+    task._sync_children(task.task_spec.outputs, TaskState.FUTURE)
+
+
 def _drop_stale_predictions(tree: Any) -> None:
     """Drop predicted tasks of steps the new version no longer has, and predict again
     from their parents along the new version's flows."""
     stale = [
         task
         for task in tree.tasks.values()
-        if task.has_state(TaskState.PREDICTED_MASK)
+        if task.has_state(_NOT_REACHED)
         and tree.spec.task_specs.get(task.task_spec.name) is not task.task_spec
     ]
     parents = []
@@ -209,6 +234,7 @@ def _migrated(workflow: Any, new: DeployedVersion) -> dict[str, Any]:
         _drop_stale_predictions(tree)
         for task in list(tree.tasks.values()):
             if task.id in tree.tasks and task.has_state(_WAITING):
+                _follow_new_outputs(tree, task)
                 task.task_spec._predict(task)
     state = dump_state(workflow)
     load_state(state, new)  # it must load on the new version, or it does not move

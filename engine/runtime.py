@@ -12,6 +12,7 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 
 from .clock import Clock, running_on
@@ -48,12 +49,15 @@ class Snapshot:
 
     state: dict[str, Any]
     ready_tasks: tuple[ReadyTask, ...]
+    # The first of the phases the case is in (in the version's order) ...
     phase: str
     completed: bool
     next_timer_at: datetime | None
     data: dict[str, Any]
     # Milestones declared on flow nodes that completed during this operation.
     reached: tuple[ReachedMilestone, ...] = ()
+    # ... and all of them: the MB and the regie track run side by side.
+    phases: tuple[str, ...] = ()
 
 
 def check_case_data(data: Mapping[str, Any]) -> None:
@@ -132,14 +136,27 @@ def _next_timer(workflow: BpmnWorkflow) -> datetime | None:
     return min(moments) if moments else None
 
 
-def _current_phase(workflow: BpmnWorkflow, ready: tuple[ReadyTask, ...]) -> str:
+def _open_phases(
+    workflow: BpmnWorkflow, version: DeployedVersion, ready: tuple[ReadyTask, ...]
+) -> tuple[str, ...]:
+    """Every phase the case is in now (tracks run side by side), in the version's
+    phase order: the phases of ready tasks, and the running call activities of the
+    main process (where only a timer or a join waits)."""
     if workflow.is_completed():
-        return COMPLETED_PHASE
-    if ready:
-        return ready[0].phase
-    # Only timers (or joins) are waiting: the deepest of them tells the phase.
-    waiting = workflow.get_tasks(state=TaskState.WAITING)
-    return _phase_of(waiting[-1]) if waiting else ""
+        return (COMPLETED_PHASE,)
+    found = {task.phase for task in ready}
+    for task in workflow.get_tasks(state=TaskState.STARTED, skip_subprocesses=True):
+        if isinstance(task.task_spec, SubWorkflowTask):
+            found.add(task.task_spec.spec)
+    # Tasks of the main process itself (a deadline's warning) are no phase of their
+    # own while the case is in a phase.
+    if len(found) > 1:
+        found.discard(workflow.spec.name)
+    if not found:
+        waiting = workflow.get_tasks(state=TaskState.WAITING)
+        found = {_phase_of(waiting[-1])} if waiting else set()
+    order = {pid: index for index, pid in enumerate(version.phase_order)}
+    return tuple(sorted(found, key=lambda pid: (order.get(pid, len(order)), pid)))
 
 
 def _snapshot(
@@ -160,13 +177,14 @@ def _snapshot(
         sources += workflow.get_tasks(state=TaskState.READY, manual=True)
         for task in sources:
             data.update(task.data)
-    phase = _current_phase(workflow, ready)
+    phases = _open_phases(workflow, version, ready)
     next_timer_at = _next_timer(workflow)
     prune(workflow)  # history lives in Wegwijs' tables, not in the engine state
     return Snapshot(
         state=dump_state(workflow),
         ready_tasks=ready,
-        phase=phase,
+        phase=phases[0] if phases else "",
+        phases=phases,
         completed=completed,
         next_timer_at=next_timer_at,
         data=data,

@@ -176,19 +176,21 @@ def _task_role(task_spec: Any, containers: Mapping[str, Any]) -> str:
     return str(container.lane) if container is not None and container.lane else ""
 
 
-def _phase_order(spec: Any) -> tuple[str, ...]:
-    """The called processes of the main process, breadth-first from its start."""
+def _phase_order(
+    trees: Mapping[str, etree._ElementTree], main_process: str
+) -> tuple[str, ...]:
+    """The processes the main process calls (its phases), in the order the diagram
+    lists its call activities: with parallel tracks there is no single sequence, and
+    the designer's order is the one people read."""
     order: list[str] = []
-    seen: set[str] = set()
-    queue = [spec.start]
-    while queue:
-        task_spec = queue.pop(0)
-        if task_spec.name in seen:
-            continue
-        seen.add(task_spec.name)
-        if isinstance(task_spec, SubWorkflowTask) and task_spec.spec not in order:
-            order.append(task_spec.spec)
-        queue.extend(task_spec.outputs)
+    for tree in trees.values():
+        for process in tree.iter(f"{_B}process"):
+            if process.get("id") != main_process:
+                continue
+            for call in process.iter(f"{_B}callActivity"):
+                called = call.get("calledElement")
+                if called and called not in order:
+                    order.append(called)
     return tuple(order)
 
 
@@ -293,7 +295,7 @@ def _derive(
         spec=spec,
         subprocess_specs=subprocess_specs,
         phase_names={pid: (s.description or pid) for pid, s in all_specs.items()},
-        phase_order=_phase_order(spec),
+        phase_order=_phase_order(trees, main_process),
         user_task_form_keys=form_keys,
         user_task_roles=roles,
         task_names=names,

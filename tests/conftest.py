@@ -10,7 +10,7 @@ import pytest
 
 from engine import ManualClock
 from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
-from webui.cases.demo import deploy_demo_versions, sample_answers
+from webui.cases.demo import HAPPY_ANSWERS, deploy_demo_versions, sample_answers
 from webui.cases.models import Case
 from webui.cases.services import case_start, task_complete, timers_run
 from webui.definitions.bundles import START_FORM, bundle_of
@@ -84,6 +84,7 @@ class World:
                 "achternaam": "Persoon",
                 "bsn": "111222333",
                 "koppeling_datum": date(2026, 1, 5),
+                "datum_binnenkomst": date(2026, 1, 5),
                 **overrides,
             },
         )
@@ -94,6 +95,23 @@ class World:
             clock=self.clock,
         )
 
+    def coupled(
+        self,
+        gemeente: Gemeente | None = None,
+        intake: dict[str, Any] | None = None,
+        **overrides: Any,
+    ) -> Case:
+        """A new case whose intake chose individual guidance and whose vaste
+        begeleider (`begeleider.<gemeente>`) is coupled. ``intake`` overrides the
+        intake's happy-path answers (e.g. ``{"toestemming_delen_gemeente": []}``)."""
+        case = self.run_until(self.start(gemeente, **overrides), "intake_gesprek")
+        case = self.complete(
+            case,
+            "intake_gesprek",
+            **{"begeleidingsvorm": "individueel", **(intake or {})},
+        )
+        return self.complete(case, "begeleider_koppelen")
+
     def open_tasks(self, case: Case) -> list[TaskItem]:
         return list(
             TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN).order_by(
@@ -102,7 +120,9 @@ class World:
         )
 
     def answers(self, item: TaskItem, **overrides: Any) -> dict[str, Any]:
+        """Plausible answers for the task, on the happy path unless overridden."""
         gemeente = item.gemeente
+        overrides = {**HAPPY_ANSWERS.get(item.bpmn_id, {}), **overrides}
         return sample_answers(
             bundle_of(item.case.version).forms.get(item.form_key),
             today=self.clock.now().date(),
@@ -116,14 +136,29 @@ class World:
             items = self.open_tasks(case)
             if any(item.bpmn_id == bpmn_id for item in items):
                 return case
-            if not items:
-                case.refresh_from_db()
-                assert case.next_timer_at, f"{bpmn_id} never became open"
-                self.clock.set(case.next_timer_at + timedelta(minutes=1))
-                timers_run(clock=self.clock)
-                continue
-            case = self.complete(case, items[0].bpmn_id)
+            case = self._step(case, items, f"{bpmn_id} never became open")
         raise AssertionError(f"{bpmn_id} never became open")
+
+    def run_to_end(self, case: Case, max_steps: int = 150) -> Case:
+        """Complete the oldest open task (happy-path answers unless a test's earlier
+        answers chose otherwise), timers firing on the way, until every track has
+        ended and the case is closed."""
+        for _ in range(max_steps):
+            case.refresh_from_db()
+            if case.is_closed:
+                return case
+            case = self._step(case, self.open_tasks(case), "the case waits for nothing")
+        raise AssertionError("the case never closed")
+
+    def _step(self, case: Case, items: list[TaskItem], stuck: str) -> Case:
+        """Complete the oldest of ``items``; without any, let the next timer fire."""
+        if items:
+            return self.complete(case, items[0].bpmn_id)
+        case.refresh_from_db()
+        assert case.next_timer_at, stuck
+        self.clock.set(case.next_timer_at + timedelta(minutes=1))
+        timers_run(clock=self.clock)
+        return case
 
     def complete(self, case: Case, bpmn_id: str, **overrides: Any) -> Case:
         item = next(t for t in self.open_tasks(case) if t.bpmn_id == bpmn_id)

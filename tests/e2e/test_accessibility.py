@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from webui.tasks.services import task_claim
+
 from ..conftest import World
 from .conftest import axe_violations, login, shot, sideways
 
@@ -16,11 +18,13 @@ pytestmark = pytest.mark.browser
 
 
 def pages(world: World) -> dict[str, list[str]]:
-    case = world.complete(world.start(), "begeleider_koppelen")
-    case = world.run_until(case, "intake_gesprek")
-    task = case.tasks.filter(state="open").first()
-    pvt = world.complete(world.start(), "begeleider_koppelen")
-    pvt = world.run_until(pvt, "pvt_workshop_1")
+    case = world.run_until(world.start(), "intake_gesprek")
+    # The begeleider picks the intake up from the pool: the case is theirs to see.
+    task = case.tasks.get(state="open", bpmn_id="intake_gesprek")
+    task_claim(item=task, user=world.who("begeleider", world.polderdam))
+    pvt = world.coupled()
+    pvt = world.run_until(pvt, "pvt_workshop", max_steps=60)
+    closed = world.run_to_end(world.coupled())
     ref = case.reference
     studio = "/processen/polderdam/studio"
     return {
@@ -31,11 +35,16 @@ def pages(world: World) -> dict[str, list[str]]:
             f"/taak/{task.task_id}/",
             f"/dossiers/{ref}/contactmoment/",
             f"/dossiers/{ref}/toestemming/",
+            f"/dossiers/{ref}/verwijzing/",
             "/processen/",
             f"/processen/polderdam/intake_mb.bpmn/?dossier={ref}",
         ],
-        "coordinator.polderdam": ["/dossiers/nieuw/"],
-        "regievoerder.polderdam": [f"/dossiers/{ref}/"],
+        "coordinator.polderdam": [
+            "/dossiers/nieuw/",
+            f"/dossiers/{closed.reference}/",
+            f"/dossiers/{closed.reference}/heropenen/",
+        ],
+        "regievoerder.polderdam": [f"/dossiers/{ref}/", f"/dossiers/{ref}/rapportage/"],
         "trainer.polderdam": [f"/dossiers/{pvt.reference}/"],
         "manager.polderdam": ["/dossiers/"],
         "beheerder.polderdam": [
@@ -91,4 +100,3 @@ def test_the_login_page_is_accessible(browser: "Browser", live_server) -> None:
     assert axe_violations(page) == []
     assert sideways(page) == 0
     context.close()
-

@@ -64,8 +64,15 @@ def test_the_pages_work_under_the_content_security_policy(
     e2e_world: World, page: "Page"
 ) -> None:
     world = e2e_world
-    case = world.start(voornaam="Amal", achternaam="Tesfay")
-    (item,) = TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
+    case = world.run_until(
+        world.start(voornaam="Amal", achternaam="Tesfay"), "intake_gesprek"
+    )
+    case = world.complete(case, "intake_gesprek", begeleidingsvorm="individueel")
+    # The coördinator's task: coupling the vaste begeleider.
+    (item,) = TaskItem.objects.filter(
+        case=case, state=TaskItem.State.OPEN, role="coordinator"
+    )
+    assert item.bpmn_id == "begeleider_koppelen"
     watch = Watch(page)
 
     headers = watch.visit("/inloggen/")

@@ -57,19 +57,27 @@ def test_begeleider_works_the_voortraject_from_the_queue(
 ) -> None:
     world = e2e_world
     case = world.start(voornaam="Amal", achternaam="Tesfay")
-    case = world.complete(case, "begeleider_koppelen")
+    # No vaste begeleider before the intake: the voortraject is the pool's.
 
     login(page, "begeleider.polderdam")
     mine = page.locator("#my-tasks")
-    row = mine.get_by_role("row").filter(has_text=HUISVESTING)
+    pool = page.locator("#available-tasks")
+    assert mine.count() == 0
+    row = pool.get_by_role("row").filter(has_text=HUISVESTING)
     assert "Amal Tesfay" in row.inner_text()
     assert case.reference in row.inner_text()
-    assert mine.get_by_role("row").filter(has_text="Financiën regelen").count() == 1
+    assert pool.get_by_role("row").filter(has_text="Financiën regelen").count() == 1
+    assert "Brede intake" not in pool.inner_text(), "the regievoerder's, not mine"
     shot(page, "queue-begeleider")
 
-    # Huisvesting: radios, a date, checkboxes and a note, filled as a person would.
-    row.get_by_role("link", name=HUISVESTING).click()
+    # Pick up the huisvesting: it is mine now, and its form opens.
+    row.get_by_role("button", name="oppakken").click()
     page.wait_for_url(re.compile(r"/taak/[^/]+/$"))
+    assert f"‘{HUISVESTING}’ opgepakt" in page.locator(".messages").inner_text()
+    item = TaskItem.objects.get(case=case, bpmn_id="huisvesting_inschrijvingen")
+    assert item.assignee == world.who("begeleider", world.polderdam)
+
+    # Huisvesting: radios, a date, checkboxes and a note, filled as a person would.
     assert page.get_by_role("heading", level=1).inner_text() == HUISVESTING
     assert "Amal Tesfay" in page.locator("#task-client").inner_text()
     answer(page, "Heeft de statushouder de woning betrokken?", "Ja")
@@ -87,15 +95,24 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     open_tasks = page.locator("#open-tasks")
     assert HUISVESTING not in open_tasks.inner_text()
     assert "Financiën regelen" in open_tasks.inner_text()
-    assert page.locator("#case-phase").inner_text() == "Voortraject"
+    # The tracks run side by side: the case is in three phases at once.
+    both = "Voortraject · Brede intake en PIP · Financieel ontzorgen"
+    assert page.locator("#case-phase").inner_text() == both
+    stepper = page.get_by_role("list", name="Traject")
+    current = stepper.locator('[aria-current="step"]')
+    assert current.all_inner_texts() == [
+        "Voortraject",
+        "Brede intake en PIP",
+        "Financieel ontzorgen",
+    ]
 
     menu = page.get_by_role("navigation", name="Hoofdmenu")
     menu.get_by_role("link", name="Mijn taken").click()
     page.wait_for_url("**/")
-    assert mine.get_by_role("row").filter(has_text=HUISVESTING).count() == 0
+    assert page.get_by_role("row").filter(has_text=HUISVESTING).count() == 0
 
-    # Financiën: yes/no questions and one checkbox.
-    mine.get_by_role("link", name="Financiën regelen").click()
+    # Financiën, straight from the pool: yes/no questions and one checkbox.
+    pool.get_by_role("link", name="Financiën regelen").click()
     for question in (
         "Is er een bankrekening geopend?",
         "Is de bijstandsuitkering aangevraagd?",
@@ -106,7 +123,7 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     answer(page, "Aangevraagde toeslagen en kinderbijslag", "Zorgtoeslag")
     answer(page, "Zijn er schulden of betalingsachterstanden?", "Nee")
     submit_and_land_on_case(page, case)
-    assert page.locator("#case-phase").inner_text() == "Voortraject"
+    assert page.locator("#case-phase").inner_text() == both
 
     # Both parallel tasks are done: the next one waits on the case page.
     open_tasks.get_by_role("link", name="Voorbereiding inburgering").click()
@@ -116,7 +133,10 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     answer(page, "Is juridische ondersteuning nodig", "Nee")
     submit_and_land_on_case(page, case)
     phase = page.locator("#case-phase").inner_text()
-    assert phase == "Intake maatschappelijke begeleiding"
+    assert phase == (
+        "Intake maatschappelijke begeleiding · Brede intake en PIP"
+        " · Financieel ontzorgen"
+    )
     assert "Intakegesprek" in open_tasks.inner_text()
     shot(page, "case-page")
 
@@ -135,18 +155,15 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
 ) -> None:
     world = e2e_world
     case = world.start(voornaam="Yonas", achternaam="Haile")
-    for bpmn_id in (
-        "begeleider_koppelen",
-        "huisvesting_inschrijvingen",
-        "financien_regelen",
-    ):
+    for bpmn_id in ("huisvesting_inschrijvingen", "financien_regelen"):
         case = world.complete(case, bpmn_id)
     case = world.complete(
         case, "voorbereiding_inburgering", juridische_hulp_nodig=False
     )
 
     login(page, "begeleider.polderdam")
-    page.locator("#my-tasks").get_by_role("link", name="Intakegesprek").click()
+    # Before the intake no vaste begeleider: the intake waits in the pool.
+    page.locator("#available-tasks").get_by_role("link", name="Intakegesprek").click()
     step = page.locator("#step-title")
     assert step.inner_text() == "Stap 1 van 4: Kennismaking"
 
@@ -157,6 +174,10 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
     answer(page, "Was er een tolk bij het gesprek?", "Ja")
     dream = "Weer als verpleegkundige werken."
     page.get_by_label("Wat wil de statushouder").fill(dream)
+    realistic = "Deels: het plan moet worden bijgesteld"
+    answer(page, "Zijn dat reële verwachtingen?", realistic)
+    stay = "Wil de statushouder in de gemeente blijven wonen?"
+    answer(page, stay, "Ja, in deze gemeente blijven")
     page.get_by_role("button", name="Volgende stap").click()
     assert step.inner_text() == "Stap 1 van 4: Kennismaking"
     assert page.get_by_role("alert").is_visible()
@@ -167,6 +188,8 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
     assert checked(page, "Waar vond het gesprek plaats?", "Huisbezoek")
     assert checked(page, "Was er een tolk bij het gesprek?", "Ja")
     assert page.get_by_label("Wat wil de statushouder").input_value() == dream
+    assert checked(page, "Zijn dat reële verwachtingen?", realistic)
+    assert checked(page, stay, "Ja, in deze gemeente blijven")
     shot(page, "wizard-step-errors")
 
     answer(page, aanbod, "Ja")
@@ -203,6 +226,11 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
 
     assert step.inner_text() == "Stap 4 van 4: Behoeften en vervolgafspraken"
     answer(page, "Vorm van begeleiding", "Individuele begeleiding")
+    answer(
+        page,
+        "In welke Piëzo-fase staat de statushouder?",
+        "Fase 1 – meedoen aan activiteiten",
+    )
     answer(page, "Waar wil de statushouder hulp bij?", "Taal")
     answer(page, "Waar wil de statushouder hulp bij?", "Werk en vrijwilligerswerk")
     answer(page, "Hoe vaak is er contact?", "Eens per twee weken")
@@ -211,7 +239,9 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
     assert "‘Intakegesprek’ is afgerond" in page.locator(".messages").inner_text()
     open_tasks = page.locator("#open-tasks").inner_text()
     assert "Intakegesprek" not in open_tasks
-    assert "Begeleiding afspreken" in open_tasks
+    # Individual guidance: the coördinator couples a vaste begeleider next.
+    assert "Vaste begeleider koppelen" in open_tasks
+    assert page.locator("#case-piezo").inner_text() == "1"
 
     data = Submission.objects.get(case=case, bpmn_id="intake_gesprek").data
     assert data["intake_locatie"] == "huisbezoek" and data["aanbod_mb_uitgelegd"]
@@ -221,17 +251,19 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
     assert list(consents.values_list("category", flat=True)) == ["schulden"]
     assert data["begeleidingsvorm"] == "individueel"
     assert data["hulpvragen"] == ["werk", "taal"]
+    assert data["verwachtingen_reeel"] == "deels"
+    assert data["verblijfsintentie"] == "blijven" and data["piezo_fase"] == "1"
+    assert Case.objects.get(pk=case.pk).piezo_fase == "1"
 
 
 def test_another_gemeente_never_sees_a_polderdam_task(
     e2e_world: World, page: "Page"
 ) -> None:
     world = e2e_world
-    polder = world.start(world.polderdam, voornaam="Amal", achternaam="Polder")
-    polder = world.complete(polder, "begeleider_koppelen")
-    rivier = world.start(world.rivierstad, voornaam="Rami", achternaam="Rivier")
-    rivier = world.complete(rivier, "begeleider_koppelen")
-    foreign = world.open_tasks(polder)[0]
+    polder = world.coupled(world.polderdam, voornaam="Amal", achternaam="Polder")
+    rivier = world.coupled(world.rivierstad, voornaam="Rami", achternaam="Rivier")
+    # The polderdam begeleider's own task (a rivierstad begeleider holds the same).
+    foreign = next(t for t in world.open_tasks(polder) if t.role == "begeleider")
 
     login(page, "begeleider.rivierstad")
     queue = page.locator("main").inner_text()

@@ -27,11 +27,10 @@ pytestmark = pytest.mark.browser
 
 STUDIO_LINK = "Diagrammen en formulieren beheren (studio)"
 MODELER = "#process-modeler"
-RENAMED = "PIP vastleggen in beschikking"
-# pip_vaststellen already asks "Kenmerk beschikking" (beschikking_kenmerk): the new
-# field needs a question of its own.
-NEW_LABEL = "Zaaknummer beschikking"
-NEW_FIELD = "zaaknummer_beschikking"
+RENAMED = "Begeleidingsplan opstellen"
+# begeleidingsafspraken asks four questions; the new one is the fifth.
+NEW_LABEL = "Zaaknummer begeleidingsplan"
+NEW_FIELD = "zaaknummer_begeleidingsplan"
 NARROW = 375
 
 # Drawn in bpmn.io: no spiffworkflow namespace, no form keys. Process id "voortraject",
@@ -198,9 +197,9 @@ def test_a_beheerder_changes_a_task_and_its_form_in_the_browser_and_deploys(
     e2e_world: World, page: "Page", browser: "Browser", live_server
 ) -> None:
     world = e2e_world
-    running = world.run_until(
-        world.start(voornaam="Lopend", achternaam="Dossier"), "pip_vaststellen"
-    )
+    # Its intake is done and its vaste begeleider coupled: it waits at the
+    # begeleidingsafspraken.
+    running = world.coupled(voornaam="Lopend", achternaam="Dossier")
     v1 = world.versions["polderdam"]
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -212,16 +211,18 @@ def test_a_beheerder_changes_a_task_and_its_form_in_the_browser_and_deploys(
     shot(page, "studio-home")
 
     # The modeler: pick the task in the panel, rename it, move it to another lane.
-    edit_file(page, "brede_intake_pip.bpmn")
-    page.wait_for_url("**/studio/diagram/brede_intake_pip.bpmn/")
+    edit_file(page, "intake_mb.bpmn")
+    page.wait_for_url("**/studio/diagram/intake_mb.bpmn/")
     modeler = modeler_ready(page)
     assert modeler.get_attribute("data-dirty") == "false"
-    pick(page, "PIP vaststellen")
+    pick(page, "Begeleiding afspreken")
     name = panel(page).get_by_label("Naam", exact=True)
-    assert name.input_value() == "PIP vaststellen"
-    assert panel(page).get_by_label("Formulier").input_value() == "pip_vaststellen"
+    assert name.input_value() == "Begeleiding afspreken"
+    assert (
+        panel(page).get_by_label("Formulier").input_value() == "begeleidingsafspraken"
+    )
     lane = panel(page).get_by_label("In lane (rol)")
-    assert lane.input_value() == "lane_regievoerder"
+    assert lane.input_value() == "lane_begeleider"
     name.fill(RENAMED)
     name.press("Enter")
     lane.select_option(label="Coördinator (coordinator)")
@@ -234,7 +235,7 @@ def test_a_beheerder_changes_a_task_and_its_form_in_the_browser_and_deploys(
     shot(page, "studio-modeler-changed")
     save_in_draft(page)
     modeler = modeler_ready(page)
-    assert "‘brede_intake_pip.bpmn’ is opgeslagen in het concept" in messages(page)
+    assert "‘intake_mb.bpmn’ is opgeslagen in het concept" in messages(page)
     assert modeler.get_attribute("data-dirty") == "false"
     assert modeler.get_attribute("data-findings") == "0"
     # What was saved comes back: the renamed task, in the coordinator's lane.
@@ -244,11 +245,11 @@ def test_a_beheerder_changes_a_task_and_its_form_in_the_browser_and_deploys(
 
     # The form editor: a new question on the task's form, seen in the preview.
     back_to_studio(page)
-    edit_file(page, "formulieren/pip_vaststellen.json")
-    page.wait_for_url("**/studio/formulier/pip_vaststellen/")
+    edit_file(page, "formulieren/begeleidingsafspraken.json")
+    page.wait_for_url("**/studio/formulier/begeleidingsafspraken/")
     page.wait_for_selector('#form-editor[data-editor="ready"]', state="attached")
     page.get_by_role("button", name=re.compile(r"^Veld toevoegen")).click()
-    field = page.get_by_role("group", name=re.compile(r"^Veld 6:"))
+    field = page.get_by_role("group", name=re.compile(r"^Veld 5:"))
     field.get_by_label("Label (de vraag)").fill(NEW_LABEL)
     assert field.get_by_label("Naam (in de dossiergegevens)").input_value() == NEW_FIELD
     field.get_by_label("Soort veld").select_option(label="Tekst (één regel)")
@@ -261,9 +262,11 @@ def test_a_beheerder_changes_a_task_and_its_form_in_the_browser_and_deploys(
     shot(page, "studio-form-editor")
     save_in_draft(page)
     page.wait_for_selector('#form-editor[data-editor="ready"]', state="attached")
-    assert "Formulier ‘pip_vaststellen’ is opgeslagen in het concept" in messages(page)
+    assert "Formulier ‘begeleidingsafspraken’ is opgeslagen in het concept" in messages(
+        page
+    )
     assert page.locator("#form-problems").count() == 0
-    saved = page.get_by_role("group", name=re.compile(r"^Veld 6:"))
+    saved = page.get_by_role("group", name=re.compile(r"^Veld 5:"))
     assert saved.get_by_label("Label (de vraag)").input_value() == NEW_LABEL
     assert fits(page) <= NARROW, "the form editor scrolls sideways at 375 px"
 
@@ -273,28 +276,28 @@ def test_a_beheerder_changes_a_task_and_its_form_in_the_browser_and_deploys(
     page.wait_for_url("**/studio/verschillen/")
     changes = page.get_by_role("region", name="Ten opzichte van de versie in gebruik")
     words = changes.inner_text()
-    assert f"heet nu ‘{RENAMED}’ (was ‘PIP vaststellen’)" in words
-    assert "ligt nu in lane ‘coordinator’ (was ‘regievoerder’)" in words
+    assert f"heet nu ‘{RENAMED}’ (was ‘Begeleiding afspreken’)" in words
+    assert "ligt nu in lane ‘coordinator’ (was ‘begeleider’)" in words
     assert f"Nieuw veld ‘{NEW_LABEL}’ ({NEW_FIELD})" in words
     viewer = page.locator(".diff-diagram .process-viewer")
     assert viewer.count() == 1
     page.wait_for_selector(".diff-diagram .process-viewer[data-import]")
     assert viewer.get_attribute("data-import") == "ok"
     assert int(viewer.get_attribute("data-marked") or 0) > 0
-    marked = viewer.locator('[data-element-id="pip_vaststellen"]')
+    marked = viewer.locator('[data-element-id="begeleidingsafspraken"]')
     assert "wegwijs-gewijzigd" in (marked.get_attribute("class") or "").split()
     shot(page, "studio-diff")
 
     # Deploy, with a note for the colleagues.
     back_to_studio(page)
-    note = "PIP-vaststelling naar de coördinator; zaaknummer erbij."
+    note = "Begeleidingsplan door de coördinator; zaaknummer erbij."
     page.get_by_label("Wat is er veranderd?").fill(note)
     page.get_by_role("button", name="Controleren en in gebruik nemen").click()
     page.wait_for_url("**/processen/polderdam/studio/")
     assert "v2 is in gebruik" in messages(page)
     assert page.locator("#active-version").inner_text().startswith("v2")
     current = page.locator("#versions tr[aria-current='true']").inner_text()
-    assert note in current and "brede_intake_pip.bpmn" in current
+    assert note in current and "intake_mb.bpmn" in current
     shot(page, "studio-deployed")
     assert errors == []
 
@@ -320,22 +323,21 @@ def test_a_beheerder_changes_a_task_and_its_form_in_the_browser_and_deploys(
     v2 = active_version(world.polderdam)
     assert v2 is not None and v2.number == 2 and v2.note == note
     assert v1.pk != v2.pk
-    fresh = world.run_until(
-        world.start(voornaam="Nieuw", achternaam="Dossier"), "pip_vaststellen"
-    )
+    fresh = world.coupled(voornaam="Nieuw", achternaam="Dossier")
     assert fresh.version_id == v2.pk
-    task = open_task(fresh, "pip_vaststellen")
-    assert (task.name, task.role) == (RENAMED, "coordinator")
-    new_form = case_form(case=fresh, form_key="pip_vaststellen")
+    task = open_task(fresh, "begeleidingsafspraken")
+    assert (task.name, task.role, task.assignee) == (RENAMED, "coordinator", None)
+    new_form = case_form(case=fresh, form_key="begeleidingsafspraken")
     added = {f.name: f for f in new_form.fields}[NEW_FIELD]
     assert (added.label, added.type, added.privacy) == (NEW_LABEL, "text", "normaal")
     assert added.required
 
     running = Case.objects.get(pk=running.pk)
     assert running.version_id == v1.pk
-    task = open_task(running, "pip_vaststellen")
-    assert (task.name, task.role) == ("PIP vaststellen", "regievoerder")
-    old_form = case_form(case=running, form_key="pip_vaststellen")
+    task = open_task(running, "begeleidingsafspraken")
+    assert (task.name, task.role) == ("Begeleiding afspreken", "begeleider")
+    assert task.assignee == world.who("begeleider", world.polderdam)
+    old_form = case_form(case=running, form_key="begeleidingsafspraken")
     assert NEW_FIELD not in {f.name for f in old_form.fields}
 
 
@@ -432,5 +434,11 @@ def test_a_plain_bpmn_io_diagram_uploads_gets_its_findings_and_runs_once_its_for
         "taalmaatje_koppelen",
     )
     case = world.complete(case, "buddy_zoeken")
-    assert [t.bpmn_id for t in world.open_tasks(case)] == ["intake_gesprek"]
+    # The MB track goes on to the intake; the gemeente's track runs alongside.
+    tasks = {t.bpmn_id: t.role for t in world.open_tasks(case)}
+    assert tasks == {
+        "intake_gesprek": "begeleider",
+        "brede_intake_uitnodigen": "regievoerder",
+        "ontzorgen_starten": "regievoerder",
+    }
     assert Case.objects.get(pk=case.pk).phase == "intake_mb"

@@ -1,5 +1,6 @@
 """Engine tests load the real diagrams and need no database."""
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,61 @@ from forms.registry import load_registry
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 
-# What the happy path answers at each task; a test overrides what it routes on.
+ARCHIVE_V1 = WORKFLOWS / "archief" / "basis-v1"
+
+# What the happy path answers at each task (by BPMN id); a test overrides what it
+# routes on. Optional fields a script reads are answered too (the host always sends
+# every `normaal` field of a form, None when empty).
 HAPPY_PATH: dict[str, dict[str, Any]] = {
+    # MB-spoor
+    "voorbereiding_inburgering": {"juridische_hulp_nodig": False},
+    "intake_gesprek": {
+        "begeleidingsvorm": "individueel",
+        "toestemming_delen_gemeente": ["gezondheid"],
+        "piezo_fase": "0",
+        "verblijfsintentie": "blijven",
+    },
+    "begeleider_koppelen": {"begeleider": "demo.begeleider"},
+    "pip_toelichten": {"bezwaar_gewenst": False},
+    "begeleiding_evalueren": {
+        "begeleiding_vervolg": "eindgesprek",
+        "volgende_evaluatie_datum": None,
+    },
+    "eindgesprek": {"uitkomst": "afronden"},
+    "overdracht_regelen": {"overdracht_toestemming": True},
+    "voortzetting_afspreken": {"voortzetting_tot": "2027-09-01"},
+    # regiespoor
+    "brede_intake_uitnodigen": {"brede_intake_verschenen": True},
+    "pip_opstellen": {"inburgeringsplicht_besluit": "plichtig", "leerroute": "b1"},
+    "pip_vaststellen": {
+        "beschikking_datum": "2026-03-01",
+        "inburgeringsplicht_start": "2026-03-01",
+    },
+    "ontzorgen_starten": {
+        "ontzorgen_van_toepassing": True,
+        "bijstand_startdatum": "2026-02-02",
+    },
+    "ontzorgen_evalueren": {"ontzorgen_verlenging_maanden": 0},
+    "voortgangsgesprek": {"pip_aanpassen": False, "traject_afronden": True},
+    "taal_resultaat": {"taal_uitslag": "behaald"},
+    "taalschakeltraject_resultaat": {"taalschakeltraject_uitslag": "afgerond"},
+    "z_route_voortgang": {"z_route_uitslag": "afgerond"},
+    "knm_resultaat": {"knm_uitslag": "behaald"},
+    "map_resultaat": {"map_uitslag": "afgerond"},
+    "inburgeringstermijn_bewaken": {"termijn_verlengen": False},
+    "inburgeringstermijn_verlengen": {
+        "verlengingsgrond": "medisch",
+        "verlenging_weken": 26,
+    },
+    # participatieverklaringstraject
+    "pvt_workshop": {"aanwezig": True},
+    "pvt_inhaalworkshop": {"inhaal_aanwezig": True},
+    "pvt_uitzondering": {"pvt_besluit": "ondertekenen"},
+    "pvt_ondertekening": {"verklaring_ondertekend": True},
+}
+
+# The v1 trajectory (archived): what its happy path answers.
+HAPPY_PATH_V1: dict[str, dict[str, Any]] = {
     "begeleider_koppelen": {"begeleider": "demo.begeleider"},
     "voorbereiding_inburgering": {"juridische_hulp_nodig": False},
     "intake_gesprek": {
@@ -31,26 +85,42 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
 }
 
 
-def answers_for(bpmn_id: str) -> dict[str, Any]:
+def answers_for(bpmn_id: str, happy: dict[str, dict[str, Any]] = HAPPY_PATH) -> dict:
     if bpmn_id.startswith("pvt_workshop"):
         return {"aanwezig": True}
-    return dict(HAPPY_PATH.get(bpmn_id, {}))
+    return dict(happy.get(bpmn_id, {}))
+
+
+def setting_defaults() -> dict[str, Any]:
+    """The settings a case gets when its gemeente chose nothing (instelling_<key>)."""
+    rules = json.loads((WORKFLOWS / "instellingen.json").read_text(encoding="utf-8"))
+    return {f"instelling_{r['key']}": r["default"] for r in rules["instellingen"]}
 
 
 class Driver:
     """Walks one case, round-tripping the state through JSON after every step."""
 
-    def __init__(self, version: DeployedVersion, clock: ManualClock) -> None:
+    def __init__(
+        self,
+        version: DeployedVersion,
+        clock: ManualClock,
+        happy: dict[str, dict[str, Any]] = HAPPY_PATH,
+    ) -> None:
         self.version = version
         self.clock = clock
+        self.happy = happy
         self.snapshot: engine.Snapshot | None = None
         self.phases: list[str] = []
+        self.reached: list[engine.ReachedMilestone] = []
 
     def _keep(self, snapshot: engine.Snapshot) -> None:
+        """Keep the snapshot as the host does: its state round-tripped through JSON
+        (the next operation loads it from there)."""
+        self.reached.extend(snapshot.reached)
         state = json.loads(json.dumps(snapshot.state))
-        self.snapshot = engine.inspect_case(self.version, state, clock=self.clock)
-        if not self.phases or self.phases[-1] != snapshot.phase:
-            self.phases.append(snapshot.phase)
+        self.snapshot = dataclasses.replace(snapshot, state=state)
+        # Every phase the case has been in (tracks run side by side).
+        self.phases.extend(p for p in snapshot.phases if p not in self.phases)
 
     @property
     def state(self) -> dict[str, Any]:
@@ -58,8 +128,20 @@ class Driver:
         return self.snapshot.state
 
     def start(self, **data: Any) -> None:
-        data = {"koppeling_datum": "2026-01-05", "soort_aanmelding": "asiel", **data}
+        """Start a case as the host does: the gemeente's settings (defaults unless
+        given) and the start form's answers."""
+        data = {
+            **setting_defaults(),
+            "koppeling_datum": "2026-01-05",
+            "datum_binnenkomst": "2026-01-05",
+            "soort_aanmelding": "asiel",
+            **data,
+        }
         self._keep(engine.start_case(self.version, data, clock=self.clock))
+
+    def milestones(self, key: str) -> list[Any]:
+        """The values of a milestone the case reached on flow nodes, in order."""
+        return [m.value for m in self.reached if m.key == key]
 
     def ready(self) -> list[ReadyTask]:
         assert self.snapshot is not None
@@ -75,7 +157,7 @@ class Driver:
 
     def complete(self, bpmn_id: str, **data: Any) -> None:
         task = self.task(bpmn_id)
-        answers = {**answers_for(bpmn_id), **data}
+        answers = {**answers_for(bpmn_id, self.happy), **data}
         self._keep(
             engine.complete_task(
                 self.version, self.state, task.id, answers, clock=self.clock
@@ -93,14 +175,16 @@ class Driver:
         self,
         bpmn_id: str,
         overrides: dict[str, dict[str, Any]] | None = None,
-        max_steps: int = 60,
+        max_steps: int = 150,
+        skip: Iterable[str] = (),
     ) -> None:
-        """Complete whatever is ready (happy path) until ``bpmn_id`` is ready."""
+        """Complete whatever is ready (happy path) until ``bpmn_id`` is ready; tasks
+        in ``skip`` are left open (they must not hold the rest of the case)."""
         overrides = overrides or {}
         for _ in range(max_steps):
             if bpmn_id in self.ready_ids():
                 return
-            ready = self.ready()
+            ready = [t for t in self.ready() if t.bpmn_id not in skip]
             if not ready:
                 # Only timers left: move the clock to the next one.
                 assert self.snapshot and self.snapshot.next_timer_at, (
@@ -127,6 +211,22 @@ def variant_files(gemeente: str | None = None) -> dict[str, bytes]:
     return files
 
 
+def variant_settings(gemeente: str | None = None) -> dict[str, Any]:
+    """The settings a demo gemeente's case starts with (its instellingen.json over
+    the defaults), as case variables."""
+    values = setting_defaults()
+    own = WORKFLOWS / "gemeenten" / (gemeente or "-") / "instellingen.json"
+    if gemeente and own.exists():
+        given = json.loads(own.read_text(encoding="utf-8"))
+        values.update({f"instelling_{k}": v for k, v in given.items()})
+    return values
+
+
+def v1_files() -> dict[str, bytes]:
+    """The first base trajectory, archived in workflows/archief/basis-v1."""
+    return {p.name: p.read_bytes() for p in sorted(ARCHIVE_V1.glob("*.bpmn"))}
+
+
 def shipped_catalog() -> engine.FormCatalog:
     """What validation needs of the shipped forms."""
     registry = load_registry()
@@ -144,13 +244,20 @@ def milestone_rules() -> dict[str, engine.MilestoneRule]:
     return engine.parse_rules(json.loads((WORKFLOWS / "mijlpalen.json").read_text()))
 
 
+def known_variables() -> set[str]:
+    """What the host puts into every case besides the forms: the settings."""
+    return set(setting_defaults())
+
+
 def full_check(files: dict[str, bytes]) -> engine.Validation:
-    """Validate a set as a deploy does: with the forms and the milestone rules."""
+    """Validate a set as a deploy does: with the forms, the milestone rules and the
+    settings as known variables."""
     return engine.validate(
         files,
         forms=shipped_catalog(),
         rules=milestone_rules(),
         start_form="aanmelding",
+        known_variables=known_variables(),
     )
 
 
@@ -162,6 +269,11 @@ def base_version() -> DeployedVersion:
 @pytest.fixture(scope="session")
 def rivierstad_version() -> DeployedVersion:
     return engine.build_version(variant_files("rivierstad"))
+
+
+@pytest.fixture(scope="session")
+def v1_version() -> DeployedVersion:
+    return engine.build_version(v1_files())
 
 
 @pytest.fixture

@@ -52,13 +52,13 @@ def test_every_demo_set_passes_the_full_check_without_findings(
 
 def test_a_form_key_without_definition_is_refused_naming_the_task() -> None:
     files = with_change(
-        "aanmelding.bpmn", b'value="begeleider_koppelen"', b'value="bestaat_niet"'
+        "intake_mb.bpmn", b'value="begeleider_koppelen"', b'value="bestaat_niet"'
     )
     err = the_error(files)
-    assert err.file == "aanmelding.bpmn"
+    assert err.file == "intake_mb.bpmn"
     assert err.element == "begeleider_koppelen"
     assert err.line == line_of(
-        files["aanmelding.bpmn"], b'<bpmn:userTask id="begeleider_koppelen"'
+        files["intake_mb.bpmn"], b'<bpmn:userTask id="begeleider_koppelen"'
     )
     assert "‘bestaat_niet’" in err.message
 
@@ -84,15 +84,17 @@ def test_invalid_bpmn_names_file_line_and_element() -> None:
     assert flow.line == line_of(
         files["vervolgtraject.bpmn"], b'targetRef="dossier_weg"'
     )
-    assert flow.element == "flow_uitkomst_eindgesprek_to_dossier_afsluiten"
+    assert flow.element == "flow_begeleiding_afronden_to_dossier_afsluiten"
 
 
 def test_a_user_task_outside_the_role_lanes_is_refused() -> None:
-    files = with_change(
-        "aanmelding.bpmn", b'name="coordinator"', b'name="Klantmanager"'
-    )
+    files = with_change("intake_mb.bpmn", b'name="coordinator"', b'name="Klantmanager"')
     errors = [f for f in full_check(files).findings if f.is_error]
-    assert [f.element for f in errors] == ["begeleider_koppelen"]
+    assert sorted(f.element for f in errors) == [
+        "begeleider_koppelen",
+        "groep_indelen",
+        "spreekuur_inplannen",
+    ]
     assert "lane ‘Klantmanager’, maar dat is geen rol" in errors[0].message
 
 
@@ -122,14 +124,14 @@ def test_a_dangerous_condition_is_refused_at_deploy_and_runs_nothing(
     marker = tmp_path / "pwned"
     condition = attack.format(marker=marker).encode()
     files = with_change(
-        "brede_intake_pip.bpmn",
+        "uitvoering.bpmn",
         b">bezwaar_gewenst<",
         b">" + condition.replace(b"'", b"&apos;") + b"<",
     )
     with pytest.raises(DiagramInvalid) as caught:
         engine.build_version(files)
     [err] = caught.value.errors
-    assert err.file == "brede_intake_pip.bpmn"
+    assert err.file == "uitvoering.bpmn"
     assert err.element == "flow_bezwaar_to_bezwaar_behandelen"
     assert err.line is not None and "geweigerd" in err.message
     assert not marker.exists()
@@ -147,7 +149,7 @@ def test_a_dangerous_script_is_refused_at_deploy(script: str, tmp_path: Path) ->
     marker = tmp_path / "pwned"
     files = with_change(
         "aanmelding.bpmn",
-        b"pip_deadline = deadline(koppeling_datum, weeks=10)",
+        b"pip_deadline = deadline(pip_start_datum, weeks=10)",
         script.format(marker=marker).replace("'", "&apos;").encode(),
     )
     with pytest.raises(DiagramInvalid) as caught:
@@ -244,13 +246,11 @@ def test_completing_a_task_that_is_not_ready_changes_nothing(driver) -> None:
         engine.complete_task(driver.version, state, start_event, {}, clock=driver.clock)
     assert repr(state) == snapshot_before
 
-    # A task already completed (its phase finished) is gone, whichever error says so.
-    koppelen = driver.task("begeleider_koppelen").id
-    driver.complete("begeleider_koppelen")
+    # A task already completed is gone, whichever error says so.
+    done = driver.task("huisvesting_inschrijvingen").id
+    driver.complete("huisvesting_inschrijvingen")
     with pytest.raises((engine.TaskNotReady, engine.TaskNotFound)):
-        engine.complete_task(
-            driver.version, driver.state, koppelen, {}, clock=driver.clock
-        )
+        engine.complete_task(driver.version, driver.state, done, {}, clock=driver.clock)
 
 
 def test_declared_processes_are_a_files_top_level_processes() -> None:

@@ -1,8 +1,9 @@
 """Moving running cases to a new version: a preview per case in words, cases that can
 move complete on the new version with their deadlines intact, the others stay as they
-were."""
+were. Also: cases of the first base trajectory (v1, archived) moving to v2."""
 
 import copy
+from datetime import timedelta
 
 import pytest
 from lxml import etree
@@ -10,7 +11,14 @@ from lxml import etree
 import engine
 from engine.migration import MoveRefused, check_move, move_case
 
-from .conftest import Driver, start_clock, variant_files
+from .conftest import (
+    HAPPY_PATH,
+    HAPPY_PATH_V1,
+    Driver,
+    ids,
+    start_clock,
+    variant_files,
+)
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -27,15 +35,16 @@ def changed(name: str, *replacements: tuple[str, str]) -> engine.DeployedVersion
 
 @pytest.fixture(scope="module")
 def renamed_and_moved() -> engine.DeployedVersion:
-    """v2: 'PIP vaststellen' renamed and moved from the regievoerder's lane to the
-    coördinator's."""
+    """A next version: 'PIP vaststellen' renamed and moved from the regievoerder's
+    lane to a coördinator's lane."""
     return changed(
         "brede_intake_pip.bpmn",
         ("<bpmn:flowNodeRef>pip_vaststellen</bpmn:flowNodeRef>\n", ""),
         (
-            "<bpmn:flowNodeRef>pip_termijn_escalatie</bpmn:flowNodeRef>",
-            "<bpmn:flowNodeRef>pip_termijn_escalatie</bpmn:flowNodeRef>"
-            "<bpmn:flowNodeRef>pip_vaststellen</bpmn:flowNodeRef>",
+            "</bpmn:laneSet>",
+            '<bpmn:lane id="lane_coordinator" name="coordinator">'
+            "<bpmn:flowNodeRef>pip_vaststellen</bpmn:flowNodeRef></bpmn:lane>"
+            "</bpmn:laneSet>",
         ),
         ('name="PIP vaststellen"', 'name="PIP vastleggen in beschikking"'),
     )
@@ -50,7 +59,7 @@ def test_a_case_before_the_change_moves_and_keeps_its_pip_deadline(
     deadline = driver.snapshot.next_timer_at
     assert deadline is not None
     assert check_move(base_version, renamed_and_moved, driver.state).ok
-    driver.clock.advance(engine_weeks(3))
+    driver.clock.advance(timedelta(weeks=3))
     snapshot, _check = move_case(
         base_version, renamed_and_moved, driver.state, clock=driver.clock
     )
@@ -79,7 +88,7 @@ def test_a_case_waiting_on_the_changed_task_moves_with_the_change_in_words(
     snapshot, _check = move_case(
         base_version, renamed_and_moved, driver.state, clock=driver.clock
     )
-    [task] = snapshot.ready_tasks
+    [task] = [t for t in snapshot.ready_tasks if t.bpmn_id == "pip_vaststellen"]
     assert task.ready_at == ready_at, "its due date keeps counting from the start"
     driver.version = renamed_and_moved
     driver._keep(snapshot)
@@ -134,12 +143,6 @@ def without_task(content: bytes, task_id: str, reroute_to: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def engine_weeks(n: int):
-    from datetime import timedelta
-
-    return timedelta(weeks=n)
-
-
 def test_a_case_before_a_removed_task_moves_and_takes_the_new_path(
     base_version,
 ) -> None:
@@ -157,4 +160,116 @@ def test_a_case_before_a_removed_task_moves_and_takes_the_new_path(
     driver._keep(snapshot)
     driver.run_until("voorbereiding_inburgering")
     driver.complete("voorbereiding_inburgering", juridische_hulp_nodig=True)
-    assert driver.ready_ids() == {"intake_gesprek"}
+    assert "intake_gesprek" in ids(driver.ready())
+    assert "juridische_ondersteuning" not in ids(driver.ready())
+
+
+# ---- from the first base trajectory (v1) to v2 ---------------------------------------
+
+
+def v1_case_at(v1_version, bpmn_id: str, overrides: dict | None = None) -> Driver:
+    """A case of the first version, walked to ``bpmn_id``."""
+    driver = Driver(v1_version, start_clock(), HAPPY_PATH_V1)
+    driver.start()
+    driver.run_until(bpmn_id, overrides)
+    return driver
+
+
+def moved_to_v2(
+    v1_version, base_version, bpmn_id: str, overrides: dict | None = None
+) -> Driver:
+    driver = v1_case_at(v1_version, bpmn_id, overrides)
+    check = check_move(v1_version, base_version, driver.state)
+    assert check.ok, check.reasons
+    snapshot, _check = move_case(
+        v1_version, base_version, driver.state, clock=driver.clock
+    )
+    driver.version, driver.happy = base_version, HAPPY_PATH
+    driver._keep(snapshot)
+    return driver
+
+
+@pytest.mark.parametrize(
+    ("uitkomst", "answers", "steps"),
+    [
+        ("afronden", {}, []),
+        ("overdragen", {"overdracht_toestemming": True}, ["overdracht_uitvoeren"]),
+        (
+            "overdragen",
+            {"overdracht_toestemming": False},
+            ["overdracht_zonder_gegevens"],
+        ),
+    ],
+)
+def test_a_v1_case_at_its_eindgesprek_moves_to_v2_and_finishes_there(
+    v1_version, base_version, uitkomst: str, answers: dict, steps: list[str]
+) -> None:
+    driver = moved_to_v2(v1_version, base_version, "eindgesprek")
+    assert driver.task("eindgesprek").form_key == "eindgesprek"
+    driver.complete("eindgesprek", uitkomst=uitkomst)
+    if uitkomst == "overdragen":
+        driver.complete("overdracht_regelen", **answers)
+    for step in steps:
+        driver.complete(step)
+    # v2: the begeleiding ends after the eindgesprek, then the dossier closes.
+    driver.complete("begeleiding_afronden")
+    driver.complete("dossier_afsluiten")
+    assert driver.snapshot.completed
+
+
+def test_a_v1_case_waiting_on_a_renamed_task_moves_with_the_change_in_words(
+    v1_version, base_version
+) -> None:
+    driver = v1_case_at(
+        v1_version, "overdracht_regelen", {"eindgesprek": {"uitkomst": "overdragen"}}
+    )
+    check = check_move(v1_version, base_version, driver.state)
+    assert check.ok
+    assert check.changes == (
+        "de open taak ‘Overdracht regelen’ heet nu ‘Overdracht bespreken’",
+    )
+
+
+def test_a_v1_case_that_chooses_voortzetten_on_v2_stays_open(
+    v1_version, base_version
+) -> None:
+    driver = moved_to_v2(v1_version, base_version, "eindgesprek")
+    driver.complete("eindgesprek", uitkomst="voortzetten")
+    driver.complete("voortzetting_afspreken", voortzetting_tot="2027-09-01")
+    assert not driver.snapshot.completed
+
+
+@pytest.mark.parametrize(
+    ("bpmn_id", "reason"),
+    [
+        # v1 ran the phases one after another; v2 starts the MB and the regie track
+        # side by side, so a case still in the voortraject cannot join v2's tracks.
+        (
+            "huisvesting_inschrijvingen",
+            "de fase ‘Voortraject’ waarop dit dossier wacht bestaat niet meer",
+        ),
+        # The v1 PVT had four fixed workshop tasks; v2 has one workshop in a loop.
+        (
+            "pvt_workshop_2",
+            "de taak ‘PVT-workshop 2’ waarop dit dossier wacht bestaat niet meer",
+        ),
+        # v1 watched the PIP in an embedded subprocess that v2 does not have.
+        (
+            "brede_intake",
+            "de fase ‘PIP binnen termijn’ waarop dit dossier wacht bestaat niet meer",
+        ),
+    ],
+)
+def test_a_v1_case_in_an_incompatible_position_stays_on_v1_with_the_reason(
+    v1_version, base_version, bpmn_id: str, reason: str
+) -> None:
+    driver = v1_case_at(v1_version, bpmn_id)
+    state = copy.deepcopy(driver.state)
+    check = check_move(v1_version, base_version, state)
+    assert not check.ok
+    assert reason in check.reasons
+    with pytest.raises(MoveRefused):
+        move_case(v1_version, base_version, state, clock=driver.clock)
+    assert state == driver.state, "a refused case stays exactly as it was"
+    # It finishes on v1.
+    driver.run_until("dossier_afsluiten")

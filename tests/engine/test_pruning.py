@@ -4,19 +4,46 @@ a loop never stalls, overflows or slows the case down."""
 import json
 from datetime import timedelta
 
+import engine
+
 from .conftest import Driver
+
+LOOP = "voortgangsgesprek"
+
+
+def finish_all_but_the_voortgang(driver: Driver) -> None:
+    """Complete every other task (happy path) until only the voortgang loop runs."""
+    for _ in range(200):
+        others = [t for t in driver.ready() if t.bpmn_id != LOOP]
+        if others:
+            driver.complete(others[0].bpmn_id)
+        elif driver.snapshot.next_timer_at is None:
+            return
+        else:
+            driver.clock.set(driver.snapshot.next_timer_at + timedelta(minutes=1))
+            driver.fire()
+    raise AssertionError("the other tracks did not finish")
 
 
 def loop_voortgang(driver: Driver, rounds: int) -> list[int]:
     """Go round the voortgangsgesprek loop; the state's size after each round."""
     sizes = []
+    state, clock, version = driver.state, driver.clock, driver.version
+    snapshot = driver.snapshot
     for _ in range(rounds):
-        driver.clock.set(driver.snapshot.next_timer_at + timedelta(minutes=1))
-        driver.fire()
-        driver.complete(
-            "voortgangsgesprek", pip_aanpassen=False, traject_afronden=False
+        [task] = [t for t in snapshot.ready_tasks if t.bpmn_id == LOOP]
+        snapshot = engine.complete_task(
+            version,
+            state,
+            task.id,
+            {"pip_aanpassen": False, "traject_afronden": False},
+            clock=clock,
         )
-        sizes.append(len(json.dumps(driver.state)))
+        clock.set(snapshot.next_timer_at + timedelta(minutes=1))
+        snapshot = engine.fire_timers(version, snapshot.state, clock=clock)
+        state = json.loads(json.dumps(snapshot.state))
+        sizes.append(len(json.dumps(state)))
+    driver._keep(snapshot)
     return sizes
 
 
@@ -24,20 +51,12 @@ def test_five_hundred_rounds_of_voortgang_keep_the_state_flat_and_the_case_movin
     driver: Driver,
 ) -> None:
     driver.start()
-    driver.run_until("pvt_workshop_1")
-    driver.complete("begeleiding_afronden")
+    finish_all_but_the_voortgang(driver)
+    assert driver.ready_ids() == {LOOP}
     sizes = loop_voortgang(driver, 510)
     # Unpruned, SpiffWorkflow stalls silently after about 500 rounds of a loop.
     assert sizes[-1] < sizes[9] * 1.2, (sizes[9], sizes[-1])
     assert driver.snapshot.data["leerroute"] == "b1", "earlier answers are kept"
-    for number in range(1, 5):
-        driver.complete(f"pvt_workshop_{number}", aanwezig=True)
-    driver.complete("pvt_ondertekening")
-    # The parallel join still sees both finished branches and lets the loop end it.
-    driver.clock.set(driver.snapshot.next_timer_at + timedelta(minutes=1))
-    driver.fire()
-    driver.complete("voortgangsgesprek", pip_aanpassen=False, traject_afronden=True)
-    assert driver.ready_ids() == {"eindgesprek"}
-    driver.complete("eindgesprek", uitkomst="afronden")
-    driver.complete("dossier_afsluiten")
+    # The loop ends when the gemeente says so; then the case is done.
+    driver.complete(LOOP, pip_aanpassen=False, traject_afronden=True)
     assert driver.snapshot.completed

@@ -83,8 +83,7 @@ def test_the_managers_download_holds_no_formula(world: World) -> None:
     begeleider = world.who("begeleider", world.polderdam)
     begeleider.first_name = EVIL
     begeleider.save()
-    case = world.start(voornaam=EVIL)
-    world.complete(case, "begeleider_koppelen")
+    case = world.coupled(voornaam=EVIL)
 
     client = Client()
     assert client.login(username="manager.polderdam", password=PASSWORD)

@@ -95,11 +95,12 @@ def test_dates_use_the_date_picker_and_accept_dutch_notation():
             "beschikking_datum": "31-01-2026",
             "beschikking_kenmerk": "INB-1",
             "beschikking_verzonden_via": "post",
+            "inburgeringsplicht_start": "2026-01-31",
         }
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["beschikking_datum"].isoformat() == "2026-01-31"
-    assert 'type="date"' in str(form["inburgeringstermijn_einddatum"])
+    assert 'type="date"' in str(form["inburgeringsplicht_start"])
 
 
 def test_choices_are_radio_buttons_and_multiple_choice_are_checkboxes():

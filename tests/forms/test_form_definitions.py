@@ -1,7 +1,6 @@
 """The shipped definitions honour the contract in docs/trajectory.md."""
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,40 +12,66 @@ CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "trajectory.md"
 
 FORM_KEYS = {
     "aanmelding",
-    "begeleider_koppelen",
+    # MB-spoor
     "huisvesting_inschrijvingen",
     "financien_regelen",
     "voorbereiding_inburgering",
     "juridische_ondersteuning",
     "taalmaatje_koppelen",
     "intake_gesprek",
+    "begeleider_koppelen",
     "begeleidingsafspraken",
     "spreekuur_inplannen",
     "groep_indelen",
-    "brede_intake",
-    "pip_opstellen",
-    "pip_termijn_escalatie",
-    "pip_vaststellen",
     "pip_toelichten",
-    "bezwaar_behandelen",
-    "pip_bijstellen",
-    "begeleiding_afronden",
-    "pvt_workshop",
-    "pvt_ondertekening",
-    "voortgangsgesprek",
+    "begeleiding_evaluatie",
     "eindgesprek",
     "overdracht",
+    "overdracht_uitvoeren",
+    "overdracht_zonder_toestemming",
     "voortzetting",
+    "begeleiding_afronden",
     "dossier_afsluiten",
     "contactmoment",
+    # regiespoor
+    "brede_intake_uitnodiging",
+    "handhaving_brede_intake",
+    "brede_intake",
+    "pip_opstellen",
+    "pip_vaststellen",
+    "pip_termijn_waarschuwing",
+    "pip_termijn_escalatie",
+    "bezwaar_behandelen",
+    "pip_bijstellen",
+    "voortgangsgesprek",
+    "ontzorgen_starten",
+    "ontzorgen_evaluatie",
+    "financiele_zelfredzaamheid",
+    "taal_resultaat",
+    "taalschakeltraject_resultaat",
+    "z_route_voortgang",
+    "knm_resultaat",
+    "map_resultaat",
+    "inburgeringstermijn_waarschuwing",
+    "inburgeringstermijn_verlengen",
+    # participatieverklaringstraject
+    "pvt_workshop",
+    "pvt_inhaalworkshop",
+    "pvt_uitzondering",
+    "pvt_ondertekening",
+    "pvt_niet_voldaan",
 }
 
 YES_NO = ("yesno", None)
+DATE = ("date", None, True)
+NUMBER = ("number", None, True)
 
 # form key -> field -> (type, choice values, required); None: the contract is silent.
+# Routing fields are what a gateway branches on or a script computes a deadline from.
 ROUTING_FIELDS = {
     "aanmelding": {
-        "koppeling_datum": ("date", None, True),
+        "koppeling_datum": DATE,
+        "datum_binnenkomst": DATE,
         "soort_aanmelding": ("choice", ["asiel", "gezinshereniging"], None),
     },
     "begeleider_koppelen": {"begeleider": ("gebruiker", None, True)},
@@ -54,21 +79,68 @@ ROUTING_FIELDS = {
     "intake_gesprek": {
         "begeleidingsvorm": ("choice", ["individueel", "spreekuur", "groep"], True),
     },
-    "pip_opstellen": {"leerroute": ("choice", ["b1", "onderwijs", "z"], None)},
-    "pip_vaststellen": {"beschikking_datum": ("date", None, True)},
+    "brede_intake_uitnodiging": {"brede_intake_verschenen": (*YES_NO, True)},
+    "pip_opstellen": {
+        "inburgeringsplicht_besluit": (
+            "choice",
+            ["plichtig", "ontheffing", "vrijstelling"],
+            True,
+        ),
+        "leerroute": ("choice", ["b1", "onderwijs", "z"], True),
+    },
+    "pip_vaststellen": {"inburgeringsplicht_start": DATE},
     "pip_toelichten": {"bezwaar_gewenst": (*YES_NO, True)},
     "bezwaar_behandelen": {
         "bezwaar_uitkomst": ("choice", ["gegrond", "ongegrond"], True)
     },
+    "taal_resultaat": {
+        "taal_uitslag": (
+            "choice",
+            ["behaald", "niet_behaald", "afgeschaald", "ontheffing"],
+            True,
+        )
+    },
+    "taalschakeltraject_resultaat": {
+        "taalschakeltraject_uitslag": (
+            "choice",
+            ["afgerond", "loopt_nog", "ontheffing"],
+            True,
+        )
+    },
+    "z_route_voortgang": {
+        "z_route_uitslag": ("choice", ["afgerond", "loopt_nog", "ontheffing"], True)
+    },
+    "knm_resultaat": {
+        "knm_uitslag": ("choice", ["behaald", "niet_behaald", "ontheffing"], True)
+    },
+    "map_resultaat": {
+        "map_uitslag": ("choice", ["afgerond", "niet_afgerond", "ontheffing"], True)
+    },
+    "inburgeringstermijn_waarschuwing": {"termijn_verlengen": (*YES_NO, True)},
+    "inburgeringstermijn_verlengen": {"verlenging_weken": NUMBER},
+    "ontzorgen_starten": {
+        "ontzorgen_van_toepassing": (*YES_NO, True),
+        "bijstand_startdatum": DATE,
+    },
+    "ontzorgen_evaluatie": {"ontzorgen_verlenging_maanden": NUMBER},
     "pvt_workshop": {"aanwezig": (*YES_NO, True)},
+    "pvt_inhaalworkshop": {"inhaal_aanwezig": (*YES_NO, True)},
+    "pvt_uitzondering": {
+        "pvt_besluit": ("choice", ["ondertekenen", "opnieuw", "niet_voldaan"], True)
+    },
     "pvt_ondertekening": {"verklaring_ondertekend": (*YES_NO, True)},
     "voortgangsgesprek": {
         "pip_aanpassen": (*YES_NO, True),
         "traject_afronden": (*YES_NO, True),
     },
+    "begeleiding_evaluatie": {
+        "begeleiding_vervolg": ("choice", ["doorgaan", "eindgesprek"], True)
+    },
     "eindgesprek": {
         "uitkomst": ("choice", ["afronden", "overdragen", "voortzetten"], True),
     },
+    "overdracht": {"overdracht_toestemming": (*YES_NO, True)},
+    "voortzetting": {"voortzetting_tot": DATE},
 }
 
 STEP_COUNTS = {"intake_gesprek": 4, "brede_intake": 6, "pip_opstellen": 3}
@@ -184,12 +256,19 @@ def test_all_other_forms_are_single_step():
     assert multistep == set(STEP_COUNTS)
 
 
+# Names two forms share on purpose: the Piëzo phase of the intake and of a contact
+# moment (recorded from the case page, never in the engine) are the same question.
+SHARED_ON_PURPOSE = {"piezo_fase": {"intake_gesprek", "contactmoment"}}
+
+
 def test_field_names_are_unique_across_forms():
     registry = default_registry()
-    names = Counter(
-        field.name for key in registry.keys() for field in registry.get(key).fields
-    )
-    assert [name for name, count in names.items() if count > 1] == []
+    owners: dict[str, set[str]] = {}
+    for key in registry.keys():
+        for field in registry.get(key).fields:
+            owners.setdefault(field.name, set()).add(key)
+    shared = {name: keys for name, keys in owners.items() if len(keys) > 1}
+    assert shared == SHARED_ON_PURPOSE
 
 
 def test_every_field_has_a_privacy_class_and_sensitive_steps_are_marked():
@@ -212,3 +291,41 @@ def test_every_form_builds_and_renders(form_key):
         definition, user_choices=lambda role: [("7", "Anna")]
     ):
         assert form_class().as_div()
+
+
+def test_the_start_form_asks_for_the_date_of_arrival_in_the_gemeente():
+    fields = {f.name: f for f in default_registry().get("aanmelding").fields}
+    binnenkomst = fields["datum_binnenkomst"]
+    assert (binnenkomst.type, binnenkomst.required) == ("date", True)
+    assert fields["koppeling_datum"].milestone == "koppeling"
+
+
+def test_the_piezo_phase_is_a_milestone_on_the_intake_and_on_a_contact_moment():
+    intake = {f.name: f for f in default_registry().get("intake_gesprek").fields}
+    contact = {f.name: f for f in default_registry().get("contactmoment").fields}
+    assert intake["piezo_fase"].milestone == "piezo_fase"
+    assert intake["piezo_fase"].required
+    assert contact["piezo_fase"].milestone == "piezo_fase"
+    assert not contact["piezo_fase"].required
+    assert intake["piezo_fase"].choices == contact["piezo_fase"].choices
+    assert [v for v, _ in intake["piezo_fase"].choices] == ["0", "1", "2", "3", "4"]
+
+
+def test_the_intake_asks_for_the_verblijfsintentie_and_the_three_year_goal():
+    fields = {f.name: f for f in default_registry().get("intake_gesprek").fields}
+    assert fields["verblijfsintentie"].required
+    assert "blijven wonen" in fields["verblijfsintentie"].label
+    assert "drie jaar" in fields["verwachtingen_statushouder"].label
+    assert fields["verwachtingen_reeel"].required
+
+
+def test_the_trainer_records_attendance_and_signing_but_never_judges_blame():
+    registry = default_registry()
+    trainer_forms = ("pvt_workshop", "pvt_inhaalworkshop", "pvt_ondertekening")
+    for key in trainer_forms:
+        names = {f.name for f in registry.get(key).fields}
+        assert not {n for n in names if "verwijtbaar" in n}, key
+    signing = {f.name for f in registry.get("pvt_ondertekening").fields}
+    assert {"ondertekening_datum", "ondertekening_plaats"} <= signing
+    judged = {f.name: f for f in registry.get("pvt_niet_voldaan").fields}
+    assert judged["verwijtbaar_niet_voldaan"].required

@@ -25,6 +25,7 @@ AANMELDING = {
     "soort_aanmelding": "gezinshereniging",
     "aangemeld_door": "coa",
     "koppeling_datum": "2026-01-31",
+    "datum_binnenkomst": "2026-02-14",
 }
 
 BREDE_INTAKE_STEPS = [
@@ -101,7 +102,7 @@ def test_stored_data_of_a_wizard_keeps_bools_numbers_and_empty_answers(brede_int
     assert stored["gezondheid_belemmert"] is False
     assert stored["schuldhulp_nodig"] is None
     assert stored["schulden_bedrag"] == 1250.5
-    assert stored["ontzorgen_einddatum"] is None
+    assert stored["leerbaarheidstoets_datum"] is None
     assert json.loads(json.dumps(stored)) == stored
 
 
@@ -118,6 +119,7 @@ def test_engine_data_leaves_out_bsn_health_debts_and_legal_answers(brede_intake)
     data = engine_data(aanmelding, _cleaned("aanmelding", AANMELDING))
     assert "bsn" not in data
     assert data["koppeling_datum"] == "2026-01-31"
+    assert data["datum_binnenkomst"] == "2026-02-14"
     assert data["soort_aanmelding"] == "gezinshereniging"
 
 
@@ -150,7 +152,7 @@ def test_a_submission_reads_back_in_dutch(brede_intake):
     assert rows["niveau_nederlands"].value == "A1"
     assert rows["alfabetisering"].value == "Kan lezen en schrijven in een ander schrift"
     assert rows["schulden_bedrag"].value == "1250,50"
-    assert rows["ontzorgen_einddatum"].value == "Niet ingevuld"
+    assert rows["leerbaarheidstoets_datum"].value == "Niet ingevuld"
     assert [row.name for row in display_rows(definition, {})] == [
         field.name for field in definition.fields
     ]

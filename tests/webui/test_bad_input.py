@@ -356,8 +356,8 @@ def test_any_data_validates_without_raising(form_key: str, data) -> None:
 
 @pytest.fixture
 def housing_task(world: World):
-    case = world.complete(world.start(), "begeleider_koppelen")
-    case = world.run_until(case, "huisvesting_inschrijvingen")
+    # At the start the voortraject's tasks are the pool of the begeleiders.
+    case = world.start()
     item = TaskItem.objects.get(
         case=case, bpmn_id="huisvesting_inschrijvingen", state=TaskItem.State.OPEN
     )

@@ -15,6 +15,8 @@ SIGNAL = {
     "contact_signaal_gezondheid": "Slaapt slecht",
     "contact_doorverwezen": "nee",
 }
+# The intake asked the statushouder, who consented to nothing.
+NO_CONSENT = {"toestemming_delen_gemeente": []}
 
 
 def client_for(username: str) -> Client:
@@ -46,7 +48,7 @@ def record(reference: str, category: str, given: str) -> None:
 def test_consent_is_per_category_and_direction_and_a_withdrawal_hides_at_once(
     world: World,
 ) -> None:
-    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.coupled(intake=NO_CONSENT)
     client_for("begeleider.polderdam").post(
         reverse("cases:contact", args=[case.reference]), SIGNAL
     )
@@ -60,14 +62,23 @@ def test_consent_is_per_category_and_direction_and_a_withdrawal_hides_at_once(
 
     record(case.reference, "schulden", "nee")
     assert "Aanmaning zorgverzekeraar" not in regie_sees(case.reference)
-    history = list(case.consents.values_list("category", "given"))
-    assert history == [("schulden", True), ("schulden", False)]
+    history = list(
+        case.consents.filter(
+            category="schulden", direction="mb_naar_gemeente"
+        ).values_list("note", "given")
+    )
+    assert history == [
+        ("vastgelegd bij het formulier", False),  # asked at the intake
+        ("", True),
+        ("", False),
+    ]
+    assert "Slaapt slecht" not in regie_sees(case.reference)
 
 
 def test_the_gemeentes_answers_reach_the_begeleider_only_with_consent(
     world: World,
 ) -> None:
-    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.coupled()
     case = world.run_until(case, "brede_intake")
     world.complete(case, "brede_intake", psychische_klachten=True)
     question = "Zijn er psychische klachten"
@@ -87,7 +98,8 @@ def test_the_gemeentes_answers_reach_the_begeleider_only_with_consent(
 
 
 def test_only_people_of_the_case_record_consent(world: World) -> None:
-    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.coupled(intake=NO_CONSENT)
+    before = list(case.consents.values_list("pk", flat=True))
     response = client_for("trainer.polderdam").post(
         reverse("cases:consent", args=[case.reference]),
         {
@@ -98,4 +110,5 @@ def test_only_people_of_the_case_record_consent(world: World) -> None:
         },
     )
     assert response.status_code == 404
-    assert not case.consents.exists()
+    assert list(case.consents.values_list("pk", flat=True)) == before
+    assert not case.consents.filter(given=True).exists()

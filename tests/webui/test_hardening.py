@@ -337,9 +337,11 @@ def test_a_crash_on_a_task_form_reports_no_posted_value(
     world: World, monkeypatch
 ) -> None:
     case = world.start()
-    (item,) = world.open_tasks(case)
+    item = next(
+        i for i in world.open_tasks(case) if i.bpmn_id == "huisvesting_inschrijvingen"
+    )
     client = Client(raise_request_exception=False)
-    client.login(username="coordinator.polderdam", password=PASSWORD)
+    client.login(username="begeleider.polderdam", password=PASSWORD)
     caught = []
 
     def keep(sender, request, **kwargs):
@@ -352,7 +354,7 @@ def test_a_crash_on_a_task_form_reports_no_posted_value(
             reverse("tasks:task", args=[item.task_id]),
             {
                 f"task_{item.task_id}-current_step": "0",
-                "0-koppeling_toelichting": "Heeft diabetes, BSN 111222333",
+                "0-huisvesting_bijzonderheden": "Heeft diabetes, BSN 111222333",
             },
         )
     finally:
@@ -387,6 +389,7 @@ def test_a_crash_on_registration_reports_no_bsn(world: World, monkeypatch) -> No
             "soort_aanmelding": "asiel",
             "aangemeld_door": "coa",
             "koppeling_datum": "2026-01-05",
+            "datum_binnenkomst": "2026-01-02",
             "bsn": "123456782",
         }
         assert client.post(reverse("cases:new"), data).status_code == 500

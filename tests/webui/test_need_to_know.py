@@ -44,6 +44,9 @@ USERNAMES = {
     "privacy": "privacy.polderdam",
 }
 _ = 404
+# Who finds the case in their task queue: the vaste begeleider (their own task) and
+# the regievoerder (the brede intake in the pool of their role).
+IN_QUEUE = {"begeleider", "regievoerder"}
 # url name -> expected status per role, in the order of ROLES.
 MATRIX = {
     "case": (200, _, 200, _, 200, _, _, _, _, _, _),
@@ -65,9 +68,9 @@ def case(world: World) -> Case:
     mbmanager = world.user("mbmanager.polderdam", world.polderdam, "begeleider")
     mbmanager.memberships.all().delete()
     mbmanager.memberships.create(role="manager", mb_organisation=membership_mb)
-    case = world.complete(world.start(), "begeleider_koppelen")
-    case = world.run_until(case, "intake_gesprek")
-    return world.complete(case, "intake_gesprek")
+    # The intake is done and the vaste begeleider coupled; the gemeente's brede
+    # intake runs alongside.
+    return world.coupled()
 
 
 def client_as(role: str) -> Client:
@@ -77,8 +80,12 @@ def client_as(role: str) -> Client:
 
 
 def urls(case: Case) -> dict[str, str]:
-    task = case.tasks.filter(state="open").order_by("ready_at").first()
-    assert task.role == "begeleider" and task.assignee is not None
+    task = (
+        case.tasks.filter(state="open", role="begeleider").order_by("ready_at").first()
+    )
+    assert (
+        task.assignee is not None and task.assignee.username == USERNAMES["begeleider"]
+    )
     return {
         "case": reverse("cases:detail", args=[case.reference]),
         "contact": reverse("cases:contact", args=[case.reference]),
@@ -102,7 +109,7 @@ def test_every_url_for_every_role(world: World, case: Case, role: str) -> None:
     listed = case.reference in client.get(reverse("cases:list")).content.decode()
     assert listed is (MATRIX["case"][ROLES.index(role)] == 200), role
     queue = client.get(reverse("tasks:queue")).content.decode()
-    assert (case.client_naam in queue) is (role == "begeleider"), role
+    assert (case.client_naam in queue) is (role in IN_QUEUE), role
 
 
 def test_a_refusal_is_logged(world: World, case: Case) -> None:
@@ -138,17 +145,22 @@ def test_the_export_rows_and_columns_follow_the_managers_organisations(
 def test_the_trainer_sees_only_the_name_and_pvt_data_of_the_cases_in_their_sessions(
     world: World,
 ) -> None:
-    case = world.complete(world.start(), "begeleider_koppelen")
-    case = world.run_until(case, "pvt_workshop_1")
+    case = world.coupled()
     trainer = client_as("trainer")
+    before = trainer.get(reverse("cases:detail", args=[case.reference]))
+    assert before.status_code == 404, "no workshop of theirs yet"
+    case = world.run_until(case, "pvt_workshop", max_steps=60)
+    (workshop,) = case.tasks.filter(state="open", bpmn_id="pvt_workshop")
+    assert workshop.role == "trainer" and workshop.name == "PVT-workshop 1 van 4"
     page = trainer.get(reverse("cases:detail", args=[case.reference]))
     assert page.status_code == 200
     html = page.content.decode()
     assert case.client_naam in html
     assert "Intakegesprek" not in html and "111222333" not in html
-    world.complete(case, "pvt_workshop_1", aanwezig=True)
+    assert "PIP opstellen" not in html and "PIP vaststellen" not in html
+    world.complete(case, "pvt_workshop", aanwezig=True)
     html = trainer.get(reverse("cases:detail", args=[case.reference])).content.decode()
-    assert "PVT-workshop" in html
+    assert "PVT-workshop 1 van 4" in html and "PVT-workshop 2 van 4" in html
 
 
 def test_the_privacy_officer_answers_an_inzageverzoek_with_everything(

@@ -19,7 +19,7 @@ def client_for(username: str) -> Client:
 def test_a_referral_needs_consent_and_its_follow_up_appears_in_the_queue(
     world: World,
 ) -> None:
-    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.coupled()
     begeleider = client_for("begeleider.polderdam")
     url = reverse("cases:referral", args=[case.reference])
     data = {
@@ -52,7 +52,8 @@ def test_a_referral_needs_consent_and_its_follow_up_appears_in_the_queue(
 
 
 def test_the_piezo_phase_moves_with_its_history(world: World) -> None:
-    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.coupled(intake={"piezo_fase": "0"})
+    assert case.piezo_fase == "0", "the intake records the first phase"
     begeleider = client_for("begeleider.polderdam")
     for phase in ("1", "2"):
         begeleider.post(
@@ -69,11 +70,11 @@ def test_the_piezo_phase_moves_with_its_history(world: World) -> None:
     case.refresh_from_db()
     assert case.piezo_fase == "2"
     history = CaseMilestone.objects.filter(case=case, key="piezo_fase")
-    assert [m.value for m in history] == ["1", "2"]
+    assert [m.value for m in history] == ["0", "1", "2"]
 
 
 def test_the_mb_report_shows_the_guidance_within_the_consent(world: World) -> None:
-    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.coupled(intake={"toestemming_delen_gemeente": []})
     begeleider = client_for("begeleider.polderdam")
     begeleider.post(
         reverse("cases:contact", args=[case.reference]),

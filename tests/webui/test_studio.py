@@ -49,7 +49,8 @@ def test_process_list_marks_rivierstads_own_files_as_maatwerk(world: World) -> N
     assert sets.keys() == {"polderdam", "rivierstad"}
     for slug, expected in (
         ("polderdam", set()),
-        ("rivierstad", {"voortraject.bpmn", "uitvoering.bpmn"}),
+        # Its five PVT workshops are a setting (instellingen.json), not a diagram.
+        ("rivierstad", {"voortraject.bpmn"}),
     ):
         process_set = sets[slug]
         assert process_set.version == world.versions[slug]
@@ -90,12 +91,12 @@ def test_the_viewer_embeds_the_active_xml_and_loads_only_local_assets(
     world: World,
 ) -> None:
     client = client_for(world, "begeleider.rivierstad")
-    response = client.get(diagram_url("rivierstad", "uitvoering.bpmn"))
+    response = client.get(diagram_url("rivierstad", "voortraject.bpmn"))
     html = response.content.decode()
-    xml = version_files(world.versions["rivierstad"])["uitvoering.bpmn"]
+    xml = version_files(world.versions["rivierstad"])["voortraject.bpmn"]
     assert embedded(html, "diagram-xml") == xml
     assert embedded(html, "diagram-markers") == []
-    assert "pvt_workshop_5" in xml
+    assert "taalmaatje_koppelen" in xml, "Rivierstad's own voortraject"
     assert "/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js" in html
     assert not re.search(r'(src|href)="(https?:)?//', html), "nothing from a CDN"
 
@@ -133,14 +134,21 @@ def test_a_dossier_is_shown_on_its_own_version_with_its_open_tasks_marked(
     )
     assert newer.is_active and newer != case.version
 
-    client = client_for(world, "begeleider.polderdam")
+    # Before the intake no begeleider is coupled: the coördinator follows the case.
+    client = client_for(world, "coordinator.polderdam")
     own = client.get(diagram_url("polderdam", "voortraject.bpmn", case.reference))
     html = own.content.decode()
     assert embedded(html, "diagram-xml") == old_xml
+    # Every open task of the case; the viewer marks the ones this file holds (the
+    # gemeente's track runs alongside, in other files).
     assert embedded(html, "diagram-markers") == [
+        "brede_intake_uitnodigen",
         "financien_regelen",
         "huisvesting_inschrijvingen",
+        "ontzorgen_starten",
     ]
+    assert 'id="huisvesting_inschrijvingen"' in old_xml
+    assert 'id="financien_regelen"' in old_xml
     assert own.context["diagram"].process_name == "Voortraject"
     assert "Huisvesting en inschrijvingen regelen" in html
 
@@ -153,7 +161,7 @@ def test_a_dossier_is_shown_on_its_own_version_with_its_open_tasks_marked(
 
 def test_case_page_links_to_the_diagram_of_its_current_phase(world: World) -> None:
     case = world.run_until(world.start(world.rivierstad), "huisvesting_inschrijvingen")
-    client = client_for(world, "begeleider.rivierstad")
+    client = client_for(world, "coordinator.rivierstad")
     page = client.get(reverse("cases:detail", args=[case.reference]))
     assert page.context["view"].phase_file == "voortraject.bpmn"
     link = diagram_url("rivierstad", "voortraject.bpmn", case.reference)

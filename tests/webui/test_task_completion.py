@@ -1,5 +1,6 @@
 import json
 import threading
+from datetime import date
 
 from django.db import connection
 
@@ -17,20 +18,28 @@ from webui.tasks.models import TaskItem
 from ..conftest import World
 
 
-def test_starting_a_case_gives_the_coordinator_the_koppeling_task(world: World) -> None:
-    case = world.start()
+def test_starting_a_case_starts_the_mb_and_the_regie_track_side_by_side(
+    world: World,
+) -> None:
+    # The PIP clock runs from the arrival in the gemeente, not from the koppeling.
+    case = world.start(datum_binnenkomst=date(2025, 12, 29))
 
     assert case.reference.startswith("WW-2026-")
-    assert case.phase == "aanmelding"
-    assert case.phase_label == "Aanmelding en koppeling"
-    assert str(case.pip_deadline) == "2026-03-16"
-    (item,) = world.open_tasks(case)
-    assert (item.bpmn_id, item.role, item.assignee) == (
-        "begeleider_koppelen",
-        "coordinator",
-        None,
+    assert case.open_phases == ["voortraject", "brede_intake_pip", "ontzorgen"]
+    assert case.phase == "voortraject"
+    assert case.phase_label == (
+        "Voortraject · Brede intake en PIP · Financieel ontzorgen"
     )
-    assert str(item.due_date) == "2026-01-10"
+    assert str(case.pip_deadline) == "2026-03-09"
+    items = {i.bpmn_id: i for i in world.open_tasks(case)}
+    assert {(b, i.role, i.assignee) for b, i in items.items()} == {
+        ("huisvesting_inschrijvingen", "begeleider", None),
+        ("financien_regelen", "begeleider", None),
+        ("brede_intake_uitnodigen", "regievoerder", None),
+        ("ontzorgen_starten", "regievoerder", None),
+    }
+    assert str(items["huisvesting_inschrijvingen"].due_date) == "2026-01-19"
+    assert str(items["brede_intake_uitnodigen"].due_date) == "2026-03-09"
     assert "spec" not in json.loads(case.state), (
         "diagram specs belong to the version, not the case"
     )
@@ -48,24 +57,39 @@ def test_koppelen_assigns_the_begeleider_tasks_to_the_vaste_begeleider(
     world: World,
 ) -> None:
     case = world.start()
+    # Until a vaste begeleider is coupled, the MB tasks are the pool's.
+    assert all(
+        i.assignee is None for i in world.open_tasks(case) if i.role == "begeleider"
+    )
+    case = world.run_until(case, "intake_gesprek")
+    case = world.complete(case, "intake_gesprek", begeleidingsvorm="individueel")
+    (koppelen,) = [i for i in world.open_tasks(case) if i.role == "coordinator"]
+    assert (koppelen.bpmn_id, koppelen.assignee) == ("begeleider_koppelen", None)
+
     case = world.complete(case, "begeleider_koppelen")
 
     begeleider = world.who("begeleider", world.polderdam)
     assert case.begeleider == begeleider
-    assert case.phase == "voortraject"
+    assert case.phase == "intake_mb"
     items = world.open_tasks(case)
-    assert {i.bpmn_id for i in items} == {
-        "huisvesting_inschrijvingen",
-        "financien_regelen",
+    assert {i.bpmn_id for i in items if i.role == "begeleider"} == {
+        "begeleidingsafspraken"
     }
-    assert all(i.assignee == begeleider for i in items)
+    assert all(i.assignee == begeleider for i in items if i.role == "begeleider")
+    # The gemeente's track is not the begeleider's.
+    assert all(i.assignee is None for i in items if i.role == "regievoerder")
+    case = world.run_until(case, "pip_toelichten", max_steps=60)
+    (toelichten,) = [i for i in world.open_tasks(case) if i.bpmn_id == "pip_toelichten"]
+    assert toelichten.assignee == begeleider
 
 
 def test_completion_moves_the_case_and_records_submission_and_audit(
     world: World,
 ) -> None:
-    case = world.start()
+    case = world.run_until(world.start(), "intake_gesprek")
+    case = world.complete(case, "intake_gesprek", begeleidingsvorm="individueel")
     before = case.lock_version
+    audits = AuditEvent.objects.filter(case=case, event="task_completed").count()
     case = world.complete(
         case, "begeleider_koppelen", koppeling_toelichting="Spreekt Tigrinya"
     )
@@ -75,28 +99,40 @@ def test_completion_moves_the_case_and_records_submission_and_audit(
     assert done.completed_by == world.who("coordinator", world.polderdam)
     submission = Submission.objects.get(case=case, bpmn_id="begeleider_koppelen")
     assert submission.data["koppeling_toelichting"] == "Spreekt Tigrinya"
-    assert AuditEvent.objects.filter(case=case, event="task_completed").count() == 1
+    assert (
+        AuditEvent.objects.filter(case=case, event="task_completed").count()
+        == audits + 1
+    )
     assert case.lock_version == before + 1
+    assert "begeleidingsafspraken" in {i.bpmn_id for i in world.open_tasks(case)}
+
+
+def open_task(world: World, case, bpmn_id: str) -> TaskItem:
+    return next(i for i in world.open_tasks(case) if i.bpmn_id == bpmn_id)
 
 
 def test_someone_without_the_role_cannot_complete_and_nothing_changes(
     world: World,
 ) -> None:
     case = world.start()
-    (item,) = world.open_tasks(case)
-    trainer = world.who("trainer", world.polderdam)
-    with pytest.raises(TaskNotAllowed):
-        task_complete(
-            task_id=item.task_id, user=trainer, cleaned_data=world.answers(item)
-        )
+    state, tasks = case.state, [i.pk for i in world.open_tasks(case)]
+    item = open_task(world, case, "brede_intake_uitnodigen")
+    for username in ("trainer.polderdam", "begeleider.polderdam"):
+        with pytest.raises(TaskNotAllowed):
+            task_complete(
+                task_id=item.task_id,
+                user=world.users[username],
+                cleaned_data=world.answers(item),
+            )
     case.refresh_from_db()
-    assert case.phase == "aanmelding" and case.submissions.count() == 1
+    assert case.state == state and case.submissions.count() == 1
+    assert [i.pk for i in world.open_tasks(case)] == tasks
 
 
 def test_completing_a_task_twice_is_refused(world: World) -> None:
     case = world.start()
-    (item,) = world.open_tasks(case)
-    user = world.who("coordinator", world.polderdam)
+    item = open_task(world, case, "brede_intake_uitnodigen")
+    user = world.who("regievoerder", world.polderdam)
     task_complete(
         task_id=item.task_id,
         user=user,
@@ -117,10 +153,10 @@ def test_completing_a_task_twice_is_refused(world: World) -> None:
 def test_two_simultaneous_completions_exactly_one_succeeds() -> None:
     world = World()
     case = world.start()
-    (item,) = world.open_tasks(case)
-    # Two coordinators of the same gemeente press "Afronden" at the same moment.
-    first = world.who("coordinator", world.polderdam)
-    second = world.user("coordinator2.polderdam", world.polderdam, "coordinator")
+    item = open_task(world, case, "brede_intake_uitnodigen")
+    # Two regievoerders of the same gemeente press "Afronden" at the same moment.
+    first = world.who("regievoerder", world.polderdam)
+    second = world.user("regievoerder2.polderdam", world.polderdam, "regievoerder")
     barrier = threading.Barrier(2)
     results: dict[str, object] = {}
 
@@ -153,8 +189,16 @@ def test_two_simultaneous_completions_exactly_one_succeeds() -> None:
     assert Submission.objects.filter(case=case, task_id=item.task_id).count() == 1
     case = Case.objects.get(pk=case.pk)
     assert case.lock_version == 1
-    assert case.phase == "voortraject"
-    assert TaskItem.objects.filter(case=case, state="open").count() == 2
+    assert set(
+        TaskItem.objects.filter(case=case, state="open").values_list(
+            "bpmn_id", flat=True
+        )
+    ) == {
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+        "ontzorgen_starten",
+        "brede_intake",
+    }
 
 
 def test_a_diagram_error_leaves_the_case_as_it_was(
@@ -173,6 +217,7 @@ def test_a_diagram_error_leaves_the_case_as_it_was(
     case.refresh_from_db()
     state, lock = case.state, case.lock_version
     submissions = case.submissions.count()
+    tasks = [(i.pk, i.bpmn_id) for i in world.open_tasks(case)]
 
     with pytest.raises(CaseError, match="niets opgeslagen"):
         world.complete(case, "voorbereiding_inburgering")
@@ -180,4 +225,5 @@ def test_a_diagram_error_leaves_the_case_as_it_was(
     case.refresh_from_db()
     assert (case.state, case.lock_version) == (state, lock)
     assert case.submissions.count() == submissions
-    assert [i.bpmn_id for i in world.open_tasks(case)] == ["voorbereiding_inburgering"]
+    assert [(i.pk, i.bpmn_id) for i in world.open_tasks(case)] == tasks
+    assert "voorbereiding_inburgering" in {b for _, b in tasks}

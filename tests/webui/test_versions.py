@@ -80,25 +80,33 @@ def test_a_form_change_in_v2_leaves_v1_cases_their_form_and_old_answers(
     assert v2_case.version == v2
     v2_form = case_form(case=v2_case, form_key="huisvesting_inschrijvingen")
     assert "tolk_nodig" in {f.name for f in v2_form.fields}
-    v1_case = world.run_until(v1_case, "voortgangsgesprek")
-    v1_case = world.complete(v1_case, "voortgangsgesprek", traject_afronden=True)
-    v1_case = world.run_until(v1_case, "eindgesprek")
-    v1_case = world.complete(v1_case, "eindgesprek", uitkomst="afronden")
-    v1_case = world.complete(v1_case, "dossier_afsluiten")
+    v1_case = world.run_to_end(v1_case)
     assert v1_case.is_closed and v1_case.version.number == 1
+    financien = v1_case.submissions.get(bpmn_id="financien_regelen")
+    assert "tolk_nodig" not in financien.data, "answered on the v1 form"
 
 
 def renamed_pip_variant(world: World) -> dict[str, str]:
-    """PIP vaststellen renamed (and given a new id) and moved to the coördinator."""
+    """PIP vaststellen renamed (and given a new id, form and field) and moved to a
+    lane of its own, the coördinator's."""
     xml = base_text(world, "brede_intake_pip.bpmn")
     xml = xml.replace("pip_vaststellen", "beschikking_pip").replace(
         'name="PIP vaststellen"', 'name="Beschikking PIP opmaken"'
     )
-    xml = xml.replace("<bpmn:flowNodeRef>beschikking_pip</bpmn:flowNodeRef>\n", "")
+    moved = "<bpmn:flowNodeRef>beschikking_pip</bpmn:flowNodeRef>"
+    assert xml.count(moved) == 1
+    xml = xml.replace(moved, "")
     xml = xml.replace(
-        "<bpmn:flowNodeRef>pip_termijn_escalatie</bpmn:flowNodeRef>",
-        "<bpmn:flowNodeRef>pip_termijn_escalatie</bpmn:flowNodeRef>"
-        "<bpmn:flowNodeRef>beschikking_pip</bpmn:flowNodeRef>",
+        "</bpmn:lane>",
+        "</bpmn:lane>"
+        f'<bpmn:lane id="lane_coordinator" name="coordinator">{moved}</bpmn:lane>',
+    )
+    xml = xml.replace(
+        '<bpmndi:BPMNShape id="lane_regievoerder_di"',
+        '<bpmndi:BPMNShape id="lane_coordinator_di" bpmnElement="lane_coordinator"'
+        ' isHorizontal="true"><dc:Bounds x="190" y="580" width="1670" height="120" />'
+        "</bpmndi:BPMNShape>"
+        '<bpmndi:BPMNShape id="lane_regievoerder_di"',
     )
     xml = xml.replace('value="beschikking_pip"', 'value="pip_beschikking"')
     form = json.loads(base_text(world, "formulieren/pip_vaststellen.json"))
@@ -121,6 +129,8 @@ def test_a_variant_that_renames_and_moves_the_pip_task_keeps_the_pip_columns(
     roles = {t["id"]: t["role"] for t in version.derived["tasks"]}
     assert roles["beschikking_pip"] == "coordinator"
     case = world.run_until(world.start(), "beschikking_pip")
+    item = case.tasks.get(state="open", bpmn_id="beschikking_pip")
+    assert (item.name, item.role) == ("Beschikking PIP opmaken", "coordinator")
     case = world.complete(case, "beschikking_pip", datum_beschikking=date(2026, 3, 2))
     assert case.pip_deadline == date(2026, 3, 16)
     assert case.pip_opgesteld_op is not None
@@ -211,7 +221,8 @@ def test_a_draft_keeps_only_what_differs_from_the_base(world: World) -> None:
 
 def test_versions_are_immutable_records_with_provenance(world: World) -> None:
     rivierstad = world.versions["rivierstad"]
-    assert sorted(rivierstad.own_files) == ["uitvoering.bpmn", "voortraject.bpmn"]
+    # Its taalmaatje in the voortraject, and five PVT workshops as a setting.
+    assert sorted(rivierstad.own_files) == ["instellingen.json", "voortraject.bpmn"]
     assert set(rivierstad.provenance) == set(rivierstad.own_files)
     assert rivierstad.derived["phase_order"][0] == "aanmelding"
     assert bundle_of(rivierstad).process.content_hash
@@ -277,3 +288,14 @@ def test_a_timer_deadline_of_a_running_case_is_untouched_by_a_deploy(
     world.clock.advance(timedelta(days=1))
     case.refresh_from_db()
     assert case.next_timer_at == deadline
+
+
+def test_rivierstads_own_setting_gives_its_cases_five_workshops(world: World) -> None:
+    case = world.run_until(world.coupled(world.rivierstad), "pvt_workshop", 60)
+    (workshop,) = case.tasks.filter(state="open", bpmn_id="pvt_workshop")
+    assert workshop.name == "PVT-workshop 1 van 5"
+    assert case.tasks.filter(bpmn_id="taalmaatje_koppelen", state="done").exists()
+    polderdam = world.run_until(world.coupled(), "pvt_workshop", 60)
+    assert polderdam.tasks.get(state="open", bpmn_id="pvt_workshop").name == (
+        "PVT-workshop 1 van 4"
+    )

@@ -1,6 +1,6 @@
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.test import Client
 from django.urls import reverse
@@ -31,41 +31,66 @@ def test_queue_needs_login(client: Client) -> None:
 def test_queue_shows_my_tasks_then_the_pool_of_my_roles_overdue_first(
     world: World,
 ) -> None:
-    late = world.start(koppeling_datum=world.clock.now().date() - timedelta(days=30))
+    today = world.clock.now().date()
+    fresh = world.start()  # came today: the PIP deadline lies ten weeks ahead
     world.clock.advance(timedelta(days=1))
-    fresh = world.start()
-    world.clock.advance(timedelta(days=10))
-    client = client_for(world, "coordinator.polderdam")
+    # Registered later, but came to live in the gemeente twelve weeks ago.
+    late = world.start(datum_binnenkomst=today - timedelta(weeks=12))
+    client = client_for(world, "regievoerder.polderdam")
     response = client.get(reverse("tasks:queue"))
     queue = response.context["queue"]
     assert queue.mine == []
-    assert [i.case for i in queue.available] == [late, fresh]
+    # Its PIP deadline passed before it was registered: warned and escalated at once.
+    assert [(i.case, i.bpmn_id) for i in queue.available] == [
+        (late, "brede_intake_uitnodigen"),  # overdue: first
+        (late, "pip_termijn_waarschuwing"),
+        (late, "pip_termijn_verstreken"),
+        (fresh, "brede_intake_uitnodigen"),
+        (fresh, "ontzorgen_starten"),  # no due date: last, oldest first
+        (late, "ontzorgen_starten"),
+    ]
     assert "te laat" in response.content.decode()
 
-    client.post(reverse("tasks:claim", args=[queue.available[1].task_id]))
+    client.post(reverse("tasks:claim", args=[queue.available[3].task_id]))
     queue = client.get(reverse("tasks:queue")).context["queue"]
-    assert [i.case for i in queue.mine] == [fresh]
-    assert [i.case for i in queue.available] == [late]
+    assert [(i.case, i.bpmn_id) for i in queue.mine] == [
+        (fresh, "brede_intake_uitnodigen")
+    ]
+    assert [(i.case, i.bpmn_id) for i in queue.available] == [
+        (late, "brede_intake_uitnodigen"),
+        (late, "pip_termijn_waarschuwing"),
+        (late, "pip_termijn_verstreken"),
+        (fresh, "ontzorgen_starten"),
+        (late, "ontzorgen_starten"),
+    ]
 
 
 def test_a_user_never_sees_a_task_or_case_of_another_gemeente(world: World) -> None:
     case = world.start(world.polderdam)
-    (item,) = world.open_tasks(case)
-    other = client_for(world, "coordinator.rivierstad")
-
-    queue = other.get(reverse("tasks:queue")).context["queue"]
-    assert item not in queue.mine + queue.available
-    assert other.get(reverse("tasks:task", args=[item.task_id])).status_code == 404
-    assert other.post(reverse("tasks:claim", args=[item.task_id])).status_code == 404
-    assert other.get(reverse("cases:detail", args=[case.reference])).status_code == 404
-    assert case.reference not in other.get(reverse("cases:list")).content.decode()
+    items = world.open_tasks(case)
+    assert {i.role for i in items} == {"begeleider", "regievoerder"}
+    for role in ("coordinator", "begeleider", "regievoerder"):
+        other = client_for(world, f"{role}.rivierstad")
+        queue = other.get(reverse("tasks:queue")).context["queue"]
+        for item in items:
+            assert item not in queue.mine + queue.available
+            url = reverse("tasks:task", args=[item.task_id])
+            assert other.get(url).status_code == 404
+            claim = reverse("tasks:claim", args=[item.task_id])
+            assert other.post(claim).status_code == 404
+        detail = reverse("cases:detail", args=[case.reference])
+        assert other.get(detail).status_code == 404
+        assert case.reference not in other.get(reverse("cases:list")).content.decode()
+    assert all(i.assignee is None for i in world.open_tasks(case)), "nothing claimed"
 
 
 def test_an_invalid_submission_keeps_what_was_typed_and_moves_nothing(
     world: World,
 ) -> None:
-    case = world.start()
-    (item,) = world.open_tasks(case)
+    case = world.run_until(world.start(), "intake_gesprek")
+    case = world.complete(case, "intake_gesprek", begeleidingsvorm="individueel")
+    item = next(i for i in world.open_tasks(case) if i.bpmn_id == "begeleider_koppelen")
+    state, lock = case.state, case.lock_version
     client = client_for(world, "coordinator.polderdam")
     prefix = f"task_{item.task_id}"
     response = client.post(
@@ -84,13 +109,15 @@ def test_an_invalid_submission_keeps_what_was_typed_and_moves_nothing(
         r'<input type="radio" name="0-tolk_nodig" value="ja"[^>]* checked>', html
     )
     case.refresh_from_db()
-    assert case.phase == "aanmelding" and case.lock_version == 0
+    assert (case.state, case.lock_version) == (state, lock)
+    assert case.begeleider is None
     assert not Submission.objects.filter(task_id=item.task_id).exists()
 
 
 def test_submitting_the_task_form_moves_the_case_on(world: World) -> None:
-    case = world.start()
-    (item,) = world.open_tasks(case)
+    case = world.run_until(world.start(), "intake_gesprek")
+    case = world.complete(case, "intake_gesprek", begeleidingsvorm="individueel")
+    item = next(i for i in world.open_tasks(case) if i.bpmn_id == "begeleider_koppelen")
     client = client_for(world, "coordinator.polderdam")
     response = client.post(
         reverse("tasks:task", args=[item.task_id]),
@@ -105,9 +132,14 @@ def test_submitting_the_task_form_moves_the_case_on(world: World) -> None:
         "cases:detail", args=[case.reference]
     )
     html = response.content.decode()
-    assert "is afgerond" in html and "Voortraject" in html
+    assert "is afgerond" in html
+    # The case moved on: the next task of the intake is open, for the begeleider.
+    open_tasks = html.split('id="open-tasks"')[1].split("</table>")[0]
+    assert "Begeleiding afspreken" in open_tasks
+    assert "Vaste begeleider koppelen" not in open_tasks
     case.refresh_from_db()
     assert case.begeleider == world.who("begeleider", world.polderdam)
+    assert "begeleidingsafspraken" in {i.bpmn_id for i in world.open_tasks(case)}
 
 
 def test_the_case_page_hides_sensitive_answers_from_roles_that_do_not_need_them(
@@ -138,6 +170,7 @@ def test_the_case_page_hides_sensitive_answers_from_roles_that_do_not_need_them(
 
 def test_a_coordinator_registers_a_statushouder(world: World) -> None:
     client = client_for(world, "coordinator.polderdam")
+    arrived = timezone.localdate() - timedelta(days=3)
     data = {
         "gemeente": "polderdam",
         "voornaam": "Yara",
@@ -148,6 +181,7 @@ def test_a_coordinator_registers_a_statushouder(world: World) -> None:
         "soort_aanmelding": "asiel",
         "aangemeld_door": "coa",
         "koppeling_datum": "2026-01-05",
+        "datum_binnenkomst": arrived.isoformat(),
         "bsn": "123456782",
         "postcode": "1234ab",
     }
@@ -157,6 +191,14 @@ def test_a_coordinator_registers_a_statushouder(world: World) -> None:
         "cases:detail", args=[case.reference]
     )
     assert case.submissions.get().data["postcode"] == "1234 AB"
+    # Ten weeks from the arrival in the gemeente (the base's setting).
+    assert case.pip_deadline == arrived + timedelta(weeks=10)
+    assert {i.bpmn_id for i in world.open_tasks(case)} == {
+        "huisvesting_inschrijvingen",
+        "financien_regelen",
+        "brede_intake_uitnodigen",
+        "ontzorgen_starten",
+    }
 
 
 def test_a_wrong_bsn_on_registration_is_explained_and_nothing_is_created(
@@ -177,16 +219,26 @@ def test_only_coordinators_register(world: World) -> None:
         assert response.status_code == 404
 
 
-def test_run_timers_escalates_a_missed_pip_deadline(world: World) -> None:
-    case = world.start()
+def test_run_timers_warns_and_escalates_a_missed_pip_deadline(world: World) -> None:
+    case = world.start()  # PIP deadline 2026-03-16
     case = world.run_until(case, "brede_intake")
-    assert case.phase == "brede_intake_pip"
+    assert "brede_intake_pip" in case.open_phases
     assert timers_run(clock=world.clock) == 0
 
-    world.clock.advance(timedelta(weeks=11))
+    # Two weeks before the deadline the regievoerder is warned.
+    world.clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
     assert timers_run(clock=world.clock) == 1
-    escalation = TaskItem.objects.get(case=case, bpmn_id="pip_termijn_escalatie")
-    assert escalation.state == "open" and escalation.role == "coordinator"
+    warning = TaskItem.objects.get(case=case, bpmn_id="pip_termijn_waarschuwing")
+    assert warning.state == "open" and warning.role == "regievoerder"
+    assert not TaskItem.objects.filter(
+        case=case, bpmn_id="pip_termijn_verstreken"
+    ).exists()
+
+    # Past the deadline with the PIP not vastgesteld: escalated to the regievoerder.
+    world.clock.set(datetime(2026, 3, 17, 9, 0, tzinfo=UTC))
+    assert timers_run(clock=world.clock) == 1
+    escalation = TaskItem.objects.get(case=case, bpmn_id="pip_termijn_verstreken")
+    assert escalation.state == "open" and escalation.role == "regievoerder"
     assert TaskItem.objects.get(case=case, bpmn_id="brede_intake").state == "open"
     assert timers_run(clock=world.clock) == 0, "a fired timer fires once"
 
@@ -210,9 +262,9 @@ def test_a_rejected_diagram_leaves_the_deployed_version_in_place(
 def test_the_begeleider_records_contact_moments_without_moving_the_case(
     world: World,
 ) -> None:
-    case = world.complete(world.start(), "begeleider_koppelen")
+    case = world.coupled()
     assert case.begeleider == world.who("begeleider", world.polderdam)
-    lock = case.lock_version
+    lock, state, phases = case.lock_version, case.state, case.open_phases
     client = client_for(world, "begeleider.polderdam")
     url = reverse("cases:contact", args=[case.reference])
     form = {
@@ -228,7 +280,8 @@ def test_the_begeleider_records_contact_moments_without_moving_the_case(
     contacts = case.submissions.filter(form_key="contactmoment")
     assert contacts.count() == 3
     case.refresh_from_db()
-    assert case.phase == "voortraject" and case.lock_version == lock
+    assert (case.lock_version, case.state) == (lock, state)
+    assert case.open_phases == phases
 
     coordinator_view = client_for(world, "coordinator.polderdam").get(
         reverse("cases:detail", args=[case.reference])
@@ -272,23 +325,46 @@ def test_the_case_page_shows_where_the_case_stands_in_its_trajectory(
     from webui.cases.selectors import case_phases
 
     case = world.start()
-    case = world.complete(case, "begeleider_koppelen")
-    steps = case_phases(case)
-    assert [s.label for s in steps][:2] == ["Aanmelding en koppeling", "Voortraject"]
-    assert [s.status for s in steps] == [
+    # The MB track, the PIP and the ontzorgen start side by side: all current.
+    assert [(s.label, s.status) for s in case_phases(case)] == [
+        ("Aanmelding en koppeling", "done"),
+        ("Voortraject", "current"),
+        ("Intake maatschappelijke begeleiding", "todo"),
+        ("Brede intake en PIP", "current"),
+        ("Financieel ontzorgen", "current"),
+        ("Inburgering", "todo"),
+        ("Voortgang en PIP bijstellen", "todo"),
+        ("Begeleiding vanuit het PIP", "todo"),
+        ("Vervolgtraject", "todo"),
+    ]
+    case = world.run_until(case, "intake_gesprek")
+    assert [s.status for s in case_phases(case)] == [
         "done",
+        "done",
+        "current",
+        "current",
         "current",
         "todo",
         "todo",
         "todo",
         "todo",
     ]
+    html = (
+        client_for(world, "begeleider.polderdam")
+        .get(reverse("cases:detail", args=[case.reference]))
+        .content.decode()
+    )
+    stepper = html.split('aria-label="Traject"')[1].split("</ol>")[0]
+    assert stepper.count('aria-current="step"') == 3
+    assert stepper.count('class="done"') == 2
 
 
 def test_someone_without_the_role_sees_the_task_but_not_its_form(world: World) -> None:
     case = world.start()
-    (item,) = world.open_tasks(case)
-    # The regievoerder sees the cases of the gemeente, but this is the coördinator's.
+    item = next(
+        i for i in world.open_tasks(case) if i.bpmn_id == "huisvesting_inschrijvingen"
+    )
+    # The regievoerder sees the cases of the gemeente, but this is the begeleider's.
     client = client_for(world, "regievoerder.polderdam")
     url = reverse("tasks:task", args=[item.task_id])
     html = client.get(url).content.decode()
@@ -303,7 +379,7 @@ def test_going_back_in_a_wizard_keeps_what_was_typed_on_the_current_step(
 ) -> None:
     case = world.start()
     case = world.run_until(case, "intake_gesprek")
-    (item,) = world.open_tasks(case)
+    item = next(i for i in world.open_tasks(case) if i.bpmn_id == "intake_gesprek")
     assert item.form_key == "intake_gesprek"
     client = client_for(world, "begeleider.polderdam")
     url = reverse("tasks:task", args=[item.task_id])
@@ -334,13 +410,18 @@ def test_going_back_in_a_wizard_keeps_what_was_typed_on_the_current_step(
 def test_the_manager_sees_counts_per_phase_and_filters_overdue_cases(
     world: World,
 ) -> None:
-    late = world.start(koppeling_datum=date(2025, 9, 1))
-    world.start(koppeling_datum=timezone.localdate())  # deadline ten weeks ahead
+    late = world.start(
+        koppeling_datum=date(2025, 9, 1), datum_binnenkomst=date(2025, 9, 1)
+    )
+    today = timezone.localdate()  # deadline ten weeks ahead
+    world.start(koppeling_datum=today, datum_binnenkomst=today)
     client = client_for(world, "manager.polderdam")
     response = client.get(reverse("cases:list"))
     overview = response.context["overview"]
     assert overview.total == 2 and overview.overdue == 1
-    assert overview.phases == [("Aanmelding en koppeling", 2)]
+    assert overview.phases == [
+        ("Voortraject · Brede intake en PIP · Financieel ontzorgen", 2)
+    ]
     assert "met verlopen PIP-termijn" in response.content.decode()
 
     # A manager sees figures, not dossiers; a regievoerder filters the list.
@@ -358,7 +439,7 @@ def test_one_failing_case_does_not_stop_the_timers_of_the_others(
 
     broken = world.run_until(world.start(), "brede_intake")
     fine = world.run_until(world.start(), "brede_intake")
-    world.clock.advance(timedelta(weeks=11))
+    world.clock.advance(timedelta(weeks=11))  # past the PIP deadline
     real = engine.fire_timers
 
     def fire(version, state, *, clock):
@@ -369,10 +450,9 @@ def test_one_failing_case_does_not_stop_the_timers_of_the_others(
     monkeypatch.setattr(services.engine, "fire_timers", fire)
     assert timers_run(clock=world.clock) == 1
     assert "could not fire" in caplog.text
-    assert TaskItem.objects.filter(case=fine, bpmn_id="pip_termijn_escalatie").exists()
-    assert not TaskItem.objects.filter(
-        case=broken, bpmn_id="pip_termijn_escalatie"
-    ).exists()
+    for bpmn_id in ("pip_termijn_waarschuwing", "pip_termijn_verstreken"):
+        assert TaskItem.objects.filter(case=fine, bpmn_id=bpmn_id).exists()
+        assert not TaskItem.objects.filter(case=broken, bpmn_id=bpmn_id).exists()
 
 
 def test_run_timers_command_reports_how_many_cases_moved(world: World) -> None:
@@ -387,7 +467,7 @@ def test_run_timers_command_reports_how_many_cases_moved(world: World) -> None:
     out = StringIO()
     call_command("run_timers", stdout=out)
     assert out.getvalue().startswith("1 dossier(s) verder gezet")
-    assert TaskItem.objects.filter(case=case, bpmn_id="pip_termijn_escalatie").exists()
+    assert TaskItem.objects.filter(case=case, bpmn_id="pip_termijn_verstreken").exists()
 
 
 @pytest.mark.parametrize("consent", [True, False])

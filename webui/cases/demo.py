@@ -21,11 +21,25 @@ from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
 from webui.accounts.selectors import users_for_role
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.files import read_paths
-from webui.definitions.services import active_version, base_register, version_deploy
+from webui.definitions.services import (
+    active_version,
+    base_register,
+    latest_base,
+    version_deploy,
+)
 from webui.tasks.models import TaskItem
 
 from .models import Case
-from .services import case_start, task_complete, timers_run
+from .services import (
+    CONTACT_FORM,
+    case_migrate,
+    case_reopen,
+    case_start,
+    contactmoment_record,
+    referral_record,
+    task_complete,
+    timers_run,
+)
 
 DEMO_PASSWORD = "wegwijs"
 
@@ -175,27 +189,92 @@ def sample_answers(
     return answers
 
 
-# Answers that steer the demo cases down different paths.
+# What a case answers on the happy path, per task (bpmn id): the trajectory's
+# defaults would loop (no-shows at the brede intake, "doorgaan" with the begeleiding)
+# or skip (no ontzorgen). The demo varies some of these per case; tests override them.
+HAPPY_ANSWERS: dict[str, dict[str, Any]] = {
+    "voorbereiding_inburgering": {"juridische_hulp_nodig": False},
+    "intake_gesprek": {
+        "begeleidingsvorm": "individueel",
+        "toestemming_delen_gemeente": ["gezondheid"],
+        "piezo_fase": "0",
+        "verblijfsintentie": "blijven",
+    },
+    "pip_toelichten": {"bezwaar_gewenst": False},
+    "begeleiding_evalueren": {
+        "begeleiding_vervolg": "eindgesprek",
+        "volgende_evaluatie_datum": None,
+    },
+    "eindgesprek": {"uitkomst": "afronden"},
+    "overdracht_regelen": {"overdracht_toestemming": True},
+    "brede_intake_uitnodigen": {"brede_intake_verschenen": True},
+    "pip_opstellen": {"inburgeringsplicht_besluit": "plichtig", "leerroute": "b1"},
+    "ontzorgen_starten": {"ontzorgen_van_toepassing": True},
+    "ontzorgen_evalueren": {"ontzorgen_verlenging_maanden": 0},
+    "voortgangsgesprek": {"pip_aanpassen": False, "traject_afronden": True},
+    "taal_resultaat": {"taal_uitslag": "behaald"},
+    "taalschakeltraject_resultaat": {"taalschakeltraject_uitslag": "afgerond"},
+    "z_route_voortgang": {"z_route_uitslag": "afgerond"},
+    "knm_resultaat": {"knm_uitslag": "behaald"},
+    "map_resultaat": {"map_uitslag": "afgerond"},
+    "inburgeringstermijn_bewaken": {"termijn_verlengen": False},
+    "pvt_workshop": {"aanwezig": True},
+    "pvt_inhaalworkshop": {"inhaal_aanwezig": True},
+    "pvt_uitzondering": {"pvt_besluit": "ondertekenen"},
+    "pvt_ondertekening": {"verklaring_ondertekend": True},
+}
+
+
+# Answers that steer the demo cases down different paths (per bpmn id).
 def _routing(index: int) -> dict[str, dict[str, Any]]:
+    consent = (["gezondheid", "schulden"], [], ["schulden"], ["gezondheid"])
     return {
         "voorbereiding_inburgering": {"juridische_hulp_nodig": index % 4 == 0},
         "intake_gesprek": {
-            "begeleidingsvorm": ("individueel", "spreekuur", "groep")[index % 3],
-            "toestemming_delen_gemeente": (
-                ["gezondheid", "schulden"] if index % 5 != 0 else []
-            ),
+            "begeleidingsvorm": ("individueel", "individueel", "spreekuur", "groep")[
+                index % 4
+            ],
+            "toestemming_delen_gemeente": consent[index % 4],
+            "piezo_fase": str(index % 3),
+            "verblijfsintentie": ("blijven", "weet_niet")[index % 7 == 0],
+        },
+        "brede_intake_uitnodigen": {"brede_intake_verschenen": index % 9 != 4},
+        "pip_opstellen": {
+            "leerroute": ("b1", "onderwijs", "z")[index % 3],
+            "inburgeringsplicht_besluit": "ontheffing"
+            if index % 11 == 7
+            else "plichtig",
         },
         "pip_toelichten": {"bezwaar_gewenst": index % 7 == 0},
         "bezwaar_behandelen": {
             "bezwaar_uitkomst": "gegrond" if index % 2 else "ongegrond"
         },
-        "pvt_workshop": {"aanwezig": index % 6 != 0},
-        "pvt_ondertekening": {"verklaring_ondertekend": index % 9 != 0},
-        "voortgangsgesprek": {"pip_aanpassen": False, "traject_afronden": True},
+        "pvt_workshop": {"aanwezig": index % 6 != 1},
+        "pvt_ondertekening": {"verklaring_ondertekend": index % 9 != 2},
+        "ontzorgen_starten": {"ontzorgen_van_toepassing": index % 5 != 3},
         "eindgesprek": {
             "uitkomst": ("afronden", "overdragen", "voortzetten")[index % 3]
         },
+        "overdracht_regelen": {"overdracht_toestemming": index % 2 == 0},
     }
+
+
+def _answers_for(case: Case, item: TaskItem, index: int, today: date) -> dict[str, Any]:
+    overrides = {**HAPPY_ANSWERS.get(item.bpmn_id, {})}
+    overrides.update(_routing(index).get(item.bpmn_id, {}))
+    if (
+        item.bpmn_id == "eindgesprek"
+        and case.submissions.filter(bpmn_id="eindgesprek").exists()
+    ):
+        overrides["uitkomst"] = "afronden"  # after voortzetten, the next time it ends
+    if item.form_key == "voortzetting":
+        overrides["voortzetting_tot"] = today + timedelta(days=120)
+    return sample_answers(
+        bundle_of(case.version).forms.get(item.form_key),
+        today=today,
+        user_for_role=lambda role: _member(case, role, index).username,
+        overrides=overrides,
+    )
 
 
 def _organisations() -> tuple[dict[str, Gemeente], dict[str, MbOrganisation]]:
@@ -252,62 +331,73 @@ def _member(case: Case, role: str, index: int = 0) -> Any:
     return members[index % len(members)]
 
 
-# Where the demo cases stop, and how long ago their koppeling was (days): every phase
-# gets cases, and the brede-intake cases older than ten weeks have missed their PIP
-# deadline.
-TARGETS: tuple[tuple[str, int], ...] = (
-    ("aanmelding", 3),
-    ("voortraject", 20),
-    ("intake_mb", 45),
-    ("brede_intake_pip", 60),
-    ("brede_intake_pip", 95),
-    ("uitvoering", 200),
-    ("vervolgtraject", 380),
-    ("afgerond", 430),
+# Where the demo cases stop (the task that is open then; None: run to the end) and
+# how long ago they came to live in the gemeente (days): every phase and track gets
+# cases, and some have missed their PIP deadline.
+TARGETS: tuple[tuple[str | None, int], ...] = (
+    ("huisvesting_inschrijvingen", 3),
+    ("intake_gesprek", 20),
+    ("begeleider_koppelen", 30),
+    ("brede_intake", 45),
+    ("pip_vaststellen", 60),
+    ("pip_vaststellen", 95),
+    ("pvt_workshop", 200),
+    ("eindgesprek", 380),
+    (None, 430),
 )
+V1_SHARE = 3  # every third case started before the new base
 
 
 def _drive(
-    case: Case, target: str, clock: ManualClock, stop_at: datetime, index: int
-) -> None:
-    """Complete tasks, two days apart, until the case reaches ``target`` (or
-    ``stop_at``)."""
-    registry = bundle_of(case.version).forms
-    routing = _routing(index)
-    for _ in range(80):
+    case: Case, target: str | None, clock: ManualClock, stop_at: datetime, index: int
+) -> Case:
+    """Work the case's tasks, oldest first and two days apart, until ``target`` is
+    open (or the case ends, or ``stop_at``); timers fire on the way."""
+    for _ in range(200):
         case.refresh_from_db()
-        if case.phase == target or case.is_closed:
-            return
-        item = (
-            TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
-            .order_by("ready_at", "id")
-            .first()
+        items = list(
+            TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN).order_by(
+                "ready_at", "id"
+            )
         )
-        if item is None:
+        if case.is_closed or (target and any(i.bpmn_id == target for i in items)):
+            return case
+        if not items:
             if case.next_timer_at is None or case.next_timer_at >= stop_at:
-                return
+                return case
             clock.set(case.next_timer_at + timedelta(minutes=1))
             timers_run(clock=clock)
             continue
         clock.advance(timedelta(days=2))
         if clock.now() >= stop_at:
-            return
+            return case
+        item = items[0]
         user = item.assignee or _member(case, item.role, index)
-        answers = sample_answers(
-            registry.get(item.form_key),
-            today=clock.now().date(),
-            user_for_role=lambda role: _member(case, role, index).username,
-            overrides=routing.get(item.form_key, {}),
+        case = task_complete(
+            task_id=item.task_id,
+            user=user,
+            cleaned_data=_answers_for(case, item, index, clock.now().date()),
+            clock=clock,
         )
-        task_complete(
-            task_id=item.task_id, user=user, cleaned_data=answers, clock=clock
-        )
+    return case
 
 
-def demo_own_files(slug: str) -> dict[str, str]:
+def archived_base_v1() -> dict[str, str]:
+    """The first base trajectory, kept in workflows/archief/basis-v1: the demo's
+    older cases started on it."""
+    folder = settings.WORKFLOWS_DIR / "archief" / "basis-v1"
+    return read_paths([str(folder)])
+
+
+def demo_own_files(slug: str, *, archived: bool = False) -> dict[str, str]:
     """A demo gemeente's own files, as its beheerder would have made them in the
-    studio (kept in workflows/gemeenten/<slug>/ to seed the demo)."""
-    folder = settings.WORKFLOWS_DIR / "gemeenten" / slug
+    studio (kept in workflows/gemeenten/<slug>/ to seed the demo; the ones made on
+    the first base in workflows/archief/<slug>-v1/)."""
+    folder = (
+        settings.WORKFLOWS_DIR / "archief" / f"{slug}-v1"
+        if archived
+        else settings.WORKFLOWS_DIR / "gemeenten" / slug
+    )
     return read_paths([str(folder)]) if folder.is_dir() else {}
 
 
@@ -322,51 +412,162 @@ def deploy_demo_versions(gemeenten: "Iterable[Gemeente]") -> None:
         )
 
 
+def _register(
+    gemeente: Gemeente, index: int, koppeling: date, clock: ManualClock
+) -> Case:
+    answers = sample_answers(
+        bundle_of(active_version(gemeente)).forms.get(START_FORM),
+        today=koppeling,
+        user_for_role=lambda role: "",
+        overrides={
+            "voornaam": _FIRST[index % len(_FIRST)],
+            "achternaam": f"{_LAST[index % len(_LAST)]} {index + 1}",
+            "koppeling_datum": koppeling - timedelta(days=10),
+            "datum_binnenkomst": koppeling,
+            "geboortedatum": date(1970 + index % 35, 1 + index % 12, 1 + index % 27),
+            "soort_aanmelding": "gezinshereniging" if index % 6 == 0 else "asiel",
+            "bsn": _bsn(index + 1),
+        },
+    )
+    orgs = list(gemeente.mb_organisations.order_by("slug"))
+    mb = orgs[1 if index % 4 == 3 and len(orgs) > 1 else 0]
+    coordinator = users_for_role(
+        role=Role.COORDINATOR, gemeente_id=gemeente.pk, mb_id=mb.pk
+    )[0]
+    return case_start(
+        gemeente=gemeente,
+        mb_organisation=mb,
+        cleaned_data=answers,
+        user=coordinator,
+        clock=clock,
+    )
+
+
+def _contacts(case: Case, index: int, clock: ManualClock) -> None:
+    """A few contact moments (and a referral) on the cases that have a begeleider."""
+    if case.begeleider is None or case.is_closed:
+        return
+    definition = bundle_of(case.version).forms.get(CONTACT_FORM)
+    for n in range(1 + index % 3):
+        contactmoment_record(
+            case=case,
+            user=case.begeleider,
+            cleaned_data=sample_answers(
+                definition,
+                today=clock.now().date(),
+                user_for_role=lambda role: "",
+                overrides={
+                    "contact_soort": ("huisbezoek", "spreekuur", "telefonisch")[n % 3],
+                    "contact_leefgebieden": [("wonen", "financien", "zorg")[n % 3]],
+                    "contact_verslag": "Fictief contactmoment voor de demo.",
+                    "contact_signaal_schulden": "Fictieve aanmaning" if n == 1 else "",
+                    "contact_doorverwezen": False,
+                    "contact_duur_minuten": 30 + 15 * n,
+                    "piezo_fase": str(min(4, index % 3 + n)),
+                },
+            ),
+            clock=clock,
+        )
+    if index % 4 == 1:
+        referral_record(
+            case=case,
+            user=case.begeleider,
+            organisation="Schuldhulp (fictief)",
+            leefgebied="financien",
+            reason="Fictieve betalingsachterstand voor de demo.",
+            consent=True,
+            follow_up_on=clock.now().date() + timedelta(days=5 + index % 10),
+            clock=clock,
+        )
+
+
+def _deploy_all(gemeenten: "Iterable[Gemeente]", *, archived: bool, note: str) -> None:
+    for gemeente in gemeenten:
+        version_deploy(
+            gemeente=gemeente,
+            own_files=demo_own_files(gemeente.slug, archived=archived),
+            note=note,
+        )
+
+
+def _run_case(
+    gemeente: Gemeente,
+    index: int,
+    target: str | None,
+    age: int,
+    today: date,
+    stop_at: datetime,
+) -> Case:
+    koppeling = today - timedelta(days=age)
+    clock = ManualClock(datetime.combine(koppeling, time(9), UTC))
+    case = _register(gemeente, index, koppeling, clock)
+    case = _drive(case, target, clock, stop_at, index)
+    _contacts(case, index, clock)
+    return case
+
+
 def load_demo(*, cases: int = 40, today: date | None = None) -> int:
     """Create the demo world once; returns the number of cases created (0 if it
-    existed)."""
+    existed). On a fresh database the demo tells the story from the first base
+    trajectory (v1): every third case started on it; then the new base (v2) came,
+    the gemeenten deployed it, the v1 cases that could move were migrated and the
+    others finish on v1. Where a base is registered already, it starts on that."""
     if Case.objects.exists():
         return 0
     today = today or date.today()
+    stop_at = datetime.combine(today, time(6), UTC)
+    with_history = latest_base() is None
     with transaction.atomic():
         gemeenten = _users()
-        deploy_demo_versions(gemeenten.values())
-    stop_at = datetime.combine(today, time(6), UTC)
-    created = 0
-    for index in range(cases):
-        gemeente = gemeenten["polderdam" if index % 5 < 3 else "rivierstad"]
-        target, age_days = TARGETS[index % len(TARGETS)]
-        age_days += index % 5
-        koppeling = today - timedelta(days=age_days)
-        clock = ManualClock(datetime.combine(koppeling, time(9), UTC))
-        answers = sample_answers(
-            bundle_of(active_version(gemeente)).forms.get(START_FORM),
-            today=koppeling,
-            user_for_role=lambda role: "",
-            overrides={
-                "voornaam": _FIRST[index % len(_FIRST)],
-                "achternaam": f"{_LAST[index % len(_LAST)]} {index + 1}",
-                "koppeling_datum": koppeling,
-                "geboortedatum": date(
-                    1970 + index % 35, 1 + index % 12, 1 + index % 27
-                ),
-                "soort_aanmelding": "gezinshereniging" if index % 6 == 0 else "asiel",
-                "bsn": _bsn(index + 1),
-            },
+        if with_history:
+            base_register(files=archived_base_v1())
+            _deploy_all(
+                gemeenten.values(), archived=True, note="Eerste versie (demo, basis v1)"
+            )
+    plan = [
+        (
+            index,
+            gemeenten["polderdam" if index % 5 < 3 else "rivierstad"],
+            *TARGETS[index % len(TARGETS)],
         )
-        orgs = list(gemeente.mb_organisations.order_by("slug"))
-        mb = orgs[1 if index % 4 == 3 and len(orgs) > 1 else 0]
-        coordinator = users_for_role(
-            role=Role.COORDINATOR, gemeente_id=gemeente.pk, mb_id=mb.pk
-        )[0]
-        case = case_start(
-            gemeente=gemeente,
-            mb_organisation=mb,
-            cleaned_data=answers,
-            user=coordinator,
-            clock=clock,
-        )
-        _drive(case, target, clock, stop_at, index)
-        created += 1
-    timers_run(clock=ManualClock(stop_at))
-    return created
+        for index in range(cases)
+    ]
+    early = [p for p in plan if with_history and p[0] % V1_SHARE == 1]
+    v1_cases = [
+        _run_case(g, i, target, age + i % 5, today, stop_at)
+        for i, g, target, age in early
+    ]
+    base_register()
+    _deploy_all(
+        gemeenten.values(),
+        archived=False,
+        note="Op de nieuwe basis: twee sporen naast elkaar (demo)",
+    )
+    now = ManualClock(stop_at)
+    for case in v1_cases:
+        target = active_version(case.gemeente)
+        case_migrate(case_id=case.pk, target=target, user=None, clock=now)
+    for i, g, target, age in plan:
+        if (i, g, target, age) not in early:
+            _run_case(g, i, target, age + i % 5, today, stop_at)
+    timers_run(clock=now)
+    _reopen_one(now)
+    return cases
+
+
+def _reopen_one(clock: ManualClock) -> None:
+    """One statushouder came back: a closed case is reopened."""
+    closed = Case.objects.filter(is_closed=True, version__base__number__gte=2).first()
+    if closed is None:
+        return
+    coordinator = users_for_role(
+        role=Role.COORDINATOR,
+        gemeente_id=closed.gemeente_id,
+        mb_id=closed.mb_organisation_id,
+    )[0]
+    case_reopen(
+        case=closed,
+        user=coordinator,
+        reason="De statushouder is teruggekomen met een nieuwe hulpvraag (demo).",
+        clock=clock,
+    )

@@ -69,3 +69,13 @@ class FollowUpForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class ReopenForm(forms.Form):
+    reden = forms.CharField(
+        label="Waarom wordt het dossier heropend?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Bijvoorbeeld: de statushouder is teruggekomen met een nieuwe"
+        " hulpvraag. De reden komt in het verloop van het dossier.",
+    )

@@ -31,6 +31,8 @@ class Case(models.Model):
     client_naam = models.CharField(_("naam statushouder"), max_length=200)
     phase = models.CharField(_("fase"), max_length=100, blank=True)
     phase_label = models.CharField(_("fase"), max_length=200, blank=True)
+    # Every phase the case is in now: the MB and the regie track run side by side.
+    open_phases = models.JSONField(default=list, blank=True)
     is_closed = models.BooleanField(_("afgesloten"), default=False)
     koppeling_datum = models.DateField(_("koppelingsdatum"))
     pip_deadline = models.DateField(_("PIP-termijn"), null=True, blank=True)

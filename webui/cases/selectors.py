@@ -53,8 +53,9 @@ def countable_cases(*, user: AbstractBaseUser) -> QuerySet[Case]:
 
 
 def overdue_q(today: date) -> Q:
-    """Cases whose PIP deadline passed without a PIP drawn up."""
-    return Q(pip_deadline__lt=today, pip_opgesteld_op__isnull=True, is_closed=False)
+    """Cases whose PIP deadline passed without a PIP vastgesteld (the law's
+    deadline is on the beschikking, not on the drawing up)."""
+    return Q(pip_deadline__lt=today, pip_vastgesteld_op__isnull=True, is_closed=False)
 
 
 @dataclass(frozen=True)
@@ -145,21 +146,33 @@ class PhaseStep:
 
 
 def case_phases(case: Case) -> list[PhaseStep]:
-    """The trajectory of the case's own diagram version, with where the case stands."""
+    """The phases of the case's own version and where the case stands in each: the
+    tracks run side by side, so several can be current at once."""
     version = bundle_of(case.version).process
-    order = list(version.phase_order)
-    current = (
-        len(order)
-        if case.is_closed
-        else (order.index(case.phase) if case.phase in order else -1)
+    names = version.phase_names
+    worked = set(
+        case.tasks.filter(state=TaskItem.State.DONE).values_list("phase", flat=True)
     )
-    return [
-        PhaseStep(
-            version.phase_names.get(pid, pid),
-            "done" if i < current else "current" if i == current else "todo",
-        )
-        for i, pid in enumerate(order)
-    ]
+    # A phase without user tasks (the aanmelding's script) was worked once a
+    # milestone declared in it was reached.
+    reached = set(case.milestones.values_list("bpmn_id", flat=True))
+    worked |= {
+        names.get(m.process, m.process)
+        for m in version.milestones
+        if m.element and m.element in reached
+    }
+    open_now = set(case.open_phases)
+    steps = []
+    for pid in dict.fromkeys(version.phase_order):
+        label = names.get(pid, pid)
+        if pid in open_now:
+            status = "current"
+        elif case.is_closed or label in worked:
+            status = "done"
+        else:
+            status = "todo"
+        steps.append(PhaseStep(label, status))
+    return steps
 
 
 @dataclass(frozen=True)
@@ -192,7 +205,7 @@ class CaseView:
 def pip_overdue(case: Case, today: date) -> bool:
     return bool(
         case.pip_deadline
-        and not case.pip_opgesteld_op
+        and not case.pip_vastgesteld_op
         and not case.is_closed
         and today > case.pip_deadline
     )
@@ -269,8 +282,8 @@ def export_rows(
         else:
             signed[case_id] = bool(value)
     for case in cases:
-        if case.pip_opgesteld_op and case.pip_deadline:
-            on_time: bool | None = case.pip_opgesteld_op <= case.pip_deadline
+        if case.pip_vastgesteld_op and case.pip_deadline:
+            on_time: bool | None = case.pip_vastgesteld_op <= case.pip_deadline
         elif case.pip_deadline and today > case.pip_deadline:
             on_time = False
         else:

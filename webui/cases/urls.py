@@ -17,4 +17,5 @@ urlpatterns = [
         name="follow_up",
     ),
     path("<str:reference>/rapportage/", views.case_report, name="report"),
+    path("<str:reference>/heropenen/", views.case_reopen_view, name="reopen"),
 ]

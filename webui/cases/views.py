@@ -12,7 +12,7 @@ from webui.accounts.selectors import case_access, registering_organisations
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
-from .forms import ConsentForm, FollowUpForm, ReferralForm
+from .forms import ConsentForm, FollowUpForm, ReferralForm, ReopenForm
 from .models import REFERRAL_PRIVACY
 from .selectors import (
     case_for_user,
@@ -30,6 +30,7 @@ from .selectors import (
 from .services import (
     CONTACT_FORM,
     CaseError,
+    case_reopen,
     case_start,
     consent_record,
     contactmoment_record,
@@ -352,3 +353,22 @@ def _log_change(request: HttpRequest, case, access, categories) -> None:  # type
         roles=access.roles,
         request=request,
     )
+
+
+@login_required
+def case_reopen_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """A statushouder comes back: reopen the closed case with a reason."""
+    case, access = _case_and_access(request, reference)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_reopen(
+                case=case, user=request.user, reason=form.cleaned_data["reden"]
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _log_change(request, case, access, ["normaal"])
+            messages.success(request, f"{case.reference} is heropend.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/reopen.html", {"form": form, "case": case})

@@ -41,12 +41,15 @@ def check_name(name: str) -> str:
 
 
 def as_text(content: bytes | str) -> str:
-    if isinstance(content, str):
-        return content
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FileRefused("het bestand is geen UTF-8-tekst") from exc
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FileRefused("het bestand is geen UTF-8-tekst") from exc
+    if "\x00" in content:
+        # No text format has it, and PostgreSQL cannot store it in a draft.
+        raise FileRefused("het bestand bevat een nul-teken; het is geen tekstbestand")
+    return content
 
 
 def to_zip(files: Mapping[str, str]) -> bytes:

@@ -12,7 +12,7 @@ from .base import (
 )
 from .consent import CONSENT_ROLES, consent_record
 from .contact import CONTACT_FORM, CONTACT_ROLES, contactmoment_record
-from .lifecycle import case_start, task_complete
+from .lifecycle import case_reopen, case_start, task_complete
 from .migrating import (
     MovePreview,
     case_migrate,
@@ -40,6 +40,7 @@ __all__ = [
     "case_migrate",
     "case_migration_revert",
     "case_move_preview",
+    "case_reopen",
     "case_start",
     "consent_record",
     "cases_move_preview",

@@ -185,11 +185,13 @@ def apply_snapshot(
 ) -> None:
     """Copy what the queue and the case record need from a snapshot onto the case."""
     case.state = json.dumps(snapshot.state, separators=(",", ":"))
+    names = bundle.process.phase_names
     case.phase = snapshot.phase
+    case.open_phases = [] if snapshot.completed else list(snapshot.phases)
     case.phase_label = (
         "Afgerond"
         if snapshot.completed
-        else bundle.process.phase_names.get(snapshot.phase, snapshot.phase)
+        else " · ".join(names.get(p, p) for p in snapshot.phases)[:200]
     )
     case.next_timer_at = snapshot.next_timer_at
     if snapshot.completed and not case.is_closed:
@@ -208,6 +210,7 @@ _SAVED_FIELDS = (
     "state",
     "phase",
     "phase_label",
+    "open_phases",
     "next_timer_at",
     "koppeling_datum",
     "pip_deadline",

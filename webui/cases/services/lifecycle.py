@@ -253,3 +253,73 @@ def task_complete(
         "Het dossier werd steeds tegelijk door anderen bijgewerkt. Er is niets"
         " opgeslagen; probeer het opnieuw."
     )
+
+
+REOPEN_ROLES = {"coordinator", "regievoerder"}
+
+
+def case_reopen(
+    *,
+    case: Case,
+    user: AbstractBaseUser,
+    reason: str,
+    clock: Clock | None = None,
+) -> Case:
+    """A statushouder comes back: the closed case starts again on the gemeente's
+    version in use, with ``heropend`` and the reason in its data (the diagrams start
+    at a new intake). Its history stays."""
+    from webui.accounts.selectors import case_access
+
+    access = case_access(user=user, case=case)
+    if access is None or not (access.roles & REOPEN_ROLES):
+        raise TaskNotAllowed(
+            "Alleen een coördinator of regievoerder van dit dossier kan het heropenen."
+        )
+    if not case.is_closed:
+        raise CaseError("Dit dossier is niet afgesloten.")
+    if case.anonymised_at is not None:
+        raise CaseError(
+            "Dit dossier is geanonimiseerd; meld de statushouder opnieuw aan."
+        )
+    if not reason.strip():
+        raise CaseError("Geef een reden voor het heropenen.")
+    clock = clock_or_system(clock)
+    version = active_version(case.gemeente)
+    if version is None:
+        raise NoActiveVersion(f"Voor {case.gemeente} is geen proces in gebruik.")
+    bundle = bundle_of(version)
+    start = case.submissions.filter(form_key=START_FORM).first()
+    definition = bundle.forms.get(START_FORM)
+    earlier = {
+        field.name: start.data.get(field.name)
+        for field in definition.fields
+        if start is not None and field.privacy == "normaal" and field.name in start.data
+    }
+    data = {
+        **engine_variables(bundle.settings),
+        **earlier,
+        "heropend": True,
+        "heropen_reden": reason.strip()[:500],
+    }
+    try:
+        snapshot = engine.start_case(bundle.process, data, clock=clock)
+    except engine.WorkflowFailed as exc:
+        raise CaseError(f"Het dossier kon niet worden heropend: {exc}.") from exc
+    now = clock.now()
+    with transaction.atomic():
+        locked = locked_case(case.pk)
+        assert locked is not None
+        locked.version = version
+        locked.is_closed = False
+        locked.closed_at = None
+        locked.uitkomst = ""
+        store(locked, snapshot, bundle, now, snapshot.reached, user=user)
+        audit(
+            case=locked,
+            user=user,
+            event="case_reopened",
+            at=now,
+            reason=reason.strip()[:500],
+            version=version.number,
+        )
+    return locked
