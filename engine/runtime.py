@@ -58,6 +58,8 @@ class Snapshot:
     reached: tuple[ReachedMilestone, ...] = ()
     # ... and all of them: the MB and the regie track run side by side.
     phases: tuple[str, ...] = ()
+    # How many engine tasks this operation ran (what a case's age is counted in).
+    tasks_run: int = 0
 
 
 def check_case_data(data: Mapping[str, Any]) -> None:
@@ -164,6 +166,7 @@ def _snapshot(
     version: DeployedVersion,
     clock: Clock,
     reached: tuple[ReachedMilestone, ...] = (),
+    tasks_run: int = 0,
 ) -> Snapshot:
     ready = _ready_tasks(workflow, version, clock)
     completed = workflow.is_completed()
@@ -189,6 +192,7 @@ def _snapshot(
         next_timer_at=next_timer_at,
         data=data,
         reached=reached,
+        tasks_run=tasks_run,
     )
 
 
@@ -261,7 +265,9 @@ def _run(
         try:
             step(operation)
             operation.advance()
-            return _snapshot(workflow, version, clock, tuple(operation.reached))
+            return _snapshot(
+                workflow, version, clock, tuple(operation.reached), meter.steps
+            )
         except (SpiffWorkflowException, BudgetExceeded) as exc:
             raise _failed(exc, meter) from exc
 

@@ -7,6 +7,7 @@ of SpiffWorkflow 3.2 (pinned ``<3.3``); the round-trip tests catch a change ther
 """
 
 import copy
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -79,7 +80,16 @@ def load_state(state: dict[str, Any], version: DeployedVersion) -> BpmnWorkflow:
         raise ValueError(f"unknown workflow state format {state.get('format')!r}")
     # The converter pops keys from the dicts it reads: give it a copy, the caller's
     # state must stay intact (a failed operation leaves the case as it was).
-    return CONVERTER.restore(copy.deepcopy(state), version)
+    return CONVERTER.restore(_copy(state), version)
+
+
+def _copy(state: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy; a dumped state is plain JSON, which the json module copies
+    several times faster than copy.deepcopy."""
+    try:
+        return json.loads(json.dumps(state))
+    except (TypeError, ValueError):
+        return copy.deepcopy(state)
 
 
 def new_workflow(version: DeployedVersion) -> BpmnWorkflow:

@@ -11,7 +11,7 @@ import pytest
 from engine import ManualClock
 from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
 from webui.cases.demo import HAPPY_ANSWERS, deploy_demo_versions, sample_answers
-from webui.cases.models import Case
+from webui.cases.models import Case, CaseState
 from webui.cases.services import case_start, task_complete, timers_run
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
@@ -169,6 +169,11 @@ class World:
             cleaned_data=self.answers(item, **overrides),
             clock=self.clock,
         )
+
+
+def state_of(case: Case) -> str:
+    """The engine state of the case as stored (its own table)."""
+    return CaseState.objects.get(pk=case.pk).state
 
 
 @pytest.fixture

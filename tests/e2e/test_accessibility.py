@@ -1,11 +1,18 @@
 """Every page, as each role opens it on a phone (375 px): no serious or critical
 WCAG 2.1 AA violation (axe-core) and no sideways scrolling; and no sideways scrolling
-at 1280 px either."""
+at 1280 px either. Every page answers 200: a page that refuses shows nothing to
+check."""
 
+from datetime import time, timedelta
 from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.http import urlencode
 
 import pytest
 
+from webui.pvt.services import session_plan, session_record
+from webui.reports.models import ExportRun
 from webui.tasks.services import task_claim
 
 from ..conftest import World
@@ -17,36 +24,112 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 
+WORKSHOP_1 = "PVT-workshop 1 van 4"
+
+
 def pages(world: World) -> dict[str, list[str]]:
     case = world.run_until(world.start(), "intake_gesprek")
     # The begeleider picks the intake up from the pool: the case is theirs to see.
     task = case.tasks.get(state="open", bpmn_id="intake_gesprek")
     task_claim(item=task, user=world.who("begeleider", world.polderdam))
+    # A statushouder waiting on a vaste begeleider, for the coordinator's matching.
+    waiting = world.complete(
+        world.run_until(world.start(), "intake_gesprek"),
+        "intake_gesprek",
+        begeleidingsvorm="individueel",
+    )
+    koppelen = waiting.tasks.get(state="open", bpmn_id="begeleider_koppelen")
     pvt = world.coupled()
     pvt = world.run_until(pvt, "pvt_workshop", max_steps=60)
+    group = [world.run_until(world.coupled(), "pvt_workshop", 60) for _ in range(2)]
     closed = world.run_to_end(world.coupled())
+    planned, recorded = pvt_sessions(world, [pvt], group)
     ref = case.reference
     studio = "/processen/polderdam/studio"
+    manager = world.who("manager", world.polderdam)
+    now = timezone.now()
+    running = ExportRun.objects.create(
+        requested_by=manager,
+        filters={"status": "open"},
+        status=ExportRun.Status.RUNNING,
+        total=3000,
+        done=1200,
+        requested_at=now,
+        expires_at=now + timedelta(hours=24),
+    )
+    done = ExportRun.objects.create(
+        requested_by=manager,
+        status=ExportRun.Status.DONE,
+        total=3000,
+        done=3000,
+        cases=2500,
+        file_name="niet-aanwezig.xlsx",
+        requested_at=now,
+        finished_at=now,
+        expires_at=now + timedelta(hours=24),
+    )
+    plan = "/pvt/nieuw/?" + urlencode(
+        {"organisatie": "mb-polderdam", "taak": WORKSHOP_1}
+    )
     return {
         "begeleider.polderdam": [
             "/",
+            "/?lijst=oppakken",
+            "/?lijst=mijn&te_laat=on&volgorde=nieuwste",  # the filters open
             "/dossiers/",
             f"/dossiers/{ref}/",
             f"/taak/{task.task_id}/",
+            f"/taak/{task.task_id}/overdragen/",
             f"/dossiers/{ref}/contactmoment/",
             f"/dossiers/{ref}/toestemming/",
             f"/dossiers/{ref}/verwijzing/",
+            f"/dossiers/{pvt.reference}/pip/",
+            "/account/",
             "/processen/",
             f"/processen/polderdam/intake_mb.bpmn/?dossier={ref}",
         ],
         "coordinator.polderdam": [
+            "/",
+            "/coordinatie/",
+            f"/coordinatie/koppelen/{koppelen.task_id}/",
+            f"/taak/{koppelen.task_id}/?begeleider=begeleider.polderdam",
+            "/coordinatie/begeleiders/",
+            "/coordinatie/begeleiders/begeleider.polderdam/",
+            "/coordinatie/te-laat/",
+            f"/taak/{task.task_id}/overdragen/",
             "/dossiers/nieuw/",
             f"/dossiers/{closed.reference}/",
             f"/dossiers/{closed.reference}/heropenen/",
+            "/account/",
         ],
-        "regievoerder.polderdam": [f"/dossiers/{ref}/", f"/dossiers/{ref}/rapportage/"],
-        "trainer.polderdam": [f"/dossiers/{pvt.reference}/"],
-        "manager.polderdam": ["/dossiers/"],
+        "regievoerder.polderdam": [
+            "/",
+            "/dossiers/",
+            f"/dossiers/{ref}/",
+            f"/dossiers/{ref}/rapportage/",
+            f"/dossiers/{pvt.reference}/",
+            f"/dossiers/{pvt.reference}/pip/",
+            "/account/",
+        ],
+        "trainer.polderdam": [
+            "/",
+            "/pvt/",
+            plan,
+            f"/pvt/{planned.pk}/",
+            f"/pvt/{planned.pk}/vastleggen/",
+            f"/pvt/{recorded.pk}/",
+            f"/dossiers/{pvt.reference}/",
+            "/account/",
+        ],
+        "manager.polderdam": [
+            "/",
+            "/dossiers/",
+            "/overzicht/",
+            "/overzicht/?status=open&fase=brede_intake_pip&koppeling_van=2025-01-01",
+            "/overzicht/?koppeling_van=2026-02-01&koppeling_tot=2026-01-01",
+            f"/overzicht/export/{running.pk}/",
+            f"/overzicht/export/{done.pk}/",
+        ],
         "beheerder.polderdam": [
             f"{studio}/",
             f"{studio}/controleren/",
@@ -58,6 +141,39 @@ def pages(world: World) -> dict[str, list[str]]:
         ],
         "privacy.polderdam": [f"/privacy/?dossier={ref}"],
     }
+
+
+def pvt_sessions(world: World, planned: list, recorded: list) -> tuple:
+    """A session planned for the first cases and one recorded for the others (one
+    there, one not): the trainer's pages in both states."""
+    trainer = world.who("trainer", world.polderdam)
+
+    def session_for(cases: list):  # type: ignore[no-untyped-def]
+        return session_plan(
+            user=trainer,
+            organisation=world.mb["polderdam"],
+            task_name=WORKSHOP_1,
+            task_ids=[
+                c.tasks.get(state="open", bpmn_id="pvt_workshop").task_id for c in cases
+            ],
+            on_date=world.clock.now().date(),
+            start_time=time(14),
+            place="Buurthuis De Brug",
+            interpreter="Arabisch",
+            clock=world.clock,
+        )
+
+    first = session_for(planned)
+    second = session_for(recorded)
+    attendance = {
+        p.pk: (n == 0, "" if n == 0 else "ziek")
+        for n, p in enumerate(second.participants.order_by("pk"))
+    }
+    result = session_record(
+        session=second, user=trainer, attendance=attendance, clock=world.clock
+    )
+    assert not result.failed
+    return first, second
 
 
 def test_every_page_is_accessible_and_fits_a_phone(
@@ -75,8 +191,11 @@ def test_every_page_is_accessible_and_fits_a_phone(
             page = context.new_page()
             login(page, username)
             for url in urls:
-                page.goto(url)
+                response = page.goto(url)
                 page.wait_for_load_state("load")
+                if response is None or response.status != 200:
+                    found[f"{username} {url} status"] = response and response.status
+                    continue
                 if width == 375:
                     shot(page, f"a11y-{username}-{url.strip('/').replace('/', '_')}")
                     violations = axe_violations(page)

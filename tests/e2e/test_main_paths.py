@@ -35,9 +35,14 @@ def checked(page: "Page", question: str, option: str) -> bool:
     return group.get_by_label(option, exact=True).is_checked()
 
 
-def submit_and_land_on_case(page: "Page", case: Case) -> None:
-    page.get_by_role("button", name="Afronden").click()
-    page.wait_for_url(f"**/dossiers/{case.reference}/")
+def submit_and_open_case(page: "Page", case: Case) -> str:
+    """Complete the task (Wegwijs then opens the next task, or the queue) and open
+    the case; returns the confirmation."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Afronden").click()
+    message = page.locator(".messages").inner_text()
+    page.goto(f"/dossiers/{case.reference}/")
+    return message
 
 
 def test_pages_are_styled(page: "Page") -> None:
@@ -88,9 +93,7 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     page.get_by_label("Bijzonderheden over woning en inschrijvingen").fill(
         "Sleutel samen opgehaald; het energiecontract loopt via de corporatie."
     )
-    submit_and_land_on_case(page, case)
-
-    message = page.locator(".messages").inner_text()
+    message = submit_and_open_case(page, case)
     assert f"‘{HUISVESTING}’ is afgerond" in message
     open_tasks = page.locator("#open-tasks")
     assert HUISVESTING not in open_tasks.inner_text()
@@ -122,7 +125,7 @@ def test_begeleider_works_the_voortraject_from_the_queue(
         answer(page, question, "Ja")
     answer(page, "Aangevraagde toeslagen en kinderbijslag", "Zorgtoeslag")
     answer(page, "Zijn er schulden of betalingsachterstanden?", "Nee")
-    submit_and_land_on_case(page, case)
+    submit_and_open_case(page, case)
     assert page.locator("#case-phase").inner_text() == both
 
     # Both parallel tasks are done: the next one waits on the case page.
@@ -131,7 +134,7 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     answer(page, "Zijn de rechten en plichten van de Wet inburgering uitgelegd?", "Ja")
     answer(page, "Inburgeringsplicht", "Inburgeringsplichtig")
     answer(page, "Is juridische ondersteuning nodig", "Nee")
-    submit_and_land_on_case(page, case)
+    submit_and_open_case(page, case)
     phase = page.locator("#case-phase").inner_text()
     assert phase == (
         "Intake maatschappelijke begeleiding · Brede intake en PIP"
@@ -234,9 +237,8 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
     answer(page, "Waar wil de statushouder hulp bij?", "Taal")
     answer(page, "Waar wil de statushouder hulp bij?", "Werk en vrijwilligerswerk")
     answer(page, "Hoe vaak is er contact?", "Eens per twee weken")
-    submit_and_land_on_case(page, case)
-
-    assert "‘Intakegesprek’ is afgerond" in page.locator(".messages").inner_text()
+    message = submit_and_open_case(page, case)
+    assert "‘Intakegesprek’ is afgerond" in message
     open_tasks = page.locator("#open-tasks").inner_text()
     assert "Intakegesprek" not in open_tasks
     # Individual guidance: the coördinator couples a vaste begeleider next.

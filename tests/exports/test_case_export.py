@@ -1,106 +1,307 @@
+"""The case-status workbook agrees with the database, in every sheet, for cases in
+every phase and for a gemeente whose variant renamed its tasks."""
+
+import csv
 import io
-from datetime import date, datetime
+import os
+import shutil
+import subprocess
+import zipfile
+from datetime import timedelta
+from pathlib import Path
 
-from django.core.management import call_command
-from django.test import Client
-from django.urls import reverse
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+import pytest
 from openpyxl import load_workbook
 
-from exports import CASE_COLUMNS
+from exports import DOSSIER_COLUMNS
 from webui.cases.models import Case
+from webui.definitions.bundles import bundle_of
 from webui.privacy.models import ProcessingRecord
-from webui.tasks.models import TaskItem
 
-from ..conftest import PASSWORD, World
+from ..conftest import World
+from .helpers import (
+    SHEETS,
+    SIGNING_NAME,
+    WORKSHOP_NAME,
+    expected_dossier,
+    expected_medians,
+    expected_open_tasks,
+    export_bytes,
+    pvt_milestones,
+    seed_every_phase,
+    summary_tables,
+    table,
+)
 
 
-def _rows(content: bytes) -> list[dict[str, object]]:
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
-    header = rows[0]
-    assert list(header) == [title for title, _ in CASE_COLUMNS]
-    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+@pytest.fixture
+def seeded(world: World) -> dict[str, Case]:
+    world.user("manager.beide", world.polderdam, "manager")
+    world.user("manager.beide", world.rivierstad, "manager")
+    return seed_every_phase(world)
 
 
-def _as_date(value: object) -> date | None:
-    return value.date() if isinstance(value, datetime) else value  # type: ignore[return-value]
-
-
-def test_the_manager_downloads_one_row_per_case_matching_the_database(
-    world: World,
+def test_every_row_and_figure_agrees_with_the_database(
+    world: World, seeded: dict[str, Case]
 ) -> None:
-    early = world.start(
-        koppeling_datum=date(2025, 10, 1), datum_binnenkomst=date(2025, 10, 1)
+    now = world.clock.now() + timedelta(days=3)
+    today = timezone.localdate(now)
+    content = export_bytes(world.users["manager.beide"], now=now)
+    assert load_workbook(io.BytesIO(content), read_only=True).sheetnames == SHEETS
+    cases = list(Case.objects.all())
+
+    # Dossiers: one row per case, every column as the database has it.
+    rows = {row["Kenmerk"]: row for row in table(content, "Dossiers")}
+    assert set(rows) == {c.reference for c in cases}
+    for case in cases:
+        assert rows[case.reference] == expected_dossier(case, today), case.reference
+    pvt, signed = rows[seeded["pvt"].reference], rows[seeded["signed"].reference]
+    assert (pvt["PVT-workshops bijgewoond"], pvt["PVT-workshops van de gemeente"]) == (
+        2,
+        4,
+    ), "workshop 2 missed, also at the catch-up"
+    assert pvt["PIP op tijd"] == "Nee" and signed["PIP op tijd"] == "Ja"
+    assert signed["Participatieverklaring ondertekend op"] is not None
+    assert signed["Leerroute"] in {"B1-route", "Onderwijsroute", "Z-route"}
+    closed = rows[seeded["closed"].reference]
+    assert (
+        closed["Uitkomst vervolgtraject"] == "Begeleiding afronden en dossier sluiten"
     )
-    early = world.run_until(early, "pvt_workshop", max_steps=60)  # past the PIP, late
-    early = world.complete(early, "pvt_workshop", aanwezig=True)
-    early = world.complete(early, "pvt_workshop", aanwezig=False)
-    # Absent at the catch-up too: workshop 2 is missed.
-    early = world.complete(early, "pvt_inhaalworkshop", inhaal_aanwezig=False)
-    early = world.complete(early, "pvt_workshop", aanwezig=True)
-    fresh = world.start(world.rivierstad)
-
-    client = Client()
-    client.login(username="manager.polderdam", password=PASSWORD)
-    response = client.get(reverse("cases:export"))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "attachment" in response["Content-Disposition"]
-    rows = {row["Kenmerk"]: row for row in _rows(response.content)}
-
-    # manager.polderdam manages only Polderdam: one row, the Polderdam case.
-    assert set(rows) == {early.reference}
-    row = rows[early.reference]
-    early.refresh_from_db()
-    assert row["Gemeente"] == "Polderdam"
-    assert row["Fase"] == early.phase_label
-    assert "Inburgering" in early.phase_label.split(" · ")
-    assert row["Vaste begeleider"] == early.begeleider.get_full_name()
-    assert _as_date(row["Koppelingsdatum"]) == early.koppeling_datum
-    assert _as_date(row["PIP-termijn"]) == early.pip_deadline == date(2025, 12, 10)
-    assert _as_date(row["PIP vastgesteld op"]) == early.pip_vastgesteld_op
-    assert row["PIP op tijd"] == "Nee"  # set in January 2026, after the deadline
-    assert row["PVT-workshops bijgewoond"] == 2
-    assert row["Verklaring ondertekend"] == "–"
-    open_items = TaskItem.objects.filter(case=early, state="open").order_by(
-        "ready_at", "id"
+    assert rows[seeded["coupled"].reference]["Laatste contact"].isoformat() == (
+        "2026-01-20"
+    ), "the later of two contact moments, by the date it took place"
+    variant = rows[seeded["variant_signed"].reference]
+    assert variant["PVT-workshops van de gemeente"] == 5, "Rivierstad's own number"
+    assert variant["Participatieverklaring ondertekend op"] is not None
+    # In trajectory order per gemeente: closed cases come last.
+    references = [row["Kenmerk"] for row in table(content, "Dossiers")]
+    assert (
+        references.index(seeded["closed"].reference)
+        == len([c for c in cases if c.gemeente == world.polderdam]) - 1
     )
-    entries = row["Open taken (wie)"].split("; ")
-    assert len(entries) == open_items.count()
-    for entry, item in zip(entries, open_items, strict=True):
-        who = item.assignee.get_full_name() if item.assignee else f"rol {item.role}"
-        assert entry == f"{item.name} ({who})"
-    assert "PVT-workshop 4 van 4" in row["Open taken (wie)"]
 
-    assert fresh.gemeente.slug == "rivierstad"
+    # Open taken: one row per open task.
+    assert table(content, "Open taken") == expected_open_tasks(cases, today)
+
+    # PVT: every workshop and the signing, named as the case's own version names them.
+    pvt_rows = table(content, "PVT")
+    for case in cases:
+        mine = [r for r in pvt_rows if r["Kenmerk"] == case.reference]
+        milestones = pvt_milestones(case)
+        assert len(mine) == len(milestones), case.reference
+        for row, milestone in zip(mine, milestones, strict=True):
+            assert row["Datum"] == timezone.localdate(milestone.reached_at)
+            expected = {
+                ("pvt_workshop", True): "Aanwezig",
+                ("pvt_workshop", False): "Afwezig",
+                ("verklaring_ondertekend", True): "Ondertekend",
+            }[(milestone.key, bool(milestone.value))]
+            assert row["Resultaat"] == expected
+    variant_parts = {
+        r["Onderdeel"]
+        for r in pvt_rows
+        if r["Kenmerk"] == seeded["variant_signed"].reference
+    }
+    assert variant_parts == {WORKSHOP_NAME, SIGNING_NAME}
+    assert [r["Workshop nr."] for r in pvt_rows if r["Kenmerk"] == pvt["Kenmerk"]] == [
+        1,
+        2,
+        3,
+        4,
+    ], "the catch-up counts as a workshop of its own"
+
+    # Samenvatting: the figures, from the rows above and the tasks.
+    tables = summary_tables(content)
+    gemeenten = ["Polderdam", "Rivierstad"]
+    phase_table = tables["Dossiers per fase, in de volgorde van het traject"]
+    assert phase_table[0] == ("Fase", *gemeenten, "Totaal")
+    process = bundle_of(seeded["new"].version).process
+    names = process.phase_names
+    assert [row[0] for row in phase_table[1:-2]] == [
+        names[pid] for pid in dict.fromkeys(process.phase_order)
+    ], "trajectory order"
+    for row in phase_table[1:-2]:
+        pid = next(p for p in process.phase_order if names[p] == row[0])
+        for index, gemeente in enumerate(gemeenten, start=1):
+            in_phase = [
+                c for c in cases if c.gemeente.naam == gemeente and pid in c.open_phases
+            ]
+            assert row[index] == len(in_phase), (row[0], gemeente)
+        assert row[3] == row[1] + row[2]
+    assert phase_table[-2] == ("Afgesloten", 1, 0, 1)
+    assert phase_table[-1] == ("Dossiers", 5, 2, 7)
+
+    ratios = {row[0]: row for row in tables["PIP op tijd en PVT afgerond"][1:]}
+    assert set(ratios) == set(gemeenten)
+    for gemeente in gemeenten:
+        mine = [r for r in rows.values() if r["Gemeente"] == gemeente]
+        judged = [r for r in mine if r["PIP op tijd"] in ("Ja", "Nee")]
+        on_time = [r for r in judged if r["PIP op tijd"] == "Ja"]
+        started = {r["Kenmerk"] for r in pvt_rows if r["Gemeente"] == gemeente}
+        signed_rows = [r for r in mine if r["Participatieverklaring ondertekend op"]]
+        row = ratios[gemeente]
+        assert row[1:3] == (len(on_time), len(judged))
+        assert row[3] == pytest.approx(len(on_time) / len(judged))
+        assert row[4:6] == (len(started), len(signed_rows))
+        assert row[6] == pytest.approx(len(signed_rows) / len(started))
+    assert ratios["Polderdam"][2] > 0 and ratios["Rivierstad"][4:6] == (1, 1)
+
+    medians = expected_medians(cases)
+    assert medians, "some phases were left"
+    median_table = tables["Mediaan dagen per fase"]
+    assert median_table[0] == ("Fase", *gemeenten)
+    for row in median_table[1:]:
+        for index, gemeente in enumerate(gemeenten, start=1):
+            value = row[index] if index < len(row) else None
+            assert value == medians.get((gemeente, row[0])), (row[0], gemeente)
+
+    task_rows = table(content, "Open taken")
+    task_table = tables["Open taken per organisatie"]
+    assert task_table[0] == ("Gemeente", "Organisatie", "Open taken", "Te laat")
+    for gemeente, organisation, n, late in task_table[1:]:
+        mine = [
+            r
+            for r in task_rows
+            if r["Gemeente"] == gemeente and r["Organisatie"] == organisation
+        ]
+        assert n == len(mine) and n > 0
+        assert late == len([r for r in mine if r["Dagen te laat"]])
+    assert sum(row[2] for row in task_table[1:]) == len(task_rows)
 
 
-def test_export_command_writes_the_managers_cases_and_logs_it(
-    world: World, tmp_path
+def test_the_file_is_typed_filtered_frozen_and_free_of_formulas(
+    world: World, seeded: dict[str, Case]
 ) -> None:
-    world.user("manager.polderdam", world.rivierstad, "manager")
+    content = export_bytes(world.users["manager.beide"])
+    book = load_workbook(io.BytesIO(content))
+    dossiers = book["Dossiers"]
+    assert dossiers.freeze_panes == "B2"
+    assert dossiers.auto_filter.ref == f"A1:U{len(seeded) + 1}"
+    assert [c.value for c in dossiers[1]] == [c.title for c in DOSSIER_COLUMNS[:-1]]
+    koppeling = dossiers.cell(row=2, column=8)
+    assert koppeling.is_date and koppeling.number_format == "dd-mm-yyyy"
+    assert isinstance(dossiers.cell(row=2, column=9).value, int)
+    assert dossiers.column_dimensions["E"].width == 36
+    rules = {
+        str(rng.sqref): [r.formula for r in rules]
+        for rng, rules in dossiers.conditional_formatting._cf_rules.items()
+    }
+    assert rules == {"L2:L8": [['"Nee"']], "S2:S8": [["0"]]}
+    assert book["Open taken"].auto_filter.ref.startswith("A1:J")
+    assert book["PVT"].auto_filter.ref.startswith("A1:F")
+    assert len(book["Samenvatting"]._charts) == 1
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        xml = "".join(archive.read(n).decode() for n in sheets)
+    assert "<f>" not in xml and "<f " not in xml, "no cell is a formula"
+    assert "–" not in xml, "empty is an empty cell, never a dash"
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) not found: apt-get install libreoffice-calc-nogui",
+)
+def test_libreoffice_converts_the_file_and_shows_the_same_numbers(
+    world: World, seeded: dict[str, Case], tmp_path: Path
+) -> None:
+    source = tmp_path / "dossiers.xlsx"
+    source.write_bytes(export_bytes(world.users["manager.beide"]))
+    profile = tmp_path / "lo-profile"
+    # UTF-8 (76), one CSV per sheet (-1), cell contents as shown (the 9th: true).
+    csv_options = "44,34,76,1,,0,false,true,true,false,false,-1"
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{csv_options}",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Error" not in result.stderr
+    converted = tmp_path / "dossiers-Dossiers.csv"
+    assert converted.exists(), (result.stdout, sorted(os.listdir(tmp_path)))
+    with converted.open(encoding="utf-8") as handle:
+        csv_rows = list(csv.DictReader(handle))
+    xlsx_rows = {row["Kenmerk"]: row for row in table(source.read_bytes(), "Dossiers")}
+    assert {row["Kenmerk"] for row in csv_rows} == set(xlsx_rows)
+    for row in csv_rows:
+        mine = xlsx_rows[row["Kenmerk"]]
+        assert row["Dagen in traject"] == str(mine["Dagen in traject"])
+        assert row["PVT-workshops bijgewoond"] == str(mine["PVT-workshops bijgewoond"])
+        assert row["Koppelingsdatum"] == f"{mine['Koppelingsdatum']:%d-%m-%Y}"
+        assert row["PIP op tijd"] == (mine["PIP op tijd"] or "")
+    for sheet in ("Open taken", "PVT", "Samenvatting", "Over dit bestand"):
+        assert (tmp_path / f"dossiers-{sheet}.csv").exists(), sheet
+
+
+def test_the_command_takes_the_page_filters_and_logs_the_export(
+    world: World, tmp_path: Path
+) -> None:
     world.start(world.polderdam)
     world.start(world.rivierstad)
-    world.start(world.rivierstad)
+    closed = world.run_to_end(world.start(world.rivierstad))
+    world.user("manager.polderdam", world.rivierstad, "manager")
     target = tmp_path / "dossiers.xlsx"
-    call_command("export_cases", output=str(target), gebruiker="manager.polderdam")
-    rows = _rows(target.read_bytes())
-    assert sorted(r["Kenmerk"] for r in rows) == sorted(
-        Case.objects.values_list("reference", flat=True)
+    call_command(
+        "export_cases",
+        output=str(target),
+        gebruiker="manager.polderdam",
+        gemeente=["rivierstad"],
+        status="afgesloten",
+        stdout=io.StringIO(),
     )
-    # Both gemeenten's cases start the MB track, the PIP and the ontzorgen at once.
-    assert {r["Fase"] for r in rows} == {
-        "Voortraject · Brede intake en PIP · Financieel ontzorgen"
-    }
-    assert {r["Statushouder"] for r in rows} == {None}, "no names for a manager"
+    assert [r["Kenmerk"] for r in table(target.read_bytes(), "Dossiers")] == [
+        closed.reference
+    ]
     [record] = ProcessingRecord.objects.filter(action="exporteren")
-    assert record.username == "manager.polderdam" and record.detail["rows"] == 3
-    call_command("export_cases", output=str(target), gebruiker="begeleider.polderdam")
-    assert _rows(target.read_bytes()) == [], "a begeleider exports nothing"
+    assert record.username == "manager.polderdam" and record.detail["rows"] == 1
+    assert record.detail["filters"]["gemeenten"] == ["rivierstad"]
+    assert record.detail["filters"]["status"] == "afgesloten"
+    assert record.detail["via"] == "command" and record.categories == ["normaal"]
+    about = dict(
+        load_workbook(target, read_only=True)["Over dit bestand"].iter_rows(
+            min_row=2, values_only=True
+        )
+    )
+    assert about["Filter: Gemeente(n)"] == "Rivierstad"
+    assert about["Filter: Status"] == "Afgesloten"
+    assert about["Gemaakt door"] == "Manager Polderdam (manager.polderdam)"
 
-
-def test_only_managers_may_export(world: World) -> None:
-    client = Client()
-    client.login(username="begeleider.polderdam", password=PASSWORD)
-    assert client.get(reverse("cases:export")).status_code == 404
+    with pytest.raises(CommandError, match="Gemeente ‘utrecht’ hoort niet bij"):
+        call_command(
+            "export_cases",
+            output=str(target),
+            gebruiker="manager.polderdam",
+            gemeente=["utrecht"],
+        )
+    with pytest.raises(CommandError, match="koppeling-van: Vul bij ‘koppeling vanaf’"):
+        call_command(
+            "export_cases",
+            output=str(target),
+            gebruiker="manager.polderdam",
+            koppeling_van="31-02-2026",
+        )
+    with pytest.raises(CommandError, match="Namen kunnen niet mee"):
+        call_command(
+            "export_cases",
+            output=str(target),
+            gebruiker="manager.polderdam",
+            met_namen=True,
+        )
+    with pytest.raises(CommandError, match="geen manager"):
+        call_command(
+            "export_cases", output=str(target), gebruiker="begeleider.polderdam"
+        )
+    assert ProcessingRecord.objects.filter(action="exporteren").count() == 1

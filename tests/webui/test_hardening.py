@@ -175,7 +175,7 @@ def test_pages_and_downloads_with_personal_data_are_never_cached(
         coordinator.get(reverse("tasks:queue")),
         coordinator.get(reverse("cases:detail", args=[case.reference])),
         coordinator.get(reverse("cases:list")),
-        manager.get(reverse("cases:export")),
+        manager.post(reverse("reports:download")),
         Client().get(reverse("login")),
     ]
     for response in responses:

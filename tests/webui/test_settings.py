@@ -10,7 +10,7 @@ import pytest
 
 from webui.definitions.services import DeployRefused, version_deploy
 
-from ..conftest import PASSWORD, World
+from ..conftest import PASSWORD, World, state_of
 
 
 def test_a_beheerder_sets_the_number_of_pvt_workshops_for_new_cases(
@@ -38,9 +38,9 @@ def test_a_beheerder_sets_the_number_of_pvt_workshops_for_new_cases(
     assert response.status_code == 302
     client.post(reverse("studio:deploy", args=["polderdam"]), {"note": "Vijf PVT"})
     case = world.start()
-    assert '"instelling_pvt_workshops":5' in case.state
-    assert '"instelling_pip_start":"koppeling"' in case.state
-    assert '"instelling_pvt_workshops":4' in running.state, "running cases keep theirs"
+    assert '"instelling_pvt_workshops":5' in state_of(case)
+    assert '"instelling_pip_start":"koppeling"' in state_of(case)
+    assert '"instelling_pvt_workshops":4' in state_of(running), "running cases keep it"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from webui.cases.services import timers_run
 from webui.privacy.models import ProcessingRecord
 from webui.tasks.models import TaskItem
 
-from ..conftest import PASSWORD, World
+from ..conftest import PASSWORD, World, state_of
 
 
 def client_for(world: World, username: str) -> Client:
@@ -37,11 +37,15 @@ def test_queue_shows_my_tasks_then_the_pool_of_my_roles_overdue_first(
     # Registered later, but came to live in the gemeente twelve weeks ago.
     late = world.start(datum_binnenkomst=today - timedelta(weeks=12))
     client = client_for(world, "regievoerder.polderdam")
-    response = client.get(reverse("tasks:queue"))
-    queue = response.context["queue"]
-    assert queue.mine == []
+
+    def tab(name: str) -> list[TaskItem]:
+        return client.get(reverse("tasks:queue"), {"lijst": name}).context["rows"]
+
+    response = client.get(reverse("tasks:queue"), {"lijst": "oppakken"})
+    available = response.context["rows"]
+    assert tab("mijn") == []
     # Its PIP deadline passed before it was registered: warned and escalated at once.
-    assert [(i.case, i.bpmn_id) for i in queue.available] == [
+    assert [(i.case, i.bpmn_id) for i in available] == [
         (late, "brede_intake_uitnodigen"),  # overdue: first
         (late, "pip_termijn_waarschuwing"),
         (late, "pip_termijn_verstreken"),
@@ -51,12 +55,11 @@ def test_queue_shows_my_tasks_then_the_pool_of_my_roles_overdue_first(
     ]
     assert "te laat" in response.content.decode()
 
-    client.post(reverse("tasks:claim", args=[queue.available[3].task_id]))
-    queue = client.get(reverse("tasks:queue")).context["queue"]
-    assert [(i.case, i.bpmn_id) for i in queue.mine] == [
+    client.post(reverse("tasks:claim", args=[available[3].task_id]))
+    assert [(i.case, i.bpmn_id) for i in tab("mijn")] == [
         (fresh, "brede_intake_uitnodigen")
     ]
-    assert [(i.case, i.bpmn_id) for i in queue.available] == [
+    assert [(i.case, i.bpmn_id) for i in tab("oppakken")] == [
         (late, "brede_intake_uitnodigen"),
         (late, "pip_termijn_waarschuwing"),
         (late, "pip_termijn_verstreken"),
@@ -71,9 +74,15 @@ def test_a_user_never_sees_a_task_or_case_of_another_gemeente(world: World) -> N
     assert {i.role for i in items} == {"begeleider", "regievoerder"}
     for role in ("coordinator", "begeleider", "regievoerder"):
         other = client_for(world, f"{role}.rivierstad")
-        queue = other.get(reverse("tasks:queue")).context["queue"]
+        shown = [
+            row
+            for name in ("mijn", "oppakken")
+            for row in other.get(reverse("tasks:queue"), {"lijst": name}).context[
+                "rows"
+            ]
+        ]
         for item in items:
-            assert item not in queue.mine + queue.available
+            assert item not in shown
             url = reverse("tasks:task", args=[item.task_id])
             assert other.get(url).status_code == 404
             claim = reverse("tasks:claim", args=[item.task_id])
@@ -90,7 +99,7 @@ def test_an_invalid_submission_keeps_what_was_typed_and_moves_nothing(
     case = world.run_until(world.start(), "intake_gesprek")
     case = world.complete(case, "intake_gesprek", begeleidingsvorm="individueel")
     item = next(i for i in world.open_tasks(case) if i.bpmn_id == "begeleider_koppelen")
-    state, lock = case.state, case.lock_version
+    state, lock = state_of(case), case.lock_version
     client = client_for(world, "coordinator.polderdam")
     prefix = f"task_{item.task_id}"
     response = client.post(
@@ -109,7 +118,7 @@ def test_an_invalid_submission_keeps_what_was_typed_and_moves_nothing(
         r'<input type="radio" name="0-tolk_nodig" value="ja"[^>]* checked>', html
     )
     case.refresh_from_db()
-    assert (case.state, case.lock_version) == (state, lock)
+    assert (state_of(case), case.lock_version) == (state, lock)
     assert case.begeleider is None
     assert not Submission.objects.filter(task_id=item.task_id).exists()
 
@@ -128,12 +137,11 @@ def test_submitting_the_task_form_moves_the_case_on(world: World) -> None:
         },
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse(
-        "cases:detail", args=[case.reference]
-    )
-    html = response.content.decode()
-    assert "is afgerond" in html
+    # The coördinator has no other task of their own: back to the queue.
+    assert response.redirect_chain[-1][0] == reverse("tasks:queue")
+    assert "is afgerond" in response.content.decode()
     # The case moved on: the next task of the intake is open, for the begeleider.
+    html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     open_tasks = html.split('id="open-tasks"')[1].split("</table>")[0]
     assert "Begeleiding afspreken" in open_tasks
     assert "Vaste begeleider koppelen" not in open_tasks
@@ -264,7 +272,7 @@ def test_the_begeleider_records_contact_moments_without_moving_the_case(
 ) -> None:
     case = world.coupled()
     assert case.begeleider == world.who("begeleider", world.polderdam)
-    lock, state, phases = case.lock_version, case.state, case.open_phases
+    lock, state, phases = case.lock_version, state_of(case), case.open_phases
     client = client_for(world, "begeleider.polderdam")
     url = reverse("cases:contact", args=[case.reference])
     form = {
@@ -280,7 +288,7 @@ def test_the_begeleider_records_contact_moments_without_moving_the_case(
     contacts = case.submissions.filter(form_key="contactmoment")
     assert contacts.count() == 3
     case.refresh_from_db()
-    assert (case.lock_version, case.state) == (lock, state)
+    assert (case.lock_version, state_of(case)) == (lock, state)
     assert case.open_phases == phases
 
     coordinator_view = client_for(world, "coordinator.polderdam").get(
@@ -407,7 +415,7 @@ def test_going_back_in_a_wizard_keeps_what_was_typed_on_the_current_step(
     assert "Nog niet af" in response.content.decode()
 
 
-def test_the_manager_sees_counts_per_phase_and_filters_overdue_cases(
+def test_the_regievoerder_sees_counts_per_phase_and_filters_overdue_cases(
     world: World,
 ) -> None:
     late = world.start(
@@ -415,20 +423,22 @@ def test_the_manager_sees_counts_per_phase_and_filters_overdue_cases(
     )
     today = timezone.localdate()  # deadline ten weeks ahead
     world.start(koppeling_datum=today, datum_binnenkomst=today)
-    client = client_for(world, "manager.polderdam")
-    response = client.get(reverse("cases:list"))
+    regie = client_for(world, "regievoerder.polderdam")
+    response = regie.get(reverse("cases:list"))
     overview = response.context["overview"]
     assert overview.total == 2 and overview.overdue == 1
     assert overview.phases == [
         ("Voortraject · Brede intake en PIP · Financieel ontzorgen", 2)
     ]
     assert "met verlopen PIP-termijn" in response.content.decode()
-
-    # A manager sees figures, not dossiers; a regievoerder filters the list.
-    assert client.get(reverse("cases:list"), {"verlopen": "1"}).context["rows"] == []
-    regie = client_for(world, "regievoerder.polderdam")
     rows = regie.get(reverse("cases:list"), {"verlopen": "1"}).context["rows"]
     assert [(case, overdue) for case, overdue in rows] == [(late, True)]
+
+    # A manager sees figures on the overview, not dossiers: "Mijn taken" leads there.
+    manager = client_for(world, "manager.polderdam")
+    assert manager.get(reverse("cases:list")).context["rows"] == []
+    start = manager.get(reverse("tasks:queue"))
+    assert start.status_code == 302 and start.url == reverse("reports:overview")
 
 
 def test_one_failing_case_does_not_stop_the_timers_of_the_others(
@@ -443,7 +453,7 @@ def test_one_failing_case_does_not_stop_the_timers_of_the_others(
     real = engine.fire_timers
 
     def fire(version, state, *, clock):
-        if state == json.loads(Case.objects.get(pk=broken.pk).state):
+        if state == json.loads(state_of(broken)):
             raise RuntimeError("iets onverwachts")
         return real(version, state, clock=clock)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Gemeente, MbOrganisation, Membership
+from .models import Gemeente, MbOrganisation, Membership, UserProfile
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,3 +25,17 @@ class MbOrganisationAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "gemeente", "mb_organisation"]
     list_filter = ["role", "gemeente", "mb_organisation"]
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "hours_per_week",
+        "max_statushouders",
+        "away_until",
+        "daily_digest",
+    ]
+    list_filter = ["daily_digest"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    raw_id_fields = ["user"]

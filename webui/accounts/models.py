@@ -132,3 +132,63 @@ class Membership(models.Model):
     @property
     def organisation(self) -> "Gemeente | MbOrganisation":
         return self.gemeente or self.mb_organisation  # type: ignore[return-value]
+
+
+class Weekday(models.TextChoices):
+    MA = "ma", _("maandag")
+    DI = "di", _("dinsdag")
+    WO = "wo", _("woensdag")
+    DO = "do", _("donderdag")
+    VR = "vr", _("vrijdag")
+    ZA = "za", _("zaterdag")
+    ZO = "zo", _("zondag")
+
+
+class UserProfile(models.Model):
+    """What a user says about their own work: for a begeleider what the coördinator
+    matches statushouders on (languages, area, availability, how many statushouders),
+    and for everyone whether the daily e-mail with their tasks comes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # As the user writes them ("Arabisch", "Tigrinya"); matched without case.
+    languages = models.JSONField(_("talen"), default=list, blank=True)
+    # Postcode areas: the first two to four digits of a postcode ("1234", "35").
+    areas = models.JSONField(
+        _("werkgebied (postcodegebieden)"), default=list, blank=True
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("uren per week"), null=True, blank=True
+    )
+    days = models.JSONField(_("beschikbare dagen"), default=list, blank=True)
+    max_statushouders = models.PositiveSmallIntegerField(
+        _("maximaal aantal statushouders"), null=True, blank=True
+    )
+    away_until = models.DateField(_("afwezig tot en met"), null=True, blank=True)
+    daily_digest = models.BooleanField(_("dagelijkse e-mail met taken"), default=True)
+
+    class Meta:
+        verbose_name = _("profiel")
+        verbose_name_plural = _("profielen")
+
+    def __str__(self) -> str:
+        return f"{self.user}"
+
+    @property
+    def days_label(self) -> str:
+        labels = dict(Weekday.choices)
+        return ", ".join(str(labels[d]) for d in Weekday.values if d in self.days)
+
+    @property
+    def availability_label(self) -> str:
+        """Hours and days in words, e.g. "6 uur per week (maandag, woensdag)"."""
+        hours = (
+            f"{self.hours_per_week} uur per week"
+            if self.hours_per_week is not None
+            else ""
+        )
+        days = self.days_label
+        if hours and days:
+            return f"{hours} ({days})"
+        return hours or days

@@ -17,7 +17,13 @@ from django.db import transaction
 
 from engine import ManualClock
 from forms.registry import FieldDefinition, FormDefinition
-from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
+from webui.accounts.models import (
+    Gemeente,
+    MbOrganisation,
+    Membership,
+    Role,
+    UserProfile,
+)
 from webui.accounts.selectors import users_for_role
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.files import read_paths
@@ -117,6 +123,7 @@ BEHEER_PERMISSIONS = (
     ("accounts", "gemeente"),
     ("accounts", "mborganisation"),
     ("accounts", "membership"),
+    ("accounts", "userprofile"),
 )
 
 _FIRST = [
@@ -132,6 +139,33 @@ _FIRST = [
     "Tesfay",
 ]
 _LAST = ["Demo", "Voorbeeld", "Testpersoon", "Fictief", "Oefen"]
+# The statushouders' languages and (fictional) postcode areas, for matching.
+_TALEN = ["Arabisch", "Tigrinya", "Dari", "Arabisch", "Somalisch", "Turks"]
+_POSTCODES = ["9991 AB", "9992 CD", "9993 EF", "9994 GH"]
+# What the demo begeleiders say about themselves on "Mijn instellingen" (invented).
+PROFILES: dict[str, dict[str, Any]] = {
+    "begeleider": {
+        "languages": ["Arabisch", "Engels"],
+        "areas": ["9991", "9992"],
+        "hours_per_week": 6,
+        "days": ["ma", "wo"],
+        "max_statushouders": 8,
+    },
+    "begeleider2": {
+        "languages": ["Tigrinya", "Engels"],
+        "areas": ["9993"],
+        "hours_per_week": 4,
+        "days": ["di", "za"],
+        "max_statushouders": 4,
+    },
+    "rivierstad.begeleider": {
+        "languages": ["Dari", "Farsi", "Engels"],
+        "areas": ["999"],
+        "hours_per_week": 8,
+        "days": ["do", "vr"],
+        "max_statushouders": 10,
+    },
+}
 
 
 def _bsn(n: int) -> str:
@@ -306,6 +340,7 @@ def _users() -> dict[str, Gemeente]:
                 "first_name": spec.first_name,
                 "last_name": spec.last_name,
                 "is_staff": spec.staff,
+                "email": f"{spec.username}@example.invalid",
             },
         )
         user.set_password(DEMO_PASSWORD)
@@ -319,6 +354,10 @@ def _users() -> dict[str, Gemeente]:
                 else {"mb_organisation": organisations[slug]}
             )
             Membership.objects.get_or_create(user=user, role=role, **place)
+        if spec.username in PROFILES:
+            UserProfile.objects.get_or_create(
+                user=user, defaults=PROFILES[spec.username]
+            )
     return gemeenten
 
 
@@ -427,6 +466,8 @@ def _register(
             "geboortedatum": date(1970 + index % 35, 1 + index % 12, 1 + index % 27),
             "soort_aanmelding": "gezinshereniging" if index % 6 == 0 else "asiel",
             "bsn": _bsn(index + 1),
+            "taal": _TALEN[index % len(_TALEN)],
+            "postcode": _POSTCODES[index % len(_POSTCODES)],
         },
     )
     orgs = list(gemeente.mb_organisations.order_by("slug"))
@@ -550,9 +591,32 @@ def load_demo(*, cases: int = 40, today: date | None = None) -> int:
     for i, g, target, age in plan:
         if (i, g, target, age) not in early:
             _run_case(g, i, target, age + i % 5, today, stop_at)
+    group = _pvt_group(gemeenten["polderdam"], cases, today, stop_at)
     timers_run(clock=now)
     _reopen_one(now)
-    return cases
+    return cases + len(group)
+
+
+PVT_GROUP = 5
+
+
+def _pvt_group(
+    gemeente: Gemeente, cases: int, today: date, stop_at: datetime
+) -> list[Case]:
+    """A group waiting on the same PVT workshop at one MB organisation, for the
+    trainer's group sessions (webui/pvt): the spread leaves one or two per workshop.
+    Only in a full demo; a small one (the tests') is the spread alone."""
+    if cases < 2 * len(TARGETS):
+        return []
+    # The same index % 4 (the same MB organisation), on the way to the workshops
+    # (_routing: the brede intake attended, no ontheffing).
+    indexes = [
+        i for i in range(cases, cases + 60) if i % 4 == 0 and i % 9 != 4 and i % 11 != 7
+    ]
+    return [
+        _run_case(gemeente, index, "pvt_workshop", 200, today, stop_at)
+        for index in indexes[:PVT_GROUP]
+    ]
 
 
 def _reopen_one(clock: ManualClock) -> None:

@@ -7,8 +7,8 @@ from webui.definitions.models import DefinitionVersion
 
 
 class Case(models.Model):
-    """One statushouder's trajectory. ``state`` is the engine's JSON, owned by the
-    services."""
+    """One statushouder's trajectory: what lists, queues and exports read. The
+    engine's JSON lives apart, in CaseState, owned by the services."""
 
     reference = models.CharField(_("kenmerk"), max_length=20, unique=True)
     gemeente = models.ForeignKey(
@@ -26,7 +26,6 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("MB-organisatie"),
     )
-    state = models.TextField()
     lock_version = models.PositiveIntegerField(default=0)
     client_naam = models.CharField(_("naam statushouder"), max_length=200)
     phase = models.CharField(_("fase"), max_length=100, blank=True)
@@ -65,6 +64,24 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.client_naam}"
+
+
+class CaseState(models.Model):
+    """The engine state of one case: only what is still running (the engine prunes
+    what is finished; the history is in the submissions, task rows, milestones and
+    audit events). A table of its own, so that no list, queue or export selects it."""
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="engine_state"
+    )
+    state = models.TextField()
+
+    class Meta:
+        verbose_name = _("engine-toestand")
+        verbose_name_plural = _("engine-toestanden")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
 
 
 class Submission(models.Model):

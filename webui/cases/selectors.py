@@ -1,24 +1,25 @@
 """Reads for case pages, lists and the export."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from exports import CaseRow
+import engine
 from forms.registry import FormDefinition, UnknownFormKey
 from forms.values import display_rows
 from webui.accounts.models import LANE_SIDE, Gemeente
 from webui.accounts.selectors import (
     CaseAccess,
-    manager_cases,
+    user_choices,
     visible_cases,
 )
-from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.bundles import START_FORM, blob_texts, bundle_of
+from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 
@@ -26,7 +27,6 @@ from .models import (
     REFERRAL_PRIVACY,
     AuditEvent,
     Case,
-    CaseMilestone,
     Consent,
     Referral,
     Submission,
@@ -34,22 +34,31 @@ from .models import (
 
 
 def cases_for_user(*, user: AbstractBaseUser) -> QuerySet[Case]:
-    """The cases the user may open (need-to-know), with their open task count."""
+    """The cases the user may open (need-to-know), newest first."""
     return (
         visible_cases(user=user)
         .select_related("gemeente", "begeleider", "mb_organisation")
-        .annotate(open_tasks=Count("tasks", filter=Q(tasks__state=TaskItem.State.OPEN)))
         .order_by("-created_at", "-id")
     )
 
 
-def countable_cases(*, user: AbstractBaseUser) -> QuerySet[Case]:
-    """The cases whose figures the user may see: those they may open, and for a
-    manager those of their gemeente(n) or MB organisation(s)."""
-    return Case.objects.filter(
-        Q(pk__in=visible_cases(user=user).values("pk"))
-        | Q(pk__in=manager_cases(user=user).values("pk"))
+def with_open_task_counts(cases: list[Case]) -> list[Case]:
+    """The cases, each with its number of open tasks (``open_tasks``), in one
+    grouped query over the task rows of these cases only: counting in the case query
+    itself would group every visible case's task rows before a list is cut to its
+    first rows."""
+    counts = dict(
+        TaskItem.objects.filter(
+            case_id__in=[case.pk for case in cases], state=TaskItem.State.OPEN
+        )
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
     )
+    for case in cases:
+        case.open_tasks = counts.get(case.pk, 0)
+    return cases
 
 
 def overdue_q(today: date) -> Q:
@@ -66,8 +75,9 @@ class Overview:
 
 
 def case_overview(*, user: AbstractBaseUser, today: date) -> Overview:
-    """How many cases the user can see, per phase and past their PIP deadline."""
-    cases = countable_cases(user=user)
+    """How many cases the user can open, per phase and past their PIP deadline (a
+    manager's figures are on the overview page, webui.reports)."""
+    cases = visible_cases(user=user)
     per_phase = cases.values("phase_label").annotate(n=Count("id")).order_by("-n")
     return Overview(
         total=cases.count(),
@@ -105,6 +115,10 @@ def current_consents(*, case: Case) -> set[tuple[str, str]]:
 def _history(case: Case, access: CaseAccess) -> list[HistoryEntry]:
     entries = []
     submissions = case.submissions.select_related("submitted_by", "version")
+    # A `gebruiker` answer reads as the colleague's name, not their username.
+    names = cache(
+        user_choices(gemeente_id=case.gemeente_id, mb_id=case.mb_organisation_id)
+    )
     for submission in submissions:
         if not access.sees_submission(submission.role):
             continue
@@ -117,7 +131,7 @@ def _history(case: Case, access: CaseAccess) -> list[HistoryEntry]:
         side = LANE_SIDE.get(submission.role)
         shown, hidden, for_consent = [], 0, False
         classes, by_consent = set(), set()
-        for row in display_rows(definition, submission.data):
+        for row in display_rows(definition, submission.data, user_choices=names):
             if access.may_read(row.privacy, side):
                 shown.append((row.label, row.value))
                 classes.add(row.privacy)
@@ -139,15 +153,21 @@ def _history(case: Case, access: CaseAccess) -> list[HistoryEntry]:
     return entries
 
 
+def case_history(*, case: Case, access: CaseAccess) -> list[HistoryEntry]:
+    """Every submission of the case the viewer may see, oldest first, each with the
+    answers the viewer may read (and how many were hidden, and why)."""
+    return _history(case, access)
+
+
 @dataclass(frozen=True)
 class PhaseStep:
     label: str
     status: str  # "done", "current" or "todo"
 
 
-def case_phases(case: Case) -> list[PhaseStep]:
-    """The phases of the case's own version and where the case stands in each: the
-    tracks run side by side, so several can be current at once."""
+def phase_statuses(case: Case) -> dict[str, str]:
+    """Phase (process id) -> "done", "current" or "todo", in the order of the case's
+    own version: the tracks run side by side, so several can be current at once."""
     version = bundle_of(case.version).process
     names = version.phase_names
     worked = set(
@@ -162,17 +182,24 @@ def case_phases(case: Case) -> list[PhaseStep]:
         if m.element and m.element in reached
     }
     open_now = set(case.open_phases)
-    steps = []
+    statuses = {}
     for pid in dict.fromkeys(version.phase_order):
-        label = names.get(pid, pid)
         if pid in open_now:
-            status = "current"
-        elif case.is_closed or label in worked:
-            status = "done"
+            statuses[pid] = "current"
+        elif case.is_closed or names.get(pid, pid) in worked:
+            statuses[pid] = "done"
         else:
-            status = "todo"
-        steps.append(PhaseStep(label, status))
-    return steps
+            statuses[pid] = "todo"
+    return statuses
+
+
+def case_phases(case: Case) -> list[PhaseStep]:
+    """The phases of the case's own version and where the case stands in each."""
+    names = bundle_of(case.version).process.phase_names
+    return [
+        PhaseStep(names.get(pid, pid), status)
+        for pid, status in phase_statuses(case).items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -224,11 +251,14 @@ def case_view(*, case: Case, access: CaseAccess, today: date) -> CaseView:
         access=access,
         case=case,
         phases=case_phases(case),
-        open_tasks=list(
-            case.tasks.filter(state=TaskItem.State.OPEN)
+        open_tasks=[
+            item
+            for item in case.tasks.filter(state=TaskItem.State.OPEN)
             .select_related("assignee")
             .order_by("ready_at")
-        ),
+            # A trainer sees the PVT work only, not what else waits on the case.
+            if access.sees_submission(item.role)
+        ],
         history=_history(case, access),
         events=list(
             case.audit_events.select_related("user").order_by("-at", "-id")[:50]
@@ -238,72 +268,6 @@ def case_view(*, case: Case, access: CaseAccess, today: date) -> CaseView:
         consents=consent_overview(case=case),
         referrals=case_referrals(case=case, access=access),
     )
-
-
-def _yes_no(value: bool | None) -> str:
-    return "–" if value is None else ("Ja" if value else "Nee")
-
-
-def export_cases(*, user: AbstractBaseUser) -> QuerySet[Case]:
-    """The cases a user may export: a manager's gemeente(n) or MB organisation(s)."""
-    return manager_cases(user=user)
-
-
-def export_rows(
-    *, cases: QuerySet[Case], today: date, with_names: bool = False
-) -> Iterator[CaseRow]:
-    """One export row per case, in a fixed number of queries. A manager reads only
-    the 'normaal' class: the reference instead of the statushouder's name."""
-    cases = cases.select_related("gemeente", "begeleider").order_by(
-        "gemeente__naam", "reference"
-    )
-    case_ids = list(cases.values_list("pk", flat=True))
-    holders: dict[int, list[str]] = {}
-    for item in (
-        TaskItem.objects.filter(case_id__in=case_ids, state=TaskItem.State.OPEN)
-        .select_related("assignee")
-        .order_by("ready_at", "id")
-    ):
-        who = item.assignee.get_full_name() if item.assignee else f"rol {item.role}"
-        holders.setdefault(item.case_id, []).append(f"{item.name} ({who})")
-    # Read from the milestones, never from form keys: a variant that renames its
-    # workshop or signing tasks still reports right.
-    attended: dict[int, int] = {}
-    signed: dict[int, bool] = {}
-    for case_id, key, value in (
-        CaseMilestone.objects.filter(
-            case_id__in=case_ids, key__in=("pvt_workshop", "verklaring_ondertekend")
-        )
-        .order_by("reached_at", "id")
-        .values_list("case_id", "key", "value")
-    ):
-        if key == "pvt_workshop":
-            attended[case_id] = attended.get(case_id, 0) + bool(value)
-        else:
-            signed[case_id] = bool(value)
-    for case in cases:
-        if case.pip_vastgesteld_op and case.pip_deadline:
-            on_time: bool | None = case.pip_vastgesteld_op <= case.pip_deadline
-        elif case.pip_deadline and today > case.pip_deadline:
-            on_time = False
-        else:
-            on_time = None
-        yield CaseRow(
-            gemeente=case.gemeente.naam,
-            reference=case.reference,
-            client_naam=case.client_naam if with_names else "",
-            phase=case.phase_label,
-            open_tasks="; ".join(holders.get(case.pk, [])),
-            begeleider=case.begeleider.get_full_name() if case.begeleider else "",
-            koppeling_datum=case.koppeling_datum,
-            pip_deadline=case.pip_deadline,
-            pip_opgesteld_op=case.pip_opgesteld_op,
-            pip_vastgesteld_op=case.pip_vastgesteld_op,
-            pip_op_tijd=_yes_no(on_time),
-            pvt_workshops=attended.get(case.pk, 0),
-            verklaring_ondertekend=_yes_no(signed.get(case.pk)),
-            uitkomst=case.uitkomst,
-        )
 
 
 def start_form(*, gemeente: Gemeente) -> FormDefinition | None:
@@ -482,4 +446,201 @@ def mb_report(*, case: Case, access: CaseAccess) -> MbReport:
             (category, n if access.may_read(category, "mb") else None)
             for category, n in signals.items()
         ],
+    )
+
+
+# ---- the case in its process diagram -------------------------------------------------
+
+OPEN_MARK = "wegwijs-open"
+DONE_MARK = "wegwijs-done"
+STATUS_WORDS = {"current": "nu", "done": "afgerond", "todo": "nog niet"}
+
+
+def milestone_label(*, version: DefinitionVersion, key: str, value: Any) -> str:
+    """A milestone's value in words: the label of the choice on a form of the
+    version whose field declares it (e.g. the uitkomst 'overdragen'), or the value
+    itself."""
+    forms = bundle_of(version).forms
+    for form_key in forms.keys():
+        definition = forms.get(form_key)
+        name = definition.milestones.get(key)
+        for candidate in definition.fields:
+            if candidate.name == name and candidate.choices:
+                label = dict(candidate.choices).get(str(value))
+                if label:
+                    return str(label)
+    return str(value)
+
+
+def case_outcome(case: Case) -> str:
+    """The outcome of the vervolgtraject in words ("" while there is none)."""
+    if not case.uitkomst:
+        return ""
+    reached = (
+        case.milestones.filter(key="uitkomst")
+        .select_related("version")
+        .order_by("-reached_at", "-id")
+        .first()
+    )
+    version = reached.version if reached is not None else case.version
+    return milestone_label(version=version, key="uitkomst", value=case.uitkomst)
+
+
+@dataclass(frozen=True)
+class CaseMarks:
+    """What the viewer marks in one diagram file for one case: element id -> class
+    (open tasks and what was done), called process id -> class (for the call
+    activities of the phases), and the same in words."""
+
+    elements: dict[str, str]
+    calls: dict[str, str]
+    done: list[str]
+    open: list[str]
+
+
+def _mark_classes(open_ids: set[str], done_ids: set[str]) -> dict[str, str]:
+    """Id -> "wegwijs-open", "wegwijs-done" or both (a task in a loop)."""
+    return {
+        key: " ".join(
+            mark
+            for mark, ids in ((OPEN_MARK, open_ids), (DONE_MARK, done_ids))
+            if key in ids
+        )
+        for key in sorted(open_ids | done_ids)
+    }
+
+
+def case_marks(*, case: Case, access: CaseAccess, file_name: str) -> CaseMarks:
+    """The case's position (open tasks) and path (done tasks, reached milestones)
+    in one file of its version. A trainer sees only the PVT tasks on it."""
+    process = bundle_of(case.version).process
+    in_file = {pid for pid, name in process.process_files.items() if name == file_name}
+    process_of = {task: pid for pid, task in process.user_task_roles}
+    ids: dict[bool, set[str]] = {True: set(), False: set()}
+    names: dict[bool, dict[str, None]] = {True: {}, False: {}}
+    calls: dict[bool, set[str]] = {True: set(case.open_phases), False: set()}
+    tasks = case.tasks.filter(
+        state__in=(TaskItem.State.OPEN, TaskItem.State.DONE)
+    ).order_by("ready_at", "id")
+    for bpmn_id, state, role, name in tasks.values_list(
+        "bpmn_id", "state", "role", "name"
+    ):
+        if not access.sees_submission(role):
+            continue
+        is_open = state == TaskItem.State.OPEN
+        pid = process_of.get(bpmn_id, "")
+        calls[is_open].add(pid)
+        if pid in in_file:
+            ids[is_open].add(bpmn_id)
+            names[is_open][name] = None
+    if not access.trainer_only:
+        declared = {m.element: m.process for m in process.milestones if m.element}
+        reached = case.milestones.filter(bpmn_id__in=list(declared))
+        for bpmn_id in reached.values_list("bpmn_id", flat=True).distinct():
+            calls[False].add(declared[bpmn_id])
+            if declared[bpmn_id] in in_file:
+                ids[False].add(bpmn_id)
+    return CaseMarks(
+        elements=_mark_classes(ids[True], ids[False]),
+        calls=_mark_classes(calls[True] - {""}, calls[False] - {""}),
+        done=list(names[False]),
+        open=list(names[True]),
+    )
+
+
+@dataclass(frozen=True)
+class DiagramChoice:
+    file_name: str
+    label: str
+    status: str  # "current", "done", "todo" or "" (not a phase of its own)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_WORDS.get(self.status, "")
+
+
+@dataclass(frozen=True)
+class CaseDiagram:
+    """One diagram of the case's version, with the case's marks, and the other
+    diagrams to choose from."""
+
+    file_name: str
+    label: str
+    xml: str
+    marks: CaseMarks
+    choices: list[DiagramChoice]
+
+    @property
+    def status(self) -> str:
+        return next(
+            (c.status for c in self.choices if c.file_name == self.file_name), ""
+        )
+
+    @property
+    def waiting(self) -> bool:
+        """The phase runs, but nothing in it is open: it waits for a date or for
+        another part of the trajectory."""
+        return self.status == "current" and not self.marks.open
+
+
+def diagram_choices(case: Case) -> list[DiagramChoice]:
+    """The diagrams of the case's version: the whole trajectory, then each phase in
+    the order it runs, then the processes the phases call."""
+    process = bundle_of(case.version).process
+    files = process.process_files
+    statuses = phase_statuses(case)
+    choices = {}
+    main = files.get(engine.MAIN_PROCESS)
+    if main:
+        choices[main] = DiagramChoice(main, "Het hele traject", "")
+    for pid, status in statuses.items():
+        if pid in files and files[pid] not in choices:
+            name = process.phase_names.get(pid, pid)
+            choices[files[pid]] = DiagramChoice(files[pid], name, status)
+    for pid, file_name in sorted(files.items(), key=lambda item: item[1]):
+        if file_name not in choices:
+            name = process.phase_names.get(pid, pid)
+            choices[file_name] = DiagramChoice(file_name, name, "")
+    return list(choices.values())
+
+
+def _current_file(case: Case, access: CaseAccess) -> str | None:
+    """The file that holds the oldest open task of the viewer's roles (of anyone's
+    the viewer may see, if they have none), or else the case's current phase."""
+    process = bundle_of(case.version).process
+    process_of = {task: pid for pid, task in process.user_task_roles}
+    open_tasks = case.tasks.filter(state=TaskItem.State.OPEN).order_by("ready_at", "id")
+    visible = [
+        (bpmn_id, role)
+        for bpmn_id, role in open_tasks.values_list("bpmn_id", "role")
+        if access.sees_submission(role) and process_of.get(bpmn_id)
+    ]
+    visible.sort(key=lambda task: task[1] not in access.roles)  # stable: mine first
+    for bpmn_id, _role in visible:
+        file_name = process.process_files.get(process_of[bpmn_id])
+        if file_name:
+            return file_name
+    return case_phase_file(case)
+
+
+def case_diagram(
+    *, case: Case, access: CaseAccess, file_name: str | None = None
+) -> CaseDiagram | None:
+    """The diagram to show on the case page: the one asked for, or the one that
+    holds the case's open work (the whole trajectory when it is closed)."""
+    choices = diagram_choices(case)
+    by_file = {choice.file_name: choice for choice in choices}
+    if file_name not in by_file:
+        file_name = _current_file(case, access)
+    if file_name not in by_file:
+        file_name = choices[0].file_name if choices else None
+    sha = case.version.files.get(file_name or "")
+    if file_name is None or sha is None:
+        return None
+    return CaseDiagram(
+        file_name=file_name,
+        label=by_file[file_name].label,
+        xml=blob_texts([sha])[sha],
+        marks=case_marks(case=case, access=access, file_name=file_name),
+        choices=choices,
     )

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -6,7 +7,8 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("nieuw/", views.case_new, name="new"),
-    path("export.xlsx", views.export, name="export"),
+    # The export moved to the managers' overview (webui.reports).
+    path("export.xlsx", RedirectView.as_view(pattern_name="reports:overview")),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/contactmoment/", views.case_contact, name="contact"),
     path("<str:reference>/toestemming/", views.case_consent, name="consent"),
@@ -17,5 +19,6 @@ urlpatterns = [
         name="follow_up",
     ),
     path("<str:reference>/rapportage/", views.case_report, name="report"),
+    path("<str:reference>/pip/", views.case_pip, name="pip"),
     path("<str:reference>/heropenen/", views.case_reopen_view, name="reopen"),
 ]

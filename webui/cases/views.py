@@ -5,27 +5,25 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 
-from exports import cases_workbook, workbook_bytes
 from forms.builder import build_form_class
 from webui.accounts.models import Role
 from webui.accounts.selectors import case_access, registering_organisations
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
+from .casefile import case_file, pip_document
 from .forms import ConsentForm, FollowUpForm, ReferralForm, ReopenForm
 from .models import REFERRAL_PRIVACY
 from .selectors import (
     case_for_user,
     case_form,
     case_overview,
-    case_view,
     cases_for_user,
-    export_cases,
-    export_rows,
     mb_report,
     overdue_q,
     pip_overdue,
     start_form,
+    with_open_task_counts,
 )
 from .services import (
     CONTACT_FORM,
@@ -37,8 +35,8 @@ from .services import (
     referral_follow_up,
     referral_record,
 )
+from .timeline import PAGE as TIMELINE_PAGE
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_FOUND = "Dit dossier bestaat niet of u heeft er geen toegang toe."
 
 
@@ -71,7 +69,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(overdue_q(today))
     if phase:
         cases = cases.filter(phase_label=phase)
-    shown = list(cases[:500])
+    shown = with_open_task_counts(list(cases[:500]))
     if shown:
         processing_record(
             user=request.user,
@@ -97,20 +95,52 @@ def _roles(request: HttpRequest) -> set[str]:
     return roles_held(user=request.user)
 
 
+def _number(value: str, default: int) -> int:
+    return int(value) if value.isdigit() and len(value) < 6 else default
+
+
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _case_and_access(request, reference)
-    view = case_view(case=case, access=access, today=timezone.localdate())
+    casefile = case_file(
+        case=case,
+        access=access,
+        today=timezone.localdate(),
+        kind=request.GET.get("soort", ""),
+        limit=_number(request.GET.get("toon", ""), TIMELINE_PAGE),
+        diagram=request.GET.get("diagram") or None,
+    )
     processing_record(
         user=request.user,
         action=ProcessingRecord.Action.VIEW,
         cases=[case],
-        categories=view.shown_categories,
-        consented=view.consented_categories,
+        categories=casefile.shown_categories,
+        consented=casefile.consented_categories,
         roles=access.roles,
         request=request,
     )
-    return render(request, "cases/detail.html", {"view": view, "case": case})
+    context = {"file": casefile, "view": casefile.view, "case": case}
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+def case_pip(request: HttpRequest, reference: str) -> HttpResponse:
+    """The PIP as a document to print or save: what the viewer may read of it."""
+    case, access = _case_and_access(request, reference)
+    if access.trainer_only:
+        raise _refused(request, reference)
+    document = pip_document(case=case, access=access, today=timezone.localdate())
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.VIEW,
+        cases=[case],
+        categories=document.shown,
+        consented=document.by_consent,
+        roles=access.roles,
+        detail={"page": "pip"},
+        request=request,
+    )
+    return render(request, "cases/pip.html", {"pip": document, "case": case})
 
 
 @sensitive_post_parameters()
@@ -162,28 +192,6 @@ def case_new(request: HttpRequest) -> HttpResponse:
         "chosen": f"{org.slug}/{gemeente.slug}",
     }
     return render(request, "cases/new.html", context)
-
-
-@login_required
-def export(request: HttpRequest) -> HttpResponse:
-    cases = export_cases(user=request.user)
-    if not _roles(request) & {Role.MANAGER}:
-        raise Http404("Alleen een manager kan de dossiers exporteren.")
-    today = timezone.localdate()
-    content = workbook_bytes(cases_workbook(export_rows(cases=cases, today=today)))
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.EXPORT,
-        categories=["normaal"],
-        roles=[Role.MANAGER],
-        detail={"rows": cases.count(), "names": False},
-        request=request,
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="wegwijs-dossiers-{today:%Y-%m-%d}.xlsx"'
-    )
-    return response
 
 
 @sensitive_post_parameters()

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "webui.tasks",
     "webui.studio",
     "webui.privacy",
+    "webui.coordination",
+    "webui.pvt",
+    "webui.reports",
+    "webui.reminders",
 ]
 
 MIDDLEWARE = [
@@ -184,3 +188,28 @@ WORKFLOWS_DIR = Path(os.environ.get("WEGWIJS_WORKFLOWS_DIR", BASE_DIR / "workflo
 # (the django-tasks backport) with its database backend; `make run` starts the worker
 # (python manage.py db_worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+# Case-status exports: up to this many cases download at once, bigger ones are made in
+# the background and kept for their requester only, in a private directory (never
+# under STATIC_ROOT or a served media path) for WEGWIJS_EXPORT_KEEP_HOURS.
+WEGWIJS_EXPORT_DIRECT_MAX = int(os.environ.get("WEGWIJS_EXPORT_DIRECT_MAX", "2000"))
+WEGWIJS_EXPORT_DIR = Path(
+    os.environ.get("WEGWIJS_EXPORT_DIR", BASE_DIR / "private" / "exports")
+)
+WEGWIJS_EXPORT_KEEP_HOURS = int(os.environ.get("WEGWIJS_EXPORT_KEEP_HOURS", "24"))
+
+# E-mail (the daily digest, webui.reminders): SMTP, configured by the environment;
+# development prints the e-mails on the console (dev.py), tests keep them in memory.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Wegwijs <noreply@wegwijs.invalid>"
+)
+# Where the links in e-mails point (no request to take the host from).
+WEGWIJS_BASE_URL = os.environ.get("WEGWIJS_BASE_URL", "http://127.0.0.1:8000")

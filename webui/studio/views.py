@@ -17,8 +17,9 @@ from forms.registry import (
     parse_definition,
 )
 from webui.accounts.models import Gemeente
+from webui.accounts.selectors import case_access
 from webui.cases.models import CaseMigration, MigrationRun
-from webui.cases.selectors import cases_for_migration
+from webui.cases.selectors import case_marks, cases_for_migration
 from webui.cases.services import (
     CaseError,
     case_migration_revert,
@@ -114,7 +115,13 @@ def diagram(request: HttpRequest, gemeente: str, file_name: str) -> HttpResponse
     )
     if found is None:
         raise Http404("Dit diagram bestaat niet of hoort niet bij uw gemeente.")
-    return render(request, "studio/diagram.html", {"diagram": found})
+    marks = None
+    if found.case is not None:
+        access = case_access(user=request.user, case=found.case)
+        if access is None:
+            raise Http404("Dit diagram bestaat niet of hoort niet bij uw gemeente.")
+        marks = case_marks(case=found.case, access=access, file_name=found.file_name)
+    return render(request, "studio/diagram.html", {"diagram": found, "marks": marks})
 
 
 # ---- the studio ------------------------------------------------------------------

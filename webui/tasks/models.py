@@ -55,18 +55,42 @@ class TaskItem(models.Model):
     class Meta:
         verbose_name = _("taak")
         verbose_name_plural = _("taken")
-        # State first: SQLite can then answer the queue's OR with two covering index
-        # scans (see shared/reference/performance-floors.md, design C).
+        # The queue reads one pool (a role at a gemeente or an MB organisation) at a
+        # time: state, pool and holder are equalities, then the rows come in queue
+        # order (due date, arrival) straight from the index, and a count of a pool
+        # or a tab is a range of it. The phase at the end answers the queue's phase
+        # filter options from the index alone. State first: SQLite can then also
+        # answer an OR of pools with covering index scans (see
+        # shared/reference/performance-floors.md, design C).
         indexes = [
             models.Index(
                 fields=["state", "assignee", "due_date"], name="task_queue_mine"
             ),
             models.Index(
-                fields=["state", "gemeente", "role", "due_date"], name="task_queue_role"
+                fields=[
+                    "state",
+                    "gemeente",
+                    "role",
+                    "assignee",
+                    "due_date",
+                    "ready_at",
+                    "id",
+                    "phase",
+                ],
+                name="task_pool_gemeente",
             ),
             models.Index(
-                fields=["state", "mb_organisation", "role", "due_date"],
-                name="task_queue_mb_role",
+                fields=[
+                    "state",
+                    "mb_organisation",
+                    "role",
+                    "assignee",
+                    "due_date",
+                    "ready_at",
+                    "id",
+                    "phase",
+                ],
+                name="task_pool_mb",
             ),
         ]
 
@@ -76,3 +100,29 @@ class TaskItem(models.Model):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label) if self.role in Role.values else self.role
+
+
+class TaskDraft(models.Model):
+    """What one user typed in a task's form so far: the wizard's step and the raw
+    answers per step. Only its own user ever reads it; it goes when the task is
+    completed or cancelled (tasks_project), given back or handed over, and with the
+    task row (and so with the case)."""
+
+    item = models.ForeignKey(TaskItem, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    current_step = models.CharField(max_length=10, blank=True)
+    # {step: {"<step>-<field>": [values]}}: what the browser posted, unvalidated.
+    step_data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepten")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="one_draft_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.user_id}"

@@ -1,18 +1,29 @@
-"""Writes to the task projection. Called only from the case services' transactions."""
+"""Writes to the task projection (``tasks_project``, called only from the case
+services' transactions) and to who holds a task: claim, give back, hand over."""
 
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
 
 from engine import ReadyTask, Snapshot
 from webui.accounts.models import Role
 from webui.accounts.selectors import may_work_on
+from webui.cases.models import AuditEvent
 
-from .models import TaskItem
+from .models import TaskDraft, TaskItem
+from .selectors import HANDED_OVER, hand_over_candidates, hand_over_refusal
+
+NOTE_MAX_LENGTH = 500
 
 
 class TaskNotClaimable(Exception):
     """The user may not take this task."""
+
+
+class HandOverRefused(Exception):
+    """The task cannot be handed over like this (a Dutch message)."""
 
 
 def tasks_project(
@@ -49,6 +60,8 @@ def tasks_project(
             )
         else:
             _refresh(item, ready, case, phase_names)
+    # Drafts hold sensitive answers: they go with the task they were typed for.
+    TaskDraft.objects.filter(item__in=list(open_items.values())).delete()
     for task_id, item in open_items.items():
         if task_id == completed_task_id:
             item.state = TaskItem.State.DONE
@@ -86,6 +99,9 @@ def _refresh(
         # Another role now does it: whoever held it no longer may.
         changes["assignee"] = case.begeleider if ready.role == Role.BEGELEIDER else None
     changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    if {"form_key", "role"} & set(changed):
+        # A draft of another form, or of someone who may no longer do the task.
+        item.drafts.all().delete()
     if changed:
         for name in changed:
             setattr(item, name, changes[name])
@@ -107,8 +123,78 @@ def task_claim(*, item: TaskItem, user: AbstractBaseUser) -> TaskItem:
     return item
 
 
-def task_release(*, item: TaskItem, user: AbstractBaseUser) -> None:
-    """Give a claimed task back to the role's pool."""
-    TaskItem.objects.filter(
-        pk=item.pk, assignee=user, state=TaskItem.State.OPEN
-    ).update(assignee=None)
+def task_release(*, item: TaskItem, user: AbstractBaseUser) -> bool:
+    """Give a claimed task back to the role's pool; the user's draft of it goes.
+    Returns whether a draft went."""
+    with transaction.atomic():
+        TaskItem.objects.filter(
+            pk=item.pk, assignee=user, state=TaskItem.State.OPEN
+        ).update(assignee=None)
+        dropped, _ = TaskDraft.objects.filter(item=item, user=user).delete()
+    return bool(dropped)
+
+
+def task_hand_over(
+    *,
+    item: TaskItem,
+    user: AbstractBaseUser,
+    to_username: str,
+    note: str,
+    now: datetime | None = None,
+) -> TaskItem:
+    """Hand an open task to a colleague who may work on it, with a note for them:
+    its holder may, and a coördinator for the MB tasks of their organisation. The
+    former holder's draft goes; the case's timeline records it."""
+    refusal = hand_over_refusal(item=item, user=user)
+    if refusal:
+        raise HandOverRefused(refusal)
+    note = note.strip()
+    if not note:
+        raise HandOverRefused(
+            "Schrijf een korte notitie voor uw collega: waarom, en wat er al gedaan is."
+        )
+    if len(note) > NOTE_MAX_LENGTH:
+        raise HandOverRefused(
+            f"De notitie mag hoogstens {NOTE_MAX_LENGTH} tekens lang zijn;"
+            f" nu zijn het er {len(note)}."
+        )
+    to = next(
+        (u for u in hand_over_candidates(item=item) if u.get_username() == to_username),
+        None,
+    )
+    if to is None:
+        raise HandOverRefused("Kies een collega die deze taak mag doen.")
+    previous = item.assignee
+    with transaction.atomic():
+        moved = TaskItem.objects.filter(
+            pk=item.pk, state=TaskItem.State.OPEN, assignee_id=item.assignee_id
+        ).update(assignee=to)
+        if not moved:
+            raise HandOverRefused(
+                "De taak is intussen afgerond of door iemand anders opgepakt."
+                " Bekijk hem opnieuw."
+            )
+        if previous is not None:
+            TaskDraft.objects.filter(item=item, user=previous).delete()
+        AuditEvent.objects.create(
+            case_id=item.case_id,
+            user=user,
+            event=HANDED_OVER,
+            at=now or timezone.now(),
+            detail={
+                "task_id": item.task_id,
+                "task": item.bpmn_id,
+                "task_name": item.name,
+                "from": previous.get_username() if previous else "",
+                "from_name": _name(previous) if previous else "",
+                "to": to.get_username(),
+                "to_name": _name(to),
+                "note": note,
+            },
+        )
+    item.refresh_from_db()
+    return item
+
+
+def _name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()

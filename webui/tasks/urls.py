@@ -12,4 +12,11 @@ urlpatterns = [
     ),
     path("taak/<str:task_id>/oppakken/", views.claim, name="claim"),
     path("taak/<str:task_id>/teruggeven/", views.release, name="release"),
+    path("taak/<str:task_id>/overdragen/", views.hand_over, name="hand_over"),
+    path("taak/<str:task_id>/concept/", views.save_draft, name="save_draft"),
+    path(
+        "taak/<str:task_id>/concept/weggooien/",
+        views.discard_draft,
+        name="discard_draft",
+    ),
 ]

@@ -3,6 +3,11 @@
 
 from webui.definitions.bundles import START_FORM
 
+from .assignment import (
+    Reassignment,
+    case_begeleider_reassign,
+    cases_begeleider_reassign,
+)
 from .base import (
     CaseConflict,
     CaseError,
@@ -37,6 +42,9 @@ __all__ = [
     "NoActiveVersion",
     "TaskAlreadyDone",
     "TaskNotAllowed",
+    "Reassignment",
+    "case_begeleider_reassign",
+    "cases_begeleider_reassign",
     "case_migrate",
     "case_migration_revert",
     "case_move_preview",

@@ -18,7 +18,7 @@ from webui.definitions.bundles import Bundle
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project
 
-from ..models import AuditEvent, Case, CaseMilestone, Consent
+from ..models import AuditEvent, Case, CaseMilestone, CaseState, Consent
 
 logger = logging.getLogger("webui.cases")
 
@@ -184,7 +184,6 @@ def apply_snapshot(
     case: Case, snapshot: Snapshot, bundle: Bundle, now: datetime
 ) -> None:
     """Copy what the queue and the case record need from a snapshot onto the case."""
-    case.state = json.dumps(snapshot.state, separators=(",", ":"))
     names = bundle.process.phase_names
     case.phase = snapshot.phase
     case.open_phases = [] if snapshot.completed else list(snapshot.phases)
@@ -206,8 +205,18 @@ def locked_case(pk: int, *, skip_locked: bool = False) -> Case | None:
     return query.select_related("version", "begeleider").filter(pk=pk).first()
 
 
+def state_text(snapshot: Snapshot) -> str:
+    return json.dumps(snapshot.state, separators=(",", ":"))
+
+
+def case_state(case: Case) -> dict[str, Any]:
+    """The engine state of the case (read on its own: nothing else selects it)."""
+    return json.loads(
+        CaseState.objects.values_list("state", flat=True).get(case_id=case.pk)
+    )
+
+
 _SAVED_FIELDS = (
-    "state",
     "phase",
     "phase_label",
     "open_phases",
@@ -255,6 +264,7 @@ def store(
     apply_snapshot(case, snapshot, bundle, now)
     apply_milestones(case, reached)
     save_advanced(case, expected)
+    CaseState.objects.filter(case_id=case.pk).update(state=state_text(snapshot))
     store_milestones(case, reached)
     store_consents(case, reached, user)
     tasks_project(

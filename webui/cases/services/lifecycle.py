@@ -6,7 +6,6 @@ advances a copy of its state, and only then is the row locked, checked to be unc
 holds up other users; a race with another completion reruns on the new state.
 """
 
-import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -25,7 +24,7 @@ from webui.tasks.models import TaskItem
 from webui.tasks.selectors import task_refusal
 from webui.tasks.services import tasks_project
 
-from ..models import Case, Submission
+from ..models import Case, CaseState, Submission
 from .base import (
     CaseConflict,
     CaseError,
@@ -36,9 +35,11 @@ from .base import (
     apply_snapshot,
     as_date,
     audit,
+    case_state,
     clock_or_system,
     field_milestones,
     locked_case,
+    state_text,
     store,
     store_consents,
     store_milestones,
@@ -108,6 +109,7 @@ def case_start(
         case.save()
         case.reference = f"WW-{now.year}-{case.pk:05d}"
         case.save(update_fields=["reference"])
+        CaseState.objects.create(case=case, state=state_text(snapshot))
         store_milestones(case, reached)
         store_consents(case, reached, user)
         Submission.objects.create(
@@ -182,7 +184,7 @@ def _complete_once(
     try:
         snapshot = engine.complete_task(
             bundle.process,
-            json.loads(case.state),
+            case_state(case),
             task_id,
             engine_data(definition, cleaned_data),
             clock=clock,

@@ -16,8 +16,15 @@ from engine.migration import MoveRefused, check_move, move_case
 from webui.definitions.bundles import bundle_of
 from webui.definitions.models import DefinitionVersion
 
-from ..models import Case, CaseMigration, MigrationRun
-from .base import CaseError, audit, clock_or_system, locked_case, store
+from ..models import Case, CaseMigration, CaseState, MigrationRun
+from .base import (
+    CaseError,
+    audit,
+    case_state,
+    clock_or_system,
+    locked_case,
+    store,
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ def case_move_preview(*, case: Case, target: DefinitionVersion) -> MovePreview:
     check = check_move(
         bundle_of(case.version).process,
         bundle_of(target).process,
-        json.loads(case.state),
+        case_state(case),
     )
     return MovePreview(case, check.reasons, check.changes)
 
@@ -77,7 +84,7 @@ def case_migrate(
     if reasons:
         return MovePreview(case, reasons)
     seen = case.lock_version
-    old_state = case.state
+    old_state = CaseState.objects.values_list("state", flat=True).get(case_id=case_id)
     try:
         snapshot, check = move_case(
             bundle_of(case.version).process,

@@ -1,6 +1,5 @@
 """Firing due timers: each case on its own, never holding up the others."""
 
-import json
 from datetime import datetime
 
 from django.db import transaction
@@ -10,7 +9,7 @@ from engine import Clock
 from webui.definitions.bundles import bundle_of
 
 from ..models import Case
-from .base import audit, clock_or_system, locked_case, logger, store
+from .base import audit, case_state, clock_or_system, locked_case, logger, store
 
 
 def _fire_case_timers(case_id: int, clock: Clock, now: datetime) -> bool:
@@ -19,7 +18,7 @@ def _fire_case_timers(case_id: int, clock: Clock, now: datetime) -> bool:
         return False  # someone else fired them meanwhile
     seen = case.lock_version
     bundle = bundle_of(case.version)
-    snapshot = engine.fire_timers(bundle.process, json.loads(case.state), clock=clock)
+    snapshot = engine.fire_timers(bundle.process, case_state(case), clock=clock)
     with transaction.atomic():
         # Another worker holding the row is firing (or completing) it already.
         locked = locked_case(case_id, skip_locked=True)

@@ -1,24 +1,203 @@
 /* Wegwijs process viewer: BPMN files, read-only, with the vendored bpmn-js
    NavigatedViewer. Every element with class "process-viewer" is a viewer; its XML and
-   the ids to mark are embedded in the page (json_script), named by data-xml and
-   data-markers (defaults: diagram-xml, diagram-markers). Markers are a list of ids
-   (marked with the class in data-marker) or an object {id: class}. Nothing is fetched.
+   what to mark are embedded in the page (json_script), named by data-xml and
+   data-markers (defaults: diagram-xml, diagram-markers). Nothing is fetched.
+
+   Markers are a list of ids (marked with the class in data-marker) or an object
+   {id: class}. data-calls names an object {process id: class}: a call activity that
+   calls that process gets the class (a phase the case is in, or went through). With
+   data-path, the way a case went is drawn too: the sequence flows (and the gateways
+   and events on them) that lead from a done element, or a start event, to a marked
+   one get "wegwijs-path". Marked elements get a small label ("nu", "✓") so that the
+   marks never rest on colour alone.
+
+   Buttons with data-zoom="in|out|fit" in an element with data-viewer=<container id>
+   zoom that viewer; the container takes the arrow keys (scroll) and + and - (zoom)
+   when it has the focus.
+
    The result is written onto the container for the browser tests:
-   data-import="ok" | "error", data-warnings=<count>, data-marked=<count>. */
+   data-import="ok" | "error", data-warnings=<count>, data-marked=<count>,
+   data-path-flows=<count>. */
 (function () {
   "use strict";
 
+  var OPEN = "wegwijs-open";
+  var DONE = "wegwijs-done";
+  var PATH = "wegwijs-path";
+  var BADGES = {};
+  BADGES[OPEN] = "nu";
+  BADGES[DONE] = "✓";
+
   function json(id) {
-    const element = document.getElementById(id);
+    var element = document.getElementById(id);
     return element ? JSON.parse(element.textContent) : null;
   }
 
-  function show(container) {
-    const status = document.getElementById(container.dataset.status || "process-viewer-status");
+  /* Where a case can stop and wait for a person: a path runs through gateways,
+     events and the tasks that run by themselves (scripts), not through these. */
+  function waitsForSomeone(element) {
+    return /UserTask$|ManualTask$|SubProcess$|CallActivity$|Transaction$/.test(element.type);
+  }
 
-    function done(result, warnings, marked) {
+  function has(classes, cls) {
+    return (classes || []).indexOf(cls) >= 0;
+  }
+
+  function isFlow(element) {
+    return element.type === "bpmn:SequenceFlow";
+  }
+
+  /* Mark the way the case went: from each done element and each start event, follow
+     the outgoing flows through gateways and events to a marked element. */
+  function markPath(canvas, registry, marked) {
+    var memo = {};
+    var flows = 0;
+
+    function leads(node) {
+      // Whether a path from `node` (a gateway or event) reaches a marked element.
+      if (memo[node.id] !== undefined) {
+        return memo[node.id];
+      }
+      memo[node.id] = false; // a loop back to itself leads nowhere new
+      var found = follow(node);
+      memo[node.id] = found;
+      if (found) {
+        canvas.addMarker(node.id, PATH);
+      }
+      return found;
+    }
+
+    function follow(node) {
+      var found = false;
+      (node.outgoing || []).forEach(function (flow) {
+        if (!isFlow(flow) || !flow.target) {
+          return;
+        }
+        var target = flow.target;
+        var reaches = marked[target.id] ? true : !waitsForSomeone(target) && leads(target);
+        if (reaches) {
+          canvas.addMarker(flow.id, PATH);
+          flows += 1;
+          found = true;
+        }
+      });
+      return found;
+    }
+
+    function starts(element) {
+      // Done elements (and their boundary events), and the start events of a
+      // process that has anything marked.
+      if (has(marked[element.id], DONE)) {
+        return true;
+      }
+      if (element.type === "bpmn:BoundaryEvent" && element.host) {
+        return has(marked[element.host.id], DONE);
+      }
+      return element.type === "bpmn:StartEvent";
+    }
+
+    registry.filter(starts).forEach(function (element) {
+      if (marked[element.id]) {
+        follow(element);
+      } else if (follow(element)) {
+        canvas.addMarker(element.id, PATH);
+      }
+    });
+    return flows;
+  }
+
+  function badge(overlays, id, classes) {
+    var cls = has(classes, OPEN) ? OPEN : has(classes, DONE) ? DONE : "";
+    if (!cls) {
+      return;
+    }
+    var label = document.createElement("span");
+    label.className = "wegwijs-badge wegwijs-badge-" + (cls === OPEN ? "open" : "done");
+    label.textContent = BADGES[cls];
+    overlays.add(id, "wegwijs", { position: { top: -10, right: 12 }, html: label });
+  }
+
+  /* On a small screen the whole diagram is too small to read: show the case's
+     position (its first open task, or else the last thing done) at a readable size
+     instead. */
+  function focusOnCase(canvas, registry, marked) {
+    var ids = Object.keys(marked);
+    var open = ids.filter(function (id) { return has(marked[id], OPEN); });
+    var done = ids.filter(function (id) { return has(marked[id], DONE); });
+    var target = registry.get(open[0] || done[done.length - 1] || "");
+    var scale = 0.8;
+    if (!target || canvas.zoom() >= scale * 0.75) {
+      return;
+    }
+    var box = canvas.viewbox();
+    var width = box.outer.width / scale;
+    var height = box.outer.height / scale;
+    canvas.viewbox({
+      x: target.x + target.width / 2 - width / 2,
+      y: target.y + target.height / 2 - height / 2,
+      width: width,
+      height: height
+    });
+  }
+
+  function wireTools(container, viewer) {
+    var canvas = viewer.get("canvas");
+    var steps = { left: [80, 0], right: [-80, 0], up: [0, 80], down: [0, -80] };
+
+    function zoom(how) {
+      if (how === "fit") {
+        canvas.zoom("fit-viewport", "auto");
+      } else {
+        var factor = how === "in" ? 1.25 : 0.8;
+        canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * factor)), "auto");
+      }
+    }
+
+    function pan(way) {
+      canvas.scroll({ dx: steps[way][0], dy: steps[way][1] });
+    }
+
+    document.querySelectorAll('[data-viewer="' + container.id + '"]').forEach(function (tools) {
+      tools.hidden = false;
+      tools.querySelectorAll("[data-zoom]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          zoom(button.dataset.zoom);
+        });
+      });
+      tools.querySelectorAll("[data-pan]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          pan(button.dataset.pan);
+        });
+      });
+    });
+
+    var keys = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
+    container.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      if (keys[event.key]) {
+        pan(keys[event.key]);
+      } else if (event.key === "+" || event.key === "=") {
+        zoom("in");
+      } else if (event.key === "-") {
+        zoom("out");
+      } else if (event.key === "0") {
+        zoom("fit");
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+  }
+
+  function show(container) {
+    var status = document.getElementById(container.dataset.status || "process-viewer-status");
+
+    function done(result, warnings, marked, flows) {
       container.dataset.warnings = String(warnings);
       container.dataset.marked = String(marked);
+      container.dataset.pathFlows = String(flows);
       container.dataset.import = result; // last: tests wait for this one
     }
 
@@ -27,40 +206,60 @@
         status.textContent = "Het diagram kon niet worden getoond: " + message;
         status.hidden = false;
       }
-      done("error", warnings, 0);
+      done("error", warnings, 0, 0);
     }
 
     if (typeof window.BpmnJS !== "function") {
       fail("de viewer is niet geladen.", 0);
       return;
     }
-    const xml = json(container.dataset.xml || "diagram-xml");
-    const raw = json(container.dataset.markers || "diagram-markers") || [];
-    const markers = {};
+    var xml = json(container.dataset.xml || "diagram-xml");
+    var raw = json(container.dataset.markers || "diagram-markers") || [];
+    var calls = container.dataset.calls ? json(container.dataset.calls) || {} : {};
+    var markers = {};
     if (Array.isArray(raw)) {
       raw.forEach(function (id) { markers[id] = container.dataset.marker; });
     } else {
       Object.assign(markers, raw);
     }
-    const viewer = new window.BpmnJS({ container: container });
+    var viewer = new window.BpmnJS({ container: container });
     viewer
       .importXML(xml)
       .then(function (result) {
-        const canvas = viewer.get("canvas");
-        const registry = viewer.get("elementRegistry");
+        var canvas = viewer.get("canvas");
+        var registry = viewer.get("elementRegistry");
+        var overlays = viewer.get("overlays");
         canvas.zoom("fit-viewport", "auto");
-        let marked = 0;
+        // A call activity takes the mark of the phase it calls.
+        registry.filter(function (element) {
+          return element.type === "bpmn:CallActivity";
+        }).forEach(function (element) {
+          var called = element.businessObject.calledElement;
+          if (called && calls[called] && !markers[element.id]) {
+            markers[element.id] = calls[called];
+          }
+        });
+        var present = {};
+        var marked = 0;
         Object.keys(markers).forEach(function (id) {
           // An open task of another phase is not in this file: nothing to mark.
           if (registry.get(id)) {
-            canvas.addMarker(id, markers[id]);
+            // "wegwijs-open wegwijs-done": a task in a loop, open again.
+            present[id] = String(markers[id]).split(/\s+/).filter(Boolean);
+            present[id].forEach(function (cls) {
+              canvas.addMarker(id, cls);
+            });
             marked += 1;
+            badge(overlays, id, present[id]);
           }
         });
+        var flows = container.dataset.path ? markPath(canvas, registry, present) : 0;
+        focusOnCase(canvas, registry, present);
         result.warnings.forEach(function (warning) {
           console.warn("bpmn-js:", warning.message);
         });
-        done("ok", result.warnings.length, marked);
+        wireTools(container, viewer);
+        done("ok", result.warnings.length, marked, flows);
       })
       .catch(function (error) {
         fail(error.message, (error.warnings || []).length);

@@ -4,18 +4,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from exports import cases_workbook
-from webui.accounts.models import Role
-from webui.cases.selectors import export_cases, export_rows
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.reports.filters import parse_filter
+from webui.reports.selectors import names_allowed, report_scope, reports_allowed
+from webui.reports.services import cases_export
 
 
 class Command(BaseCommand):
     help = (
-        "Write the case-status workbook (one row per case) to an .xlsx file, as the"
-        " given manager would get it: only their gemeente(n) or organisation(s), and"
-        " no field of a class a manager may not read. The export is logged."
+        "Write the case-status workbook to an .xlsx file, as the given manager gets it"
+        " on the Overzicht page: only their gemeente(n) or organisation(s), no field"
+        " of a class a manager may not read, the same filters. The export is logged"
+        " in the processing log."
     )
 
     def add_arguments(self, parser):
@@ -30,25 +29,59 @@ class Command(BaseCommand):
             "--gemeente",
             action="append",
             default=[],
-            help="Gemeente slug; repeat for several. Default: all the manager's.",
+            metavar="SLUG",
+            help="Gemeente; repeat for several. Default: all the manager's.",
+        )
+        parser.add_argument("--organisatie", default="", metavar="SLUG")
+        parser.add_argument(
+            "--fase", default="", metavar="PROCES", help="e.g. brede_intake_pip"
+        )
+        parser.add_argument("--koppeling-van", default="", metavar="DATUM")
+        parser.add_argument(
+            "--koppeling-tot", default="", metavar="DATUM", help="inclusive"
+        )
+        parser.add_argument("--begeleider", default="", metavar="USERNAME")
+        parser.add_argument("--status", default="", choices=["", "open", "afgesloten"])
+        parser.add_argument(
+            "--met-namen",
+            action="store_true",
+            help="Names instead of only the reference, where the role may read them.",
         )
 
-    def handle(self, *args, output: str, gebruiker: str, gemeente: list, **options):
-        today = timezone.localdate()
+    def handle(self, *args, output: str, gebruiker: str, **options):
         user = get_user_model().objects.filter(username=gebruiker).first()
         if user is None:
             raise CommandError(f"Onbekende gebruiker: {gebruiker}")
-        cases = export_cases(user=user)
-        if gemeente:
-            cases = cases.filter(gemeente__slug__in=gemeente)
-        path = Path(output or f"wegwijs-dossiers-{today:%Y-%m-%d}.xlsx")
-        rows = list(export_rows(cases=cases, today=today))
-        cases_workbook(rows).save(path)
-        processing_record(
-            user=user,
-            action=ProcessingRecord.Action.EXPORT,
-            categories=["normaal"],
-            roles=[Role.MANAGER],
-            detail={"rows": len(rows), "command": True, "gemeenten": gemeente},
+        if not reports_allowed(user=user):
+            raise CommandError(
+                f"{gebruiker} is geen manager: alleen een manager exporteert dossiers."
+            )
+        data = {
+            "gemeente": options["gemeente"],
+            "organisatie": options["organisatie"],
+            "fase": options["fase"],
+            "koppeling_van": options["koppeling_van"],
+            "koppeling_tot": options["koppeling_tot"],
+            "begeleider": options["begeleider"],
+            "status": options["status"],
+            "met_namen": options["met_namen"],
+        }
+        report_filter, form = parse_filter(
+            {k: v for k, v in data.items() if v},
+            scope=report_scope(user=user),
+            names_allowed=names_allowed(user=user),
         )
-        self.stdout.write(f"{len(rows)} dossiers geschreven naar {path}")
+        if report_filter is None:
+            problems = [str(e) for e in form.non_field_errors()] + [
+                f"--{name.replace('_', '-')}: {error}"
+                for name, errors in form.errors.items()
+                if name != "__all__"
+                for error in errors
+            ]
+            raise CommandError("Ongeldige filters:\n- " + "\n- ".join(problems))
+        path = Path(output or f"wegwijs-dossiers-{timezone.localdate():%Y-%m-%d}.xlsx")
+        with path.open("wb") as target:
+            result = cases_export(
+                user=user, report_filter=report_filter, target=target, via="command"
+            )
+        self.stdout.write(f"{result.cases} dossiers geschreven naar {path}")

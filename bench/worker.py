@@ -1,0 +1,101 @@
+"""One bench run against one database, in its own process (the database is chosen
+when Django is set up): migrate the empty database named by DATABASE_URL, seed it
+when a section needs the seeded cases, run the sections, and write their rows as
+JSON. Started by ``python -m bench``; not meant to be run by hand (but it can be:
+``python -m bench.worker --sections queues --cases 2000 --out rows.json``).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Any
+
+# Sections that measure on the seeded cases; "completion" makes its own.
+SEEDED = ("queues", "http", "timers")
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _run(section: str, info: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
+    if section == "completion":
+        from bench import completion
+
+        return completion.rows()
+    if section == "queues":
+        from bench import queues
+
+        return queues.rows(info)
+    if section == "timers":
+        from bench import timers
+
+        return timers.rows(info)
+    if section == "http":
+        from bench import http_load
+
+        return http_load.rows(info, duration=args.duration, users=args.users)
+    if section == "export":
+        from bench import export_section
+
+        return export_section.rows(args.cases)
+    raise ValueError(f"unknown section {section}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sections", required=True)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    sections = [s for s in args.sections.split(",") if s]
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webui.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    log(f"  migrate ({connection.vendor}): {time.perf_counter() - started:.1f} s")
+    info = None
+    if any(s in SEEDED for s in sections):
+        from bench.seed import seed
+
+        info = seed(args.cases, log=log)
+    rows: list[dict[str, Any]] = []
+    if info is not None:
+        rows.append(
+            {
+                "section": "Gegevens",
+                "label": f"zaaien: {info.cases:_} dossiers, {info.task_rows:_}"
+                f" taakregels ({info.open_rows:_} open)".replace("_", "."),
+                "p50": info.seconds,
+                "p95": None,
+                "n": 1,
+                "unit": "s",
+                "note": f"{info.real_waiting + info.real_open:_} echte dossiers"
+                " (via de services, gekloond)".replace("_", "."),
+                "cases": args.cases,
+            }
+        )
+    for section in sections:
+        log(f"  meten: {section}")
+        for row in _run(section, info, args):
+            row.setdefault("cases", args.cases)
+            rows.append(row)
+        with open(args.out, "w", encoding="utf-8") as out:
+            json.dump(rows, out, default=str)
+    with open(args.out, "w", encoding="utf-8") as out:
+        json.dump(rows, out, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,362 @@
+"""The managers' overview and its workbook: each filter gives exactly the matching
+cases on the page, in the downloaded file and from `manage.py export_cases`; a big
+export runs in the background with progress and ends in a download for its
+requester only."""
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+from lxml import html as lxml_html
+from openpyxl import load_workbook
+
+from webui.cases.demo import sample_answers
+from webui.cases.models import Case
+from webui.cases.services import case_start
+from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.services import active_version
+from webui.privacy.models import ProcessingRecord
+from webui.reports import services as report_services
+from webui.reports.models import ExportRun
+from webui.reports.services import export_runs_expire
+
+from ..conftest import PASSWORD, World
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+
+
+def _start(world: World, gemeente, on: date) -> Case:
+    """A case coupled (koppelingsdatum) on ``on``, registered that day."""
+    world.clock.set(_at(on))
+    return world.start(gemeente, koppeling_datum=on, datum_binnenkomst=on)
+
+
+def _start_guided_by(world: World, gemeente, mb, on: date) -> Case:
+    """A case of ``gemeente`` guided by another MB organisation than its usual one."""
+    world.clock.set(_at(on))
+    definition = bundle_of(active_version(gemeente)).forms.get(START_FORM)
+    answers = sample_answers(
+        definition,
+        today=on,
+        user_for_role=lambda role: "",
+        overrides={
+            "voornaam": "Andere",
+            "achternaam": "Organisatie",
+            "bsn": "",
+            "koppeling_datum": on,
+            "datum_binnenkomst": on,
+        },
+    )
+    return case_start(
+        gemeente=gemeente,
+        mb_organisation=mb,
+        cleaned_data=answers,
+        user=world.who("coordinator", gemeente),
+        clock=world.clock,
+    )
+
+
+@pytest.fixture
+def seeded(world: World) -> dict[str, Case]:
+    """Six cases that differ in every filter: two gemeenten, Rivierstad's MB
+    organisation guiding a Polderdam case too, phases from the voortraject to closed,
+    koppeling dates over three months, two vaste begeleiders in Polderdam."""
+    world.user("manager.beide", world.polderdam, "manager")
+    world.user("manager.beide", world.rivierstad, "manager")
+    world.user("begeleider2.polderdam", world.polderdam, "begeleider")
+    cases: dict[str, Case] = {}
+
+    pvt = _start(world, world.polderdam, date(2025, 11, 3))
+    cases["pvt"] = world.run_until(pvt, "pvt_workshop", max_steps=60)
+
+    second = _start(world, world.polderdam, date(2025, 12, 1))
+    second = world.run_until(second, "intake_gesprek")
+    second = world.complete(second, "intake_gesprek", begeleidingsvorm="individueel")
+    cases["begeleider2"] = world.complete(
+        second, "begeleider_koppelen", begeleider="begeleider2.polderdam"
+    )
+
+    cases["new"] = _start(world, world.polderdam, date(2026, 1, 5))
+    cases["rivierstad_coupled"] = world.coupled(world.rivierstad)
+
+    closed = _start(world, world.rivierstad, date(2025, 12, 15))
+    cases["rivierstad_closed"] = world.run_to_end(closed)
+
+    # Rivierstad's MB organisation also works for Polderdam, and guides one case.
+    other = world.mb["rivierstad"]
+    other.gemeenten.add(world.polderdam)
+    cases["other_mb"] = _start_guided_by(
+        world, world.polderdam, other, date(2025, 12, 20)
+    )
+    for case in cases.values():
+        case.refresh_from_db()
+    return cases
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def _page_references(client: Client, query: str) -> tuple[set[str], int]:
+    """The kenmerken in the overview's rows, and the count the page states."""
+    response = client.get(f"{reverse('reports:overview')}?{query}")
+    assert response.status_code == 200
+    tree = lxml_html.fromstring(response.content.decode())
+    shown = [str(t).strip() for t in tree.xpath('//td[@data-label="Kenmerk"]/text()')]
+    assert len(shown) == len(set(shown)), "no case twice"
+    overview = response.context["overview"]
+    assert all(not g.more for g in overview.gemeenten), "the seed fits on the page"
+    return set(shown), overview.count
+
+
+def _file_references(content: bytes) -> set[str]:
+    sheet = load_workbook(io.BytesIO(content), read_only=True)["Dossiers"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Kenmerk"
+    references = [row[0] for row in rows[1:]]
+    assert len(references) == len(set(references)), "no case twice"
+    return set(references)
+
+
+def _download(client: Client, query: str) -> bytes:
+    response = client.post(f"{reverse('reports:download')}?{query}")
+    assert response.status_code == 200, response
+    assert response["Content-Type"] == XLSX
+    return response.content
+
+
+def _command(tmp_path: Path, pairs: list[tuple[str, str]]) -> set[str]:
+    args = ["--gebruiker", "manager.beide", "--output", str(tmp_path / "uit.xlsx")]
+    for key, value in pairs:
+        args += [f"--{key.replace('_', '-')}", value]
+    call_command("export_cases", *args, stdout=io.StringIO())
+    return _file_references((tmp_path / "uit.xlsx").read_bytes())
+
+
+# Each filter as the page's query, and the matching cases by a query of the test's own.
+FILTERS = {
+    "gemeente": (
+        [("gemeente", "rivierstad")],
+        lambda w, cases: {c for c in cases if c.gemeente_id == w.rivierstad.pk},
+    ),
+    "organisatie": (
+        [("organisatie", "mb-rivierstad")],
+        lambda w, cases: {
+            c for c in cases if c.mb_organisation_id == w.mb["rivierstad"].pk
+        },
+    ),
+    "fase": (
+        [("fase", "inburgering")],
+        lambda w, cases: {c for c in cases if "inburgering" in c.open_phases},
+    ),
+    "fase voortraject": (
+        [("fase", "voortraject")],
+        lambda w, cases: {c for c in cases if "voortraject" in c.open_phases},
+    ),
+    "koppeling": (
+        [("koppeling_van", "2025-12-01"), ("koppeling_tot", "2025-12-20")],
+        lambda w, cases: {
+            c
+            for c in cases
+            if date(2025, 12, 1) <= c.koppeling_datum <= date(2025, 12, 20)
+        },
+    ),
+    "begeleider": (
+        [("begeleider", "begeleider2.polderdam")],
+        lambda w, cases: {
+            c
+            for c in cases
+            if c.begeleider and c.begeleider.username == "begeleider2.polderdam"
+        },
+    ),
+    "status afgesloten": (
+        [("status", "afgesloten")],
+        lambda w, cases: {c for c in cases if c.is_closed},
+    ),
+    "status open": (
+        [("status", "open")],
+        lambda w, cases: {c for c in cases if not c.is_closed},
+    ),
+    "gemeente and status": (
+        [("gemeente", "polderdam"), ("status", "open"), ("fase", "intake_mb")],
+        lambda w, cases: {
+            c
+            for c in cases
+            if c.gemeente_id == w.polderdam.pk
+            and not c.is_closed
+            and "intake_mb" in c.open_phases
+        },
+    ),
+}
+
+
+def test_each_filter_gives_exactly_the_matching_cases_on_screen_and_in_the_file(
+    world: World, seeded: dict[str, Case], tmp_path: Path
+) -> None:
+    every_case = list(Case.objects.select_related("begeleider"))
+    manager = _client("manager.beide")
+    for name, (pairs, matching) in FILTERS.items():
+        expected = {c.reference for c in matching(world, every_case)}
+        assert expected and len(expected) < len(every_case), f"{name} must narrow"
+        query = urlencode(pairs)
+        since = max(ProcessingRecord.objects.values_list("pk", flat=True), default=0)
+
+        shown, count = _page_references(manager, query)
+        assert shown == expected, f"{name}: the page"
+        assert count == len(expected), f"{name}: the page's count"
+        file = _file_references(_download(manager, query))
+        assert file == expected, f"{name}: the downloaded file"
+        assert _command(tmp_path, pairs) == expected, f"{name}: export_cases"
+
+        # Both exports are in the processing log: who, which filters, how many.
+        logged = list(
+            ProcessingRecord.objects.filter(action="exporteren", pk__gt=since).order_by(
+                "id"
+            )
+        )
+        assert [r.detail["via"] for r in logged] == ["pagina", "command"], name
+        for record in logged:
+            assert record.username == "manager.beide"
+            assert record.detail["rows"] == len(expected), name
+            filters = record.detail["filters"]
+            for key, value in pairs:
+                if key == "gemeente":
+                    assert value in filters["gemeenten"], name
+                else:
+                    assert filters[key] == value, name
+
+
+def test_without_filters_the_page_and_the_file_hold_every_case_of_the_manager(
+    world: World, seeded: dict[str, Case]
+) -> None:
+    everything = {c.reference for c in Case.objects.all()}
+    manager = _client("manager.beide")
+    assert _page_references(manager, "")[0] == everything
+    assert _file_references(_download(manager, "")) == everything
+
+
+def test_a_manager_of_one_gemeente_sees_and_filters_only_their_own(
+    world: World, seeded: dict[str, Case]
+) -> None:
+    own = {c.reference for c in Case.objects.filter(gemeente=world.polderdam)}
+    manager = _client("manager.polderdam")
+    assert _page_references(manager, "")[0] == own
+    assert _file_references(_download(manager, "")) == own
+    # Another gemeente is no choice of theirs: refused by name, nothing exported.
+    refused = manager.get(reverse("reports:overview"), {"gemeente": "rivierstad"})
+    assert "‘rivierstad’ hoort niet bij de gemeenten" in refused.content.decode()
+    assert "overview" not in refused.context
+    sneaked = manager.post(f"{reverse('reports:download')}?gemeente=rivierstad")
+    assert sneaked.status_code == 302
+    assert (
+        not ProcessingRecord.objects.filter(
+            action="exporteren", username="manager.polderdam", detail__via="pagina"
+        )
+        .exclude(detail__filters__gemeenten=[])
+        .exists()
+    )
+
+
+def test_the_managers_start_page_is_the_overview(
+    world: World, seeded: dict[str, Case]
+) -> None:
+    response = _client("manager.beide").get("/", follow=True)
+    assert response.redirect_chain == [(reverse("reports:overview"), 302)]
+    page = response.content.decode()
+    assert "<h1>Overzicht</h1>" in page and "Download als Excel" in page
+
+
+def test_a_big_export_runs_in_the_background_shows_progress_and_ends_in_a_download(
+    world: World,
+    seeded: dict[str, Case],
+    settings,
+    tmp_path: Path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+) -> None:
+    settings.WEGWIJS_EXPORT_DIRECT_MAX = 2
+    settings.WEGWIJS_EXPORT_DIR = tmp_path / "exports"
+    monkeypatch.setattr(report_services, "PROGRESS_EVERY", 1)
+    expected = {c.reference for c in Case.objects.filter(is_closed=False)}
+    assert len(expected) > settings.WEGWIJS_EXPORT_DIRECT_MAX
+    manager = _client("manager.beide")
+
+    overview = manager.get(reverse("reports:overview"), {"status": "open"})
+    assert "het bestand wordt op de achtergrond gemaakt" in overview.content.decode()
+
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = manager.post(f"{reverse('reports:download')}?status=open")
+    run = ExportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:run", args=[run.pk])
+    status_url = reverse("reports:run_status", args=[run.pk])
+    waiting = manager.get(status_url).json()
+    assert (waiting["status"], waiting["percent"], waiting["finished"]) == (
+        "waiting",
+        0,
+        False,
+    )
+    page = manager.get(response["Location"]).content.decode()
+    assert "Wacht op de achtergrondverwerking" in page
+    assert "Download het Excel-bestand" not in page
+
+    # The worker runs it; at every step the page's status shows how far it is.
+    seen = []
+    record = report_services.record_progress
+
+    def watched(*, run_id: int, rows: int) -> None:
+        record(run_id=run_id, rows=rows)
+        seen.append(manager.get(status_url).json())
+
+    monkeypatch.setattr(report_services, "record_progress", watched)
+    assert len(enqueued) == 1
+    enqueued[0]()
+
+    assert len(seen) >= len(expected)
+    assert {s["status"] for s in seen} == {"running"}
+    assert {s["text"] for s in seen} == {"Het bestand wordt gemaakt."}
+    percents = [s["percent"] for s in seen]
+    assert percents == sorted(percents) and 0 < percents[0] and percents[-1] < 100
+    assert [s["done"] for s in seen] == list(range(1, len(seen) + 1))
+    assert {s["total"] for s in seen} == {len(seen)}, "every row of every sheet"
+
+    done = manager.get(status_url).json()
+    assert (done["status"], done["percent"], done["finished"]) == ("done", 100, True)
+    assert done["text"] == f"Klaar: {len(expected)} dossiers."
+    page = manager.get(reverse("reports:run", args=[run.pk])).content.decode()
+    download_url = reverse("reports:run_download", args=[run.pk])
+    assert f'href="{download_url}"' in page
+    file = manager.get(download_url)
+    assert file.status_code == 200 and file["Content-Type"] == XLSX
+    assert _file_references(b"".join(file.streaming_content)) == expected
+    logged = ProcessingRecord.objects.get(action="exporteren")
+    assert logged.username == "manager.beide"
+    assert logged.detail["via"] == "achtergrond"
+    assert logged.detail["rows"] == len(expected)
+    assert logged.detail["filters"]["status"] == "open"
+
+    # Only the requester fetches it: to another manager it does not exist.
+    other = _client("manager.polderdam")
+    for url in (reverse("reports:run", args=[run.pk]), status_url, download_url):
+        assert other.get(url).status_code == 404, url
+
+    # After its keeping time the file is gone, and so is the link.
+    run.refresh_from_db()
+    assert run.path is not None and run.path.is_file()
+    later = timezone.now() + timedelta(hours=settings.WEGWIJS_EXPORT_KEEP_HOURS + 1)
+    assert export_runs_expire(now=later) == 1
+    assert not run.path.exists()
+    assert manager.get(download_url).status_code == 404

@@ -1,0 +1,33 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .forms import ProfileForm
+from .models import Role
+from .profiles import profile_of, profile_update, roles_in_words
+from .selectors import roles_held
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """Mijn instellingen: a begeleider's languages, area and availability (what the
+    coördinator matches on) and, for everybody, the daily e-mail."""
+    matching = Role.BEGELEIDER in roles_held(user=request.user)
+    form = ProfileForm(
+        request.POST or None,
+        initial=ProfileForm.initial_from(profile_of(user=request.user)),
+        matching=matching,
+        today=timezone.localdate(),
+    )
+    if request.method == "POST" and form.is_valid():
+        profile_update(user=request.user, matching=matching, **form.cleaned_data)
+        messages.success(request, "Uw instellingen zijn opgeslagen.")
+        return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "matching": matching,
+        "roles": roles_in_words(user=request.user),
+    }
+    return render(request, "accounts/profile.html", context)

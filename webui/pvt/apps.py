@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PvtConfig(AppConfig):
+    name = "webui.pvt"
+    verbose_name = "Participatieverklaringstraject"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RemindersConfig(AppConfig):
+    name = "webui.reminders"
+    verbose_name = "Herinneringen"
