@@ -1,5 +1,6 @@
-"""Security plumbing around every request: size limits, no caching of personal data,
-the idle session timeout, the login lockout page and the 400/413 error answers."""
+"""Security plumbing around every request: size limits, no NUL in the address, no
+caching of personal data, the idle session timeout, the login lockout page and the
+400/413 error answers."""
 
 import time
 from collections.abc import Callable
@@ -45,6 +46,24 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.WEGWIJS_MAX_REQUEST_BYTES:
             return too_large_response()
+        return self.get_response(request)
+
+
+class NulInAddressMiddleware:
+    """A NUL character in the query string (a pasted or tampered link) gets the Dutch
+    400 page: PostgreSQL refuses to compare text holding one, so any filter that
+    reached the database with it would end in a server error. Posted forms are left
+    to their own validation, which refuses NUL with a message and keeps the input."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(loader.render_to_string("400.html"))
         return self.get_response(request)
 
 

@@ -528,3 +528,42 @@ def test_random_uploads_never_give_a_500(world: World, name: str, content: bytes
     response = _upload(client, name, content)
     assert response.status_code == 200
     assert any(text in response.content.decode() for text in DUTCH)
+
+
+NUL_PAGES = [
+    ("begeleider", "tasks:queue", {}, ["zoek", "gemeente", "fase", "lijst", "pagina"]),
+    ("coordinator", "cases:list", {}, ["fase", "verlopen"]),
+    ("coordinator", "coordination:home", {}, ["organisatie"]),
+    ("trainer", "pvt:new", {}, ["organisatie", "taak"]),
+    ("manager", "reports:overview", {}, ["gemeente", "fase", "begeleider", "status"]),
+    ("privacy", "privacy:log", {}, ["gebruiker", "dossier", "van"]),
+    ("beheerder", "studio:list", {}, ["gemeente"]),
+]
+
+
+@pytest.mark.parametrize(("role", "name", "kwargs", "params"), NUL_PAGES)
+def test_a_nul_character_in_the_address_is_no_500(
+    world: World, role: str, name: str, kwargs: dict, params: list[str]
+) -> None:
+    """PostgreSQL refuses NUL in any text it is asked to compare: a link with one (a
+    pasted or tampered address) gets an answer, never a server error."""
+    client = Client()
+    assert client.login(username=f"{role}.polderdam", password=PASSWORD)
+    url = reverse(name, kwargs=kwargs)
+    response = client.get(url, {param: "a\x00b" for param in params})
+    assert response.status_code == 400
+    assert "Dit verzoek kon Wegwijs niet verwerken" in response.content.decode()
+    assert client.get(url, {param: "ab" for param in params}).status_code in (200, 302)
+
+
+def test_a_nul_character_in_the_case_page_address_is_no_500(world: World) -> None:
+    case = world.start()
+    client = Client()
+    assert client.login(username="coordinator.polderdam", password=PASSWORD)
+    url = reverse("cases:detail", args=[case.reference])
+    response = client.get(url, {"soort": "a\x00", "toon": "\x00", "diagram": "\x00"})
+    assert response.status_code == 400
+    beheerder = Client()
+    assert beheerder.login(username="beheerder.polderdam", password=PASSWORD)
+    diagram = reverse("studio:diagram", args=["polderdam", "\x00.bpmn"])
+    assert beheerder.get(diagram).status_code == 404

@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the body: an oversized request gets a Dutch 413 page.
     "webui.middleware.RequestSizeLimitMiddleware",
+    "webui.middleware.NulInAddressMiddleware",
     "webui.middleware.NoStoreMiddleware",
     "webui.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
