@@ -362,10 +362,10 @@ MISSES = """\
   and a bigger file means more index pages of the million-row task table read per
   fired case. A larger `PRAGMA cache_size` in the SQLite `init_command`
   (webui/settings/base.py) would be the first thing to try.
-- **Case list** (no target): 1,180 ms p50 before (the open-task count grouped every
-  visible case's task rows before the list was cut to 500), 367 ms (SQLite) / 526 ms
-  (PostgreSQL) after; the rest is rendering 500 rows and logging 500 subjects per
-  view.
+- **Case list** (no target): 1,180 ms p50 at first (the open-task count grouped
+  every visible case's task rows before the list was cut to 500), then 367 ms
+  (SQLite) / 526 ms (PostgreSQL) for 500 rows, most of it rendering them and logging
+  500 subjects per view; the list now shows 50 a page, with search.
 - **Export**: see bench/export.py.
 """
 

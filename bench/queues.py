@@ -126,6 +126,6 @@ def rows(info: Any) -> list[dict[str, Any]]:
         regie,
         "/dossiers/",
         "dossierlijst regievoerder grootste gemeente",
-        "eerste 500 dossiers, met tellingen",
+        "eerste pagina (50 dossiers), met tellingen",
     )
     return out

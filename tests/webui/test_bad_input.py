@@ -532,7 +532,7 @@ def test_random_uploads_never_give_a_500(world: World, name: str, content: bytes
 
 NUL_PAGES = [
     ("begeleider", "tasks:queue", {}, ["zoek", "gemeente", "fase", "lijst", "pagina"]),
-    ("coordinator", "cases:list", {}, ["fase", "verlopen"]),
+    ("coordinator", "cases:list", {}, ["fase", "verlopen", "zoek", "pagina"]),
     ("coordinator", "coordination:home", {}, ["organisatie"]),
     ("trainer", "pvt:new", {}, ["organisatie", "taak"]),
     ("manager", "reports:overview", {}, ["gemeente", "fase", "begeleider", "status"]),

@@ -67,6 +67,28 @@ def overdue_q(today: date) -> Q:
     return Q(pip_deadline__lt=today, pip_vastgesteld_op__isnull=True, is_closed=False)
 
 
+def filtered_cases(
+    *,
+    user: AbstractBaseUser,
+    today: date,
+    only_overdue: bool = False,
+    phase: str = "",
+    search: str = "",
+) -> QuerySet[Case]:
+    """The case list under its filters: past the PIP deadline, in one phase, a part
+    of the statushouder's name or of the kenmerk; newest first."""
+    cases = cases_for_user(user=user)
+    if only_overdue:
+        cases = cases.filter(overdue_q(today))
+    if phase:
+        cases = cases.filter(phase_label=phase)
+    if search:
+        cases = cases.filter(
+            Q(client_naam__icontains=search) | Q(reference__icontains=search)
+        )
+    return cases
+
+
 @dataclass(frozen=True)
 class Overview:
     total: int

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,9 +19,8 @@ from .selectors import (
     case_for_user,
     case_form,
     case_overview,
-    cases_for_user,
+    filtered_cases,
     mb_report,
-    overdue_q,
     pip_overdue,
     start_form,
     with_open_task_counts,
@@ -59,17 +59,24 @@ def _case_and_access(request: HttpRequest, reference: str):  # type: ignore[no-u
     return case, access
 
 
+CASE_PAGE = 50
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    cases = cases_for_user(user=request.user)
     only_overdue = request.GET.get("verlopen") == "1"
-    phase = request.GET.get("fase", "")
-    if only_overdue:
-        cases = cases.filter(overdue_q(today))
-    if phase:
-        cases = cases.filter(phase_label=phase)
-    shown = with_open_task_counts(list(cases[:500]))
+    phase = request.GET.get("fase", "")[:200]
+    search = request.GET.get("zoek", "").strip()[:100]
+    cases = filtered_cases(
+        user=request.user,
+        today=today,
+        only_overdue=only_overdue,
+        phase=phase,
+        search=search,
+    )
+    page = Paginator(cases, CASE_PAGE).get_page(request.GET.get("pagina"))
+    shown = with_open_task_counts(list(page.object_list))
     if shown:
         processing_record(
             user=request.user,
@@ -82,9 +89,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "rows": [(case, pip_overdue(case, today)) for case in shown],
+        "page": page,
         "overview": case_overview(user=request.user, today=today),
         "only_overdue": only_overdue,
         "phase": phase,
+        "search": search,
     }
     return render(request, "cases/list.html", context)
 
