@@ -176,3 +176,36 @@ def test_the_privacy_officer_answers_an_inzageverzoek_with_everything(
     assert "BSN" in answers
     assert any(v["wie"] == "begeleider.polderdam" for v in data["verwerkingen"])
     assert ProcessingRecord.objects.filter(action="inzage").count() == 1
+
+
+def test_a_page_reads_the_users_memberships_once_and_the_next_sees_a_change(
+    world: World,
+) -> None:
+    """Need-to-know is asked many times while a page is built; the memberships behind
+    it are read once per request, and a role given between two requests counts on
+    the next one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from webui.accounts.models import Membership, Role
+
+    case = world.coupled()
+    client = Client()
+    assert client.login(username="begeleider.polderdam", password=PASSWORD)
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(reverse("tasks:queue")).status_code == 200
+    membership_reads = [
+        q["sql"] for q in page.captured_queries if "accounts_membership" in q["sql"]
+    ]
+    assert len(membership_reads) == 1, membership_reads
+
+    url = reverse("cases:detail", args=[case.reference])
+    other = Client()
+    assert other.login(username="regievoerder.rivierstad", password=PASSWORD)
+    assert other.get(url).status_code == 404
+    Membership.objects.create(
+        user=world.who("regievoerder", world.rivierstad),
+        gemeente=world.polderdam,
+        role=Role.REGIEVOERDER,
+    )
+    assert other.get(url).status_code == 200

@@ -16,7 +16,9 @@ party (gemeente or MB organisation) reaches the other only with the statushouder
 consent for that category and direction.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,15 +56,43 @@ class Grant:
     mb_id: int | None = None
 
 
+# Within one request the user's memberships are read once (see grants_per_request);
+# outside a request (commands, background tasks, services called directly) always.
+_request_grants: ContextVar[dict[int, tuple[Grant, ...]] | None] = ContextVar(
+    "wegwijs_request_grants", default=None
+)
+
+
+@contextmanager
+def grants_per_request() -> Iterator[None]:
+    """Read each user's memberships at most once inside this block: a page asks
+    need-to-know a dozen times, and the answer does not change while it is built.
+    Nested blocks share the outer one's reads."""
+    if _request_grants.get() is not None:
+        yield
+        return
+    token = _request_grants.set({})
+    try:
+        yield
+    finally:
+        _request_grants.reset(token)
+
+
 def grants(*, user: AbstractBaseUser) -> tuple[Grant, ...]:
     if not user.is_authenticated or not user.is_active:
         return ()
-    return tuple(
+    cached = _request_grants.get()
+    if cached is not None and user.pk in cached:
+        return cached[user.pk]
+    found = tuple(
         Grant(role, gemeente_id, mb_id)
         for role, gemeente_id, mb_id in Membership.objects.filter(
             user=user
         ).values_list("role", "gemeente_id", "mb_organisation_id")
     )
+    if cached is not None:
+        cached[user.pk] = found
+    return found
 
 
 def roles_held(*, user: AbstractBaseUser) -> set[str]:

@@ -17,6 +17,7 @@ import engine
 from engine import Clock
 from forms.values import engine_data, stored_data
 from webui.accounts.models import Gemeente, MbOrganisation
+from webui.accounts.selectors import grants_per_request
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.services import active_version
@@ -246,11 +247,12 @@ def task_complete(
     """Complete a user task: advance the engine, then lock, check, save, project and
     record in one transaction. On any error nothing is saved."""
     clock = clock_or_system(clock)
-    for _attempt in range(_ATTEMPTS):
-        try:
-            return _complete_once(task_id, user, cleaned_data, clock)
-        except _Raced:
-            continue
+    with grants_per_request():  # may_complete is checked before and after the lock
+        for _attempt in range(_ATTEMPTS):
+            try:
+                return _complete_once(task_id, user, cleaned_data, clock)
+            except _Raced:
+                continue
     raise CaseConflict(
         "Het dossier werd steeds tegelijk door anderen bijgewerkt. Er is niets"
         " opgeslagen; probeer het opnieuw."
