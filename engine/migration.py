@@ -22,7 +22,7 @@ from .clock import Clock
 from .exceptions import EngineError
 from .limits import DEFAULT_BUDGET, Budget
 from .runtime import Snapshot, _run
-from .serialization import CONVERTER, dump_state, load_state
+from .serialization import CONVERTER, DumpedState, dump_state, load_state
 from .specs import DeployedVersion
 from .validation import ROLE_LABELS
 
@@ -148,7 +148,7 @@ def _review(
 
 
 def check_move(
-    old: DeployedVersion, new: DeployedVersion, state: dict[str, Any]
+    old: DeployedVersion, new: DeployedVersion, state: DumpedState
 ) -> MoveCheck:
     """Whether a case in ``state`` on ``old`` can move to ``new``, without moving it."""
     workflow = load_state(state, old)
@@ -244,7 +244,7 @@ def _migrated(workflow: Any, new: DeployedVersion) -> dict[str, Any]:
 def move_case(
     old: DeployedVersion,
     new: DeployedVersion,
-    state: dict[str, Any],
+    state: DumpedState,
     *,
     clock: Clock,
     budget: Budget = DEFAULT_BUDGET,

@@ -21,7 +21,7 @@ from .limits import DEFAULT_BUDGET, Budget, BudgetExceeded, Meter, metered
 from .milestones import ReachedMilestone
 from .pruning import prune
 from .scripting import HELPERS, TIMEZONE, ScriptLimit
-from .serialization import dump_state, load_state, new_workflow
+from .serialization import DumpedState, dump_state, load_state, new_workflow
 from .specs import DeployedVersion
 
 COMPLETED_PHASE = "afgerond"
@@ -293,7 +293,7 @@ def start_case(
 
 def complete_task(
     version: DeployedVersion,
-    state: dict[str, Any],
+    state: DumpedState,
     task_id: str,
     form_data: Mapping[str, Any],
     *,
@@ -323,7 +323,7 @@ def complete_task(
 
 def fire_timers(
     version: DeployedVersion,
-    state: dict[str, Any],
+    state: DumpedState,
     *,
     clock: Clock,
     budget: Budget = DEFAULT_BUDGET,
@@ -336,7 +336,7 @@ def fire_timers(
 
 
 def inspect_case(
-    version: DeployedVersion, state: dict[str, Any], *, clock: Clock
+    version: DeployedVersion, state: DumpedState, *, clock: Clock
 ) -> Snapshot:
     """The case as it stands, without running anything."""
     workflow = load_state(state, version)

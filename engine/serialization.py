@@ -74,13 +74,19 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     return dct
 
 
-def load_state(state: dict[str, Any], version: DeployedVersion) -> BpmnWorkflow:
+# A dumped state, or its JSON text as stored.
+DumpedState = dict[str, Any] | str
+
+
+def load_state(state: DumpedState, version: DeployedVersion) -> BpmnWorkflow:
     """A live workflow from a dumped state, always with the restricted script engine."""
-    if state.get("format") != STATE_FORMAT:
-        raise ValueError(f"unknown workflow state format {state.get('format')!r}")
-    # The converter pops keys from the dicts it reads: give it a copy, the caller's
-    # state must stay intact (a failed operation leaves the case as it was).
-    return CONVERTER.restore(_copy(state), version)
+    # The converter pops keys from the dicts it reads: text is parsed into a fresh
+    # dict; a dict is copied, the caller's must stay intact (a failed operation
+    # leaves the case as it was).
+    fresh = json.loads(state) if isinstance(state, str) else _copy(state)
+    if fresh.get("format") != STATE_FORMAT:
+        raise ValueError(f"unknown workflow state format {fresh.get('format')!r}")
+    return CONVERTER.restore(fresh, version)
 
 
 def _copy(state: dict[str, Any]) -> dict[str, Any]:

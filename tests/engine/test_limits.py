@@ -2,6 +2,7 @@
 script that loops or computes too much ends with a clear message, the case unchanged."""
 
 import copy
+import json
 import re
 import threading
 import time
@@ -163,3 +164,27 @@ def test_a_failed_completion_leaves_the_callers_state_as_it_was() -> None:
     assert snapshot.state == before
     again = engine.inspect_case(version, snapshot.state, clock=CLOCK)
     assert [t.bpmn_id for t in again.ready_tasks] == ["taak"]
+
+
+def test_the_stored_text_of_a_state_runs_the_case_as_its_dict_does() -> None:
+    """The host hands the engine the state as stored (JSON text): parsed fresh, it
+    needs no defensive copy, and the case moves exactly as from the dict."""
+    body = (
+        '<bpmn:startEvent id="start"/>' + user_task() + "</bpmn:userTask>"
+        '<bpmn:endEvent id="einde"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="taak"/>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="taak" targetRef="einde"/>'
+    )
+    version = engine.build_version({"traject.bpmn": process(body, refs=("taak",))})
+    snapshot = engine.start_case(version, {"n": 1}, clock=CLOCK)
+    task_id = snapshot.ready_tasks[0].id
+    from_dict = engine.complete_task(
+        version, snapshot.state, task_id, {"klaar": True}, clock=CLOCK
+    )
+    from_text = engine.complete_task(
+        version, json.dumps(snapshot.state), task_id, {"klaar": True}, clock=CLOCK
+    )
+    assert from_text.completed and from_dict.completed
+    assert from_text.data == from_dict.data == {"n": 1, "klaar": True}
+    with pytest.raises(ValueError, match="unknown workflow state format"):
+        engine.inspect_case(version, json.dumps({"tasks": {}}), clock=CLOCK)

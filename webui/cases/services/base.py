@@ -209,11 +209,10 @@ def state_text(snapshot: Snapshot) -> str:
     return json.dumps(snapshot.state, separators=(",", ":"))
 
 
-def case_state(case: Case) -> dict[str, Any]:
-    """The engine state of the case (read on its own: nothing else selects it)."""
-    return json.loads(
-        CaseState.objects.values_list("state", flat=True).get(case_id=case.pk)
-    )
+def case_state(case: Case) -> str:
+    """The engine state of the case as stored, JSON text the engine parses (read on
+    its own: nothing else selects it)."""
+    return CaseState.objects.values_list("state", flat=True).get(case_id=case.pk)
 
 
 _SAVED_FIELDS = (

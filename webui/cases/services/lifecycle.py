@@ -161,7 +161,9 @@ def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
 
 def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
     item = (
-        TaskItem.objects.select_related("gemeente", "completed_by", "assignee")
+        TaskItem.objects.select_related(
+            "gemeente", "completed_by", "assignee", "case__version"
+        )
         .filter(task_id=task_id)
         .first()
     )
@@ -178,7 +180,7 @@ def _complete_once(
     clock: Clock,
 ) -> Case:
     item = _open_item(task_id, user)
-    case = Case.objects.select_related("version").get(pk=item.case_id)
+    case = item.case
     seen = case.lock_version
     bundle = bundle_of(case.version)
     definition = bundle.forms.get(item.form_key)
