@@ -117,18 +117,28 @@ def _case_filter(grant: Grant, user: AbstractBaseUser) -> Q | None:
     return None
 
 
+# Roles whose cases are found through their task rows (one case, many rows).
+_THROUGH_TASKS = {Role.BEGELEIDER, Role.TRAINER}
+
+
 def visible_cases(*, user: AbstractBaseUser) -> "QuerySet[Case]":
     """Every case the user may open, by any of their roles."""
     from webui.cases.models import Case
 
-    filters = [f for g in grants(user=user) if (f := _case_filter(g, user)) is not None]
-    if not filters:
+    used = [
+        (g, f) for g in grants(user=user) if (f := _case_filter(g, user)) is not None
+    ]
+    if not used:
         return Case.objects.none()
-    combined = filters[0]
-    for extra in filters[1:]:
+    combined = used[0][1]
+    for _grant, extra in used[1:]:
         combined |= extra
-    ids = Case.objects.filter(combined).values("pk")
-    return Case.objects.filter(pk__in=ids)
+    cases = Case.objects.filter(combined)
+    if any(grant.role in _THROUGH_TASKS for grant, _filter in used):
+        # A join with the task rows repeats a case; the subquery keeps it once.
+        return Case.objects.filter(pk__in=cases.values("pk"))
+    # Columns of the case itself: the gemeente's or organisation's index serves it.
+    return cases
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,16 @@ class Case(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["reference"]
+        # The case list of a gemeente or an organisation, newest first: its first
+        # page straight from the index (read backwards), its count a range of it.
+        indexes = [
+            models.Index(
+                fields=["gemeente", "created_at", "id"], name="case_list_gemeente"
+            ),
+            models.Index(
+                fields=["mb_organisation", "created_at", "id"], name="case_list_mb"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.client_naam}"
