@@ -360,3 +360,40 @@ def test_a_big_export_runs_in_the_background_shows_progress_and_ends_in_a_downlo
     assert export_runs_expire(now=later) == 1
     assert not run.path.exists()
     assert manager.get(download_url).status_code == 404
+
+
+def test_the_menu_offers_the_case_list_only_to_roles_that_open_cases(
+    world: World,
+) -> None:
+    """A manager reports on cases by kenmerk and never opens one: no *Dossiers* in
+    their menu (the list would be empty); a regievoerder has it."""
+    world.user("manager.menu", world.polderdam, "manager")
+    regievoerder = world.who("regievoerder", world.polderdam)
+
+    def menu(username: str) -> list[str]:
+        response = _client(username).get(reverse("reports:overview"), follow=True)
+        tree = lxml_html.fromstring(response.content)
+        return [a.text_content().strip() for a in tree.xpath("//nav//a")]
+
+    assert "Dossiers" not in menu("manager.menu")
+    assert "Mijn taken" not in menu("manager.menu")
+    assert "Overzicht" in menu("manager.menu")
+    assert {"Mijn taken", "Dossiers"} <= set(menu(regievoerder.username))
+
+
+@pytest.mark.parametrize(
+    ("role", "start"),
+    [
+        ("manager", "/overzicht/"),
+        ("privacy", "/privacy/"),
+        ("beheerder", "/processen/"),
+        ("regievoerder", "/"),
+    ],
+)
+def test_who_works_no_tasks_starts_on_their_own_page(
+    world: World, role: str, start: str
+) -> None:
+    world.user(f"start.{role}", world.polderdam, role)
+    response = _client(f"start.{role}").get("/", follow=True)
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == start

@@ -50,13 +50,23 @@ from .services import (
 )
 
 NOT_FOUND = "Deze taak bestaat niet of u heeft er geen toegang toe."
+# The start page of a user without tasks, by the first of these roles they hold.
+START_PAGES = (
+    (Role.MANAGER, "reports:overview"),
+    (Role.PRIVACY, "privacy:log"),
+    (Role.BEHEERDER, "studio:list"),
+)
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not has_task_pool(user=user) and Role.MANAGER in roles_held(user=user):
-        return redirect("reports:overview")
+    if not has_task_pool(user=user):
+        # Who works no tasks starts on their own page.
+        held = roles_held(user=user)
+        for role, page in START_PAGES:
+            if role in held:
+                return redirect(page)
     today = timezone.localdate()
     form = QueueFilterForm(request.GET, options=queue_options(user=user))
     filters = form.filters()
