@@ -396,8 +396,8 @@ one run and missed in the next; the ratios within one run hold.
   9.7–11.6 ms: about 4 ms is the engine (parse the ~29 KB state, complete, run,
   prune, dump) and 6 ms Django (14 statements: the task with its case, the
   memberships, the state, the lock, the updates, the submission, the audit event).
-  Task 10,000 costs what task 10 does (0.9–1.4× across runs): nothing grows with a
-  case's history. Against the plain way the ratio follows the plain way's own spread
+  Task 10,000 costs what task 10 does (0.87–1.4× across runs): nothing grows with
+  a case's history. Against the plain way the ratio follows the plain way's own spread
   (83–295 ms p50 at ~1,000 engine tasks); it stops altogether at 1,176.
 - **Queue pages, p95 ≤ 50 ms.** Every query the queue runs is one index range of the
   pool indexes (plans below): together a few milliseconds of the page. What remains
@@ -408,15 +408,15 @@ one run and missed in the next; the ratios within one run hold.
 - **Case list** (no target): a regievoerder's or coördinator's cases are filtered on
   the case's own columns and come newest first from `case_list_gemeente` /
   `case_list_mb`; before, every page went through `id IN (subquery)`, which
-  PostgreSQL answered by hashing all 100,000 cases (165 ms p50, now 28 ms).
-- **HTTP p95 ≤ 150 ms.** One request costs the server 50–60 ms of CPU on this
-  machine even alone, and gunicorn, PostgreSQL and the load client share two cores:
-  20 users with ~3 s think time keep them about half busy, so requests queue now and
-  then (the queue page's p95 comes from a few outliers). Without think time the
-  server takes ~28 requests/s, ~9 completions/s; nothing was lost or completed twice
-  in either round.
+  PostgreSQL answered by hashing all 100,000 cases (165 ms p50, now ~30 ms).
+- **HTTP p95 ≤ 150 ms.** Met on a quiet machine (p95 55 ms, one request ~30 ms of
+  server time); on the slow night 185–219 ms: a request then cost the server 50–60
+  ms of CPU, and gunicorn, PostgreSQL and the load client share two cores, so with 20
+  users requests queued now and then (the queue page's p95 came from a few
+  outliers). Without think time the server takes 28–62 requests/s; nothing was lost
+  or completed twice in any round.
 - **Timer sweep.** Met on both. On SQLite the cost per case at 100,000 cases is
-  1.2–1.85× that at 10,000 (PostgreSQL ~1.0×): SQLite's page cache is 2 MB by
+  1.06–1.85× that at 10,000 (PostgreSQL ~1.0×): SQLite's page cache is 2 MB by
   default; a larger `PRAGMA cache_size` in the SQLite `init_command`
   (webui/settings/base.py) would be the first thing to try.
 - **Export ≤ 1.3× bare openpyxl.** 1.39–1.64× across runs, peak memory 85–90 MB.
