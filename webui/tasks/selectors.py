@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from webui.accounts.models import LANE_SIDE, Role
 from webui.accounts.selectors import (
@@ -252,7 +253,9 @@ def next_task(
     *, user: AbstractBaseUser, after: TaskItem | None = None
 ) -> TaskItem | None:
     """The user's own open task that is due first (the one to do next)."""
-    mine = _tabs(user, task_pools(user=user), MINE, QueueFilters(), date.today())
+    mine = _tabs(
+        user, task_pools(user=user), MINE, QueueFilters(), timezone.localdate()
+    )
     if after is not None:
         mine = [tab.exclude(pk=after.pk) for tab in mine]
     first = QueueRows(mine, BY_DUE)[0:1]
