@@ -1,6 +1,6 @@
 import json
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 
@@ -199,6 +199,39 @@ def test_two_simultaneous_completions_exactly_one_succeeds() -> None:
         "ontzorgen_starten",
         "brede_intake",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_timer_sweeps_at_once_fire_every_due_case_exactly_once() -> None:
+    """Two workers (or an overlapping cron run) sweep at the same moment: each due
+    case moves once, by one of them, and gets its deadline tasks once."""
+    from webui.cases.services import timers_run
+
+    world = World()
+    cases = [world.run_until(world.start(), "brede_intake") for _ in range(4)]
+    world.clock.advance(timedelta(weeks=11))  # past every PIP deadline
+    barrier = threading.Barrier(2)
+    moved: list[int] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait()
+            moved.append(timers_run(clock=world.clock))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+
+    assert len(moved) == 2 and sum(moved) == len(cases), moved
+    for case in cases:
+        fired = AuditEvent.objects.filter(case=case, event="timers_fired").count()
+        assert fired == 1, (case.reference, fired)
+        for bpmn_id in ("pip_termijn_waarschuwing", "pip_termijn_verstreken"):
+            assert TaskItem.objects.filter(case=case, bpmn_id=bpmn_id).count() == 1
 
 
 def test_a_diagram_error_leaves_the_case_as_it_was(
