@@ -231,7 +231,7 @@ def targets(rows: list[dict[str, Any]], cases: int) -> list[tuple[str, str, str,
                         backend,
                         f"{r['label']}: p95 ≤ 50 ms",
                         f"p95 {r['p95']:.1f} ms (p50 {r['p50']:.1f})",
-                        "gehaald" if r["p95"] <= 50 else "niet gehaald",
+                        _met(r["p95"] <= 50),
                     )
                 )
         sweeps = {
@@ -252,7 +252,7 @@ def targets(rows: list[dict[str, Any]], cases: int) -> list[tuple[str, str, str,
                     "timer-sweep: 10% due ≤ 12× de tijd van 1% due",
                     f"{ten['p50'] / 1000:.1f} s / {one['p50'] / 1000:.1f} s"
                     f" = {ratio:.1f}×",
-                    "gehaald" if ratio <= 12 else "niet gehaald",
+                    _met(ratio <= 12),
                 )
             )
         if one and small:
@@ -264,7 +264,7 @@ def targets(rows: list[dict[str, Any]], cases: int) -> list[tuple[str, str, str,
                     f" {small['cases']:_} (per dossier)".replace("_", "."),
                     f"{one['per_case']:.1f} / {small['per_case']:.1f} ms per dossier"
                     f" = {ratio:.2f}×",
-                    "gehaald" if ratio <= 2 else "niet gehaald",
+                    _met(ratio <= 2),
                 )
             )
         for r in mine:
@@ -274,9 +274,7 @@ def targets(rows: list[dict[str, Any]], cases: int) -> list[tuple[str, str, str,
                         backend,
                         f"HTTP ({r['label']}): p95 ≤ 150 ms, 0 fouten",
                         f"p95 {r['p95']:.0f} ms, {r['errors']} fouten",
-                        "gehaald"
-                        if r["p95"] <= 150 and r["errors"] == 0
-                        else "niet gehaald",
+                        _met(r["p95"] <= 150 and r["errors"] == 0),
                     )
                 )
             if r.get("check"):
@@ -289,7 +287,7 @@ def targets(rows: list[dict[str, Any]], cases: int) -> list[tuple[str, str, str,
                         "HTTP: geen afronding kwijt of dubbel",
                         f"{c['acknowledged']} bevestigd; kwijt {c['lost']},"
                         f" dubbel {c['double']}",
-                        "gehaald" if bad == 0 else "niet gehaald",
+                        _met(bad == 0),
                     )
                 )
             if r.get("target") == "export":
@@ -299,7 +297,7 @@ def targets(rows: list[dict[str, Any]], cases: int) -> list[tuple[str, str, str,
                         backend,
                         "export ≤ 1,3× kaal openpyxl, piek < 150 MB",
                         f"{r['p50']:.2f}×, piek {r['peak_mb']:.0f} MB",
-                        "gehaald" if ok else "niet gehaald",
+                        _met(ok),
                     )
                 )
     return found

@@ -100,6 +100,10 @@ def roles_held(*, user: AbstractBaseUser) -> set[str]:
     return {grant.role for grant in grants(user=user)}
 
 
+# The roles whose filter below reaches into the task rows (one case, many rows).
+_THROUGH_TASKS = {Role.BEGELEIDER, Role.TRAINER}
+
+
 def _case_filter(grant: Grant, user: AbstractBaseUser) -> Q | None:
     if grant.role == Role.REGIEVOERDER and grant.gemeente_id:
         return Q(gemeente_id=grant.gemeente_id)
@@ -115,10 +119,6 @@ def _case_filter(grant: Grant, user: AbstractBaseUser) -> Q | None:
     if grant.role == Role.TRAINER:
         return mine & Q(tasks__role=Role.TRAINER)
     return None
-
-
-# Roles whose cases are found through their task rows (one case, many rows).
-_THROUGH_TASKS = {Role.BEGELEIDER, Role.TRAINER}
 
 
 def visible_cases(*, user: AbstractBaseUser) -> "QuerySet[Case]":
