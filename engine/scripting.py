@@ -2,12 +2,19 @@
 
 Diagrams come from beheerders and are untrusted: SpiffWorkflow's default script engine
 runs any Python with full builtins (``__import__('os')`` in a gateway condition works).
-Every script, condition and timer expression goes through RestrictedPython here instead:
-no imports, no names or attributes starting with ``_``, no ``open``/``eval``/``getattr``
-and friends, only a short list of harmless builtins plus Wegwijs' own helpers.
+Every script, condition and timer expression is compiled here instead, in two passes:
+
+- ``sandbox.check_syntax`` refuses every construct that is not on its allowlist, and
+  every attribute name no allowed type has;
+- RestrictedPython (>= 8.4) compiles what is left so that every attribute read, item
+  access, iteration and write goes through the guards of ``sandbox``, which permit
+  only named methods and fields of plain data.
+
+The same compile runs at validation (a finding naming the script task) and again at
+run time, whatever validation said: a diagram in the database is not trusted either.
 
 RestrictedPython does not bound CPU or memory. Two things do:
-- the guards below refuse single operations that are huge inside C, where no trace
+- the guards refuse single operations that are huge inside C, where no trace
   function can interrupt them (``'a' * 10**10``, ``10**10**10``, ``range(10**12)``,
   ``'x'.ljust(10**10)``, a format width of a billion);
 - ``limits`` traces diagram code line by line against the operation's budget (time,
@@ -15,12 +22,11 @@ RestrictedPython does not bound CPU or memory. Two things do:
 """
 
 import ast
-import builtins
 import operator
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache, partial
+from functools import lru_cache
 from types import CodeType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,39 +35,32 @@ from RestrictedPython import (
     RestrictingNodeTransformer,
     compile_restricted_eval,
     compile_restricted_exec,
-    safe_builtins,
 )
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
-    full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr,
 )
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from .exceptions import ScriptRefused
 from .limits import DIAGRAM_FILENAME, tracing_diagram_code
+from .sandbox import (
+    BUILTINS,
+    DATA_TYPES,
+    MAX_SIZE,
+    ScriptLimit,
+    check_syntax,
+    guarded_getattr,
+    guarded_getitem,
+    guarded_iter,
+    guarded_write,
+    too_big,
+)
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
-# The largest string, list or range one operation may make.
-MAX_SIZE = 1_000_000
-MAX_RANGE = 100_000
 _MAX_POWER_BITS = 64_000
 _MAX_FORMAT_WIDTH = 1_000
-
-_EXTRA_BUILTINS = (
-    "all",
-    "any",
-    "dict",
-    "enumerate",
-    "list",
-    "max",
-    "min",
-    "sorted",
-    "sum",
-)
 
 _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
     "+=": operator.iadd,
@@ -79,9 +78,7 @@ _BINOPS: dict[str, Callable[[Any, Any], Any]] = {
     "Mod": operator.mod,
 }
 
-
-class ScriptLimit(ScriptRefused):
-    """One operation in diagram code would be too large."""
+__all__ = ["HELPERS", "TIMEZONE", "ScriptLimit", "script_engine"]
 
 
 def _add_months(day: date, months: int) -> date:
@@ -111,22 +108,15 @@ def _sized(value: Any) -> bool:
     return isinstance(value, str | bytes | list | tuple)
 
 
-def _too_big(what: str) -> ScriptLimit:
-    return ScriptLimit(
-        f"{what} zou groter worden dan {MAX_SIZE:,}".replace(",", ".")
-        + " tekens of elementen"
-    )
-
-
 def _check_mult(left: Any, right: Any) -> None:
     for seq, times in ((left, right), (right, left)):
         if _sized(seq) and isinstance(times, int) and len(seq) * times > MAX_SIZE:
-            raise _too_big("een vermenigvuldigde tekst of lijst")
+            raise too_big("een vermenigvuldigde tekst of lijst")
 
 
 def _check_add(left: Any, right: Any) -> None:
     if _sized(left) and _sized(right) and len(left) + len(right) > MAX_SIZE:
-        raise _too_big("een samengevoegde tekst of lijst")
+        raise too_big("een samengevoegde tekst of lijst")
 
 
 def _check_pow(left: Any, right: Any) -> None:
@@ -175,65 +165,15 @@ def _inplace(op: str, left: Any, right: Any) -> Any:
     return _INPLACE[op](left, right)
 
 
-def _range(*args: int) -> range:
-    found = range(*args)
-    if len(found) > MAX_RANGE:
-        raise ScriptLimit(
-            f"range() met meer dan {MAX_RANGE:,} getallen".replace(",", ".")
-        )
-    return found
-
-
-_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
-
-
-def _str_method(text: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    method = getattr(text, name)
-    if name in _WIDTH_METHODS:
-        width = args[0] if args else kwargs.get("width", kwargs.get("tabsize", 8))
-        size = width * (text.count("\t") or 1) if name == "expandtabs" else width
-        if isinstance(size, int) and size > MAX_SIZE:
-            raise _too_big(f"het resultaat van {name}()")
-    elif name == "replace" and len(args) >= 2:
-        old, new = str(args[0]), str(args[1])
-        count = text.count(old) if old else len(text) + 1
-        if len(text) + count * max(len(new) - len(old), 0) > MAX_SIZE:
-            raise _too_big("het resultaat van replace()")
-    elif name == "join" and args:
-        items = list(args[0])
-        total = sum(len(item) for item in items if isinstance(item, str))
-        if total + len(text) * max(len(items) - 1, 0) > MAX_SIZE:
-            raise _too_big("het resultaat van join()")
-        return method(items)
-    return method(*args, **kwargs)
-
-
-_CHECKED_STR_METHODS = _WIDTH_METHODS | {"replace", "join"}
-
-
-def _getattr(obj: Any, name: str, default: Any = None) -> Any:
-    value = safer_getattr(obj, name, default)
-    if isinstance(obj, str) and name in _CHECKED_STR_METHODS:
-        return partial(_str_method, obj, name)
-    return value
-
-
-_BUILTINS: dict[str, Any] = dict(safe_builtins)
-_BUILTINS.update({name: getattr(builtins, name) for name in _EXTRA_BUILTINS})
-_BUILTINS["range"] = _range
-# Names a diagram may not even mention: Python builtins we did not hand out.
-_FORBIDDEN_NAMES = frozenset(dir(builtins)) - frozenset(_BUILTINS) - frozenset(HELPERS)
-
-
 def _restricted_globals() -> dict[str, Any]:
     return {
-        "__builtins__": _BUILTINS,
-        "_getattr_": _getattr,
-        "_getitem_": default_guarded_getitem,
-        "_getiter_": default_guarded_getiter,
+        "__builtins__": BUILTINS,
+        "_getattr_": guarded_getattr,
+        "_getitem_": guarded_getitem,
+        "_getiter_": guarded_iter,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         "_unpack_sequence_": guarded_unpack_sequence,
-        "_write_": full_write_guard,
+        "_write_": guarded_write,
         "_inplacevar_": _inplace,
         "_binop_": _binop,
         **HELPERS,
@@ -286,11 +226,7 @@ def _endless_loop(tree: ast.AST) -> ast.While | None:
 
 def _refuse_forbidden(source: str, mode: str) -> None:
     tree = ast.parse(source, mode=mode)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            raise ScriptRefused("'import' is niet toegestaan in een diagram")
-        if isinstance(node, ast.Name) and node.id in _FORBIDDEN_NAMES:
-            raise ScriptRefused(f"'{node.id}' is niet toegestaan in een diagram")
+    check_syntax(tree, script=mode == "exec", helpers=HELPERS)
     loop = _endless_loop(tree)
     if loop is not None:
         raise ScriptRefused(
@@ -352,7 +288,7 @@ def names_read(source: str) -> set[str]:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
         }
         - bound
-        - set(_BUILTINS)
+        - set(BUILTINS)
         - set(HELPERS)
         - {"True", "False", "None"}
     )
@@ -371,8 +307,14 @@ def names_assigned(source: str) -> set[str]:
     }
 
 
-def _public(context: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in context.items() if not k.startswith("_")}
+def _data(context: dict[str, Any] | None) -> dict[str, Any]:
+    """What diagram code may see of a case: its public values of plain data types
+    (anything else SpiffWorkflow or a caller left in the data stays out of reach)."""
+    return {
+        key: value
+        for key, value in (context or {}).items()
+        if not key.startswith("_") and type(value) in DATA_TYPES
+    }
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
@@ -385,24 +327,26 @@ class RestrictedEnvironment(TaskDataEnvironment):
     def evaluate(self, expression, context, external_context=None):  # type: ignore[no-untyped-def]
         code = compile_expression(expression)
         scope = dict(self.globals)
-        scope.update(external_context or {})
-        scope.update(_public(context))
+        scope.update(_data(external_context))
+        scope.update(_data(context))
         with tracing_diagram_code():
             return eval(code, scope)  # noqa: S307 - restricted code, restricted globals
 
     def execute(self, script, context, external_context=None):  # type: ignore[no-untyped-def]
         code = compile_script(script)
-        # Form data must never smuggle in '__builtins__' or a guard.
-        for key in [k for k in context if k.startswith("_")]:
-            context.pop(key)
-        self.check_for_overwrite(context, external_context or {})
+        # Form data must never smuggle in '__builtins__', a guard or an object.
+        hidden = {key: context.pop(key) for key in set(context) - set(_data(context))}
+        hidden = {k: v for k, v in hidden.items() if not k.startswith("_")}
+        extra = _data(external_context)
+        self.check_for_overwrite(context, extra)
         context.update(self.globals)
-        context.update(external_context or {})
+        context.update(extra)
         try:
             with tracing_diagram_code():
                 exec(code, context)  # noqa: S102 - restricted code, restricted globals
         finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
+            self._remove_globals_and_functions_from_context(context, extra)
+            context.update(hidden)
         return True
 
 

@@ -518,8 +518,10 @@ def _code_problem(code: _Code) -> tuple[str, str] | None:
     except ScriptRefused as exc:
         return (
             f"{code.what} ‘{source[:80]}’ bij {owner} geweigerd: {exc}",
-            "Alleen eenvoudige Python is toegestaan: geen import, geen namen die"
-            " met _ beginnen, geen open/eval/exec.",
+            "Alleen wat op de lijst van docs/scripts.md staat werkt: rekenen,"
+            " vergelijken, if/for/while, lijsten en woordenboeken, methoden als"
+            " .strip() en .get() in scripts, deadline(); geen import, def, lambda,"
+            " class of attributen van functies, en in voorwaarden geen x.y.",
         )
     return None
 
