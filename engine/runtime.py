@@ -60,6 +60,9 @@ class Snapshot:
     phases: tuple[str, ...] = ()
     # How many engine tasks this operation ran (what a case's age is counted in).
     tasks_run: int = 0
+    # The flow nodes this operation completed, as (process id, previous node, node):
+    # what a test drive draws as the path taken.
+    ran: tuple[tuple[str, str, str], ...] = ()
 
 
 def check_case_data(data: Mapping[str, Any]) -> None:
@@ -167,6 +170,8 @@ def _snapshot(
     clock: Clock,
     reached: tuple[ReachedMilestone, ...] = (),
     tasks_run: int = 0,
+    ran: tuple[tuple[str, str, str], ...] = (),
+    dump: bool = True,
 ) -> Snapshot:
     ready = _ready_tasks(workflow, version, clock)
     completed = workflow.is_completed()
@@ -184,7 +189,7 @@ def _snapshot(
     next_timer_at = _next_timer(workflow)
     prune(workflow)  # history lives in Wegwijs' tables, not in the engine state
     return Snapshot(
-        state=dump_state(workflow),
+        state=dump_state(workflow) if dump else {},
         ready_tasks=ready,
         phase=phases[0] if phases else "",
         phases=phases,
@@ -193,6 +198,7 @@ def _snapshot(
         data=data,
         reached=reached,
         tasks_run=tasks_run,
+        ran=ran,
     )
 
 
@@ -204,10 +210,16 @@ class _Operation:
         self.clock = clock
         self.meter = meter
         self.reached: list[ReachedMilestone] = []
+        self.ran: list[tuple[str, str, str]] = []
 
     def completed(self, task: Any) -> None:
         """A task completed (SpiffWorkflow's did_complete_task callback)."""
         self.meter.step()
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if bpmn_id:
+            parent = task.parent
+            before = getattr(parent.task_spec, "bpmn_id", None) if parent else None
+            self.ran.append((task.workflow.spec.name, before or "", bpmn_id))
         properties = getattr(task.task_spec, "extensions", {}).get("properties", {})
         key = properties.get("milestone")
         if not key:
@@ -230,26 +242,53 @@ class _Operation:
         self.workflow.do_engine_steps(did_complete_task=self.completed)
 
 
-def _limit_in(exc: BaseException) -> ScriptLimit | None:
+def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, ScriptLimit):
+        if isinstance(seen, kind):
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
 
 
+def _limit_in(exc: BaseException) -> ScriptLimit | None:
+    found = _cause(exc, ScriptLimit)
+    return found if isinstance(found, ScriptLimit) else None
+
+
+def failed_element(exc: BaseException) -> str:
+    """The BPMN id of the element an engine error happened in ('' if unknown)."""
+    task = getattr(exc, "task", None)
+    spec = task.task_spec if task is not None else getattr(exc, "task_spec", None)
+    return str(getattr(spec, "bpmn_id", "") or "")
+
+
+def _what_went_wrong(exc: Exception) -> str:
+    """SpiffWorkflow's English for the errors a diagram can make, in Dutch."""
+    if "No conditions satisfied" in str(exc):
+        return (
+            "geen enkele voorwaarde van deze keuze is waar en er is geen"
+            " standaardpad: het dossier kan hier niet verder"
+        )
+    missing = _cause(exc, NameError)
+    if isinstance(missing, NameError) and missing.name:
+        return f"‘{missing.name}’ heeft nog geen waarde: geen eerdere stap zet het"
+    return str(exc)
+
+
 def _failed(exc: Exception, meter: Meter) -> WorkflowFailed:
     task = getattr(exc, "task", None)
-    where = (
-        f" in ‘{task.task_spec.bpmn_name or task.task_spec.bpmn_id}’" if task else ""
-    )
+    spec = task.task_spec if task is not None else getattr(exc, "task_spec", None)
+    name = getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None)
+    where = f" in ‘{name}’" if name else ""
     if meter.exceeded:
         return WorkflowFailed(f"het diagram is gestopt{where}: {meter.exceeded}")
     limit = _limit_in(exc)
     if limit is not None:
         return WorkflowFailed(f"het diagram is gestopt{where}: {limit}")
-    return WorkflowFailed(f"het diagram kon niet verder{where}: {exc}")
+    return WorkflowFailed(
+        f"het diagram kon niet verder{where}: {_what_went_wrong(exc)}"
+    )
 
 
 def _run(
@@ -258,18 +297,38 @@ def _run(
     clock: Clock,
     budget: Budget,
     step: Callable[[_Operation], None],
+    dump: bool = True,
 ) -> Snapshot:
-    """Run ``step`` on the workflow under the budget, and take the snapshot."""
+    """Run ``step`` on the workflow under the budget, and take the snapshot (with
+    the dumped state unless ``dump`` is False)."""
     with running_on(clock), metered(budget) as meter:
         operation = _Operation(workflow, clock, meter)
         try:
             step(operation)
             operation.advance()
             return _snapshot(
-                workflow, version, clock, tuple(operation.reached), meter.steps
+                workflow,
+                version,
+                clock,
+                tuple(operation.reached),
+                meter.steps,
+                tuple(operation.ran),
+                dump,
             )
         except (SpiffWorkflowException, BudgetExceeded) as exc:
             raise _failed(exc, meter) from exc
+
+
+def _beginning(
+    workflow: BpmnWorkflow, data: Mapping[str, Any]
+) -> Callable[[_Operation], None]:
+    check_case_data(data)
+
+    def begin(operation: _Operation) -> None:
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+
+    return begin
 
 
 def start_case(
@@ -281,29 +340,14 @@ def start_case(
 ) -> Snapshot:
     """Start the main process with the start form's data and run it to its first
     waits."""
-    check_case_data(data)
     workflow = new_workflow(version)
-
-    def begin(operation: _Operation) -> None:
-        for task in workflow.get_tasks(state=TaskState.READY):
-            task.data.update(data)
-
-    return _run(workflow, version, clock, budget, begin)
+    return _run(workflow, version, clock, budget, _beginning(workflow, data))
 
 
-def complete_task(
-    version: DeployedVersion,
-    state: DumpedState,
-    task_id: str,
-    form_data: Mapping[str, Any],
-    *,
-    clock: Clock,
-    budget: Budget = DEFAULT_BUDGET,
-) -> Snapshot:
-    """Complete a ready user task with its form data and run the case to its next
-    waits."""
+def _completing(
+    workflow: BpmnWorkflow, task_id: str, form_data: Mapping[str, Any]
+) -> Callable[[_Operation], None]:
     check_case_data(form_data)
-    workflow = load_state(state, version)
     try:
         task = workflow.get_task_from_id(UUID(task_id))
     except (ValueError, TaskNotFoundException):
@@ -318,7 +362,23 @@ def complete_task(
         task.run()
         operation.completed(task)
 
-    return _run(workflow, version, clock, budget, complete)
+    return complete
+
+
+def complete_task(
+    version: DeployedVersion,
+    state: DumpedState,
+    task_id: str,
+    form_data: Mapping[str, Any],
+    *,
+    clock: Clock,
+    budget: Budget = DEFAULT_BUDGET,
+) -> Snapshot:
+    """Complete a ready user task with its form data and run the case to its next
+    waits."""
+    workflow = load_state(state, version)
+    step = _completing(workflow, task_id, form_data)
+    return _run(workflow, version, clock, budget, step)
 
 
 def fire_timers(
@@ -342,3 +402,55 @@ def inspect_case(
     workflow = load_state(state, version)
     with running_on(clock):
         return _snapshot(workflow, version, clock)
+
+
+class LiveCase:
+    """A case held as a live workflow through many operations in a row, its state
+    dumped only when it forks: what the proefrit drives. Not for stored cases: an
+    operation that fails leaves a LiveCase broken (fork before trying)."""
+
+    def __init__(self, version: DeployedVersion, workflow: BpmnWorkflow) -> None:
+        self.version = version
+        self.workflow = workflow
+
+    @classmethod
+    def start(
+        cls,
+        version: DeployedVersion,
+        data: Mapping[str, Any],
+        *,
+        clock: Clock,
+        budget: Budget = DEFAULT_BUDGET,
+    ) -> "tuple[LiveCase, Snapshot]":
+        workflow = new_workflow(version)
+        step = _beginning(workflow, data)
+        snapshot = _run(workflow, version, clock, budget, step, dump=False)
+        return cls(version, workflow), snapshot
+
+    def complete(
+        self,
+        task_id: str,
+        form_data: Mapping[str, Any],
+        *,
+        clock: Clock,
+        budget: Budget = DEFAULT_BUDGET,
+    ) -> Snapshot:
+        step = _completing(self.workflow, task_id, form_data)
+        return _run(self.workflow, self.version, clock, budget, step, dump=False)
+
+    def fire_timers(self, *, clock: Clock, budget: Budget = DEFAULT_BUDGET) -> Snapshot:
+        workflow = self.workflow
+        return _run(
+            workflow,
+            self.version,
+            clock,
+            budget,
+            lambda operation: workflow.refresh_timers(),
+            dump=False,
+        )
+
+    def fork(self) -> "LiveCase":
+        """An independent copy, through the same JSON round trip a stored case takes."""
+        return LiveCase(
+            self.version, load_state(dump_state(self.workflow), self.version)
+        )

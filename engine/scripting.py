@@ -294,6 +294,24 @@ def names_read(source: str) -> set[str]:
     )
 
 
+def names_loaded(source: str) -> set[str]:
+    """Every variable name a script or expression reads (helpers and builtins left
+    out); empty when it does not parse."""
+    try:
+        tree = ast.parse(source.strip())
+    except SyntaxError:
+        return set()
+    return (
+        {
+            node.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        }
+        - set(BUILTINS)
+        - set(HELPERS)
+    )
+
+
 def names_assigned(source: str) -> set[str]:
     """The top-level variable names a script assigns."""
     try:
