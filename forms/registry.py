@@ -15,6 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+# "persoonsgegevens": ordinary personal data (name, address, contact details): like the
+# sensitive classes it stays out of the workflow engine. Their order and the floor a
+# variant keeps: forms/privacy.py.
+from .privacy import ENGINE_PRIVACY, PRIVACY_CLASSES, PrivacyFloor, privacy_floor
+
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 # Where form files live inside a version's set of files.
 FORMS_FOLDER = "formulieren"
@@ -37,19 +42,6 @@ FIELD_TYPES = frozenset(
 )
 CHOICE_TYPES = frozenset({"choice", "multichoice"})
 
-# "persoonsgegevens": ordinary personal data (name, address, contact details): like the
-# sensitive classes it stays out of the workflow engine.
-PRIVACY_CLASSES = (
-    "normaal",
-    "persoonsgegevens",
-    "bsn",
-    "gezondheid",
-    "psychisch",
-    "schulden",
-    "juridisch",
-)
-# Only this class enters the workflow engine; the others stay with the submission.
-ENGINE_PRIVACY = "normaal"
 
 # The BPMN lane names (docs/trajectory.md); a `gebruiker` field offers users of a role.
 ROLES = frozenset({"begeleider", "coordinator", "regievoerder", "trainer"})
@@ -208,11 +200,16 @@ class _Parser:
     """Parses one form document, collecting every problem instead of stopping."""
 
     def __init__(
-        self, text: str, file: str, milestones: Mapping[str, str] | None
+        self,
+        text: str,
+        file: str,
+        milestones: Mapping[str, str] | None,
+        floor: PrivacyFloor | None = None,
     ) -> None:
         self.text = text
         self.file = file
         self.milestones = milestones
+        self.floor = floor
         self.problems: list[FormProblem] = []
         self.key = ""
 
@@ -279,6 +276,8 @@ class _Parser:
             description=description,
         )
         self._check_unique(definition)
+        if self.floor is not None:
+            self._check_floor(definition, self.floor)
         return None if self.problems else definition
 
     def _step(self, raw: object, number: int) -> StepDefinition | None:
@@ -310,6 +309,20 @@ class _Parser:
             bad.anchor = bad.anchor or anchor
             self.problem(bad, element)
             return None
+
+    def _check_floor(self, definition: FormDefinition, floor: PrivacyFloor) -> None:
+        for field in definition.fields:
+            found = floor.problem(
+                name=field.name,
+                label=field.label,
+                field_type=field.type,
+                privacy=field.privacy,
+            )
+            if found is not None:
+                self.problem(
+                    _Bad(*found, rf'"name"\s*:\s*"{re.escape(field.name)}"'),
+                    f"{self.key}.{field.name}",
+                )
 
     def _check_unique(self, definition: FormDefinition) -> None:
         seen: set[str] = set()
@@ -519,9 +532,11 @@ def parse_definition(
     *,
     expected_key: str | None = None,
     milestones: Mapping[str, str] | None = None,
+    floor: PrivacyFloor | None = None,
 ) -> tuple[FormDefinition | None, list[FormProblem]]:
     """One form document: its definition (None if it has problems) and every
-    problem. ``milestones`` (key -> value type) checks the fields' milestones."""
+    problem. ``milestones`` (key -> value type) checks the fields' milestones,
+    ``floor`` their privacy classes against the base's (forms/privacy.py)."""
     if len(content) > MAX_FORM_BYTES:
         return None, [
             FormProblem(
@@ -544,15 +559,19 @@ def parse_definition(
                 "Sla op als UTF-8.",
             )
         ]
-    parser = _Parser(text, file_name, milestones)
+    parser = _Parser(text, file_name, milestones, floor)
     return parser.parse(expected_key), parser.problems
 
 
 def registry_from_files(
-    files: Mapping[str, str | bytes], *, milestones: Mapping[str, str] | None = None
+    files: Mapping[str, str | bytes],
+    *,
+    milestones: Mapping[str, str] | None = None,
+    floor: PrivacyFloor | None = None,
 ) -> tuple[FormRegistry, list[FormProblem]]:
     """The forms of a version's files (``formulieren/<key>.json``), with every
-    problem; a form with problems is left out of the registry."""
+    problem; a form with problems is left out of the registry. With ``floor`` no
+    field's privacy class may be below the base's (forms/privacy.py)."""
     definitions: dict[str, FormDefinition] = {}
     problems: list[FormProblem] = []
     for name in sorted(files):
@@ -560,7 +579,7 @@ def registry_from_files(
         if key is None:
             continue
         definition, found = parse_definition(
-            files[name], name, expected_key=key, milestones=milestones
+            files[name], name, expected_key=key, milestones=milestones, floor=floor
         )
         problems.extend(found)
         if definition is not None:
@@ -593,3 +612,12 @@ def load_registry(directory: Path | None = None) -> FormRegistry:
 def default_registry() -> FormRegistry:
     """The registry of the shipped definitions, loaded once per process."""
     return load_registry()
+
+
+def registry_floor(registry: FormRegistry) -> PrivacyFloor:
+    """The privacy floor the forms of a base set for a variant built on it."""
+    return privacy_floor(
+        (field.name, field.label, field.privacy)
+        for key in registry.keys()
+        for field in registry.get(key).fields
+    )

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.signals import got_request_exception
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
@@ -23,6 +23,8 @@ import pytest
 from axes.models import AccessAttempt
 
 from webui.middleware import LAST_SEEN_KEY
+from webui.privacy.models import ProcessingRecord
+from webui.settings.base import proxy_settings
 from webui.tasks.views import TaskFormView
 
 from ..conftest import PASSWORD, World
@@ -31,11 +33,19 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCKED = "U heeft te vaak een verkeerd wachtwoord ingevuld"
 
 
-def _login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
+def _login(
+    client: Client,
+    username: str,
+    password: str,
+    ip: str = "10.0.0.1",
+    forwarded: str | None = None,
+):
+    headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
     return client.post(
         reverse("login"),
         {"username": username, "password": password},
         REMOTE_ADDR=ip,
+        **headers,
     )
 
 
@@ -69,6 +79,69 @@ def test_five_wrong_passwords_lock_the_login_even_for_the_right_password(
     colleague = Client()
     _login(colleague, "coordinator.polderdam", PASSWORD)
     assert _logged_in(colleague)
+
+
+PROXY = "10.9.9.9"  # the reverse proxy every request reaches Wegwijs through
+ATTACKER, VICTIM = "203.0.113.66", "198.51.100.7"
+
+
+def test_behind_a_proxy_the_lock_is_on_the_client_address_not_the_proxys(
+    world: World,
+) -> None:
+    behind = proxy_settings({"DJANGO_BEHIND_PROXY": "1"})
+    with override_settings(**behind):
+        attacker = Client()
+        for _ in range(5):
+            _login(attacker, "begeleider.polderdam", "fout", PROXY, ATTACKER)
+        response = _login(attacker, "begeleider.polderdam", PASSWORD, PROXY, ATTACKER)
+        assert response.status_code == 429
+        # What the attacker writes in X-Forwarded-For themselves stands left of what
+        # the proxy appends, and is not believed.
+        spoofed = _login(
+            Client(), "begeleider.polderdam", PASSWORD, PROXY, f"{VICTIM}, {ATTACKER}"
+        )
+        assert spoofed.status_code == 429
+
+        victim = Client()
+        _login(victim, "begeleider.polderdam", PASSWORD, PROXY, VICTIM)
+        assert _logged_in(victim), "the victim, elsewhere, still logs in"
+
+    failed = ProcessingRecord.objects.filter(
+        action=ProcessingRecord.Action.LOGIN_FAILED
+    ).first()
+    assert failed is not None and failed.detail["ip"] == ATTACKER
+
+
+def test_behind_two_proxies_the_client_is_the_second_address_from_the_right(
+    world: World,
+) -> None:
+    behind = proxy_settings({"DJANGO_BEHIND_PROXY": "1", "DJANGO_PROXY_COUNT": "2"})
+    first_proxy = "10.1.1.1"
+    attacker, victim_chain = f"{ATTACKER}, {first_proxy}", f"{VICTIM}, {first_proxy}"
+    with override_settings(**behind):
+        for _ in range(5):
+            _login(Client(), "begeleider.polderdam", "fout", PROXY, attacker)
+        locked = _login(Client(), "begeleider.polderdam", PASSWORD, PROXY, attacker)
+        assert locked.status_code == 429
+        victim = Client()
+        _login(victim, "begeleider.polderdam", PASSWORD, PROXY, victim_chain)
+        assert _logged_in(victim)
+
+
+def test_without_a_declared_proxy_x_forwarded_for_is_ignored(world: World) -> None:
+    # Nobody can dodge the lock by writing another address in the header.
+    for number in range(5):
+        _login(Client(), "begeleider.polderdam", "fout", forwarded=f"192.0.2.{number}")
+    response = _login(
+        Client(), "begeleider.polderdam", PASSWORD, forwarded="192.0.2.200"
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize("count", ["0", "-1", "twee"])
+def test_a_wrong_proxy_count_stops_the_start(count: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_PROXY_COUNT"):
+        proxy_settings({"DJANGO_BEHIND_PROXY": "1", "DJANGO_PROXY_COUNT": count})
 
 
 def test_the_lockout_ends_after_fifteen_minutes(world: World) -> None:
@@ -294,6 +367,18 @@ def test_the_proxy_header_is_trusted_only_when_the_environment_says_so() -> None
     assert _run(code, _production_env()).stdout.strip() == "None"
     behind = _run(code, _production_env(DJANGO_BEHIND_PROXY="1")).stdout.strip()
     assert behind == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_production_reads_the_client_address_behind_the_declared_proxies() -> None:
+    code = [
+        "-c",
+        "import django; django.setup(); from django.conf import settings as s;"
+        " print(s.WEGWIJS_PROXY_COUNT, s.AXES_CLIENT_IP_CALLABLE)",
+    ]
+    callable_ = "webui.middleware.client_address"
+    assert _run(code, _production_env()).stdout.split() == ["0", callable_]
+    env = _production_env(DJANGO_BEHIND_PROXY="1", DJANGO_PROXY_COUNT="2")
+    assert _run(code, env).stdout.split() == ["2", callable_]
 
 
 # ---- passwords -----------------------------------------------------------------

@@ -12,7 +12,14 @@ from django.conf import settings
 
 import engine
 from engine import ERROR, DeployedVersion, Finding, FormSummary, MilestoneRule
-from forms.registry import FormRegistry, form_file_name, registry_from_files
+from forms.privacy import NO_BASE, PrivacyFloor
+from forms.registry import (
+    FormRegistry,
+    form_file_name,
+    form_key_of,
+    registry_floor,
+    registry_from_files,
+)
 
 from .files import SETTINGS_FILE, is_bpmn
 from .instellingen import known_variables, parse_settings
@@ -55,25 +62,55 @@ def _bpmn(files: Mapping[str, str]) -> dict[str, bytes]:
     return {name: text.encode() for name, text in files.items() if is_bpmn(name)}
 
 
-def check_files(files: Mapping[str, str]) -> tuple[list[Finding], Bundle | None]:
+def check_files(
+    files: Mapping[str, str], *, base: Mapping[str, str] | None
+) -> tuple[list[Finding], Bundle | None]:
     """Every finding about a complete set of files (diagrams, forms, the milestone
-    rules); with no errors also the bundle it makes."""
+    rules); with no errors also the bundle it makes.
+
+    ``base`` is the files of the base version the set is built on: no field may have
+    a lower privacy class than there (forms/privacy.py). None only for a base itself.
+    """
     items = tuple(sorted(files.items()))
+    base_forms = (
+        None
+        if base is None
+        else tuple(sorted((n, t) for n, t in base.items() if form_key_of(n)))
+    )
     findings, bundle = _checked(
-        engine.content_hash({n: t.encode() for n, t in items}), items
+        engine.content_hash({n: t.encode() for n, t in items}), items, base_forms
     )
     return list(findings), bundle
 
 
+@lru_cache(maxsize=8)
+def privacy_floor_of(base_forms: tuple[tuple[str, str], ...] | None) -> PrivacyFloor:
+    """The privacy floor of a base's form files (None: no base under the set)."""
+    if base_forms is None:
+        return NO_BASE
+    registry, _problems = registry_from_files(dict(base_forms))
+    return registry_floor(registry)
+
+
+def base_floor(base: Mapping[str, str]) -> PrivacyFloor:
+    """The privacy floor the files of a base version set (for one form's check)."""
+    return privacy_floor_of(
+        tuple(sorted((n, t) for n, t in base.items() if form_key_of(n)))
+    )
+
+
 @lru_cache(maxsize=32)
 def _checked(
-    digest: str, items: tuple[tuple[str, str], ...]
+    digest: str,
+    items: tuple[tuple[str, str], ...],
+    base_forms: tuple[tuple[str, str], ...] | None,
 ) -> tuple[tuple[Finding, ...], Bundle | None]:
     files = dict(items)
     rules = milestone_rules()
     registry, problems = registry_from_files(
         {n: t for n, t in files.items() if n != SETTINGS_FILE},
         milestones={key: rule.value for key, rule in rules.items()},
+        floor=privacy_floor_of(base_forms),
     )
     findings = [
         Finding(ERROR, p.file, p.line, p.element, p.message, p.hint) for p in problems

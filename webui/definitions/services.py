@@ -92,7 +92,7 @@ def base_register(
     process changes: each moves to the new base when it deploys.
     """
     files = dict(files if files is not None else repository_base_files())
-    findings, bundle = check_files(files)
+    findings, bundle = check_files(files, base=None)
     if bundle is None:
         raise DeployRefused(
             "De basisdiagrammen in de repository zijn ongeldig.", findings
@@ -248,14 +248,16 @@ def draft_set(draft: Draft) -> dict[str, str]:
 
 def set_on_top(
     *, gemeente: Gemeente | None, own_files: Mapping[str, str]
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, str]]:
     """A complete set: the gemeente's version in use (or the latest base) with
-    ``own_files`` on top; for validating files before they are deployed."""
+    ``own_files`` on top, for validating files before they are deployed; and the
+    files of the base under it (the privacy floor)."""
     under = active_version(gemeente) if gemeente is not None else None
     under = under or latest_base()
     if under is None:
         raise DeployRefused("Er is nog geen basisversie geregistreerd.")
-    return {**version_files(under), **own_files}
+    base = under.base if under.base_id is not None else under
+    return {**version_files(under), **own_files}, version_files(base)
 
 
 # ---- versions ------------------------------------------------------------------------
@@ -306,7 +308,9 @@ def version_deploy(
         if base_texts.get(name) != text
     }
     files = {**base_texts, **own}
-    findings, bundle = check_files(files)
+    # The base is the privacy floor: a variant may raise a field's class, never
+    # lower it; refused here too, whatever the studio showed before.
+    findings, bundle = check_files(files, base=base_texts)
     if bundle is None:
         raise DeployRefused(
             "De versie is niet in gebruik genomen: los eerst de fouten op. De vorige"

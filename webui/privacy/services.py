@@ -10,6 +10,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from webui.middleware import client_address
+
 from .models import ProcessedSubject, ProcessingRecord
 
 # The legal ground each role processes personal data on (logged with every record).
@@ -93,7 +95,7 @@ def login_failed(
         user=None,
         username=str(credentials.get("username", ""))[:150],
         action=ProcessingRecord.Action.LOGIN_FAILED,
-        detail={"ip": request.META.get("REMOTE_ADDR", "") if request else ""},
+        detail={"ip": (client_address(request) or "") if request else ""},
         request=request,
     )
 

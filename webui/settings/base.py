@@ -1,8 +1,11 @@
 """Settings shared by every environment; environment variables override the defaults."""
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 import dj_database_url
 
@@ -122,9 +125,34 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "webui.middleware.lockout_response"
-# Behind a reverse proxy the client address is in X-Forwarded-For: production.py sets
-# AXES_IPWARE_* when DJANGO_BEHIND_PROXY says a proxy sets it.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# The address a lock is on is the client's as the deployment declares it
+# (webui.middleware.client_address): REMOTE_ADDR, or behind WEGWIJS_PROXY_COUNT
+# trusted reverse proxies the address the outermost of them put in X-Forwarded-For.
+# (axes' AXES_IPWARE_* settings do nothing without django-ipware installed.)
+AXES_CLIENT_IP_CALLABLE = "webui.middleware.client_address"
+WEGWIJS_PROXY_COUNT = 0
+
+
+def proxy_settings(environ: Mapping[str, str]) -> dict[str, object]:
+    """The settings a deployment behind reverse proxies needs: none unless
+    DJANGO_BEHIND_PROXY=1; then X-Forwarded-Proto is trusted and the client address
+    is read behind DJANGO_PROXY_COUNT proxies (default 1). production.py applies
+    them; the tests apply the same with override_settings."""
+    if environ.get("DJANGO_BEHIND_PROXY", "0") != "1":
+        return {}
+    raw = environ.get("DJANGO_PROXY_COUNT", "1").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(
+            f"DJANGO_PROXY_COUNT must be the number of reverse proxies in front of"
+            f" Wegwijs (1 or more), not {raw!r}."
+        )
+    # Only when the proxy sets (and overwrites) these headers: a client could
+    # otherwise claim HTTPS or another address.
+    return {
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        "WEGWIJS_PROXY_COUNT": int(raw),
+    }
+
 
 # Sessions end after 30 minutes without a request (webui.middleware.
 # IdleSessionTimeoutMiddleware keeps the expiry sliding) and with the browser.

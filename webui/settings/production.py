@@ -2,8 +2,8 @@
 
 Required: DJANGO_SECRET_KEY (50+ random characters), DJANGO_ALLOWED_HOSTS (comma
 separated). Optional: DATABASE_URL; DJANGO_BEHIND_PROXY=1 when a reverse proxy
-terminates TLS and sets X-Forwarded-Proto and X-Forwarded-For (and strips what clients
-send in them), with DJANGO_PROXY_COUNT proxies in front (default 1).
+terminates TLS and sets X-Forwarded-Proto (overwriting what clients send) and appends
+to X-Forwarded-For, with DJANGO_PROXY_COUNT proxies in front (default 1).
 """
 
 import os
@@ -11,6 +11,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import proxy_settings
 
 DEBUG = False
 
@@ -48,12 +49,9 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-if os.environ.get("DJANGO_BEHIND_PROXY", "0") == "1":
-    # Only when the proxy sets (and overwrites) these headers: a client could
-    # otherwise claim HTTPS or another address.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind reverse proxies: X-Forwarded-Proto, and the client address the login lockout
+# is on (base.proxy_settings).
+globals().update(proxy_settings(os.environ))
 
 # Logs go to stdout for the platform to collect. Request data is never logged; crash
 # reports carry no POST values of the views that take personal data

@@ -26,7 +26,12 @@ from webui.cases.services import (
     cases_move_preview,
     migration_run_start,
 )
-from webui.definitions.bundles import check_files, milestone_rules, version_files
+from webui.definitions.bundles import (
+    base_floor,
+    check_files,
+    milestone_rules,
+    version_files,
+)
 from webui.definitions.files import SETTINGS_FILE, FileRefused, from_upload, to_zip
 from webui.definitions.instellingen import parse_settings, setting_rules
 from webui.definitions.models import DefinitionVersion
@@ -160,7 +165,7 @@ def studio_check(request: HttpRequest, slug: str) -> HttpResponse:
     """Validate the draft: every finding, grouped per file, with how to mend it."""
     gemeente = _gemeente(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
-    findings, bundle = check_files(draft_set(draft))
+    findings, bundle = check_files(draft_set(draft), base=version_files(draft.base))
     context = {
         "gemeente": gemeente,
         "findings": findings,
@@ -427,7 +432,7 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
             messages.success(request, f"‘{file_name}’ is opgeslagen in het concept.")
             return redirect("studio:modeler", slug=slug, file_name=file_name)
         files = {**files, file_name: xml}
-    findings, _bundle = check_files(files)
+    findings, _bundle = check_files(files, base=version_files(draft.base))
     mine = [f for f in findings if f.file == file_name]
     bundle_forms = sorted(
         (n.split("/", 1)[1].removesuffix(".json"), n)
@@ -496,6 +501,7 @@ def studio_form_editor(request: HttpRequest, slug: str, key: str) -> HttpRespons
         name,
         expected_key=key,
         milestones={k: r.value for k, r in rules.items()},
+        floor=base_floor(version_files(draft.base)),
     )
     context = {
         "gemeente": gemeente,

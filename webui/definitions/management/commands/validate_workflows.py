@@ -28,10 +28,10 @@ class Command(BaseCommand):
                 raise CommandError(f"Onbekende gemeente: {gemeente}")
         try:
             own = read_paths(paths)
-            files = set_on_top(gemeente=owner, own_files=own)
+            files, base = set_on_top(gemeente=owner, own_files=own)
         except (FileRefused, DeployRefused) as exc:
             raise CommandError(str(exc)) from exc
-        findings, _bundle = check_files(files)
+        findings, _bundle = check_files(files, base=base)
         for finding in findings:
             self.stdout.write(str(finding))
         errors = sum(1 for f in findings if f.is_error)
