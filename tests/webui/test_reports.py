@@ -342,9 +342,18 @@ def test_a_big_export_runs_in_the_background_shows_progress_and_ends_in_a_downlo
     file = manager.get(download_url)
     assert file.status_code == 200 and file["Content-Type"] == XLSX
     assert _file_references(b"".join(file.streaming_content)) == expected
-    logged = ProcessingRecord.objects.get(action="exporteren")
+    logged = ProcessingRecord.objects.get(
+        action="exporteren", detail__via="achtergrond"
+    )
     assert logged.username == "manager.beide"
-    assert logged.detail["via"] == "achtergrond"
+    # The file is logged when it is made and each time it is downloaded, each
+    # record naming every dossier in it.
+    downloaded = ProcessingRecord.objects.get(
+        action="exporteren", detail__via="download"
+    )
+    for record in (logged, downloaded):
+        named = set(record.subjects.values_list("case_reference", flat=True))
+        assert named == set(expected)
     assert logged.detail["rows"] == len(expected)
     assert logged.detail["filters"]["status"] == "open"
 

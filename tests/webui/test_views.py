@@ -12,6 +12,7 @@ from webui.cases.models import Case, Submission
 from webui.cases.services import timers_run
 from webui.privacy.models import ProcessingRecord
 from webui.tasks.models import TaskItem
+from webui.tasks.services import task_claim
 
 from ..conftest import PASSWORD, World, state_of
 
@@ -152,9 +153,8 @@ def test_submitting_the_task_form_moves_the_case_on(world: World) -> None:
 def test_the_case_page_hides_sensitive_answers_from_roles_that_do_not_need_them(
     world: World,
 ) -> None:
-    case = world.start()
-    case = world.run_until(case, "intake_gesprek")
-    case = world.complete(case, "intake_gesprek")
+    # Coupled: the begeleider reads the case as its vaste begeleider.
+    case = world.coupled()
     begeleider = client_for(world, "begeleider.polderdam").get(
         reverse("cases:detail", args=[case.reference])
     )
@@ -345,6 +345,9 @@ def test_the_case_page_shows_where_the_case_stands_in_its_trajectory(
         ("Vervolgtraject", "todo"),
     ]
     case = world.run_until(case, "intake_gesprek")
+    # The begeleider who picks up the intake reads the case while they hold it.
+    intake = next(i for i in world.open_tasks(case) if i.bpmn_id == "intake_gesprek")
+    task_claim(item=intake, user=world.who("begeleider", world.polderdam))
     assert [s.status for s in case_phases(case)] == [
         "done",
         "done",
@@ -483,9 +486,8 @@ def test_run_timers_command_reports_how_many_cases_moved(world: World) -> None:
 def test_the_gemeente_reads_mb_signals_only_with_the_statushouders_consent(
     world: World, consent: bool
 ) -> None:
-    case = world.run_until(world.start(), "intake_gesprek")
     categories = ["schulden", "gezondheid"] if consent else []
-    case = world.complete(case, "intake_gesprek", toestemming_delen_gemeente=categories)
+    case = world.coupled(intake={"toestemming_delen_gemeente": categories})
     given = case.consents.filter(direction="mb_naar_gemeente", given=True)
     assert sorted(given.values_list("category", flat=True)) == sorted(categories)
     begeleider = client_for(world, "begeleider.polderdam")

@@ -2,8 +2,9 @@
 here and nowhere else; pages, exports, commands and the admin ask this module, and a
 refusal is a 404.
 
-- a begeleider sees the cases of their MB organisation they are vaste begeleider of or
-  hold (or held) a task in;
+- a begeleider sees the cases of their MB organisation they are vaste begeleider of, or
+  hold an open task in, now: access follows the present assignment, so a case handed
+  to a colleague closes for them (a task they once completed opens nothing);
 - a coördinator the cases their MB organisation guides;
 - a trainer the name and PVT data of the cases whose workshops they give;
 - a regievoerder the cases of their gemeente;
@@ -100,6 +101,9 @@ def roles_held(*, user: AbstractBaseUser) -> set[str]:
     return {grant.role for grant in grants(user=user)}
 
 
+# TaskItem.State.OPEN (the task app sits above this one and is not imported here).
+_OPEN = "open"
+
 # The roles whose filter below reaches into the task rows (one case, many rows).
 _THROUGH_TASKS = {Role.BEGELEIDER, Role.TRAINER}
 
@@ -113,9 +117,8 @@ def _case_filter(grant: Grant, user: AbstractBaseUser) -> Q | None:
     if grant.role == Role.COORDINATOR:
         return mine
     if grant.role == Role.BEGELEIDER:
-        return mine & (
-            Q(begeleider=user) | Q(tasks__assignee=user) | Q(tasks__completed_by=user)
-        )
+        # One filter, so the holder and the state are of the same task row.
+        return mine & (Q(begeleider=user) | Q(tasks__assignee=user, tasks__state=_OPEN))
     if grant.role == Role.TRAINER:
         return mine & Q(tasks__role=Role.TRAINER)
     return None
@@ -242,6 +245,19 @@ def may_work_on(*, user: AbstractBaseUser, item: Any) -> bool:
         if LANE_SIDE[grant.role] == "mb" and grant.mb_id == item.mb_organisation_id:
             return True
     return False
+
+
+def may_see_task(*, user: AbstractBaseUser, item: Any) -> bool:
+    """Whether the user may open the task's page: an open task they hold now, an open
+    unclaimed task of their role's pool, or any task of a case they may open now.
+    A task they completed or held once opens nothing once the case has moved on to
+    a colleague: a done task of a case they no longer read is a 404."""
+    if item.state == _OPEN:
+        if item.assignee_id is not None and item.assignee_id == user.pk:
+            return True
+        if item.assignee_id is None and may_work_on(user=user, item=item):
+            return True
+    return visible_cases(user=user).filter(pk=item.case_id).exists()
 
 
 # ---- organisations -------------------------------------------------------------------

@@ -7,8 +7,55 @@ from webui.privacy.services import processing_record
 from .models import AuditEvent, Case
 
 
+class LoggedAdmin(admin.ModelAdmin):
+    """Every look at a list or a row that shows a statushouder is logged, naming each
+    dossier shown (``case_of`` gives a row's case)."""
+
+    def case_of(self, obj):  # type: ignore[no-untyped-def]
+        return obj.case
+
+    def _log(self, request, cases) -> None:  # type: ignore[no-untyped-def]
+        cases = {case.pk: case for case in cases if case is not None}
+        if not cases:
+            return
+        roles: set[str] = set(roles_held(user=request.user))
+        if len(cases) == 1:
+            access = case_access(user=request.user, case=next(iter(cases.values())))
+            roles = set(access.roles) if access else roles
+        processing_record(
+            user=request.user,
+            action=ProcessingRecord.Action.ADMIN,
+            cases=list(cases.values()),
+            categories=["persoonsgegevens"],
+            roles=roles,
+            detail={"path": request.get_full_path()[:500]},
+            request=request,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        shown = getattr(
+            getattr(response, "context_data", {}).get("cl"), "result_list", []
+        )
+        self._log(request, [self.case_of(obj) for obj in shown])
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            self._log(request, [self.case_of(obj)])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Its title is the row's name, and a case's name is the statushouder's.
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            self._log(request, [self.case_of(obj)])
+        return super().history_view(request, object_id, extra_context)
+
+
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(LoggedAdmin):
     """Read-only, and need-to-know like every page: a user sees only the cases their
     roles may open (a superuser without roles sees none); every look is logged. A
     case moves only through its tasks, never by editing the row."""
@@ -35,37 +82,8 @@ class CaseAdmin(admin.ModelAdmin):
             .filter(pk__in=visible_cases(user=request.user).values("pk"))
         )
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        shown = getattr(
-            getattr(response, "context_data", {}).get("cl"), "result_list", []
-        )
-        if shown:
-            processing_record(
-                user=request.user,
-                action=ProcessingRecord.Action.ADMIN,
-                cases=list(shown),
-                categories=["persoonsgegevens"],
-                roles=roles_held(user=request.user),
-                detail={"path": request.get_full_path()},
-                request=request,
-            )
-        return response
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        case = self.get_object(request, object_id)
-        if case is not None:
-            access = case_access(user=request.user, case=case)
-            processing_record(
-                user=request.user,
-                action=ProcessingRecord.Action.ADMIN,
-                cases=[case],
-                categories=["persoonsgegevens"],
-                roles=access.roles if access else (),
-                detail={"path": request.path},
-                request=request,
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def case_of(self, obj):  # type: ignore[no-untyped-def]
+        return obj
 
     def has_add_permission(self, request):
         return False
@@ -78,7 +96,10 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(LoggedAdmin):
+    """Read-only; only the events of cases the user may open, every look logged
+    (an event names its case and may hold names and notes)."""
+
     list_display = ["at", "event", "case", "user"]
     list_filter = ["event"]
 
@@ -87,6 +108,7 @@ class AuditEventAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .filter(case__in=visible_cases(user=request.user).values("pk"))
+            .select_related("case", "user")
         )
 
     def has_add_permission(self, request):

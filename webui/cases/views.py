@@ -230,6 +230,7 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
             )
             messages.success(request, "Het contactmoment is vastgelegd.")
             return redirect("cases:detail", reference=case.reference)
+    _log_form_page(request, case, access, "contactmoment")
     return render(
         request,
         "cases/contact.html",
@@ -271,6 +272,7 @@ def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
             word = "gegeven" if data["toestemming"] else "ingetrokken"
             messages.success(request, f"De toestemming is vastgelegd als {word}.")
             return redirect("cases:detail", reference=case.reference)
+    _log_form_page(request, case, access, "toestemming")
     return render(request, "cases/consent.html", {"form": form, "case": case})
 
 
@@ -305,6 +307,7 @@ def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
                 " de opvolging in uw takenlijst.",
             )
             return redirect("cases:detail", reference=case.reference)
+    _log_form_page(request, case, access, "verwijzing")
     return render(request, "cases/referral.html", {"form": form, "case": case})
 
 
@@ -333,6 +336,9 @@ def referral_follow_up_view(
             _log_change(request, case, access, ["normaal"])
             messages.success(request, "De opvolging is vastgelegd.")
             return redirect("cases:detail", reference=case.reference)
+    # The heading names the organisation and the leefgebied referred to.
+    shown = REFERRAL_PRIVACY.get(referral.leefgebied, "normaal")
+    _log_form_page(request, case, access, "opvolging", ["persoonsgegevens", shown])
     return render(
         request,
         "cases/follow_up.html",
@@ -359,6 +365,23 @@ def case_report(request: HttpRequest, reference: str) -> HttpResponse:
         request=request,
     )
     return render(request, "cases/report.html", {"report": report, "case": case})
+
+
+def _log_form_page(  # type: ignore[no-untyped-def]
+    request: HttpRequest, case, access, page: str, categories=("persoonsgegevens",)
+) -> None:
+    """A case's form page shows the statushouder's name (and what the form is
+    about): logged as a look at the case each time it is shown, a stored change
+    besides as its own record."""
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.VIEW,
+        cases=[case],
+        categories=categories,
+        roles=access.roles,
+        detail={"page": page},
+        request=request,
+    )
 
 
 def _log_change(request: HttpRequest, case, access, categories) -> None:  # type: ignore[no-untyped-def]
@@ -388,4 +411,5 @@ def case_reopen_view(request: HttpRequest, reference: str) -> HttpResponse:
             _log_change(request, case, access, ["normaal"])
             messages.success(request, f"{case.reference} is heropend.")
             return redirect("cases:detail", reference=case.reference)
+    _log_form_page(request, case, access, "heropenen")
     return render(request, "cases/reopen.html", {"form": form, "case": case})

@@ -90,10 +90,16 @@ def login_failed(
     request: HttpRequest | None = None,
     **kwargs: Any,
 ) -> None:
-    """A failed login, with the name that was tried and where from."""
+    """A failed login, with the name that was tried and where from. When that name
+    is an account, the record is about that account (by its id), so the privacy
+    officer of the organisation it works for finds the attempt."""
+    from django.contrib.auth import get_user_model
+
+    tried = str(credentials.get("username", ""))[:150]
+    account = get_user_model().objects.filter(username=tried).first() if tried else None
     processing_record(
-        user=None,
-        username=str(credentials.get("username", ""))[:150],
+        user=account,
+        username=tried,
         action=ProcessingRecord.Action.LOGIN_FAILED,
         detail={"ip": (client_address(request) or "") if request else ""},
         request=request,

@@ -37,9 +37,18 @@ def log(request: HttpRequest) -> HttpResponse:
             date_to=form.cleaned_data["tot"],
         )
         page = Paginator(records, 100).get_page(request.GET.get("pagina"))
+        # Read before this search is logged: the page shows what was there.
+        page.object_list = list(page.object_list)
         processing_record(
             user=request.user,
             action=ProcessingRecord.Action.LOG_SEARCH,
+            # The dossier searched for: who looked at whose processings is itself
+            # found by its kenmerk.
+            cases=_officers_cases(request).filter(
+                reference=form.cleaned_data["dossier"].strip()
+            )
+            if form.cleaned_data["dossier"]
+            else (),
             roles=[Role.PRIVACY],
             detail={
                 k: str(v) for k, v in form.cleaned_data.items() if v not in ("", None)
@@ -49,15 +58,20 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/log.html", {"form": form, "page": page})
 
 
+def _officers_cases(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The cases of the privacy officer's organisation(s)."""
+    gemeenten, mbs = organisations_of(user=request.user, role=Role.PRIVACY)
+    return Case.objects.filter(
+        Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+    )
+
+
 @login_required
 def inzage(request: HttpRequest, reference: str) -> HttpResponse:
     """Everything about one statushouder, as a file (inzageverzoek)."""
     _officer(request)
-    gemeenten, mbs = organisations_of(user=request.user, role=Role.PRIVACY)
     case = (
-        Case.objects.filter(
-            Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
-        )
+        _officers_cases(request)
         .filter(reference=reference)
         .select_related("gemeente", "mb_organisation")
         .first()

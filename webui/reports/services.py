@@ -46,6 +46,34 @@ class ExportRefused(Exception):
     """An export that may not be made, with the reason in Dutch."""
 
 
+def export_refusal_record(
+    *,
+    user: AbstractBaseUser | None,
+    reason: str,
+    request: HttpRequest | None = None,
+    username: str = "",
+    via: str = "pagina",
+) -> None:
+    """A refused export in the processing log, findable by the privacy officer of
+    the organisation the user works for (the log is searched by who, too)."""
+    processing_record(
+        user=user,
+        username=username,
+        action=ProcessingRecord.Action.REFUSED,
+        detail={
+            "export": reason[:300],
+            "via": via,
+            **({"path": request.get_full_path()[:500]} if request else {}),
+        },
+        request=request,
+    )
+
+
+def _refuse(user: AbstractBaseUser, reason: str, request: Any, via: str) -> None:
+    export_refusal_record(user=user, reason=reason, request=request, via=via)
+    raise ExportRefused(reason)
+
+
 @dataclass(frozen=True)
 class ExportResult:
     cases: int
@@ -111,7 +139,7 @@ def cases_export(
     """Write the case-status workbook of the cases the user reports on that match the
     filter, and record it in the processing log (who, when, filters, how many)."""
     if report_filter.met_namen and not names_allowed(user=user):
-        raise ExportRefused(NAMES_REFUSED)
+        _refuse(user, NAMES_REFUSED, request, via)
     now = now or timezone.now()
     today = timezone.localdate(now)
     cases = report_cases(user=user, report_filter=report_filter)
@@ -131,11 +159,9 @@ def cases_export(
     processing_record(
         user=user,
         action=ProcessingRecord.Action.EXPORT,
-        # With names the export is about each statushouder in it; without, the
-        # reference is all that identifies them.
-        cases=cases.only("pk", "reference", "gemeente_id", "mb_organisation_id")
-        if report_filter.met_namen
-        else (),
+        # Each dossier in the file, named by its kenmerk: a search by kenmerk finds
+        # the export, with or without names in it.
+        cases=cases.only("pk", "reference", "gemeente_id", "mb_organisation_id"),
         categories=categories,
         roles=[REPORT_ROLE],
         detail={
@@ -169,7 +195,7 @@ def export_run_start(
     from .tasks import run_export  # the task imports these services
 
     if report_filter.met_namen and not names_allowed(user=user):
-        raise ExportRefused(NAMES_REFUSED)
+        _refuse(user, NAMES_REFUSED, None, "achtergrond")
     now = now or timezone.now()
     run = ExportRun.objects.create(
         requested_by=user,
@@ -179,6 +205,24 @@ def export_run_start(
     )
     transaction.on_commit(lambda: run_export.enqueue(run.pk))
     return run
+
+
+def export_run_download_record(*, run: ExportRun, request: HttpRequest) -> None:
+    """Each download of a background export's file in the processing log, naming
+    the dossiers of its filters (as they are now: the file was made from the same
+    need-to-know and filters, at most a day ago)."""
+    report_filter = ReportFilter.from_data(run.filters)
+    cases = report_cases(user=run.requested_by, report_filter=report_filter)
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.EXPORT,
+        cases=cases.only("pk", "reference", "gemeente_id", "mb_organisation_id"),
+        categories=["normaal"]
+        + (["persoonsgegevens"] if report_filter.met_namen else []),
+        roles=[REPORT_ROLE],
+        detail={"run": run.pk, "rows": run.cases, "via": "download"},
+        request=request,
+    )
 
 
 def record_progress(*, run_id: int, rows: int) -> None:

@@ -20,7 +20,7 @@ from webui.cases.models import Case
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
-from .filters import ReportFilter, ReportScope, parse_filter
+from .filters import NAMES_REFUSED, ReportFilter, ReportScope, parse_filter
 from .models import ExportRun
 from .selectors import (
     REPORT_ROLE,
@@ -32,7 +32,12 @@ from .selectors import (
     report_scope,
     reports_allowed,
 )
-from .services import cases_export, export_run_start
+from .services import (
+    cases_export,
+    export_refusal_record,
+    export_run_download_record,
+    export_run_start,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_A_MANAGER = "Het overzicht en de export zijn er voor managers."
@@ -43,6 +48,7 @@ def _filter(request: HttpRequest):  # type: ignore[no-untyped-def]
     """(filter or None, form, scope) from the page's query string; a 404 for anyone
     who does not report on cases."""
     if not reports_allowed(user=request.user):
+        export_refusal_record(user=request.user, reason=NOT_A_MANAGER, request=request)
         raise Http404(NOT_A_MANAGER)
     scope = report_scope(user=request.user)
     report_filter, form = parse_filter(
@@ -110,11 +116,15 @@ def _described(report_filter: ReportFilter, scope: ReportScope) -> list[str]:
 def download(request: HttpRequest) -> HttpResponse:
     """The workbook of the page's filters: at once when it is small, otherwise made
     in the background (then the progress page)."""
-    report_filter, _form, _scope = _filter(request)
+    report_filter, form, _scope = _filter(request)
     back = reverse("reports:overview") + (
         f"?{request.GET.urlencode()}" if request.GET else ""
     )
     if report_filter is None:
+        if NAMES_REFUSED in form.non_field_errors():
+            export_refusal_record(
+                user=request.user, reason=NAMES_REFUSED, request=request
+            )
         return redirect(back)  # the overview shows what is wrong with the filters
     count = report_cases(user=request.user, report_filter=report_filter).count()
     if count > settings.WEGWIJS_EXPORT_DIRECT_MAX:
@@ -138,6 +148,7 @@ def _file_name(day) -> str:  # type: ignore[no-untyped-def]
 def _own_run(request: HttpRequest, run_id: int) -> ExportRun:
     run = export_run_for(user=request.user, run_id=run_id)
     if run is None:
+        export_refusal_record(user=request.user, reason=NO_RUN, request=request)
         raise Http404(NO_RUN)
     return run
 
@@ -190,6 +201,7 @@ def run_download(request: HttpRequest, run_id: int) -> FileResponse:
     path = export.path
     if export.status != ExportRun.Status.DONE or path is None or not path.is_file():
         raise Http404(NO_RUN)
+    export_run_download_record(run=export, request=request)
     return FileResponse(
         path.open("rb"),
         as_attachment=True,

@@ -16,9 +16,9 @@ from forms.registry import (
     form_file_name,
     parse_definition,
 )
-from webui.accounts.models import Gemeente
+from webui.accounts.models import Gemeente, Role
 from webui.accounts.selectors import case_access
-from webui.cases.models import CaseMigration, MigrationRun
+from webui.cases.models import Case, CaseMigration, MigrationRun
 from webui.cases.selectors import case_marks, cases_for_migration
 from webui.cases.services import (
     CaseError,
@@ -48,6 +48,8 @@ from webui.definitions.services import (
     version_deploy,
 )
 from webui.definitions.starters import new_diagram, new_form, process_id_for
+from webui.privacy.models import ProcessingRecord
+from webui.privacy.services import processing_record
 
 from .forms import (
     DeployForm,
@@ -126,6 +128,15 @@ def diagram(request: HttpRequest, gemeente: str, file_name: str) -> HttpResponse
         if access is None:
             raise Http404("Dit diagram bestaat niet of hoort niet bij uw gemeente.")
         marks = case_marks(case=found.case, access=access, file_name=found.file_name)
+        processing_record(
+            user=request.user,
+            action=ProcessingRecord.Action.VIEW,
+            cases=[found.case],
+            categories=["normaal"],  # the case's path through the diagram
+            roles=access.roles,
+            detail={"page": "diagram", "file": found.file_name},
+            request=request,
+        )
     return render(request, "studio/diagram.html", {"diagram": found, "marks": marks})
 
 
@@ -563,6 +574,21 @@ def studio_settings(request: HttpRequest, slug: str) -> HttpResponse:
 # ---- migration -------------------------------------------------------------------
 
 
+def _log_migration_cases(request: HttpRequest, cases: list) -> None:
+    """The migration pages list dossiers (kenmerk, phase, version): logged, naming
+    each one, as every list of cases is."""
+    if cases:
+        processing_record(
+            user=request.user,
+            action=ProcessingRecord.Action.LIST,
+            cases=cases,
+            categories=["normaal"],
+            roles=[Role.BEHEERDER],
+            detail={"path": request.get_full_path()[:500]},
+            request=request,
+        )
+
+
 @login_required
 def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
     """Choose cases and a target version; preview per case; start the migration."""
@@ -595,6 +621,7 @@ def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("studio:migration_run", slug=slug, run_id=run.pk)
         previews = cases_move_preview(cases=cases, target=target)
+        _log_migration_cases(request, [p.case for p in previews])
     context = {
         "gemeente": gemeente,
         "form": form,
@@ -616,6 +643,12 @@ def studio_migration_run(request: HttpRequest, slug: str, run_id: int) -> HttpRe
         case_id__in=run.case_ids,
         migrated_at__gte=run.requested_at,
     ).select_related("case", "from_version")
+    refused = [item.get("reference", "") for item in run.refused or []]
+    _log_migration_cases(
+        request,
+        [m.case for m in moved]
+        + list(Case.objects.filter(gemeente=gemeente, reference__in=refused)),
+    )
     return render(
         request,
         "studio/migration_run.html",

@@ -13,12 +13,12 @@ from django.utils import timezone
 from webui.accounts.models import LANE_SIDE, Role
 from webui.accounts.selectors import (
     grants,
+    may_see_task,
     may_work_on,
     organisations_of,
     related_gemeenten,
     task_pools,
     users_for_role,
-    visible_cases,
 )
 from webui.cases.models import AuditEvent
 
@@ -263,8 +263,8 @@ def next_task(
 
 
 def task_for_user(*, task_id: str, user: AbstractBaseUser) -> TaskItem | None:
-    """The task, if the user may work on it or see its case; None (a 404)
-    otherwise."""
+    """The task, if need-to-know lets the user open it (may_see_task); None (a
+    404) otherwise."""
     item = (
         TaskItem.objects.select_related(
             "case__version", "gemeente", "assignee", "completed_by"
@@ -272,16 +272,9 @@ def task_for_user(*, task_id: str, user: AbstractBaseUser) -> TaskItem | None:
         .filter(task_id=task_id)
         .first()
     )
-    if item is None:
+    if item is None or not may_see_task(user=user, item=item):
         return None
-    if item.assignee_id == user.pk or item.completed_by_id == user.pk:
-        return item
-    # The pool of the user's role: an unclaimed task (a claimed one is its holder's).
-    if may_work_on(user=user, item=item) and item.assignee_id is None:
-        return item
-    if visible_cases(user=user).filter(pk=item.case_id).exists():
-        return item
-    return None
+    return item
 
 
 def task_refusal(*, item: TaskItem, user: AbstractBaseUser) -> str | None:

@@ -17,6 +17,7 @@ from formtools.wizard.views import WizardView
 from forms.builder import build_step_forms
 from webui.accounts.models import Role
 from webui.accounts.selectors import roles_held, user_choices
+from webui.cases.models import REFERRAL_PRIVACY
 from webui.cases.selectors import case_form, follow_ups
 from webui.cases.services import CaseError, task_complete
 from webui.privacy.models import ProcessingRecord
@@ -81,16 +82,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             user=user, tab=AVAILABLE, filters=filters, page=page_number, today=today
         )
     rows = list(page.page.object_list)
-    if rows:
-        processing_record(
-            user=user,
-            action=ProcessingRecord.Action.LIST,
-            cases=list({item.case_id: item.case for item in rows}.values()),
-            categories=["persoonsgegevens"],  # the statushouders' names
-            roles=sorted({item.role for item in rows}),
-            detail={"path": request.get_full_path()[:500]},
-            request=request,
-        )
+    due_follow_ups = follow_ups(user=user, today=today)
+    _log_queue(request, rows, due_follow_ups)
     return render(
         request,
         "tasks/queue.html",
@@ -105,8 +98,32 @@ def queue(request: HttpRequest) -> HttpResponse:
             or filters.order == NEWEST,
             "today": today,
             "week_end": week_end(today),
-            "follow_ups": follow_ups(user=user, today=today),
+            "follow_ups": due_follow_ups,
         },
+    )
+
+
+def _log_queue(request: HttpRequest, rows: list[TaskItem], due: list[Any]) -> None:
+    """One record for the queue page: the statushouders of its task rows and of its
+    follow-up block (name, organisation and leefgebied of each referral)."""
+    cases = {item.case_id: item.case for item in rows}
+    cases.update((referral.case_id, referral.case) for referral in due)
+    if not cases:
+        return
+    categories = {"persoonsgegevens"} | {
+        REFERRAL_PRIVACY.get(referral.leefgebied, "normaal") for referral in due
+    }
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.LIST,
+        cases=list(cases.values()),
+        categories=categories,
+        roles=sorted({item.role for item in rows} or roles_held(user=request.user)),
+        detail={
+            "path": request.get_full_path()[:500],
+            "follow_ups": [referral.pk for referral in due],
+        },
+        request=request,
     )
 
 
@@ -178,6 +195,15 @@ def hand_over(request: HttpRequest, task_id: str) -> HttpResponse:
             if was_holder:
                 return redirect("tasks:queue")
             return redirect("cases:detail", reference=item.case.reference)
+    processing_record(
+        user=request.user,
+        action=ProcessingRecord.Action.TASK,
+        cases=[item.case],
+        categories=["persoonsgegevens"],  # the statushouder's name
+        roles=[item.role],
+        detail={"task": item.bpmn_id, "page": "overdragen"},
+        request=request,
+    )
     return render(
         request,
         "tasks/hand_over.html",

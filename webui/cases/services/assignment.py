@@ -19,7 +19,7 @@ from django.db.models import Q
 from engine import Clock
 from webui.accounts.models import Role
 from webui.accounts.selectors import case_access, users_for_role
-from webui.tasks.models import TaskItem
+from webui.tasks.models import TaskDraft, TaskItem
 
 from ..models import Case
 from .base import CaseError, TaskNotAllowed, audit, clock_or_system, locked_case
@@ -99,13 +99,13 @@ def case_begeleider_reassign(
             raise CaseError(f"{refusal} Er is niets overgedragen.")
         case.begeleider = to_user
         case.save(update_fields=["begeleider", "updated_at"])
-        moved = (
-            TaskItem.objects.filter(
-                case=case, state=TaskItem.State.OPEN, role=Role.BEGELEIDER
-            )
-            .filter(Q(assignee=from_user) | Q(assignee__isnull=True))
-            .update(assignee=to_user)
-        )
+        moving = TaskItem.objects.filter(
+            case=case, state=TaskItem.State.OPEN, role=Role.BEGELEIDER
+        ).filter(Q(assignee=from_user) | Q(assignee__isnull=True))
+        # What the former begeleider typed stays theirs, and they no longer read
+        # the case: their drafts of the moving tasks go, as on a task hand-over.
+        TaskDraft.objects.filter(item__in=moving, user=from_user).delete()
+        moved = moving.update(assignee=to_user)
         audit(
             case=case,
             user=by,

@@ -4,9 +4,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from webui.reports.filters import parse_filter
+from webui.reports.filters import NAMES_REFUSED, parse_filter
 from webui.reports.selectors import names_allowed, report_scope, reports_allowed
-from webui.reports.services import cases_export
+from webui.reports.services import (
+    ExportRefused,
+    cases_export,
+    export_refusal_record,
+)
 
 
 class Command(BaseCommand):
@@ -51,11 +55,17 @@ class Command(BaseCommand):
     def handle(self, *args, output: str, gebruiker: str, **options):
         user = get_user_model().objects.filter(username=gebruiker).first()
         if user is None:
-            raise CommandError(f"Onbekende gebruiker: {gebruiker}")
+            reason = f"Onbekende gebruiker: {gebruiker}"
+            export_refusal_record(
+                user=None, username=gebruiker[:150], reason=reason, via="command"
+            )
+            raise CommandError(reason)
         if not reports_allowed(user=user):
-            raise CommandError(
+            reason = (
                 f"{gebruiker} is geen manager: alleen een manager exporteert dossiers."
             )
+            export_refusal_record(user=user, reason=reason, via="command")
+            raise CommandError(reason)
         data = {
             "gemeente": options["gemeente"],
             "organisatie": options["organisatie"],
@@ -72,6 +82,8 @@ class Command(BaseCommand):
             names_allowed=names_allowed(user=user),
         )
         if report_filter is None:
+            if NAMES_REFUSED in form.non_field_errors():
+                export_refusal_record(user=user, reason=NAMES_REFUSED, via="command")
             problems = [str(e) for e in form.non_field_errors()] + [
                 f"--{name.replace('_', '-')}: {error}"
                 for name, errors in form.errors.items()
@@ -80,8 +92,12 @@ class Command(BaseCommand):
             ]
             raise CommandError("Ongeldige filters:\n- " + "\n- ".join(problems))
         path = Path(output or f"wegwijs-dossiers-{timezone.localdate():%Y-%m-%d}.xlsx")
-        with path.open("wb") as target:
-            result = cases_export(
-                user=user, report_filter=report_filter, target=target, via="command"
-            )
+        try:
+            with path.open("wb") as target:
+                result = cases_export(
+                    user=user, report_filter=report_filter, target=target, via="command"
+                )
+        except ExportRefused as exc:
+            path.unlink(missing_ok=True)
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"{result.cases} dossiers geschreven naar {path}")
