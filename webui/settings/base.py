@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "webui.pvt",
     "webui.reports",
     "webui.reminders",
+    "webui.users",
 ]
 
 MIDDLEWARE = [
