@@ -238,6 +238,10 @@ def test_beheerder_sets_a_colleagues_roles_and_the_privacy_officer_finds_why(
     assert "gebruikersbeheer" in log.text
     assert "Vervangt Rana tijdens haar verlof" in log.text
     assert "erbij: Regievoerder" in log.text
+    elsewhere = client_for("privacy.rivierstad").get(
+        reverse("privacy:log"), {"gebruiker": "manager.polderdam"}
+    )
+    assert "Vervangt Rana" not in elsewhere.text
 
     # Taking every role away is no way to end someone's access: deactivate instead.
     empty = client.post(url, {"rollen-reason": "Weg"})
@@ -414,3 +418,27 @@ def test_the_demo_beheerder_has_no_admin_rights(db) -> None:
     assert client.login(username="beheerder", password=DEMO_PASSWORD)
     assert client.get(reverse("admin:index")).status_code == 404
     assert client.get(reverse("users:list")).status_code == 200
+
+
+def test_an_invitation_whose_mail_fails_keeps_nothing_but_what_was_typed(
+    world: World, monkeypatch
+) -> None:
+    def refuse(self, fail_silently=False):  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    client = client_for("beheerder.polderdam")
+    response = client.post(
+        reverse("users:invite", args=[organisation_key(world.polderdam)]),
+        {
+            "first_name": "Sam",
+            "last_name": "Storing",
+            "email": "sam@example.invalid",
+            "roles": ["manager"],
+            "reason": "Nieuwe manager",
+        },
+    )
+    assert "De e-mail kon niet worden verstuurd" in response.text
+    assert "Storing" in response.text
+    assert not get_user_model().objects.filter(email="sam@example.invalid").exists()
+    assert user_records() == []

@@ -8,6 +8,7 @@ their own e-mail address), never makes a superuser or staff account, never chang
 their own roles and never touches users outside their own organisation(s); every
 service checks that again, whatever the page sent."""
 
+import smtplib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -132,12 +133,20 @@ def _send(
             **context,
         },
     )
-    EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    ).send()
+    try:
+        EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        ).send()
+    except (OSError, smtplib.SMTPException) as failed:
+        # Raised inside the caller's transaction: nothing is kept of a change whose
+        # e-mail did not go.
+        raise UserChangeRefused(
+            "De e-mail kon niet worden verstuurd, dus er is niets veranderd."
+            " Probeer het over een paar minuten opnieuw."
+        ) from failed
 
 
 def user_invite(
@@ -191,14 +200,14 @@ def user_invite(
             organisatie=str(organisation),
             rollen_erbij=_labels(roles),
         )
-    _send(
-        user=user,
-        template="users/invitation.txt",
-        subject="Uitnodiging voor Wegwijs",
-        organisation=str(organisation),
-        roles=_labels(roles),
-        inviter=actor.get_full_name() or actor.get_username(),
-    )
+        _send(
+            user=user,
+            template="users/invitation.txt",
+            subject="Uitnodiging voor Wegwijs",
+            organisation=str(organisation),
+            roles=_labels(roles),
+            inviter=actor.get_full_name() or actor.get_username(),
+        )
     return user
 
 
@@ -301,16 +310,17 @@ def user_password_link_send(
             "Deze gebruiker heeft geen e-mailadres, dus de link kan nergens heen."
             " Vraag de technisch beheerder het e-mailadres in te vullen."
         )
-    _log(
-        actor=actor,
-        target=target,
-        what="link voor een nieuw wachtwoord gestuurd",
-        reason="",
-        request=request,
-    )
-    _send(
-        user=target,
-        template="users/password_link.txt",
-        subject="Wegwijs: kies een nieuw wachtwoord",
-        inviter=actor.get_full_name() or actor.get_username(),
-    )
+    with transaction.atomic():
+        _log(
+            actor=actor,
+            target=target,
+            what="link voor een nieuw wachtwoord gestuurd",
+            reason="",
+            request=request,
+        )
+        _send(
+            user=target,
+            template="users/password_link.txt",
+            subject="Wegwijs: kies een nieuw wachtwoord",
+            inviter=actor.get_full_name() or actor.get_username(),
+        )
