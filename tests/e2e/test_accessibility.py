@@ -138,6 +138,9 @@ def pages(world: World) -> dict[str, list[str]]:
             f"{studio}/diagram/voortraject.bpmn/",
             f"{studio}/formulier/contactmoment/",
             "/processen/polderdam/migratie/?doel=1",
+            "/gebruikers/",
+            f"/gebruikers/uitnodigen/gemeente-{world.polderdam.pk}/",
+            f"/gebruikers/{manager.pk}/",
         ],
         "privacy.polderdam": [f"/privacy/?dossier={ref}"],
     }

@@ -17,9 +17,18 @@ class Role(models.TextChoices):
 
 # Which party holds which role. The gemeente has regie (beschikkingen, sancties); the
 # MB organisation guides (a relation of trust). A manager and a privacy officer exist
-# on both sides.
+# on both sides, and so does a beheerder: at a gemeente they manage its diagrams and
+# its users, at an MB organisation its users (on the Gebruikers page). A beheerder
+# gives only the roles of their own side.
 MB_ROLES = frozenset(
-    {Role.BEGELEIDER, Role.COORDINATOR, Role.TRAINER, Role.MANAGER, Role.PRIVACY}
+    {
+        Role.BEGELEIDER,
+        Role.COORDINATOR,
+        Role.TRAINER,
+        Role.MANAGER,
+        Role.BEHEERDER,
+        Role.PRIVACY,
+    }
 )
 GEMEENTE_ROLES = frozenset(
     {Role.REGIEVOERDER, Role.MANAGER, Role.BEHEERDER, Role.PRIVACY}

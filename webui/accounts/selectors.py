@@ -10,7 +10,9 @@ refusal is a 404.
 - a regievoerder the cases of their gemeente;
 - a manager figures and the export, without sensitive classes (no case pages);
 - a beheerder diagrams and forms, no case data;
-- a privacy officer the processing log of their organisation.
+- a privacy officer the processing log of their organisation;
+- a beheerder also the users of their own organisation(s) (the Gebruikers page):
+  never themselves, never a superuser, never anyone outside those organisations.
 
 Each role reads a declared set of privacy classes; a sensitive category written by one
 party (gemeente or MB organisation) reaches the other only with the statushouder's
@@ -23,10 +25,19 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from .models import LANE_SIDE, Gemeente, MbOrganisation, Membership, Role
+from .models import (
+    GEMEENTE_ROLES,
+    LANE_SIDE,
+    MB_ROLES,
+    Gemeente,
+    MbOrganisation,
+    Membership,
+    Role,
+)
 
 if TYPE_CHECKING:
     from webui.cases.models import Case
@@ -343,3 +354,139 @@ def user_choices(*, gemeente_id: int | None, mb_id: int | None):  # type: ignore
         ]
 
     return choices
+
+
+# ---- users (the beheerder's Gebruikers page) -----------------------------------------
+
+Organisation = Gemeente | MbOrganisation
+
+
+def organisation_key(organisation: Organisation) -> str:
+    """A stable name for an organisation in addresses and form fields."""
+    kind = "gemeente" if isinstance(organisation, Gemeente) else "mb"
+    return f"{kind}-{organisation.pk}"
+
+
+def assignable_roles(*, organisation: Organisation) -> list[str]:
+    """The roles a beheerder may give at ``organisation``: the gemeente's roles at a
+    gemeente (regie, never the MB work), the MB organisation's at an MB
+    organisation."""
+    side = GEMEENTE_ROLES if isinstance(organisation, Gemeente) else MB_ROLES
+    return [role for role in Role.values if role in side]
+
+
+def managed_organisations(*, user: AbstractBaseUser) -> list[Organisation]:
+    """The gemeenten and MB organisations whose users ``user`` manages (beheerder)."""
+    gemeenten, mbs = organisations_of(user=user, role=Role.BEHEERDER)
+    return [
+        *Gemeente.objects.filter(pk__in=gemeenten).order_by("naam"),
+        *MbOrganisation.objects.filter(pk__in=mbs).order_by("naam"),
+    ]
+
+
+def managed_organisation(*, user: AbstractBaseUser, key: str) -> Organisation | None:
+    """One of the user's managed organisations by its key; None (a 404) otherwise."""
+    for organisation in managed_organisations(user=user):
+        if organisation_key(organisation) == key:
+            return organisation
+    return None
+
+
+def _members_of(gemeenten: set[int], mbs: set[int]) -> "QuerySet[Membership]":
+    return Membership.objects.filter(
+        Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+    )
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user of one of the beheerder's organisations, as the Gebruikers page lists
+    them: their roles there and whether the beheerder may change them."""
+
+    user: Any
+    roles: tuple[str, ...]
+    manageable: bool
+
+
+def organisation_members(
+    *, user: AbstractBaseUser
+) -> list[tuple[Organisation, list[Member]]]:
+    """Per managed organisation, its users with their roles there."""
+    organisations = managed_organisations(user=user)
+    gemeenten, mbs = organisations_of(user=user, role=Role.BEHEERDER)
+    held: dict[tuple[str, int], dict[int, list[str]]] = {}
+    people: dict[int, Any] = {}
+    labels = dict(Role.choices)
+    for membership in _members_of(gemeenten, mbs).select_related("user"):
+        org = (
+            ("gemeente", membership.gemeente_id)
+            if membership.gemeente_id
+            else ("mb", membership.mb_organisation_id)
+        )
+        people[membership.user_id] = membership.user
+        held.setdefault(org, {}).setdefault(membership.user_id, []).append(
+            str(labels[membership.role])
+        )
+    result = []
+    for organisation in organisations:
+        kind = "gemeente" if isinstance(organisation, Gemeente) else "mb"
+        members = held.get((kind, organisation.pk), {})
+        rows = [
+            Member(
+                user=people[pk],
+                roles=tuple(sorted(roles)),
+                manageable=_may_manage(user, people[pk]),
+            )
+            for pk, roles in members.items()
+        ]
+        rows.sort(
+            key=lambda m: (m.user.last_name.casefold(), m.user.first_name.casefold())
+        )
+        result.append((organisation, rows))
+    return result
+
+
+def _may_manage(user: AbstractBaseUser, target: Any) -> bool:
+    # Never oneself (nobody raises their own rights) and never an account of the
+    # technical beheer (superuser or staff, made on the command line).
+    return target.pk != user.pk and not target.is_superuser and not target.is_staff
+
+
+def manageable_user(*, user: AbstractBaseUser, pk: int) -> Any | None:
+    """The user ``pk`` if ``user`` may manage them: someone with a role at one of
+    the organisations ``user`` is beheerder of, not ``user`` themselves, not a
+    superuser. None (a 404) otherwise."""
+    gemeenten, mbs = organisations_of(user=user, role=Role.BEHEERDER)
+    if not gemeenten and not mbs:
+        return None
+    target = (
+        get_user_model()
+        .objects.filter(pk=pk, pk__in=_members_of(gemeenten, mbs).values("user_id"))
+        .first()
+    )
+    if target is None or not _may_manage(user, target):
+        return None
+    return target
+
+
+def roles_at(*, target: AbstractBaseUser, organisation: Organisation) -> set[str]:
+    """The roles ``target`` holds at one organisation."""
+    place = (
+        {"gemeente": organisation}
+        if isinstance(organisation, Gemeente)
+        else {"mb_organisation": organisation}
+    )
+    return set(
+        Membership.objects.filter(user=target, **place).values_list("role", flat=True)
+    )
+
+
+def has_roles_elsewhere(*, user: AbstractBaseUser, target: AbstractBaseUser) -> bool:
+    """Whether ``target`` also holds a role at an organisation ``user`` does not
+    manage (which ``user`` then may not switch off by deactivating the account)."""
+    gemeenten, mbs = organisations_of(user=user, role=Role.BEHEERDER)
+    return (
+        Membership.objects.filter(user=target)
+        .exclude(pk__in=_members_of(gemeenten, mbs).values("pk"))
+        .exists()
+    )

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from engine import ManualClock
@@ -68,7 +67,6 @@ class DemoUser:
     last_name: str
     # (organisation slug, role): a gemeente or an MB organisation.
     roles: tuple[tuple[str, str], ...]
-    staff: bool = False
 
 
 USERS = (
@@ -113,18 +111,11 @@ USERS = (
         "Bo",
         "Beheer",
         (("polderdam", Role.BEHEERDER), ("rivierstad", Role.BEHEERDER)),
-        staff=True,
     ),
 )
-# What a functioneel beheerder may do in Django's admin: users and organisations,
-# never case data.
-BEHEER_PERMISSIONS = (
-    ("auth", "user"),
-    ("accounts", "gemeente"),
-    ("accounts", "mborganisation"),
-    ("accounts", "membership"),
-    ("accounts", "userprofile"),
-)
+# The functioneel beheerder manages users on the Gebruikers page, not in Django's
+# admin: the admin is for superusers made with `manage.py createsuperuser`, and no
+# demo account is one.
 
 _FIRST = [
     "Amal",
@@ -329,24 +320,17 @@ def _organisations() -> tuple[dict[str, Gemeente], dict[str, MbOrganisation]]:
 def _users() -> dict[str, Gemeente]:
     gemeenten, organisations = _organisations()
     User = get_user_model()
-    beheer = Permission.objects.filter(
-        content_type__app_label__in={app for app, _ in BEHEER_PERMISSIONS},
-        content_type__model__in={model for _, model in BEHEER_PERMISSIONS},
-    )
     for spec in USERS:
         user, _ = User.objects.get_or_create(
             username=spec.username,
             defaults={
                 "first_name": spec.first_name,
                 "last_name": spec.last_name,
-                "is_staff": spec.staff,
                 "email": f"{spec.username}@example.invalid",
             },
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
-        if spec.staff:
-            user.user_permissions.set(beheer)
         for slug, role in spec.roles:
             place = (
                 {"gemeente": gemeenten[slug]}

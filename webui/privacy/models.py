@@ -33,6 +33,9 @@ class ProcessingRecord(models.Model):
         INZAGE = "inzage", _("inzageverzoek uitgevoerd")
         ANONYMISED = "geanonimiseerd", _("geanonimiseerd")
         LOG_SEARCH = "log_doorzocht", _("verwerkingenlog doorzocht")
+        # Who may do what: an invitation, a change of roles, (de)activation, a
+        # password link. Its detail names whose account, which roles and why.
+        USERS = "gebruikers", _("gebruikersbeheer")
 
     at = models.DateTimeField(_("tijdstip"), db_index=True)
     request_id = models.CharField(max_length=32, blank=True)

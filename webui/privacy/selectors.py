@@ -44,7 +44,12 @@ def log_search(
     if reference:
         records = records.filter(subjects__case_reference=reference.strip())
     if username:
-        records = records.filter(username=username.strip())
+        # What the user did, and what a beheerder did to their account.
+        name = username.strip()
+        records = records.filter(
+            Q(username=name)
+            | Q(action=ProcessingRecord.Action.USERS, detail__gebruiker=name)
+        )
     if date_from:
         records = records.filter(at__date__gte=date_from)
     if date_to:

@@ -22,6 +22,6 @@ class Command(BaseCommand):
             roles = ", ".join(f"{role} in {slug}" for slug, role in user.roles)
             self.stdout.write(f"  {user.username:26} {roles}")
         self.stdout.write(
-            f"  {'beheerder':26} functioneel beheerder, Django-beheer (/admin/)"
+            f"  {'beheerder':26} functioneel beheerder: processen en Gebruikers"
         )
         self.stdout.write("\nOpen http://127.0.0.1:8000/ en log in.\n")

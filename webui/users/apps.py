@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UsersConfig(AppConfig):
+    name = "webui.users"
+    verbose_name = "Gebruikersbeheer"
