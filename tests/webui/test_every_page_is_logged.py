@@ -76,6 +76,15 @@ NO_PERSONAL_DATA = {
     "studio:form_preview": "an empty form",
     "studio:activate": "activates a version",
     "studio:migration_revert": "POST, redirects to the migration pages (logged)",
+    # Gebruikers: staff accounts of the beheerder's own organisation; every change
+    # is a processing-log record of its own (gebruikersbeheer).
+    "users:list": "the staff of the beheerder's organisation",
+    "users:detail": "one staff member's roles",
+    "users:invite": "the invitation form",
+    "users:active": "POST, (de)activates a staff account (logged)",
+    "users:password_link": "POST, mails a staff member their reset link (logged)",
+    "users:password_set": "the invitee's own password form",
+    "users:password_done": "a confirmation",
 }
 # Admin sections of staff data, settings or machinery: every view of each of them.
 _ADMIN_VIEWS = ("add", "change", "changelist", "delete", "history")
