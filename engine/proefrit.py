@@ -109,6 +109,7 @@ class Limits:
     rounds: int = 8  # how often a path may pass one task (a loop's rounds)
     vary_rounds: int = 1  # in which rounds a task's variants are tried
     steps: int = 400  # the longest path
+    operations: int = 0  # at most this many engine operations (0: no limit)
 
 
 def flow_nodes(version: DeployedVersion) -> set[tuple[str, str]]:
@@ -400,7 +401,10 @@ class _Drive:
     def explore(self, paths: list[_Path]) -> None:
         stack = list(reversed(paths))
         while stack:
-            if time.monotonic() > self.deadline:
+            if time.monotonic() > self.deadline or (
+                self.limits.operations
+                and self.report.operations >= self.limits.operations
+            ):
                 self.report.complete = False
                 return
             path = stack.pop()

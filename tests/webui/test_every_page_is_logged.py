@@ -76,6 +76,8 @@ NO_PERSONAL_DATA = {
     "studio:form_preview": "an empty form",
     "studio:activate": "activates a version",
     "studio:migration_revert": "POST, redirects to the migration pages (logged)",
+    "studio:proefrit": "a test drive of the draft with synthetic cases",
+    "studio:proefrit_start": "POST, starts a test drive with synthetic cases",
     # Gebruikers: staff accounts of the beheerder's own organisation; every change
     # is a processing-log record of its own (gebruikersbeheer).
     "users:list": "the staff of the beheerder's organisation",

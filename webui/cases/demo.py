@@ -432,6 +432,7 @@ def deploy_demo_versions(gemeenten: "Iterable[Gemeente]") -> None:
             gemeente=gemeente,
             own_files=demo_own_files(gemeente.slug),
             note="Eerste versie (demo)",
+            drive=False,  # the repository's own sets: the test suite drives them
         )
 
 
@@ -512,6 +513,7 @@ def _deploy_all(gemeenten: "Iterable[Gemeente]", *, archived: bool, note: str) -
             gemeente=gemeente,
             own_files=demo_own_files(gemeente.slug, archived=archived),
             note=note,
+            drive=False,  # the repository's own sets: the test suite drives them
         )
 
 

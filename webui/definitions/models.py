@@ -113,3 +113,48 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"concept {self.gemeente}"
+
+
+class Proefrit(models.Model):
+    """A test drive of one set of files (by its content hash): synthetic cases driven
+    through it before it may go live (engine.proefrit), and what they found."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("wacht op de achtergrondverwerking")
+        RUNNING = "running", _("bezig")
+        DONE = "done", _("klaar")
+        FAILED = "failed", _("mislukt")
+
+    gemeente = models.ForeignKey(
+        Gemeente, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    content_hash = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    # engine.proefrit's report as JSON: findings with their paths, coverage, figures.
+    report = models.JSONField(default=dict, blank=True)
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proefrit")
+        verbose_name_plural = _("proefritten")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"proefrit {self.content_hash[:12]} ({self.status})"
+
+    @property
+    def passed(self) -> bool:
+        return self.status == self.Status.DONE and self.errors == 0

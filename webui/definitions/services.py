@@ -14,9 +14,10 @@ from engine import Clock, Finding, SystemClock
 from forms.registry import shipped_form_files
 from webui.accounts.models import Gemeente
 
-from .bundles import blob_texts, check_files, version_files
+from .bundles import Bundle, blob_texts, check_files, version_files
 from .files import FileRefused, check_name
 from .models import Blob, DefinitionVersion, Draft
+from .proefrit import as_findings, proefrit_passed_or_run, proefrit_required
 
 
 class DeployRefused(Exception):
@@ -271,6 +272,29 @@ def _activate(version: DefinitionVersion) -> None:
     version.is_active = True
 
 
+def _refuse_unless_driven(
+    gemeente: Gemeente,
+    digest: str,
+    bundle: Bundle,
+    files: Mapping[str, str],
+    findings: list[Finding],
+    user: AbstractBaseUser | None,
+) -> None:
+    """A set whose synthetic cases can stand still or fail a script does not go
+    live; the proefrit the studio ran is reused, otherwise it drives now."""
+    if not proefrit_required():
+        return
+    run = proefrit_passed_or_run(
+        gemeente=gemeente, content_hash=digest, bundle=bundle, files=files, user=user
+    )
+    if run.errors:
+        raise DeployRefused(
+            "De versie is niet in gebruik genomen: de proefrit vond dossiers die"
+            " vastlopen of scripts die falen. De vorige versie blijft in gebruik.",
+            findings + as_findings(run.report),
+        )
+
+
 def version_deploy(
     *,
     gemeente: Gemeente,
@@ -279,13 +303,16 @@ def version_deploy(
     own_files: Mapping[str, str] | None = None,
     base: DefinitionVersion | None = None,
     clock: Clock | None = None,
+    drive: bool = True,
 ) -> tuple[DefinitionVersion, bool]:
     """Validate a gemeente's set and make it the version in use.
 
     ``own_files`` None takes the draft (or, without a draft, the own files of the
     version in use); ``base`` None takes the draft's base (or the latest base).
     Returns (the version in use, whether a new version was made). Raises DeployRefused
-    with every finding; the version in use then stays in use.
+    with every finding; the version in use then stays in use. Every set passes its
+    proefrit first; ``drive=False`` only for the repository's own demo sets, which
+    the test suite drives.
     """
     draft = Draft.objects.filter(gemeente=gemeente).select_related("base").first()
     active = active_version(gemeente)
@@ -318,6 +345,8 @@ def version_deploy(
             findings,
         )
     digest = set_hash(files)
+    if drive:
+        _refuse_unless_driven(gemeente, digest, bundle, files, findings, user)
     with transaction.atomic():
         if active is not None and active.content_hash == digest:
             if from_draft:

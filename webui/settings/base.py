@@ -244,3 +244,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 # Where the links in e-mails point (no request to take the host from).
 WEGWIJS_BASE_URL = os.environ.get("WEGWIJS_BASE_URL", "http://127.0.0.1:8000")
+
+# Every set is test-driven before it goes live (webui/definitions/proefrit.py): how
+# long one proefrit may take before it reports what it covered so far.
+WEGWIJS_PROEFRIT = os.environ.get("WEGWIJS_PROEFRIT", "1") == "1"
+WEGWIJS_PROEFRIT_SECONDS = int(os.environ.get("WEGWIJS_PROEFRIT_SECONDS", "90"))

@@ -21,3 +21,8 @@ AUTHENTICATION_BACKENDS = [
     "webui.settings.axes_testclient.AxesTestClientBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# The proefrit drives every set before it goes live (tens of seconds for the base);
+# the tests that are about it switch it on, the many that deploy sets for other
+# reasons do without.
+WEGWIJS_PROEFRIT = False

@@ -59,6 +59,7 @@ from .forms import (
     UploadForm,
     settings_form_class,
 )
+from .proefrit import modeler_coverage, proefrit_context
 from .selectors import (
     base_change,
     diagram_for_user,
@@ -183,6 +184,7 @@ def studio_check(request: HttpRequest, slug: str) -> HttpResponse:
         "grouped": _findings_by_file(findings),
         "ok": bundle is not None,
         "deploy_form": DeployForm(),
+        **proefrit_context(draft),
     }
     return render(request, "studio/check.html", context)
 
@@ -211,6 +213,7 @@ def studio_deploy(request: HttpRequest, slug: str) -> HttpResponse:
                 "ok": False,
                 "refused": exc.message,
                 "deploy_form": form,
+                **proefrit_context(draft_open(gemeente=gemeente, user=request.user)),
             },
             status=422,
         )
@@ -452,6 +455,9 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
     )
     config = _editor_config()
     config["formKeys"] = [{"key": key, "title": key} for key, _name in bundle_forms]
+    coverage = modeler_coverage(gemeente, file_name)
+    if coverage is not None:
+        config["coverage"] = {k: v for k, v in coverage.items() if k != "finished_at"}
     config["findings"] = [
         {
             "severity": f.severity,
@@ -471,6 +477,7 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
         "other_findings": len(findings) - len(mine),
         "moddle": json.loads(_moddle_descriptor()),
         "lock": draft.lock_version,
+        "coverage": coverage,
     }
     return render(request, "studio/modeler.html", context)
 

@@ -13,6 +13,7 @@
      data-import="ok" | "error"   (written last)
      data-dirty="true" | "false"
      data-findings=<number of elements marked with a finding>
+     data-driven=<number of elements marked as reached by the latest proefrit>
      data-warnings=<number of import warnings> */
 (function () {
   "use strict";
@@ -216,7 +217,7 @@
   let saving = false;
   let dirty = false;
   let warningText = "";
-  let config = { formKeys: [], milestones: [], roles: [], findings: [] };
+  let config = { formKeys: [], milestones: [], roles: [], findings: [], coverage: null };
 
   container.dataset.dirty = "false";
   setSaveEnabled(false);
@@ -1755,6 +1756,50 @@
     });
   }
 
+  // ---------------------------------------------------------------- proefrit coverage
+
+  // The latest proefrit's coverage (config.coverage: driven and missed element ids,
+  // steps as [from, to] pairs): driven elements and the sequence flows between two
+  // driven steps get a green outline, elements no path reached a grey dashed one.
+  // The legend above the modeler says the same in words.
+  function markCoverage() {
+    const coverage = config.coverage;
+    if (!coverage) {
+      return 0;
+    }
+    const registry = service("elementRegistry");
+    const canvas = service("canvas");
+    const steps = new Set(
+      (coverage.steps || []).map(function (pair) {
+        return pair[0] + "→" + pair[1];
+      })
+    );
+    let marked = 0;
+    (coverage.driven || []).forEach(function (id) {
+      const element = registry.get(id);
+      if (element) {
+        canvas.addMarker(element, "wegwijs-driven");
+        marked += 1;
+      }
+    });
+    (coverage.missed || []).forEach(function (id) {
+      const element = registry.get(id);
+      if (element) {
+        canvas.addMarker(element, "wegwijs-missed");
+      }
+    });
+    registry
+      .filter(function (element) {
+        return element.type === "bpmn:SequenceFlow";
+      })
+      .forEach(function (flow) {
+        if (flow.source && flow.target && steps.has(flow.source.id + "→" + flow.target.id)) {
+          canvas.addMarker(flow, "wegwijs-driven");
+        }
+      });
+    return marked;
+  }
+
   // ---------------------------------------------------------------- start
 
   function fail(message, warnings) {
@@ -1788,6 +1833,7 @@
         milestones: given.milestones || [],
         roles: given.roles || [],
         findings: given.findings || [],
+        coverage: given.coverage || null,
       };
     } catch (error) {
       fail(error.message + ".", 0);
@@ -1834,6 +1880,7 @@
         buildToolbar();
         buildPanelFrame();
         const marked = markFindings();
+        container.dataset.driven = String(markCoverage());
         fillPicker();
         renderPanel();
 

@@ -5,6 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from webui.accounts.models import Gemeente
 from webui.definitions.bundles import check_files
 from webui.definitions.files import FileRefused, read_paths
+from webui.definitions.proefrit import (
+    as_findings,
+    drive_bundle,
+    proefrit_required,
+    report_data,
+)
 from webui.definitions.services import DeployRefused, set_on_top
 
 
@@ -13,14 +19,17 @@ class Command(BaseCommand):
         "Validate .bpmn and form .json files (or folders or .zip archives of them) as"
         " a gemeente's own files on top of its version in use (without --gemeente: on"
         " top of the latest base). Deploys nothing. One finding per line:"
-        " file:line: element-id: fout|waarschuwing: message. Exit 0 without errors."
+        " file:line: element-id: fout|waarschuwing: message. Without errors the set"
+        " also gets its proefrit (synthetic cases down every path; --zonder-proefrit"
+        " skips it), whose findings follow. Exit 0 without errors."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument("--gemeente", default="", metavar="SLUG")
+        parser.add_argument("--zonder-proefrit", action="store_true", dest="no_drive")
 
-    def handle(self, *args, paths: list[str], gemeente: str, **options):
+    def handle(self, *args, paths: list[str], gemeente: str, no_drive: bool, **options):
         owner = None
         if gemeente:
             owner = Gemeente.objects.filter(slug=gemeente).first()
@@ -31,7 +40,10 @@ class Command(BaseCommand):
             files, base = set_on_top(gemeente=owner, own_files=own)
         except (FileRefused, DeployRefused) as exc:
             raise CommandError(str(exc)) from exc
-        findings, _bundle = check_files(files, base=base)
+        findings, bundle = check_files(files, base=base)
+        if bundle is not None and proefrit_required() and not no_drive:
+            report = drive_bundle(bundle)
+            findings = findings + as_findings(report_data(report, bundle, files))
         for finding in findings:
             self.stdout.write(str(finding))
         errors = sum(1 for f in findings if f.is_error)
