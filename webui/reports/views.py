@@ -32,7 +32,7 @@ from .selectors import (
     report_scope,
     reports_allowed,
 )
-from .services import cases_export, export_run_start
+from .services import cases_export, export_run_start, export_runs_sweep
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_A_MANAGER = "Het overzicht en de export zijn er voor managers."
@@ -136,6 +136,8 @@ def _file_name(day) -> str:  # type: ignore[no-untyped-def]
 
 
 def _own_run(request: HttpRequest, run_id: int) -> ExportRun:
+    # A run the worker left behind shows as failed, not as waiting for ever.
+    export_runs_sweep()
     run = export_run_for(user=request.user, run_id=run_id)
     if run is None:
         raise Http404(NO_RUN)
