@@ -294,6 +294,12 @@ def test_anonymising_leaves_no_typed_word_about_the_statushouder_anywhere(
     assert case.audit_events.filter(event="begeleider_reassigned").exists()
     referral = case.referrals.get()
     assert (referral.leefgebied, referral.outcome) == ("psychisch", "loopt")
+    # The case still opens, with its history, and without the words.
+    page = _client("coordinator.polderdam").get(
+        reverse("cases:detail", args=[case.reference])
+    )
+    assert page.status_code == 200
+    assert not [n for n in NEEDLES if n in page.content.decode()]
 
 
 def test_a_search_is_logged_with_what_it_showed_not_with_what_was_typed(

@@ -11,8 +11,10 @@ the admin's history. The processing log is never changed: it holds no typed text
 (``services._without_typed_words``) and refers to the case by its reference.
 """
 
+import dataclasses
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.models import LogEntry
@@ -52,27 +54,58 @@ AUDIT_KEYS_KEPT = frozenset(
         "version",
     }
 )
+# Answers of these types identify the statushouder whatever their privacy class.
+IDENTIFYING_TYPES = frozenset({"bsn", "phone", "email", "postcode"})
 # Shorter typed answers ("ja", "2") are not looked for in other text: they would
 # match everywhere and identify nobody.
 MIN_WORD = 4
 
 
-def _answer_fields(submission: Any) -> tuple[set[str], set[str] | None]:
-    """(the answers that stay, the answers that are typed text); None: every answer
-    may be typed text (a form no version knows any more)."""
+@dataclass
+class _Typed:
+    """What was typed about the statushouder: every typed answer and note (looked
+    for as a whole value where data is copied), and what identifies them - name,
+    BSN, contact details - (looked for inside any text)."""
+
+    whole: set[str] = dataclasses.field(default_factory=set)
+    identifying: set[str] = dataclasses.field(default_factory=set)
+
+    def add(self, values: Iterable[str], *, identifying: bool = False) -> None:
+        for value in values:
+            if len(value.strip()) >= MIN_WORD:
+                self.whole.add(value.strip())
+                if identifying:
+                    self.identifying.add(value.strip())
+
+    def inside(self) -> list[str]:
+        """The identifying words, longest first (a name inside a longer answer
+        goes with that answer)."""
+        return sorted(self.identifying, key=len, reverse=True)
+
+    def everything(self) -> list[str]:
+        return sorted(self.whole | self.identifying, key=len, reverse=True)
+
+
+def _answer_fields(submission: Any) -> tuple[set[str], dict[str, bool]]:
+    """(the answers that stay, {typed answer: whether it identifies}); with a form
+    no version knows any more, nothing stays and every answer counts as typed."""
     from forms.registry import ENGINE_PRIVACY
     from webui.definitions.bundles import bundle_of
 
     try:
         definition = bundle_of(submission.version).forms.get(submission.form_key)
     except Exception:  # noqa: BLE001 - an unknown form: keep nothing
-        return set(), None
+        return set(), dict.fromkeys(submission.data, False)
     keep = {
         f.name
         for f in definition.fields
         if f.privacy == ENGINE_PRIVACY and f.type in STRUCTURED_TYPES
     }
-    typed = {f.name for f in definition.fields if f.type not in STRUCTURED_TYPES}
+    typed = {
+        f.name: f.privacy != ENGINE_PRIVACY or f.type in IDENTIFYING_TYPES
+        for f in definition.fields
+        if f.type not in STRUCTURED_TYPES
+    }
     return keep, typed
 
 
@@ -87,25 +120,34 @@ def _strings(value: Any) -> Iterable[str]:
             yield from _strings(item)
 
 
-def _redacted(value: Any, words: list[str]) -> Any:
-    """``value`` (JSON-like) with every occurrence of one of ``words`` replaced."""
+def _redacted(
+    value: Any, inside: list[str], whole: frozenset[str] = frozenset()
+) -> Any:
+    """``value`` (JSON-like) with every string that is one of ``whole`` gone, and
+    every occurrence of one of ``inside`` replaced."""
     if isinstance(value, str):
-        for word in words:
+        if value.strip() in whole:
+            return GONE
+        for word in inside:
             if word in value:
                 value = value.replace(word, GONE)
         return value
     if isinstance(value, dict):
-        return {k: _redacted(v, words) for k, v in value.items()}
+        return {k: _redacted(v, inside, whole) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redacted(v, words) for v in value]
+        return [_redacted(v, inside, whole) for v in value]
     return value
 
 
-def _redacted_json_text(text: str, words: list[str]) -> str:
+def _engine_data_redacted(text: str, typed: _Typed) -> str:
+    """Engine state (JSON): typed answers go where they were copied whole; inside
+    other strings only what identifies goes, so that the state's own names (task
+    and variable names) stay as they were."""
+    whole = frozenset(typed.whole)
     try:
-        return json.dumps(_redacted(json.loads(text), words))
+        return json.dumps(_redacted(json.loads(text), typed.inside(), whole))
     except ValueError:  # not JSON: plain text
-        return _redacted(text, words)
+        return _redacted(text, typed.everything())
 
 
 def _audit_detail(detail: dict[str, Any]) -> dict[str, Any]:
@@ -117,63 +159,48 @@ def _audit_detail(detail: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _audit_typed(detail: dict[str, Any]) -> list[str]:
+    return list(_strings([v for k, v in detail.items() if k not in AUDIT_KEYS_KEPT]))
+
+
 def case_anonymise(
     *, case: Any, user: AbstractBaseUser | None, dry_run: bool = False
 ) -> int:
     """Remove from a closed case everything typed about the statushouder (see the
     module); keep the figures. Returns how many answers went. The processing log
     keeps its records."""
-    from webui.cases.models import AuditEvent, Case, CaseMigration, CaseState
+    from webui.cases.models import AuditEvent, Case, Submission
     from webui.tasks.models import TaskDraft
 
-    submissions = list(case.submissions.select_related("version"))
-    words: set[str] = {case.client_naam}
+    typed = _Typed()
+    typed.add([case.client_naam], identifying=True)
     removed = 0
+    submissions = list(case.submissions.select_related("version"))
     for submission in submissions:
-        keep, typed = _answer_fields(submission)
-        gone = {k: v for k, v in submission.data.items() if k not in keep}
-        removed += len(gone)
-        words.update(
-            _strings([v for k, v in gone.items() if typed is None or k in typed])
-        )
+        keep, kinds = _answer_fields(submission)
+        for name, value in submission.data.items():
+            if name not in keep:
+                removed += 1
+                typed.add(_strings(value), identifying=kinds.get(name, False))
         submission.data = {k: v for k, v in submission.data.items() if k in keep}
     if dry_run:
         return removed
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        words.update(case.referrals.values_list("reason", flat=True))
-        words.update(case.referrals.values_list("follow_up_note", flat=True))
-        words.update(case.consents.values_list("note", flat=True))
+        typed.add(case.referrals.values_list("reason", flat=True))
+        typed.add(case.referrals.values_list("follow_up_note", flat=True))
+        typed.add(case.consents.values_list("note", flat=True))
         events = list(AuditEvent.objects.filter(case=case).exclude(detail={}))
         for event in events:
-            typed = {k: v for k, v in event.detail.items() if k not in AUDIT_KEYS_KEPT}
-            words.update(_strings(typed))  # a reopen reason is in the engine too
-        # Longest first: a name inside a longer answer goes with that answer.
-        found = sorted(
-            {w.strip() for w in words if len(w.strip()) >= MIN_WORD},
-            key=len,
-            reverse=True,
-        )
-        for submission in submissions:
-            submission.save(update_fields=["data"])
+            typed.add(_audit_typed(event.detail))  # a reopen reason: also the engine's
+            event.detail = _audit_detail(event.detail)
+        Submission.objects.bulk_update(submissions, ["data"])
+        AuditEvent.objects.bulk_update(events, ["detail"])
         case.consents.update(note="")
         case.referrals.update(organisation=GONE, reason=GONE, follow_up_note="")
         TaskDraft.objects.filter(item__case=case).delete()
-        for event in events:
-            event.detail = _audit_detail(event.detail)
-            event.save(update_fields=["detail"])
-        for state in CaseState.objects.filter(case=case):
-            state.state = _redacted_json_text(state.state, found)
-            state.save(update_fields=["state"])
-        for migration in CaseMigration.objects.filter(case=case):
-            migration.previous_state = _redacted_json_text(
-                migration.previous_state, found
-            )
-            migration.save(update_fields=["previous_state"])
-        for milestone in case.milestones.all():
-            milestone.value = _redacted(milestone.value, found)
-            milestone.save(update_fields=["value"])
-        _shared_text_redact(case=case, words=found)
+        _engine_copies_redact(case=case, typed=typed)
+        _shared_text_redact(case=case, words=typed.everything())
         Case.objects.filter(pk=case.pk).update(
             client_naam=GONE, anonymised_at=timezone.now()
         )
@@ -185,6 +212,25 @@ def case_anonymise(
             detail={"answers_removed": removed},
         )
     return removed
+
+
+def _engine_copies_redact(*, case: Any, typed: _Typed) -> None:
+    """The engine state, the states kept for undoing a migration, and milestone
+    values: where typed answers were copied."""
+    from webui.cases.models import CaseMigration, CaseState
+
+    for state in CaseState.objects.filter(case=case):
+        state.state = _engine_data_redacted(state.state, typed)
+        state.save(update_fields=["state"])
+    for migration in CaseMigration.objects.filter(case=case):
+        migration.previous_state = _engine_data_redacted(
+            migration.previous_state, typed
+        )
+        migration.save(update_fields=["previous_state"])
+    whole = frozenset(typed.whole)
+    for milestone in case.milestones.all():
+        milestone.value = _redacted(milestone.value, typed.inside(), whole)
+        milestone.save(update_fields=["value"])
 
 
 def _shared_text_redact(*, case: Any, words: list[str]) -> None:
