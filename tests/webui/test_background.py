@@ -6,10 +6,12 @@ The tests that run the worker use real transactions (as the worker does), so the
 run on SQLite and PostgreSQL alike."""
 
 import io
+import signal
 import threading
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
@@ -49,6 +51,25 @@ def _worker() -> SteadyWorker:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
+
+
+def _run_worker_command() -> None:
+    """``manage.py run_worker --batch``: every waiting job, then stop. The worker
+    takes over the stop signals; this test run gets them back."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = [signal.getsignal(s) for s in signals]
+    try:
+        call_command(
+            "run_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            verbosity=0,
+            stdout=io.StringIO(),
+        )
+    finally:
+        for s, handler in zip(signals, handlers, strict=True):
+            signal.signal(s, handler)
 
 
 def _references(path: Path) -> set[str]:
@@ -116,7 +137,7 @@ def test_an_export_in_the_background_finishes_while_other_users_write(
     run = ExportRun.objects.get()
     assert response["Location"] == reverse("reports:run", args=[run.pk])
 
-    _worker().run()
+    _run_worker_command()
 
     run.refresh_from_db()
     assert (run.status, run.error) == (ExportRun.Status.DONE, "")
