@@ -5,7 +5,7 @@ for their requester only."""
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -284,7 +284,8 @@ def export_run_execute(*, run_id: int) -> ExportRun:
         )
     run.refresh_from_db()
     if run.status != ExportRun.Status.DONE:
-        (_export_dir() / name).unlink(missing_ok=True)  # swept as stuck meanwhile
+        with suppress(OSError):  # swept as stuck meanwhile: no file to keep
+            (_export_dir() / name).unlink(missing_ok=True)
     return run
 
 
@@ -312,7 +313,8 @@ def _export_to_file(run: ExportRun, name: str) -> ExportResult | None:
         partial.rename(directory / name)
     except Exception:
         logger.exception("export %s failed", run.pk)
-        partial.unlink(missing_ok=True)
+        with suppress(OSError):  # also when the directory itself is the trouble
+            partial.unlink(missing_ok=True)
         return None
     return result
 
@@ -325,15 +327,21 @@ def export_runs_sweep(*, now: datetime | None = None) -> int:
     ``manage.py expire_exports``."""
     now = now or timezone.now()
     limit = now - timedelta(minutes=settings.WEGWIJS_BACKGROUND_TIMEOUT_MINUTES)
-    waiting = ExportRun.objects.filter(
-        status=ExportRun.Status.WAITING, requested_at__lt=limit
-    ).update(status=ExportRun.Status.FAILED, error=NOT_PICKED_UP_TEXT, finished_at=now)
-    running = (
-        ExportRun.objects.filter(status=ExportRun.Status.RUNNING)
-        .filter(Q(touched_at__lt=limit) | Q(touched_at=None, requested_at__lt=limit))
-        .update(status=ExportRun.Status.FAILED, error=STUCK_TEXT, finished_at=now)
-    )
-    return waiting + running
+    stuck = {
+        NOT_PICKED_UP_TEXT: Q(status=ExportRun.Status.WAITING, requested_at__lt=limit),
+        STUCK_TEXT: Q(status=ExportRun.Status.RUNNING)
+        & (Q(touched_at__lt=limit) | Q(touched_at=None, requested_at__lt=limit)),
+    }
+    swept = 0
+    for message, condition in stuck.items():
+        runs = ExportRun.objects.filter(condition)
+        # Read first: the pages poll this, and a write (even of no rows) would
+        # queue behind every other writer on SQLite.
+        if runs.exists():
+            swept += runs.update(
+                status=ExportRun.Status.FAILED, error=message, finished_at=now
+            )
+    return swept
 
 
 def export_runs_expire(*, now: datetime | None = None) -> int:
