@@ -5,9 +5,11 @@ choices, milestones) stays.
 Two nets. First, every field known to hold typed text is emptied: the name, every
 answer that is not a structured 'normaal' answer (a date, number, yes/no, choice or
 user), consent and referral notes, free text in the case's history, drafts. Second,
-everything typed that went (the name, the answers) is looked for, word for word, in
-the places that copy it: the engine state, a migration's saved state, PVT sessions,
-the admin's history. The processing log is never changed: it holds no typed text
+what went is looked for where it was copied: in the engine state (and a migration's
+saved state) each typed answer as a whole value, and what identifies the
+statushouder (name, BSN, contact details) inside any string; in the notes of their
+PVT sessions everything typed; in the admin's history what identifies them. The
+processing log is never changed: it holds no typed text
 (``services._without_typed_words``) and refers to the case by its reference.
 """
 
@@ -200,7 +202,7 @@ def case_anonymise(
         case.referrals.update(organisation=GONE, reason=GONE, follow_up_note="")
         TaskDraft.objects.filter(item__case=case).delete()
         _engine_copies_redact(case=case, typed=typed)
-        _shared_text_redact(case=case, words=typed.everything())
+        _shared_text_redact(case=case, typed=typed)
         Case.objects.filter(pk=case.pk).update(
             client_naam=GONE, anonymised_at=timezone.now()
         )
@@ -233,25 +235,28 @@ def _engine_copies_redact(*, case: Any, typed: _Typed) -> None:
         milestone.save(update_fields=["value"])
 
 
-def _shared_text_redact(*, case: Any, words: list[str]) -> None:
+def _shared_text_redact(*, case: Any, typed: _Typed) -> None:
     """Text shared with other cases (a PVT session's notes) and the admin's history
     lose the statushouder's words; the rest of that text stays."""
     from webui.cases.models import Case
     from webui.pvt.models import Participant, Session
 
     text_fields = ("place", "interpreter", "bestuurder", "note")
+    words = typed.everything()
     session_ids = Participant.objects.filter(case=case).values("session_id")
     for session in Session.objects.filter(pk__in=session_ids):
         changed = [f for f in text_fields if getattr(session, f)]
-        for field in changed:
-            setattr(session, field, _redacted(getattr(session, field), words))
+        for name in changed:
+            setattr(session, name, _redacted(getattr(session, name), words))
         session.save(update_fields=changed)
     Participant.objects.filter(case=case).exclude(failure="").update(failure=GONE)
-    # The admin writes a case's name into its history (LogEntry.object_repr).
+    # The admin writes a case's name into its history (LogEntry.object_repr); other
+    # objects' entries lose only what identifies the statushouder.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Case), object_id=str(case.pk)
     ).update(object_repr=case.reference)
-    for word in words:
+    inside = typed.inside()
+    for word in inside:
         for entry in LogEntry.objects.filter(object_repr__contains=word):
-            entry.object_repr = _redacted(entry.object_repr, words)
+            entry.object_repr = _redacted(entry.object_repr, inside)
             entry.save(update_fields=["object_repr"])
