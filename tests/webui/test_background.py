@@ -21,7 +21,9 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from webui.cases.models import Case
+from webui.cases.models import Case, MigrationRun
+from webui.cases.selectors import cases_for_migration
+from webui.cases.services import migration_run_start
 from webui.privacy.models import ProcessingRecord
 from webui.reports import selectors as report_selectors
 from webui.reports import services as report_services
@@ -30,6 +32,7 @@ from webui.reports.models import ExportRun
 from webui.reports.tasks import run_export
 
 from ..conftest import PASSWORD, World
+from .test_migration import v2_without_legal_help_and_renamed_afspraken
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
@@ -237,3 +240,35 @@ def test_an_export_stuck_past_its_time_is_marked_failed_on_its_page(
     for still in (busy, just_asked):
         still.refresh_from_db()
         assert still.status != ExportRun.Status.FAILED
+
+
+def test_a_bulk_migration_that_stopped_halfway_goes_on_when_its_page_is_opened(
+    world: World, settings, django_capture_on_commit_callbacks
+) -> None:
+    """The worker was killed while moving cases: the run stays 'bezig' without
+    progress. Past its time it is handed to the worker again and goes on from the
+    first case not yet done."""
+    settings.WEGWIJS_BACKGROUND_TIMEOUT_MINUTES = 30
+    world.run_until(world.start(), "huisvesting_inschrijvingen")
+    world.run_until(world.start(), "huisvesting_inschrijvingen")
+    target = v2_without_legal_help_and_renamed_afspraken(world)
+    cases = cases_for_migration(gemeente=world.polderdam)
+    run = migration_run_start(cases=cases, target=target, user=None)  # not run yet
+    long_ago = timezone.now() - timedelta(minutes=31)
+    recent = migration_run_start(cases=cases, target=target, user=None)
+    MigrationRun.objects.filter(pk=recent.pk).update(
+        status=MigrationRun.Status.RUNNING, touched_at=timezone.now()
+    )
+    MigrationRun.objects.filter(pk=run.pk).update(
+        status=MigrationRun.Status.RUNNING, touched_at=long_ago
+    )
+
+    beheerder = _client("beheerder.polderdam")
+    page = reverse("studio:migration_run", args=["polderdam", run.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert beheerder.get(page).status_code == 200
+
+    run.refresh_from_db()
+    assert (run.status, run.done, run.moved) == ("done", 2, 2), run.refused
+    recent.refresh_from_db()
+    assert (recent.status, recent.done) == ("running", 0), "still in its time"

@@ -6,8 +6,9 @@ a dropped connection): under ``--reload`` (the default with DEBUG) its thread di
 while the process stays up, and every later job waits for ever. This worker logs
 such an error, takes a fresh connection, tries once more to mark the job failed,
 and carries on; an error in its own loop is logged and the loop starts again.
-After every job it marks exports stuck past their time as failed
-(``export_runs_sweep``), so that their page says so."""
+When it starts and after every job it marks exports stuck past their time as
+failed (``export_runs_sweep``), so that their page says so, and hands bulk
+migrations that stopped halfway to the queue again (``migration_runs_resume``)."""
 
 import logging
 import os
@@ -20,6 +21,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from webui.cases.services import migration_runs_resume
 from webui.reports.services import export_runs_sweep
 
 logger = logging.getLogger("webui.worker")
@@ -54,8 +56,9 @@ class SteadyWorker(Worker):
     def _sweep(self) -> None:
         try:
             export_runs_sweep()
+            migration_runs_resume()
         except Exception:
-            logger.exception("Vastgelopen exports: opruimen mislukt.")
+            logger.exception("Vastgelopen achtergrondwerk: opruimen mislukt.")
 
     def run(self) -> None:
         self._sweep()
@@ -80,8 +83,9 @@ class Command(DbWorkerCommand):
     help = (
         "Run the background worker (django-tasks' db_worker, same options) so that it"
         " never dies silently: a job whose end cannot be recorded is logged and"
-        " marked failed, the loop goes on after any error, and exports stuck past"
-        " WEGWIJS_BACKGROUND_TIMEOUT_MINUTES are marked failed."
+        " marked failed, the loop goes on after any error, exports stuck past"
+        " WEGWIJS_BACKGROUND_TIMEOUT_MINUTES are marked failed and bulk migrations"
+        " that stopped halfway are resumed."
     )
 
     def handle(
