@@ -245,6 +245,9 @@ class MigrationRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField()
+    # The last sign of life of the worker moving the cases: a run that shows none
+    # for WEGWIJS_BACKGROUND_TIMEOUT_MINUTES is resumed (migration_runs_resume).
+    touched_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from webui.accounts.models import Membership, Role
 from webui.accounts.selectors import organisations_of
+from webui.cases.models import Case
 
 from .models import ProcessingRecord
 
@@ -55,6 +56,19 @@ def log_search(
     if date_to:
         records = records.filter(at__date__lte=date_to)
     return records.prefetch_related("subjects").order_by("-at", "-id")
+
+
+def officer_case(*, user: AbstractBaseUser, reference: str) -> Case | None:
+    """The case with this reference if it belongs to the officer's organisation(s)."""
+    gemeenten, mbs = organisations_of(user=user, role=Role.PRIVACY)
+    return (
+        Case.objects.filter(
+            Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+        )
+        .filter(reference=reference.strip())
+        .select_related("gemeente", "mb_organisation")
+        .first()
+    )
 
 
 def records_about(*, reference: str) -> QuerySet[ProcessingRecord]:

@@ -39,6 +39,24 @@ def request_id(request: HttpRequest | None) -> str:
     return request._processing_id  # type: ignore[attr-defined]
 
 
+def _without_typed_words(detail: Mapping[str, Any]) -> dict[str, Any]:
+    """The detail with every address cut to its path: a query string holds what a
+    user typed (``?zoek=<a name>``), and the log records its subjects by reference
+    (ProcessedSubject), never by the words that found them. Which parameters were
+    used stays (``zoek``: a search was done), their values do not."""
+    kept: dict[str, Any] = {}
+    for key, value in detail.items():
+        if isinstance(value, str) and value.startswith("/") and "?" in value:
+            path, _sep, query = value.partition("?")
+            kept[key] = path
+            names = {part.partition("=")[0][:30] for part in query.split("&")}
+            if names - {""}:
+                kept[f"{key}_parameters"] = sorted(names - {""})[:20]
+        else:
+            kept[key] = value
+    return kept
+
+
 def processing_record(
     *,
     user: AbstractBaseUser | None,
@@ -67,7 +85,7 @@ def processing_record(
             action=action,
             categories=sorted(set(categories)),
             ground="; ".join(dict.fromkeys(grounds)),
-            detail=dict(detail or {}),
+            detail=_without_typed_words(detail or {}),
         )
         ProcessedSubject.objects.bulk_create(
             [
@@ -195,43 +213,3 @@ def inzage_export(
         request=request,
     )
     return data
-
-
-def case_anonymise(
-    *, case: Any, user: AbstractBaseUser | None, dry_run: bool = False
-) -> int:
-    """Remove every answer that is not 'normaal' from a closed case, and its name;
-    keep what the figures need (phase, dates, milestones). Returns how many answers
-    went. The processing log keeps its records."""
-    from forms.registry import ENGINE_PRIVACY
-    from webui.definitions.bundles import bundle_of
-
-    removed = 0
-    submissions = list(case.submissions.select_related("version"))
-    for submission in submissions:
-        try:
-            definition = bundle_of(submission.version).forms.get(submission.form_key)
-            keep = {f.name for f in definition.fields if f.privacy == ENGINE_PRIVACY}
-        except Exception:  # noqa: BLE001 - unknown form: keep nothing
-            keep = set()
-        gone = [k for k in submission.data if k not in keep]
-        removed += len(gone)
-        if not dry_run:
-            submission.data = {k: v for k, v in submission.data.items() if k in keep}
-    if dry_run:
-        return removed
-    with transaction.atomic():
-        for submission in submissions:
-            submission.save(update_fields=["data"])
-        case.consents.update(note="")
-        type(case).objects.filter(pk=case.pk).update(
-            client_naam="(geanonimiseerd)", anonymised_at=timezone.now()
-        )
-        processing_record(
-            user=user,
-            action=ProcessingRecord.Action.ANONYMISED,
-            cases=[case],
-            categories=["alle"],
-            detail={"answers_removed": removed},
-        )
-    return removed

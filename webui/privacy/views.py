@@ -14,7 +14,7 @@ from webui.cases.models import Case
 
 from .forms import LogSearchForm
 from .models import ProcessingRecord
-from .selectors import is_privacy_officer, log_search
+from .selectors import is_privacy_officer, log_search, officer_case
 from .services import inzage_export, processing_record
 
 
@@ -37,21 +37,23 @@ def log(request: HttpRequest) -> HttpResponse:
             date_to=form.cleaned_data["tot"],
         )
         page = Paginator(records, 100).get_page(request.GET.get("pagina"))
-        # Read before this search is logged: the page shows what was there.
+        # Read before this search is logged: it is not a result of itself.
         page.object_list = list(page.object_list)
+        reference = form.cleaned_data["dossier"]
+        searched = officer_case(user=request.user, reference=reference)
         processing_record(
             user=request.user,
             action=ProcessingRecord.Action.LOG_SEARCH,
-            # The dossier searched for: who looked at whose processings is itself
-            # found by its kenmerk.
-            cases=_officers_cases(request).filter(
-                reference=form.cleaned_data["dossier"].strip()
-            )
-            if form.cleaned_data["dossier"]
-            else (),
             roles=[Role.PRIVACY],
+            # The searched dossier as a subject, by reference; of what was typed only
+            # which boxes were used (a name typed as kenmerk stays out of the log).
+            cases=[searched] if searched is not None else [],
             detail={
-                k: str(v) for k, v in form.cleaned_data.items() if v not in ("", None)
+                "velden": [
+                    name
+                    for name, value in form.cleaned_data.items()
+                    if value not in ("", None)
+                ]
             },
             request=request,
         )

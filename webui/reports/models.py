@@ -30,6 +30,9 @@ class ExportRun(models.Model):
     file_name = models.CharField(max_length=100, blank=True)
     error = models.CharField(max_length=300, blank=True)
     requested_at = models.DateTimeField()
+    # The last sign of life of the worker making it (claimed, progress): a run that
+    # shows none for WEGWIJS_BACKGROUND_TIMEOUT_MINUTES is stuck (services).
+    touched_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -5,6 +5,7 @@ for their requester only."""
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -13,8 +14,15 @@ from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import F
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -225,25 +233,113 @@ def export_run_download_record(*, run: ExportRun, request: HttpRequest) -> None:
     )
 
 
+FAILED_TEXT = (
+    "Het bestand kon niet worden gemaakt. Probeer het opnieuw; lukt het weer niet,"
+    " meld het dan bij de functioneel beheerder."
+)
+NOT_PICKED_UP_TEXT = (
+    "De achtergrondverwerking heeft deze export niet opgepakt. Probeer het opnieuw;"
+    " lukt het weer niet, meld dan bij de functioneel beheerder dat de"
+    " achtergrondverwerking niet draait."
+)
+STUCK_TEXT = (
+    "De export is vastgelopen: er kwam te lang geen voortgang. Probeer het opnieuw;"
+    " lukt het weer niet, meld het dan bij de functioneel beheerder."
+)
+
+
+@contextmanager
+def _connection_apart() -> Iterator[BaseDatabaseWrapper]:
+    """A database connection of its own, in autocommit, closed afterwards."""
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        yield other
+    finally:
+        other.close()
+
+
 def record_progress(*, run_id: int, rows: int) -> None:
-    """Another ``rows`` rows of a background export are written."""
-    ExportRun.objects.filter(pk=run_id).update(done=F("done") + rows)
+    """Another ``rows`` rows of a background export are written.
+
+    While the workbook is built, the export's own connection is in the middle of
+    reading (rows stream from open cursors), and SQLite refuses a write from a
+    reading connection as soon as anyone else has written since ("database is
+    locked"): someone opening a page would break the export. So, outside a
+    transaction, the progress goes over a short connection of its own. (Inside one
+    - a test, a caller's transaction - the connection already holds the lock.)"""
+    now = timezone.now()
+    if connection.in_atomic_block:
+        ExportRun.objects.filter(pk=run_id).update(
+            done=F("done") + rows, touched_at=now
+        )
+        return
+    with _connection_apart() as other, other.cursor() as cursor:
+        # Plain SQL: the ORM only speaks over the thread's own connections.
+        table = other.ops.quote_name(ExportRun._meta.db_table)
+        cursor.execute(
+            f"UPDATE {table} SET done = done + %s, touched_at = %s WHERE id = %s",
+            [rows, other.ops.adapt_datetimefield_value(now), run_id],
+        )
+
+
+def _run_update(run_id: int, **values: Any) -> None:
+    """Record how a run ended; on a busy SQLite database once more on a fresh
+    connection, so that a run is never left 'running' by a failure to say so."""
+    runs = ExportRun.objects.filter(pk=run_id, status=ExportRun.Status.RUNNING)
+    try:
+        runs.update(**values)
+    except OperationalError:
+        if connection.in_atomic_block:
+            raise
+        logger.warning("export %s: status not written, retrying", run_id)
+        connection.close()
+        runs.update(**values)
 
 
 def export_run_execute(*, run_id: int) -> ExportRun:
     """Write a background export to a private file, with progress as it goes; a run
-    that fails says so and leaves no half-written file."""
+    that fails says so and leaves no half-written file. No transaction is held while
+    the workbook is built: everyone else keeps writing meanwhile."""
     export_runs_expire()
+    export_runs_sweep()
     claimed = ExportRun.objects.filter(
         pk=run_id, status=ExportRun.Status.WAITING
-    ).update(status=ExportRun.Status.RUNNING)
+    ).update(status=ExportRun.Status.RUNNING, touched_at=timezone.now())
     run = ExportRun.objects.select_related("requested_by").get(pk=run_id)
     if not claimed:
         return run  # done, failed, or another worker has it
+    name = f"wegwijs-{run.pk}-{secrets.token_hex(12)}.xlsx"
+    result = _export_to_file(run, name)
+    if result is None:
+        _run_update(
+            run.pk,
+            status=ExportRun.Status.FAILED,
+            error=FAILED_TEXT,
+            finished_at=timezone.now(),
+        )
+    else:
+        _run_update(
+            run.pk,
+            status=ExportRun.Status.DONE,
+            cases=result.cases,
+            done=F("total"),
+            file_name=name,
+            finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    if run.status != ExportRun.Status.DONE:
+        with suppress(OSError):  # swept as stuck meanwhile: no file to keep
+            (_export_dir() / name).unlink(missing_ok=True)
+    return run
+
+
+def _export_to_file(run: ExportRun, name: str) -> ExportResult | None:
+    """The workbook in the export directory; None when it failed (logged). The
+    failure is recorded by the caller, once this frame and the open cursors of the
+    half-read rows are gone."""
     user = run.requested_by
     report_filter = ReportFilter.from_data(run.filters)
     directory = _export_dir()
-    name = f"wegwijs-{run.pk}-{secrets.token_hex(12)}.xlsx"
     partial = directory / f"{name}.part"
     try:
         cases = report_cases(user=user, report_filter=report_filter)
@@ -261,23 +357,35 @@ def export_run_execute(*, run_id: int) -> ExportRun:
         partial.rename(directory / name)
     except Exception:
         logger.exception("export %s failed", run.pk)
-        partial.unlink(missing_ok=True)
-        ExportRun.objects.filter(pk=run.pk).update(
-            status=ExportRun.Status.FAILED,
-            error="Het bestand kon niet worden gemaakt. Probeer het opnieuw; lukt het"
-            " weer niet, meld het dan bij de functioneel beheerder.",
-            finished_at=timezone.now(),
-        )
-    else:
-        ExportRun.objects.filter(pk=run.pk).update(
-            status=ExportRun.Status.DONE,
-            cases=result.cases,
-            done=F("total"),
-            file_name=name,
-            finished_at=timezone.now(),
-        )
-    run.refresh_from_db()
-    return run
+        with suppress(OSError):  # also when the directory itself is the trouble
+            partial.unlink(missing_ok=True)
+        return None
+    return result
+
+
+def export_runs_sweep(*, now: datetime | None = None) -> int:
+    """Mark as failed, with a Dutch message on their page, the exports the worker
+    never picked up or that show no progress for
+    WEGWIJS_BACKGROUND_TIMEOUT_MINUTES (a worker that died, a machine restarted);
+    returns how many. Their pages and the worker call it, and so does
+    ``manage.py expire_exports``."""
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.WEGWIJS_BACKGROUND_TIMEOUT_MINUTES)
+    stuck = {
+        NOT_PICKED_UP_TEXT: Q(status=ExportRun.Status.WAITING, requested_at__lt=limit),
+        STUCK_TEXT: Q(status=ExportRun.Status.RUNNING)
+        & (Q(touched_at__lt=limit) | Q(touched_at=None, requested_at__lt=limit)),
+    }
+    swept = 0
+    for message, condition in stuck.items():
+        runs = ExportRun.objects.filter(condition)
+        # Read first: the pages poll this, and a write (even of no rows) would
+        # queue behind every other writer on SQLite.
+        if runs.exists():
+            swept += runs.update(
+                status=ExportRun.Status.FAILED, error=message, finished_at=now
+            )
+    return swept
 
 
 def export_runs_expire(*, now: datetime | None = None) -> int:

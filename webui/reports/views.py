@@ -37,6 +37,7 @@ from .services import (
     export_refusal_record,
     export_run_download_record,
     export_run_start,
+    export_runs_sweep,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -146,6 +147,8 @@ def _file_name(day) -> str:  # type: ignore[no-untyped-def]
 
 
 def _own_run(request: HttpRequest, run_id: int) -> ExportRun:
+    # A run the worker left behind shows as failed, not as waiting for ever.
+    export_runs_sweep()
     run = export_run_for(user=request.user, run_id=run_id)
     if run is None:
         export_refusal_record(user=request.user, reason=NO_RUN, request=request)

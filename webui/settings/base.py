@@ -90,6 +90,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE makes every transaction take the write lock up front, so two task
     # completions on SQLite queue behind each other instead of failing halfway.
+    # WAL lets readers go on while one writes: a background export reads while pages
+    # write. Every connection runs these (the worker's too: same settings), tested in
+    # tests/webui/test_background.py.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -217,7 +220,7 @@ WORKFLOWS_DIR = Path(os.environ.get("WEGWIJS_WORKFLOWS_DIR", BASE_DIR / "workflo
 
 # Background work (bulk migration, big exports, reminders): Django's task framework
 # (the django-tasks backport) with its database backend; `make run` starts the worker
-# (python manage.py db_worker).
+# (python manage.py run_worker, db_worker made steady).
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
 # Case-status exports: up to this many cases download at once, bigger ones are made in
@@ -228,6 +231,11 @@ WEGWIJS_EXPORT_DIR = Path(
     os.environ.get("WEGWIJS_EXPORT_DIR", BASE_DIR / "private" / "exports")
 )
 WEGWIJS_EXPORT_KEEP_HOURS = int(os.environ.get("WEGWIJS_EXPORT_KEEP_HOURS", "24"))
+# A background export that waits this long for the worker, or shows no progress this
+# long while running, is stuck: it is marked failed (with a message on its page).
+WEGWIJS_BACKGROUND_TIMEOUT_MINUTES = int(
+    os.environ.get("WEGWIJS_BACKGROUND_TIMEOUT_MINUTES", "30")
+)
 
 # E-mail (the daily digest, webui.reminders): SMTP, configured by the environment;
 # development prints the e-mails on the console (dev.py), tests keep them in memory.

@@ -3,7 +3,7 @@ import os
 from .base import *  # noqa: F403
 
 DEBUG = True
-# E-mails (the daily digest) appear on the console of whoever sends them (db_worker).
+# E-mails (the daily digest) appear on the console of whoever sends them (run_worker).
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -25,6 +25,7 @@ from webui.cases.services import (
     case_migration_revert,
     cases_move_preview,
     migration_run_start,
+    migration_runs_resume,
 )
 from webui.definitions.bundles import (
     base_floor,
@@ -642,6 +643,7 @@ def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def studio_migration_run(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     gemeente = _gemeente(request, slug)
+    migration_runs_resume()  # one that stopped halfway goes on, not waits for ever
     run = MigrationRun.objects.filter(gemeente=gemeente, pk=run_id).first()
     if run is None:
         raise Http404("Deze migratie bestaat niet.")

@@ -26,6 +26,7 @@ from .migrating import (
     cases_move_preview,
     migration_run_execute,
     migration_run_start,
+    migration_runs_resume,
 )
 from .referrals import REFERRAL_ROLES, referral_follow_up, referral_record
 from .timers import timers_run
@@ -54,6 +55,7 @@ __all__ = [
     "cases_move_preview",
     "migration_run_execute",
     "migration_run_start",
+    "migration_runs_resume",
     "referral_follow_up",
     "referral_record",
     "contactmoment_record",

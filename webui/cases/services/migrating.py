@@ -5,9 +5,13 @@ bulk in the background."""
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 import engine
@@ -197,7 +201,9 @@ def migration_run_execute(*, run_id: int, clock: Clock | None = None) -> Migrati
     run = MigrationRun.objects.select_related("target", "requested_by").get(pk=run_id)
     if run.status == MigrationRun.Status.DONE:
         return run
-    MigrationRun.objects.filter(pk=run.pk).update(status=MigrationRun.Status.RUNNING)
+    MigrationRun.objects.filter(pk=run.pk).update(
+        status=MigrationRun.Status.RUNNING, touched_at=timezone.now()
+    )
     refused = list(run.refused)
     moved = run.moved
     for index, case_id in enumerate(run.case_ids[run.done :], start=run.done + 1):
@@ -215,10 +221,33 @@ def migration_run_execute(*, run_id: int, clock: Clock | None = None) -> Migrati
         else:
             moved += 1
         MigrationRun.objects.filter(pk=run.pk).update(
-            done=index, moved=moved, refused=refused
+            done=index, moved=moved, refused=refused, touched_at=timezone.now()
         )
     MigrationRun.objects.filter(pk=run.pk).update(
         status=MigrationRun.Status.DONE, finished_at=timezone.now()
     )
     run.refresh_from_db()
     return run
+
+
+def migration_runs_resume(*, now: datetime | None = None) -> int:
+    """Hand the bulk migrations that stopped halfway (a worker killed, a machine
+    restarted: no progress for WEGWIJS_BACKGROUND_TIMEOUT_MINUTES) to the worker
+    again; they go on from the first case not yet done. Returns how many."""
+    from webui.cases.tasks import run_migration
+
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.WEGWIJS_BACKGROUND_TIMEOUT_MINUTES)
+    stuck = MigrationRun.objects.filter(status=MigrationRun.Status.RUNNING).filter(
+        Q(touched_at__lt=limit) | Q(touched_at=None, requested_at__lt=limit)
+    )
+    resumed = 0
+    for run in stuck.only("pk", "touched_at"):
+        # Claimed by its timestamp: two sweeps at once resume a run once.
+        claimed = MigrationRun.objects.filter(
+            pk=run.pk, touched_at=run.touched_at
+        ).update(touched_at=now)
+        if claimed:
+            transaction.on_commit(partial(run_migration.enqueue, run.pk))
+            resumed += 1
+    return resumed

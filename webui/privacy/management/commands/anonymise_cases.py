@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from webui.cases.models import Case
-from webui.privacy.services import case_anonymise, retention_passed
+from webui.privacy.anonymisation import case_anonymise
+from webui.privacy.services import retention_passed
 
 
 class Command(BaseCommand):

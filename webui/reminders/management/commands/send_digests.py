@@ -8,7 +8,7 @@ from webui.reminders.services import digest_send, digests_enqueue, digests_queue
 class Command(BaseCommand):
     help = (
         "Send today's digest (new, due this week, overdue tasks) to every user who"
-        " wants one, once a day. By default the background worker (db_worker) sends"
+        " wants one, once a day. By default the background worker (run_worker) sends"
         " them; --now sends them here, for a scheduler without a worker."
     )
 
