@@ -8,19 +8,30 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from forms.builder import build_form_class
 from webui.accounts.models import Role
-from webui.accounts.selectors import case_access, registering_organisations
+from webui.accounts.selectors import (
+    case_access,
+    leefgebied_privacy,
+    registering_organisations,
+)
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
 from .casefile import case_file, pip_document
-from .forms import ConsentForm, FollowUpForm, ReferralForm, ReopenForm
-from .models import REFERRAL_PRIVACY
+from .forms import (
+    ConsentForm,
+    ConsentRequestForm,
+    FollowUpForm,
+    ReferralForm,
+    ReopenForm,
+)
+from .models import Consent
 from .selectors import (
     case_for_user,
     case_form,
     case_overview,
     filtered_cases,
     mb_report,
+    open_consent_requests,
     pip_overdue,
     start_form,
     with_open_task_counts,
@@ -31,6 +42,7 @@ from .services import (
     case_reopen,
     case_start,
     consent_record,
+    consent_request,
     contactmoment_record,
     referral_follow_up,
     referral_record,
@@ -240,10 +252,17 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
 @sensitive_post_parameters()
 @login_required
 def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
-    """Record the statushouder's consent (or its withdrawal) per category and
-    direction."""
+    """Record the statushouder's consent (or its withdrawal) per category, for the
+    directions whose data the user's side holds."""
     case, access = _case_and_access(request, reference)
-    form = ConsentForm(request.POST or None, initial={"datum": timezone.localdate()})
+    directions = [d for d in Consent.Direction.values if access.records_consent(d)]
+    if not directions:
+        raise _refused(request, reference)
+    form = ConsentForm(
+        request.POST or None,
+        initial={"datum": timezone.localdate()},
+        directions=directions,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -254,6 +273,7 @@ def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
                 direction=data["richting"],
                 given=data["toestemming"],
                 on_date=data["datum"],
+                way=data["wijze"],
                 note=data["toelichting"],
             )
         except CaseError as exc:
@@ -271,7 +291,43 @@ def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
             word = "gegeven" if data["toestemming"] else "ingetrokken"
             messages.success(request, f"De toestemming is vastgelegd als {word}.")
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/consent.html", {"form": form, "case": case})
+    return render(
+        request,
+        "cases/consent.html",
+        {"form": form, "case": case, "asked": open_consent_requests(case=case)},
+    )
+
+
+@login_required
+def case_consent_request(request: HttpRequest, reference: str) -> HttpResponse:
+    """The receiving party asks the party that holds the data to ask the
+    statushouder for consent; it appears on the holder's task list."""
+    case, access = _case_and_access(request, reference)
+    directions = [d for d in Consent.Direction.values if access.requests_consent(d)]
+    if not directions:
+        raise _refused(request, reference)
+    form = ConsentRequestForm(request.POST or None, directions=directions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_request(
+                case=case,
+                user=request.user,
+                category=data["categorie"],
+                direction=data["richting"],
+                note=data["toelichting"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _log_change(request, case, access, ["normaal"])
+            messages.success(
+                request,
+                "Uw verzoek staat bij de andere partij in de takenlijst; die vraagt"
+                " de statushouder om toestemming en legt het antwoord vast.",
+            )
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/consent_request.html", {"form": form, "case": case})
 
 
 @login_required
@@ -297,7 +353,7 @@ def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
                 request,
                 case,
                 access,
-                [REFERRAL_PRIVACY.get(data["leefgebied"], "normaal")],
+                [leefgebied_privacy(data["leefgebied"])],
             )
             messages.success(
                 request,

@@ -17,7 +17,7 @@ from formtools.wizard.views import WizardView
 from forms.builder import build_step_forms
 from webui.accounts.models import Role
 from webui.accounts.selectors import roles_held, user_choices
-from webui.cases.selectors import case_form, follow_ups
+from webui.cases.selectors import case_form, consent_requests_for, follow_ups
 from webui.cases.services import CaseError, task_complete
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
@@ -106,6 +106,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "today": today,
             "week_end": week_end(today),
             "follow_ups": follow_ups(user=user, today=today),
+            "consent_requests": consent_requests_for(user=user),
         },
     )
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from engine import Clock, ReachedMilestone, Snapshot, SystemClock
 from forms.registry import FormDefinition
+from webui.accounts.models import LANE_SIDE
+from webui.accounts.selectors import CONSENT_HOLDER
 from webui.definitions.bundles import Bundle
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project
@@ -127,14 +129,21 @@ _CONSENT_MILESTONES = {
 
 
 def store_consents(
-    case: Case, reached: Iterable[ReachedMilestone], user: AbstractBaseUser | None
+    case: Case,
+    reached: Iterable[ReachedMilestone],
+    user: AbstractBaseUser | None,
+    side: str | None = None,
 ) -> None:
     """A form that asks for consent per category records it, every category said:
-    the ones ticked are given, the others are not."""
+    the ones ticked are given, the others are not. A form of one ``side`` records
+    only the consent for the data that side holds (a variant that asks the gemeente
+    for the MB organisation's consent records nothing)."""
     rows = []
     for milestone in reached:
         direction = _CONSENT_MILESTONES.get(milestone.key)
         if direction is None:
+            continue
+        if side is not None and CONSENT_HOLDER[direction] != side:
             continue
         chosen = set(milestone.value or [])
         rows += [
@@ -265,7 +274,8 @@ def store(
     save_advanced(case, expected)
     CaseState.objects.filter(case_id=case.pk).update(state=state_text(snapshot))
     store_milestones(case, reached)
-    store_consents(case, reached, user)
+    side = LANE_SIDE.get(completed.role) if completed is not None else None
+    store_consents(case, reached, user, side)
     tasks_project(
         case=case,
         snapshot=snapshot,
