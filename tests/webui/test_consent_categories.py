@@ -3,6 +3,7 @@ of what they are about (issue 15, item 5): with "schulden MB → gemeente" withd
 the gemeente sees nothing of the schuldhulp referral, not even that there is one;
 with consent it sees all of it."""
 
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -174,3 +175,26 @@ def test_the_pip_of_the_gemeente_shows_no_count_of_what_needs_consent(
         },
     )
     assert "Rugklachten" in begeleider.get(pip).content.decode()
+
+
+def test_the_referral_and_its_event_are_not_found_without_consent(
+    world: World,
+) -> None:
+    case = guided_case(world)
+    consent(case.reference, "nee")
+    referral = case.referrals.get()
+    regie = world.who("regievoerder", world.polderdam)
+    regie.is_staff = True
+    regie.save()
+    regie.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    client = client_for("regievoerder.polderdam")
+    follow_up = reverse("cases:follow_up", args=[case.reference, referral.pk])
+    event = case.audit_events.get(event="referral_recorded")
+    in_admin = reverse("admin:cases_auditevent_change", args=[event.pk])
+
+    assert client.get(follow_up).status_code == 404
+    assert client.get(in_admin).status_code == 404
+
+    consent(case.reference, "ja")
+    assert "Schuldhulp" in client.get(follow_up).content.decode()
+    assert client.get(in_admin).status_code == 200

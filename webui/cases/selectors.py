@@ -445,6 +445,16 @@ def case_referrals(*, case: Case, access: CaseAccess) -> list[ReferralRow]:
     ]
 
 
+def referral_for(
+    *, case: Case, access: CaseAccess, referral_id: int
+) -> Referral | None:
+    """One referral of the case, None where the viewer may not learn of it."""
+    referral = case.referrals.filter(pk=referral_id).first()
+    if referral is None or not access.shows_leefgebied(referral.leefgebied, "mb"):
+        return None
+    return referral
+
+
 def follow_ups(*, user: AbstractBaseUser, today: date, days: int = 7) -> list[Referral]:
     """The referrals the user follows up on within ``days``: their own, or those of
     the cases they are vaste begeleider of."""

@@ -33,6 +33,7 @@ from .selectors import (
     mb_report,
     open_consent_requests,
     pip_overdue,
+    referral_for,
     start_form,
     with_open_task_counts,
 )
@@ -369,7 +370,7 @@ def referral_follow_up_view(
     request: HttpRequest, reference: str, referral_id: int
 ) -> HttpResponse:
     case, access = _case_and_access(request, reference)
-    referral = case.referrals.filter(pk=referral_id).first()
+    referral = referral_for(case=case, access=access, referral_id=referral_id)
     if referral is None:
         raise Http404("Deze verwijzing bestaat niet.")
     form = FollowUpForm(request.POST or None)
