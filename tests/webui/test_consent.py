@@ -299,3 +299,23 @@ def test_a_form_of_the_gemeente_records_no_consent_for_the_mb_organisations_data
     assert case.consents.count() == before
     store_consents(case, reached, world.who("begeleider", world.polderdam), "mb")
     assert case.consents.filter(category="schulden", given=True).count() == 1
+
+
+def test_the_intakes_consent_carries_how_and_when_the_statushouder_gave_it(
+    world: World,
+) -> None:
+    case = world.coupled(
+        intake={
+            "toestemming_delen_gemeente": ["schulden"],
+            "toestemming_vorm": "schriftelijk",
+            "toestemming_datum": date(2026, 1, 3),
+        }
+    )
+    recorded = case.consents.get(category="schulden", direction="mb_naar_gemeente")
+    assert (recorded.given, recorded.way, recorded.on_date) == (
+        True,
+        "schriftelijk",
+        date(2026, 1, 3),
+    )
+    assert recorded.recorded_by == world.who("begeleider", world.polderdam)
+    assert "(schriftelijk, per 03-01-2026)" in regie_sees(case.reference)

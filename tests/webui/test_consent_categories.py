@@ -3,9 +3,15 @@ of what they are about (issue 15, item 5): with "schulden MB → gemeente" withd
 the gemeente sees nothing of the schuldhulp referral, not even that there is one;
 with consent it sees all of it."""
 
+import io
+from pathlib import Path
+
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+
+from openpyxl import load_workbook
 
 from webui.tasks.models import TaskItem
 
@@ -198,3 +204,31 @@ def test_the_referral_and_its_event_are_not_found_without_consent(
     consent(case.reference, "ja")
     assert "Schuldhulp" in client.get(follow_up).content.decode()
     assert client.get(in_admin).status_code == 200
+
+
+def test_the_export_tells_nothing_of_referrals_or_topics(
+    world: World, tmp_path: Path
+) -> None:
+    """A guard, not a fix: the export has no referral or topic columns; it must not
+    grow one that bypasses the consent (with consent it stays out too: the
+    manager reads only the class `normaal`)."""
+    case = guided_case(world)
+    target = tmp_path / "dossiers.xlsx"
+    for given in ("nee", "ja"):
+        consent(case.reference, given)
+        call_command(
+            "export_cases",
+            output=str(target),
+            gebruiker="manager.polderdam",
+            stdout=io.StringIO(),
+        )
+        book = load_workbook(target, read_only=True)
+        cells = " ".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+        assert case.reference in cells
+        assert told(cells) == [], given

@@ -369,7 +369,11 @@ def _consent_words(consents: list[Consent]) -> tuple[str, str, tuple]:
     yes = ", ".join(str(labels[c.category]) for c in consents if c.given)
     no = ", ".join(str(labels[c.category]) for c in consents if not c.given)
     text = f"{where[0].upper()}{where[1:]}: gegeven voor {yes or 'niets'}"
-    return "Toestemming vastgelegd", f"{text}; niet voor {no or 'niets'}.", ()
+    text += f"; niet voor {no or 'niets'}"
+    if consents[0].way:
+        text += f" ({consents[0].get_way_display()}"
+        text += f", per {consents[0].on_date:%d-%m-%Y})"
+    return "Toestemming vastgelegd", f"{text}.", ()
 
 
 def _consents(case: Case) -> list[TimelineEntry]:

@@ -138,6 +138,12 @@ def store_consents(
     the ones ticked are given, the others are not. A form of one ``side`` records
     only the consent for the data that side holds (a variant that asks the gemeente
     for the MB organisation's consent records nothing)."""
+    reached = list(reached)
+    # The same form may say how and on what day the statushouder said it.
+    ways = {m.bpmn_id: m.value for m in reached if m.key == "toestemming_wijze"}
+    days = {
+        m.bpmn_id: as_date(m.value) for m in reached if m.key == "toestemming_datum"
+    }
     rows = []
     for milestone in reached:
         direction = _CONSENT_MILESTONES.get(milestone.key)
@@ -146,13 +152,15 @@ def store_consents(
         if side is not None and CONSENT_HOLDER[direction] != side:
             continue
         chosen = set(milestone.value or [])
+        way = ways.get(milestone.bpmn_id)
         rows += [
             Consent(
                 case=case,
                 category=category,
                 direction=direction,
                 given=category in chosen,
-                on_date=timezone.localdate(milestone.at),
+                on_date=days.get(milestone.bpmn_id) or timezone.localdate(milestone.at),
+                way=way if way in Consent.Way.values else "",
                 note="vastgelegd bij het formulier",
                 recorded_by=user,
                 recorded_at=milestone.at,
