@@ -13,7 +13,10 @@ refusal is a 404.
 
 Each role reads a declared set of privacy classes; a sensitive category written by one
 party (gemeente or MB organisation) reaches the other only with the statushouder's
-consent for that category and direction.
+consent for that category and direction. That consent is recorded by the party that
+holds the data (CONSENT_HOLDER); the other party may ask, never record. A referral, a
+chosen topic and every count inherit the class of the leefgebied they are about
+(LEEFGEBIED_PRIVACY); what only consent would show is left out without a trace.
 """
 
 from collections.abc import Iterable, Iterator
