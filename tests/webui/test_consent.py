@@ -263,6 +263,12 @@ def test_the_receiving_side_asks_and_the_holder_sees_it_on_their_task_list(
         reverse("cases:detail", args=[case.reference])
     )
     assert "gevraagd" in detail.content.decode()
+    form = client_for("begeleider.polderdam").get(
+        reverse("cases:consent", args=[case.reference])
+    )
+    assert [r.category for r in form.context["asked"]] == ["schulden"]
+    own_form = regie.get(reverse("cases:consent", args=[case.reference]))
+    assert own_form.context["asked"] == []
     # The requester's own task list does not show it: it is not theirs to answer.
     assert (
         'id="consent-request-list"'

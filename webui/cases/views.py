@@ -295,7 +295,14 @@ def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "cases/consent.html",
-        {"form": form, "case": case, "asked": open_consent_requests(case=case)},
+        {
+            "form": form,
+            "case": case,
+            # What the other party asks of the user's side (not what it asked).
+            "asked": [
+                r for r in open_consent_requests(case=case) if r.direction in directions
+            ],
+        },
     )
 
 
