@@ -56,7 +56,7 @@ def display_rows(
     stored: Mapping[str, Any],
     *,
     user_choices: UserChoices | None = None,
-    keep_choice: Callable[[str], bool] | None = None,
+    keep_choice: Callable[[FieldDefinition, str], bool] | None = None,
 ) -> list[DisplayRow]:
     """Return label and Dutch display value of each field of a stored submission.
 
@@ -70,7 +70,7 @@ def display_rows(
         value = stored.get(field.name)
         if keep_choice is not None and field.type in CHOICE_TYPES and value:
             chosen = value if isinstance(value, list) else [value]
-            kept = [item for item in chosen if keep_choice(str(item))]
+            kept = [item for item in chosen if keep_choice(field, str(item))]
             if not kept:
                 continue
             value = kept if isinstance(value, list) else kept[0]

@@ -232,3 +232,30 @@ def test_the_export_tells_nothing_of_referrals_or_topics(
         )
         assert case.reference in cells
         assert told(cells) == [], given
+
+
+def test_the_intakes_consent_answer_stays_as_it_was_given(world: World) -> None:
+    """A consent answer names categories, not data about them: a later withdrawal
+    does not rewrite what the statushouder said at the intake."""
+    case = world.coupled(intake={"toestemming_delen_gemeente": ["psychisch"]})
+    response = client_for("begeleider.polderdam").post(
+        reverse("cases:consent", args=[case.reference]),
+        {
+            "categorie": "psychisch",
+            "richting": "mb_naar_gemeente",
+            "toestemming": "nee",
+            "wijze": "mondeling",
+            "datum": "2026-01-09",
+        },
+    )
+    assert response.status_code == 302
+    page = client_for("regievoerder.polderdam").get(
+        reverse("cases:detail", args=[case.reference]), {"soort": "taak"}
+    )
+    answers = {
+        label: value
+        for entry in page.context["file"].timeline.entries
+        for label, value in entry.rows
+    }
+    question = "Welke gegevens mag de begeleider delen met de gemeente (regievoerder)?"
+    assert answers[question] == "Psychische gezondheid en trauma"

@@ -54,6 +54,12 @@ CONSENT_ROLES = frozenset({Role.BEGELEIDER, Role.COORDINATOR, Role.REGIEVOERDER}
 # ...on the side that holds the data a direction lets go. The receiving side may
 # ask for consent, never record it.
 CONSENT_HOLDER = {"mb_naar_gemeente": "mb", "gemeente_naar_mb": "gemeente"}
+# The milestones (workflows/mijlpalen.json) of a form's consent question, per
+# direction.
+CONSENT_MILESTONES = {
+    "toestemming_gemeente": "mb_naar_gemeente",
+    "toestemming_mb": "gemeente_naar_mb",
+}
 
 # What a leefgebied (of a referral, or a choice on a form such as the topics of a
 # contact moment) is about, as a privacy class: a referral to schuldhulp tells as
@@ -214,8 +220,15 @@ class CaseAccess:
 
     def keep_choice(self, origin_side: str | None):  # type: ignore[no-untyped-def]
         """For forms.values.display_rows: which chosen options (leefgebieden among
-        them) of an answer written by ``origin_side`` the viewer may see."""
-        return lambda value: self.shows_leefgebied(value, origin_side)
+        them) of an answer written by ``origin_side`` the viewer may see. The
+        answer to a consent question names categories, not data about them."""
+
+        def keep(field: Any, value: str) -> bool:
+            return field.milestone in CONSENT_MILESTONES or self.shows_leefgebied(
+                value, origin_side
+            )
+
+        return keep
 
     def _consent_sides(self) -> set[str]:
         return {LANE_SIDE[r] for r in self.roles & CONSENT_ROLES}

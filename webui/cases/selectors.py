@@ -15,6 +15,7 @@ from forms.values import display_rows
 from webui.accounts.models import LANE_SIDE, Gemeente
 from webui.accounts.selectors import (
     CONSENT_HOLDER,
+    CONSENT_MILESTONES,
     CONSENT_ROLES,
     CaseAccess,
     grants,
@@ -198,7 +199,11 @@ def _chosen_classes(definition: FormDefinition, data: dict[str, Any]) -> set[str
     found = set()
     for candidate in definition.fields:
         value = data.get(candidate.name)
-        if candidate.choices and value:
+        if (
+            candidate.choices
+            and value
+            and candidate.milestone not in CONSENT_MILESTONES
+        ):
             for item in value if isinstance(value, list) else [value]:
                 found.add(leefgebied_privacy(str(item)))
     return found - {"normaal"}

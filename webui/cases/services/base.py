@@ -15,7 +15,7 @@ from django.utils import timezone
 from engine import Clock, ReachedMilestone, Snapshot, SystemClock
 from forms.registry import FormDefinition
 from webui.accounts.models import LANE_SIDE
-from webui.accounts.selectors import CONSENT_HOLDER
+from webui.accounts.selectors import CONSENT_HOLDER, CONSENT_MILESTONES
 from webui.definitions.bundles import Bundle
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project
@@ -121,13 +121,6 @@ def apply_milestones(case: Case, reached: Iterable[ReachedMilestone]) -> None:
             effect(case, milestone)
 
 
-# Milestones that are the statushouder's consent, per category, for one direction.
-_CONSENT_MILESTONES = {
-    "toestemming_gemeente": Consent.Direction.MB_TO_GEMEENTE,
-    "toestemming_mb": Consent.Direction.GEMEENTE_TO_MB,
-}
-
-
 def store_consents(
     case: Case,
     reached: Iterable[ReachedMilestone],
@@ -146,7 +139,7 @@ def store_consents(
     }
     rows = []
     for milestone in reached:
-        direction = _CONSENT_MILESTONES.get(milestone.key)
+        direction = CONSENT_MILESTONES.get(milestone.key)
         if direction is None:
             continue
         if side is not None and CONSENT_HOLDER[direction] != side:
