@@ -325,3 +325,21 @@ def test_the_intakes_consent_carries_how_and_when_the_statushouder_gave_it(
     )
     assert recorded.recorded_by == world.who("begeleider", world.polderdam)
     assert "(schriftelijk, per 03-01-2026)" in regie_sees(case.reference)
+
+
+def test_the_brede_intakes_consent_carries_how_and_when_too(world: World) -> None:
+    case = world.run_until(world.coupled(), "brede_intake", max_steps=60)
+    case = world.complete(
+        case,
+        "brede_intake",
+        toestemming_delen_mb=["gezondheid"],
+        toestemming_mb_vorm="mondeling",
+        toestemming_mb_datum=date(2026, 1, 20),
+    )
+    recorded = case.consents.get(category="gezondheid", direction="gemeente_naar_mb")
+    assert (recorded.given, recorded.way, recorded.on_date) == (
+        True,
+        "mondeling",
+        date(2026, 1, 20),
+    )
+    assert recorded.recorded_by == world.who("regievoerder", world.polderdam)
