@@ -1,6 +1,6 @@
 """Cleaned form data as stored JSON, as engine variables, and as rows to read back."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -56,20 +56,33 @@ def display_rows(
     stored: Mapping[str, Any],
     *,
     user_choices: UserChoices | None = None,
+    keep_choice: Callable[[FieldDefinition, str], bool] | None = None,
 ) -> list[DisplayRow]:
     """Return label and Dutch display value of each field of a stored submission.
 
     `user_choices`, when given, turns a stored user value into that user's name.
+    `keep_choice`, when given, says which chosen options of a choice field the
+    reader may see; a field whose every chosen option is left out is left out
+    (not shown as unanswered).
     """
-    return [
-        DisplayRow(
-            name=field.name,
-            label=field.label,
-            value=_display_value(field, stored.get(field.name), user_choices),
-            privacy=field.privacy,
+    rows = []
+    for field in definition.fields:
+        value = stored.get(field.name)
+        if keep_choice is not None and field.type in CHOICE_TYPES and value:
+            chosen = value if isinstance(value, list) else [value]
+            kept = [item for item in chosen if keep_choice(field, str(item))]
+            if not kept:
+                continue
+            value = kept if isinstance(value, list) else kept[0]
+        rows.append(
+            DisplayRow(
+                name=field.name,
+                label=field.label,
+                value=_display_value(field, value, user_choices),
+                privacy=field.privacy,
+            )
         )
-        for field in definition.fields
-    ]
+    return rows
 
 
 def _json_value(value: Any) -> JsonValue:

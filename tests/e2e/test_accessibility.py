@@ -107,6 +107,8 @@ def pages(world: World) -> dict[str, list[str]]:
             "/dossiers/",
             f"/dossiers/{ref}/",
             f"/dossiers/{ref}/rapportage/",
+            f"/dossiers/{ref}/toestemming/",
+            f"/dossiers/{ref}/toestemming/vragen/",
             f"/dossiers/{pvt.reference}/",
             f"/dossiers/{pvt.reference}/pip/",
             "/account/",

@@ -58,7 +58,13 @@ BREDE_INTAKE_STEPS = [
         "gesprek_zonder_partner": "ja",
         "sociaal_netwerk": "klein",
     },
-    {"leerbaarheidstoets_afgenomen": "ja", "leerbaarheid_advies": "b1"},
+    {
+        "leerbaarheidstoets_afgenomen": "ja",
+        "leerbaarheid_advies": "b1",
+        # How and when consent was given is asked even when none is given.
+        "toestemming_mb_vorm": "mondeling",
+        "toestemming_mb_datum": "2026-02-10",
+    },
 ]
 
 

@@ -217,6 +217,12 @@ def visits(world: World, settings, tmp_path) -> dict[str, tuple]:
         "cases:detail": (begeleider, get, reverse("cases:detail", args=[ref]), ref),
         "cases:contact": (begeleider, get, reverse("cases:contact", args=[ref]), ref),
         "cases:consent": (begeleider, get, reverse("cases:consent", args=[ref]), ref),
+        "cases:consent_request": (
+            world.who(Role.REGIEVOERDER, world.polderdam),
+            get,
+            reverse("cases:consent_request", args=[ref]),
+            ref,
+        ),
         "cases:referral": (begeleider, get, reverse("cases:referral", args=[ref]), ref),
         "cases:follow_up": (
             begeleider,

@@ -39,10 +39,11 @@ def test_a_referral_needs_consent_and_its_follow_up_appears_in_the_queue(
     Referral.objects.update(follow_up_on=date(2026, 1, 1))  # time passes
     queue = begeleider.get(reverse("tasks:queue")).content.decode()
     assert "Schuldhulp Polderdam" in queue and "te laat" in queue
-    # The gemeente sees the referral, the reason only with consent for schulden.
+    # Without consent for schulden the gemeente does not see the referral at all:
+    # "naar Schuldhulp" tells as much as the reason (issue 15).
     regie = client_for("regievoerder.polderdam")
     page = regie.get(reverse("cases:detail", args=[case.reference])).content.decode()
-    assert "Schuldhulp Polderdam" in page and "Achterstand huur" not in page
+    assert "Schuldhulp Polderdam" not in page and "Achterstand huur" not in page
     follow = reverse("cases:follow_up", args=[case.reference, referral.pk])
     begeleider.post(follow, {"uitkomst": "geholpen", "toelichting": "Regeling"})
     referral.refresh_from_db()

@@ -16,7 +16,10 @@ refusal is a 404.
 
 Each role reads a declared set of privacy classes; a sensitive category written by one
 party (gemeente or MB organisation) reaches the other only with the statushouder's
-consent for that category and direction.
+consent for that category and direction. That consent is recorded by the party that
+holds the data (CONSENT_HOLDER); the other party may ask, never record. A referral, a
+chosen topic and every count inherit the class of the leefgebied they are about
+(LEEFGEBIED_PRIVACY); what only consent would show is left out without a trace.
 """
 
 from collections.abc import Iterable, Iterator
@@ -57,6 +60,33 @@ READABLE: dict[str, frozenset[str]] = {
 }
 # Roles that work on cases (and open case pages).
 CASE_ROLES = frozenset(LANE_SIDE)
+
+# Who records the statushouder's consent: the people who talk with them...
+CONSENT_ROLES = frozenset({Role.BEGELEIDER, Role.COORDINATOR, Role.REGIEVOERDER})
+# ...on the side that holds the data a direction lets go. The receiving side may
+# ask for consent, never record it.
+CONSENT_HOLDER = {"mb_naar_gemeente": "mb", "gemeente_naar_mb": "gemeente"}
+# The milestones (workflows/mijlpalen.json) of a form's consent question, per
+# direction.
+CONSENT_MILESTONES = {
+    "toestemming_gemeente": "mb_naar_gemeente",
+    "toestemming_mb": "gemeente_naar_mb",
+}
+
+# What a leefgebied (of a referral, or a choice on a form such as the topics of a
+# contact moment) is about, as a privacy class: a referral to schuldhulp tells as
+# much as the debt itself. Values not named here are "normaal".
+LEEFGEBIED_PRIVACY = {
+    "financien": "schulden",
+    "zorg": "gezondheid",
+    "psychisch": "psychisch",
+    "juridisch": "juridisch",
+}
+
+
+def leefgebied_privacy(value: str) -> str:
+    """The privacy class of a leefgebied (a referral's, a contact moment's topic)."""
+    return LEEFGEBIED_PRIVACY.get(value, "normaal")
 
 
 @dataclass(frozen=True)
@@ -188,13 +218,54 @@ class CaseAccess:
             and origin_side not in self.sides
         )
 
-    def hidden_for_consent(self, privacy: str, origin_side: str | None) -> bool:
-        """Hidden only because the statushouder did not consent (not by role)."""
-        return (
-            privacy in self.readable
-            and privacy in SENSITIVE
-            and not self.may_read(privacy, origin_side)
+    def withheld(self, privacy: str, origin_side: str | None) -> bool:
+        """The other party's data of a sensitive class without the statushouder's
+        consent: not shown, not counted, not hinted at (a count of hidden answers
+        would tell that there is something)."""
+        return self.needs_consent(privacy, origin_side) and not self.may_read(
+            privacy, origin_side
         )
+
+    def shows_leefgebied(self, leefgebied: str, origin_side: str | None) -> bool:
+        """Whether the viewer may learn that ``origin_side`` worked on this
+        leefgebied (a referral, a contact moment's topic, a count of them): it
+        inherits the privacy class of what it is about."""
+        return not self.withheld(leefgebied_privacy(leefgebied), origin_side)
+
+    def keep_choice(self, origin_side: str | None):  # type: ignore[no-untyped-def]
+        """For forms.values.display_rows: which chosen options (leefgebieden among
+        them) of an answer written by ``origin_side`` the viewer may see. The
+        answer to a consent question names categories, not data about them."""
+
+        def keep(field: Any, value: str) -> bool:
+            return field.milestone in CONSENT_MILESTONES or self.shows_leefgebied(
+                value, origin_side
+            )
+
+        return keep
+
+    def _consent_sides(self) -> set[str]:
+        return {LANE_SIDE[r] for r in self.roles & CONSENT_ROLES}
+
+    def records_consent(self, direction: str) -> bool:
+        """Whether the viewer records consent for ``direction``: only the side that
+        holds the data does."""
+        return CONSENT_HOLDER.get(direction) in self._consent_sides()
+
+    def requests_consent(self, direction: str) -> bool:
+        """Whether the viewer may ask for consent in ``direction``: the receiving
+        side (that does not hold the data itself)."""
+        holder = CONSENT_HOLDER.get(direction)
+        sides = self._consent_sides()
+        return holder is not None and bool(sides) and holder not in sides
+
+    @property
+    def records_any_consent(self) -> bool:
+        return any(self.records_consent(d) for d in CONSENT_HOLDER)
+
+    @property
+    def requests_any_consent(self) -> bool:
+        return any(self.requests_consent(d) for d in CONSENT_HOLDER)
 
     def sees_submission(self, role: str) -> bool:
         """A trainer sees the PVT work (what trainers recorded), nothing else."""

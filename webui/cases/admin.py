@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import Http404
 
 from webui.accounts.selectors import case_access, roles_held, visible_cases
 from webui.privacy.models import ProcessingRecord
@@ -102,6 +103,19 @@ class AuditEventAdmin(LoggedAdmin):
 
     list_display = ["at", "event", "case", "user"]
     list_filter = ["event"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # An event's detail may name a leefgebied ("referral_recorded": financien):
+        # it inherits that class, so without consent it is a 404 like the page.
+        event = self.get_object(request, object_id)
+        leefgebied = str((event.detail or {}).get("leefgebied", "")) if event else ""
+        if event is not None and event.case is not None and leefgebied:
+            access = case_access(user=request.user, case=event.case)
+            if access is None or not access.shows_leefgebied(leefgebied, "mb"):
+                raise Http404(
+                    "Deze gebeurtenis bestaat niet of u heeft er geen toegang toe."
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (

@@ -5,7 +5,20 @@ from forms.fields import YesNoField
 from .models import Consent, Referral
 
 
+def _offer_directions(form: forms.Form, directions: list[str]) -> None:
+    """Offer only the directions the user may choose; another one posted is a
+    form error."""
+    field = form.fields["richting"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [c for c in Consent.Direction.choices if c[0] in directions]
+    if len(directions) == 1:
+        field.initial = directions[0]
+
+
 class ConsentForm(forms.Form):
+    """Consent as the statushouder gave it, for the directions the user's side
+    records (the side that holds the data)."""
+
     categorie = forms.ChoiceField(
         label="Welke gegevens",
         choices=Consent.Category.choices,
@@ -15,16 +28,60 @@ class ConsentForm(forms.Form):
         label="Van wie naar wie",
         choices=Consent.Direction.choices,
         widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Deze richting legt u niet vast: toestemming legt de"
+            " partij vast die de gegevens heeft. U kunt er wel om vragen."
+        },
     )
     toestemming = YesNoField(
         label="Geeft de statushouder toestemming?",
         help_text="Nee trekt een eerder gegeven toestemming in; vanaf nu is de"
         " categorie voor de andere partij weer afgeschermd.",
     )
+    wijze = forms.ChoiceField(
+        label="Hoe gaf de statushouder dit aan?",
+        choices=Consent.Way.choices,
+        widget=forms.RadioSelect,
+    )
     datum = forms.DateField(
-        label="Datum", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Op welke datum",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     toelichting = forms.CharField(label="Toelichting", required=False, max_length=300)
+
+    def __init__(self, *args, directions: list[str], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        _offer_directions(self, directions)
+
+
+class ConsentRequestForm(forms.Form):
+    """The receiving party asks the party that holds the data to ask for consent."""
+
+    categorie = forms.ChoiceField(
+        label="Voor welke gegevens",
+        choices=Consent.Category.choices,
+        widget=forms.RadioSelect,
+    )
+    richting = forms.ChoiceField(
+        label="Van wie naar wie",
+        choices=Consent.Direction.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Om deze toestemming vraagt u niet: uw organisatie"
+            " heeft die gegevens zelf en legt de toestemming vast."
+        },
+    )
+    toelichting = forms.CharField(
+        label="Waarom heeft u de gegevens nodig?",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Dit ziet de andere partij bij het verzoek.",
+    )
+
+    def __init__(self, *args, directions: list[str], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        _offer_directions(self, directions)
 
 
 class ReferralForm(forms.Form):

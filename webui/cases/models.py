@@ -278,6 +278,10 @@ class Consent(models.Model):
         MB_TO_GEMEENTE = "mb_naar_gemeente", _("van de MB-organisatie naar de gemeente")
         GEMEENTE_TO_MB = "gemeente_naar_mb", _("van de gemeente naar de MB-organisatie")
 
+    class Way(models.TextChoices):
+        MONDELING = "mondeling", _("mondeling")
+        SCHRIFTELIJK = "schriftelijk", _("schriftelijk")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     category = models.CharField(_("categorie"), max_length=20, choices=Category.choices)
     direction = models.CharField(
@@ -285,6 +289,11 @@ class Consent(models.Model):
     )
     given = models.BooleanField(_("toestemming"))
     on_date = models.DateField(_("datum"))
+    # How the statushouder said it; empty on rows from before it was asked, and on
+    # a form's consent question (the form itself is the record).
+    way = models.CharField(
+        _("hoe gegeven"), max_length=20, choices=Way.choices, blank=True
+    )
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -299,6 +308,37 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.direction}: {'ja' if self.given else 'nee'}"
+
+
+class ConsentRequest(models.Model):
+    """The receiving party asks the party that holds the data to ask the statushouder
+    for consent; it stays open on the holder's task list and case page until
+    someone of the holder records consent (given or not) for that category and
+    direction."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="consent_requests"
+    )
+    category = models.CharField(
+        _("categorie"), max_length=20, choices=Consent.Category.choices
+    )
+    direction = models.CharField(
+        _("richting"), max_length=20, choices=Consent.Direction.choices
+    )
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("toestemmingsverzoek")
+        verbose_name_plural = _("toestemmingsverzoeken")
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["case", "category", "direction"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.category} {self.direction}"
 
 
 class Referral(models.Model):
@@ -354,12 +394,3 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.organisation}"
-
-
-# A referral's reason is as sensitive as its leefgebied.
-REFERRAL_PRIVACY = {
-    Referral.Leefgebied.ZORG: "gezondheid",
-    Referral.Leefgebied.PSYCHISCH: "psychisch",
-    Referral.Leefgebied.FINANCIEN: "schulden",
-    Referral.Leefgebied.JURIDISCH: "juridisch",
-}

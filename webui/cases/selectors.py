@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 import engine
@@ -14,7 +14,12 @@ from forms.registry import FormDefinition, UnknownFormKey
 from forms.values import display_rows
 from webui.accounts.models import LANE_SIDE, Gemeente
 from webui.accounts.selectors import (
+    CONSENT_HOLDER,
+    CONSENT_MILESTONES,
+    CONSENT_ROLES,
     CaseAccess,
+    grants,
+    leefgebied_privacy,
     user_choices,
     visible_cases,
 )
@@ -24,10 +29,10 @@ from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 
 from .models import (
-    REFERRAL_PRIVACY,
     AuditEvent,
     Case,
     Consent,
+    ConsentRequest,
     Referral,
     Submission,
 )
@@ -116,8 +121,9 @@ def case_for_user(*, reference: str, user: AbstractBaseUser) -> Case | None:
 class HistoryEntry:
     submission: Submission
     rows: list[tuple[str, str]]
+    # Answers hidden from the viewer's role (what only consent would show is left
+    # out, not counted).
     hidden: int
-    hidden_for_consent: bool = False
     # The privacy classes shown, and those shown only thanks to the consent.
     shown: frozenset[str] = frozenset()
     by_consent: frozenset[str] = frozenset()
@@ -151,23 +157,36 @@ def _history(case: Case, access: CaseAccess) -> list[HistoryEntry]:
             entries.append(HistoryEntry(submission, [], 0))
             continue
         side = LANE_SIDE.get(submission.role)
-        shown, hidden, for_consent = [], 0, False
+        shown, hidden = [], 0
         classes, by_consent = set(), set()
-        for row in display_rows(definition, submission.data, user_choices=names):
+        rows = display_rows(
+            definition,
+            submission.data,
+            user_choices=names,
+            keep_choice=access.keep_choice(side),
+        )
+        for row in rows:
             if access.may_read(row.privacy, side):
                 shown.append((row.label, row.value))
                 classes.add(row.privacy)
                 if access.needs_consent(row.privacy, side):
                     by_consent.add(row.privacy)
-            else:
+            elif not access.withheld(row.privacy, side):
+                # Hidden by role: the page says so. What only consent would show
+                # is left out without a trace: its count alone would tell.
                 hidden += 1
-                for_consent |= access.hidden_for_consent(row.privacy, side)
+        topics = {
+            c
+            for c in _chosen_classes(definition, submission.data)
+            if access.may_read(c, side)
+        }
+        classes |= topics
+        by_consent |= {c for c in topics if access.needs_consent(c, side)}
         entries.append(
             HistoryEntry(
                 submission,
                 shown,
                 hidden,
-                for_consent,
                 frozenset(classes),
                 frozenset(by_consent),
             )
@@ -175,9 +194,24 @@ def _history(case: Case, access: CaseAccess) -> list[HistoryEntry]:
     return entries
 
 
+def _chosen_classes(definition: FormDefinition, data: dict[str, Any]) -> set[str]:
+    """The privacy classes the chosen leefgebieden of a submission are about."""
+    found = set()
+    for candidate in definition.fields:
+        value = data.get(candidate.name)
+        if (
+            candidate.choices
+            and value
+            and candidate.milestone not in CONSENT_MILESTONES
+        ):
+            for item in value if isinstance(value, list) else [value]:
+                found.add(leefgebied_privacy(str(item)))
+    return found - {"normaal"}
+
+
 def case_history(*, case: Case, access: CaseAccess) -> list[HistoryEntry]:
     """Every submission of the case the viewer may see, oldest first, each with the
-    answers the viewer may read (and how many were hidden, and why)."""
+    answers the viewer may read (and how many their role may not)."""
     return _history(case, access)
 
 
@@ -332,22 +366,66 @@ class ConsentState:
     category_label: str
     mb_to_gemeente: Consent | None
     gemeente_to_mb: Consent | None
+    # An open request of the receiving party, per direction.
+    mb_to_gemeente_asked: ConsentRequest | None = None
+    gemeente_to_mb_asked: ConsentRequest | None = None
 
 
 def consent_overview(*, case: Case) -> list[ConsentState]:
-    """The current consent per category and direction."""
+    """The current consent per category and direction, and the open requests."""
     latest: dict[tuple[str, str], Consent] = {}
-    for consent in case.consents.order_by("recorded_at", "id"):
+    for consent in case.consents.select_related("recorded_by").order_by(
+        "recorded_at", "id"
+    ):
         latest[(consent.category, consent.direction)] = consent
+    asked = {(r.category, r.direction): r for r in open_consent_requests(case=case)}
+    mb, gemeente = Consent.Direction.MB_TO_GEMEENTE, Consent.Direction.GEMEENTE_TO_MB
     return [
         ConsentState(
             category,
             str(label),
-            latest.get((category, Consent.Direction.MB_TO_GEMEENTE)),
-            latest.get((category, Consent.Direction.GEMEENTE_TO_MB)),
+            latest.get((category, mb)),
+            latest.get((category, gemeente)),
+            asked.get((category, mb)),
+            asked.get((category, gemeente)),
         )
         for category, label in Consent.Category.choices
     ]
+
+
+def _open_requests() -> QuerySet[ConsentRequest]:
+    """Requests no consent was recorded for since (given or not: answered)."""
+    answered = Consent.objects.filter(
+        case_id=OuterRef("case_id"),
+        category=OuterRef("category"),
+        direction=OuterRef("direction"),
+        recorded_at__gte=OuterRef("requested_at"),
+    )
+    return ConsentRequest.objects.filter(~Exists(answered)).select_related(
+        "requested_by"
+    )
+
+
+def open_consent_requests(*, case: Case) -> list[ConsentRequest]:
+    """The receiving party's open requests for consent on this case."""
+    return list(_open_requests().filter(case=case).order_by("requested_at", "id"))
+
+
+def consent_requests_for(*, user: AbstractBaseUser) -> list[ConsentRequest]:
+    """The open requests the user's side is asked to put to the statushouder: on
+    the cases they may open, for the data their side holds (their task list)."""
+    sides = {LANE_SIDE[g.role] for g in grants(user=user) if g.role in CONSENT_ROLES}
+    directions = [d for d, holder in CONSENT_HOLDER.items() if holder in sides]
+    if not directions:
+        return []
+    return list(
+        _open_requests()
+        .filter(
+            direction__in=directions, case__in=visible_cases(user=user).values("pk")
+        )
+        .select_related("case")
+        .order_by("requested_at", "id")
+    )
 
 
 # ---- referrals and the MB report -----------------------------------------------------
@@ -360,14 +438,26 @@ class ReferralRow:
 
 
 def case_referrals(*, case: Case, access: CaseAccess) -> list[ReferralRow]:
-    """The case's referrals; the reason only where the viewer may read its class."""
+    """The case's referrals; the reason only where the viewer may read its class,
+    and not even the referral where only the statushouder's consent would show it
+    (a referral to schuldhulp tells as much as the debt)."""
     return [
         ReferralRow(
-            referral,
-            access.may_read(REFERRAL_PRIVACY.get(referral.leefgebied, "normaal"), "mb"),
+            referral, access.may_read(leefgebied_privacy(referral.leefgebied), "mb")
         )
         for referral in case.referrals.select_related("created_by")
+        if access.shows_leefgebied(referral.leefgebied, "mb")
     ]
+
+
+def referral_for(
+    *, case: Case, access: CaseAccess, referral_id: int
+) -> Referral | None:
+    """One referral of the case, None where the viewer may not learn of it."""
+    referral = case.referrals.filter(pk=referral_id).first()
+    if referral is None or not access.shows_leefgebied(referral.leefgebied, "mb"):
+        return None
+    return referral
 
 
 def follow_ups(*, user: AbstractBaseUser, today: date, days: int = 7) -> list[Referral]:
@@ -422,7 +512,10 @@ def mb_report(*, case: Case, access: CaseAccess) -> MbReport:
         data = submission.data
         kind = _choice_label(definition, "contact_soort", data.get("contact_soort", ""))
         kinds[kind] = kinds.get(kind, 0) + 1
+        side = LANE_SIDE.get(submission.role)
         for area in data.get("contact_leefgebieden") or []:
+            if not access.shows_leefgebied(area, side):
+                continue
             label = _choice_label(definition, "contact_leefgebieden", area)
             areas[label] = areas.get(label, 0) + 1
         minutes += int(data.get("contact_duur_minuten") or 0)
@@ -431,6 +524,8 @@ def mb_report(*, case: Case, access: CaseAccess) -> MbReport:
                 signals[category] += 1
     referrals: dict[tuple[str, str], int] = {}
     for referral in case.referrals.all():
+        if not access.shows_leefgebied(referral.leefgebied, "mb"):
+            continue
         key = (
             referral.get_leefgebied_display(),
             referral.get_outcome_display() or "nog niet opgevolgd",

@@ -98,7 +98,12 @@ def readable_rows(
     side = LANE_SIDE.get(submission.role)
     rows = {
         row.name: row
-        for row in display_rows(definition, submission.data, user_choices=people)
+        for row in display_rows(
+            definition,
+            submission.data,
+            user_choices=people,
+            keep_choice=access.keep_choice(side),
+        )
     }
     wanted = names if names is not None else tuple(rows)
     shown, hidden = [], 0
@@ -108,7 +113,9 @@ def readable_rows(
             continue
         if access.may_read(row.privacy, side):
             shown.append((row.name, row.label, row.value, row.privacy))
-        else:
+        elif not access.withheld(row.privacy, side):
+            # What only consent would show is left out, uncounted: the count
+            # alone would tell there is something.
             hidden += 1
     return shown, hidden
 

@@ -16,10 +16,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from webui.accounts.selectors import CaseAccess
+from webui.accounts.selectors import CaseAccess, leefgebied_privacy
 from webui.definitions.bundles import START_FORM, bundle_of
 
-from .models import REFERRAL_PRIVACY, Case, CaseMilestone, Consent, Referral
+from .models import Case, CaseMilestone, Consent, Referral
 from .selectors import HistoryEntry, case_history, milestone_label
 
 CONTACT_FORM = "contactmoment"
@@ -47,10 +47,9 @@ class TimelineEntry:
     title: str
     by: str = ""
     text: str = ""
-    # The answers shown (label, value), and how many were hidden and why.
+    # The answers shown (label, value), and how many the role may not read.
     rows: tuple[tuple[str, str], ...] = ()
     hidden: int = 0
-    hidden_for_consent: bool = False
     # Privacy classes shown, and those shown only thanks to consent (for the log).
     shown: frozenset[str] = frozenset()
     by_consent: frozenset[str] = frozenset()
@@ -135,7 +134,6 @@ def _submissions(history: list[HistoryEntry]) -> list[TimelineEntry]:
                 by=_name(submission.submitted_by) or "het systeem",
                 rows=tuple(entry.rows),
                 hidden=entry.hidden,
-                hidden_for_consent=entry.hidden_for_consent,
                 shown=entry.shown,
                 by_consent=entry.by_consent,
             )
@@ -144,11 +142,15 @@ def _submissions(history: list[HistoryEntry]) -> list[TimelineEntry]:
 
 
 def _referrals(case: Case, access: CaseAccess, events: list) -> list[TimelineEntry]:
-    referrals = list(case.referrals.select_related("created_by").order_by("created_at"))
+    every = list(case.referrals.select_related("created_by").order_by("created_at"))
+    # A referral whose leefgebied only the statushouder's consent would show is
+    # left out, follow-ups and all: "naar Schuldhulp" tells as much as the debt.
+    referrals = [r for r in every if access.shows_leefgebied(r.leefgebied, "mb")]
+    withheld = {r.created_at for r in every} - {r.created_at for r in referrals}
     entries = []
     readable = {}
     for referral in referrals:
-        privacy = REFERRAL_PRIVACY.get(referral.leefgebied, "normaal")
+        privacy = leefgebied_privacy(referral.leefgebied)
         readable[referral.pk] = access.may_read(privacy, "mb")
         consent = readable[referral.pk] and access.needs_consent(privacy, "mb")
         entries.append(
@@ -163,7 +165,6 @@ def _referrals(case: Case, access: CaseAccess, events: list) -> list[TimelineEnt
                 ),
                 rows=(("Waarom", referral.reason),) if readable[referral.pk] else (),
                 hidden=0 if readable[referral.pk] else 1,
-                hidden_for_consent=access.hidden_for_consent(privacy, "mb"),
                 shown=frozenset({privacy}) if readable[referral.pk] else frozenset(),
                 by_consent=frozenset({privacy}) if consent else frozenset(),
             )
@@ -173,10 +174,15 @@ def _referrals(case: Case, access: CaseAccess, events: list) -> list[TimelineEnt
             continue
         # The follow-up that closed a referral has its moment; a "loopt nog" in
         # between is the case's only referral made before it, if there is one.
-        matching = [r for r in referrals if r.followed_up_at == event.at] or [
-            r for r in referrals if r.created_at <= event.at
+        matching = [r for r in every if r.followed_up_at == event.at] or [
+            r for r in every if r.created_at <= event.at
         ]
         referral = matching[0] if len(matching) == 1 else None
+        if referral is None and withheld:
+            # Which referral it was is unknown, and it may be one left out.
+            continue
+        if referral is not None and referral.created_at in withheld:
+            continue
         outcome = dict(Referral.Outcome.choices).get(
             event.detail.get("outcome", ""), "opgevolgd"
         )
@@ -353,6 +359,8 @@ def _consent_words(consents: list[Consent]) -> tuple[str, str, tuple]:
     if len(consents) == 1:
         (consent,) = consents
         text = f"{labels[consent.category]}, {where}"
+        if consent.way:
+            text += f", {consent.get_way_display()}"
         if consent.on_date != timezone.localdate(consent.recorded_at):
             text += f", per {consent.on_date:%d-%m-%Y}"
         note = (("Toelichting", consent.note),) if consent.note else ()
@@ -361,7 +369,11 @@ def _consent_words(consents: list[Consent]) -> tuple[str, str, tuple]:
     yes = ", ".join(str(labels[c.category]) for c in consents if c.given)
     no = ", ".join(str(labels[c.category]) for c in consents if not c.given)
     text = f"{where[0].upper()}{where[1:]}: gegeven voor {yes or 'niets'}"
-    return "Toestemming vastgelegd", f"{text}; niet voor {no or 'niets'}.", ()
+    text += f"; niet voor {no or 'niets'}"
+    if consents[0].way:
+        text += f" ({consents[0].get_way_display()}"
+        text += f", per {consents[0].on_date:%d-%m-%Y})"
+    return "Toestemming vastgelegd", f"{text}.", ()
 
 
 def _consents(case: Case) -> list[TimelineEntry]:
@@ -374,6 +386,19 @@ def _consents(case: Case) -> list[TimelineEntry]:
         key = (consent.recorded_at, consent.direction, consent.recorded_by_id)
         groups.setdefault(key, []).append(consent)
     entries = []
+    labels = dict(Consent.Category.choices)
+    for asked in case.consent_requests.select_related("requested_by"):
+        where = str(Consent.Direction(asked.direction).label)
+        entries.append(
+            TimelineEntry(
+                at=asked.requested_at,
+                kind="toestemming",
+                title="Toestemming gevraagd",
+                by=_name(asked.requested_by),
+                text=f"{labels[asked.category]}, {where}.",
+                rows=(("Toelichting", asked.note),) if asked.note else (),
+            )
+        )
     for consents in groups.values():
         title, text, rows = _consent_words(consents)
         entries.append(

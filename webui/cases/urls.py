@@ -12,6 +12,11 @@ urlpatterns = [
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/contactmoment/", views.case_contact, name="contact"),
     path("<str:reference>/toestemming/", views.case_consent, name="consent"),
+    path(
+        "<str:reference>/toestemming/vragen/",
+        views.case_consent_request,
+        name="consent_request",
+    ),
     path("<str:reference>/verwijzing/", views.referral_new, name="referral"),
     path(
         "<str:reference>/verwijzing/<int:referral_id>/",

@@ -8,20 +8,32 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from forms.builder import build_form_class
 from webui.accounts.models import Role
-from webui.accounts.selectors import case_access, registering_organisations
+from webui.accounts.selectors import (
+    case_access,
+    leefgebied_privacy,
+    registering_organisations,
+)
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
 from .casefile import case_file, pip_document
-from .forms import ConsentForm, FollowUpForm, ReferralForm, ReopenForm
-from .models import REFERRAL_PRIVACY
+from .forms import (
+    ConsentForm,
+    ConsentRequestForm,
+    FollowUpForm,
+    ReferralForm,
+    ReopenForm,
+)
+from .models import Consent
 from .selectors import (
     case_for_user,
     case_form,
     case_overview,
     filtered_cases,
     mb_report,
+    open_consent_requests,
     pip_overdue,
+    referral_for,
     start_form,
     with_open_task_counts,
 )
@@ -31,6 +43,7 @@ from .services import (
     case_reopen,
     case_start,
     consent_record,
+    consent_request,
     contactmoment_record,
     referral_follow_up,
     referral_record,
@@ -241,10 +254,17 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
 @sensitive_post_parameters()
 @login_required
 def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
-    """Record the statushouder's consent (or its withdrawal) per category and
-    direction."""
+    """Record the statushouder's consent (or its withdrawal) per category, for the
+    directions whose data the user's side holds."""
     case, access = _case_and_access(request, reference)
-    form = ConsentForm(request.POST or None, initial={"datum": timezone.localdate()})
+    directions = [d for d in Consent.Direction.values if access.records_consent(d)]
+    if not directions:
+        raise _refused(request, reference)
+    form = ConsentForm(
+        request.POST or None,
+        initial={"datum": timezone.localdate()},
+        directions=directions,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -255,6 +275,7 @@ def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
                 direction=data["richting"],
                 given=data["toestemming"],
                 on_date=data["datum"],
+                way=data["wijze"],
                 note=data["toelichting"],
             )
         except CaseError as exc:
@@ -273,7 +294,51 @@ def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, f"De toestemming is vastgelegd als {word}.")
             return redirect("cases:detail", reference=case.reference)
     _log_form_page(request, case, access, "toestemming")
-    return render(request, "cases/consent.html", {"form": form, "case": case})
+    return render(
+        request,
+        "cases/consent.html",
+        {
+            "form": form,
+            "case": case,
+            # What the other party asks of the user's side (not what it asked).
+            "asked": [
+                r for r in open_consent_requests(case=case) if r.direction in directions
+            ],
+        },
+    )
+
+
+@login_required
+def case_consent_request(request: HttpRequest, reference: str) -> HttpResponse:
+    """The receiving party asks the party that holds the data to ask the
+    statushouder for consent; it appears on the holder's task list."""
+    case, access = _case_and_access(request, reference)
+    directions = [d for d in Consent.Direction.values if access.requests_consent(d)]
+    if not directions:
+        raise _refused(request, reference)
+    form = ConsentRequestForm(request.POST or None, directions=directions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_request(
+                case=case,
+                user=request.user,
+                category=data["categorie"],
+                direction=data["richting"],
+                note=data["toelichting"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _log_change(request, case, access, ["normaal"])
+            messages.success(
+                request,
+                "Uw verzoek staat bij de andere partij in de takenlijst; die vraagt"
+                " de statushouder om toestemming en legt het antwoord vast.",
+            )
+            return redirect("cases:detail", reference=case.reference)
+    _log_form_page(request, case, access, "toestemming vragen")
+    return render(request, "cases/consent_request.html", {"form": form, "case": case})
 
 
 @login_required
@@ -299,7 +364,7 @@ def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
                 request,
                 case,
                 access,
-                [REFERRAL_PRIVACY.get(data["leefgebied"], "normaal")],
+                [leefgebied_privacy(data["leefgebied"])],
             )
             messages.success(
                 request,
@@ -316,7 +381,7 @@ def referral_follow_up_view(
     request: HttpRequest, reference: str, referral_id: int
 ) -> HttpResponse:
     case, access = _case_and_access(request, reference)
-    referral = case.referrals.filter(pk=referral_id).first()
+    referral = referral_for(case=case, access=access, referral_id=referral_id)
     if referral is None:
         raise Http404("Deze verwijzing bestaat niet.")
     form = FollowUpForm(request.POST or None)
@@ -337,7 +402,7 @@ def referral_follow_up_view(
             messages.success(request, "De opvolging is vastgelegd.")
             return redirect("cases:detail", reference=case.reference)
     # The heading names the organisation and the leefgebied referred to.
-    shown = REFERRAL_PRIVACY.get(referral.leefgebied, "normaal")
+    shown = leefgebied_privacy(referral.leefgebied)
     _log_form_page(request, case, access, "opvolging", ["persoonsgegevens", shown])
     return render(
         request,

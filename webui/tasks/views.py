@@ -16,9 +16,8 @@ from formtools.wizard.views import WizardView
 
 from forms.builder import build_step_forms
 from webui.accounts.models import Role
-from webui.accounts.selectors import roles_held, user_choices
-from webui.cases.models import REFERRAL_PRIVACY
-from webui.cases.selectors import case_form, follow_ups
+from webui.accounts.selectors import leefgebied_privacy, roles_held, user_choices
+from webui.cases.selectors import case_form, consent_requests_for, follow_ups
 from webui.cases.services import CaseError, task_complete
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
@@ -99,6 +98,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "today": today,
             "week_end": week_end(today),
             "follow_ups": due_follow_ups,
+            "consent_requests": consent_requests_for(user=user),
         },
     )
 
@@ -111,7 +111,7 @@ def _log_queue(request: HttpRequest, rows: list[TaskItem], due: list[Any]) -> No
     if not cases:
         return
     categories = {"persoonsgegevens"} | {
-        REFERRAL_PRIVACY.get(referral.leefgebied, "normaal") for referral in due
+        leefgebied_privacy(referral.leefgebied) for referral in due
     }
     processing_record(
         user=request.user,

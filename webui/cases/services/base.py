@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from engine import Clock, ReachedMilestone, Snapshot, SystemClock
 from forms.registry import FormDefinition
+from webui.accounts.models import LANE_SIDE
+from webui.accounts.selectors import CONSENT_HOLDER, CONSENT_MILESTONES
 from webui.definitions.bundles import Bundle
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project
@@ -119,31 +121,39 @@ def apply_milestones(case: Case, reached: Iterable[ReachedMilestone]) -> None:
             effect(case, milestone)
 
 
-# Milestones that are the statushouder's consent, per category, for one direction.
-_CONSENT_MILESTONES = {
-    "toestemming_gemeente": Consent.Direction.MB_TO_GEMEENTE,
-    "toestemming_mb": Consent.Direction.GEMEENTE_TO_MB,
-}
-
-
 def store_consents(
-    case: Case, reached: Iterable[ReachedMilestone], user: AbstractBaseUser | None
+    case: Case,
+    reached: Iterable[ReachedMilestone],
+    user: AbstractBaseUser | None,
+    side: str | None = None,
 ) -> None:
     """A form that asks for consent per category records it, every category said:
-    the ones ticked are given, the others are not."""
+    the ones ticked are given, the others are not. A form of one ``side`` records
+    only the consent for the data that side holds (a variant that asks the gemeente
+    for the MB organisation's consent records nothing)."""
+    reached = list(reached)
+    # The same form may say how and on what day the statushouder said it.
+    ways = {m.bpmn_id: m.value for m in reached if m.key == "toestemming_wijze"}
+    days = {
+        m.bpmn_id: as_date(m.value) for m in reached if m.key == "toestemming_datum"
+    }
     rows = []
     for milestone in reached:
-        direction = _CONSENT_MILESTONES.get(milestone.key)
+        direction = CONSENT_MILESTONES.get(milestone.key)
         if direction is None:
             continue
+        if side is not None and CONSENT_HOLDER[direction] != side:
+            continue
         chosen = set(milestone.value or [])
+        way = ways.get(milestone.bpmn_id)
         rows += [
             Consent(
                 case=case,
                 category=category,
                 direction=direction,
                 given=category in chosen,
-                on_date=timezone.localdate(milestone.at),
+                on_date=days.get(milestone.bpmn_id) or timezone.localdate(milestone.at),
+                way=way if way in Consent.Way.values else "",
                 note="vastgelegd bij het formulier",
                 recorded_by=user,
                 recorded_at=milestone.at,
@@ -265,7 +275,8 @@ def store(
     save_advanced(case, expected)
     CaseState.objects.filter(case_id=case.pk).update(state=state_text(snapshot))
     store_milestones(case, reached)
-    store_consents(case, reached, user)
+    side = LANE_SIDE.get(completed.role) if completed is not None else None
+    store_consents(case, reached, user, side)
     tasks_project(
         case=case,
         snapshot=snapshot,

@@ -1,4 +1,6 @@
-"""The statushouder's consent per category and direction, given or withdrawn."""
+"""The statushouder's consent per category and direction, given or withdrawn:
+recorded by the party that holds the data, asked for by the party that would
+receive it."""
 
 from datetime import date
 
@@ -6,14 +8,25 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from engine import Clock
-from webui.accounts.models import Role
-from webui.accounts.selectors import case_access
+from webui.accounts.selectors import CONSENT_ROLES, case_access
 
-from ..models import Case, Consent
+from ..models import Case, Consent, ConsentRequest
 from .base import TaskNotAllowed, audit, clock_or_system
 
-# Who records the statushouder's consent: the people who talk with them.
-CONSENT_ROLES = {Role.BEGELEIDER, Role.COORDINATOR, Role.REGIEVOERDER}
+__all__ = ["CONSENT_ROLES", "consent_record", "consent_request"]
+
+NOT_YOURS = (
+    "Deze toestemming legt u niet vast: dat doet de partij die de gegevens heeft"
+    " (de begeleider of coördinator voor gegevens van de MB-organisatie, de"
+    " regievoerder voor gegevens van de gemeente). U kunt er wel om vragen."
+)
+
+
+def _check_choice(category: str, direction: str) -> None:
+    if category not in Consent.Category.values or direction not in (
+        Consent.Direction.values
+    ):
+        raise TaskNotAllowed("Onbekende categorie of richting.")
 
 
 def consent_record(
@@ -24,22 +37,25 @@ def consent_record(
     direction: str,
     given: bool,
     on_date: date,
+    way: str,
     note: str = "",
     clock: Clock | None = None,
 ) -> Consent:
     """Record that the statushouder gave or withdrew consent for one category in
-    one direction. A withdrawal hides the data again at once, on every page and in
-    the export; earlier records stay as history."""
+    one direction, on a date, mondeling or schriftelijk. Only the side that holds
+    the data records it. A withdrawal hides the data again at once, on every page
+    and in the export; earlier records stay as history."""
     access = case_access(user=user, case=case)
     if access is None or not (access.roles & CONSENT_ROLES):
         raise TaskNotAllowed(
             "Alleen een begeleider, coördinator of regievoerder van dit dossier legt"
             " toestemming vast."
         )
-    if category not in Consent.Category.values or direction not in (
-        Consent.Direction.values
-    ):
-        raise TaskNotAllowed("Onbekende categorie of richting.")
+    _check_choice(category, direction)
+    if not access.records_consent(direction):
+        raise TaskNotAllowed(NOT_YOURS)
+    if way not in Consent.Way.values:
+        raise TaskNotAllowed("Geef aan of de toestemming mondeling of schriftelijk is.")
     now = clock_or_system(clock).now()
     with transaction.atomic():
         consent = Consent.objects.create(
@@ -48,6 +64,7 @@ def consent_record(
             direction=direction,
             given=given,
             on_date=on_date,
+            way=way,
             note=note,
             recorded_by=user,
             recorded_at=now,
@@ -59,5 +76,59 @@ def consent_record(
             at=now,
             category=category,
             direction=direction,
+            way=way,
         )
     return consent
+
+
+def consent_request(
+    *,
+    case: Case,
+    user: AbstractBaseUser,
+    category: str,
+    direction: str,
+    note: str = "",
+    clock: Clock | None = None,
+) -> ConsentRequest:
+    """Ask the party that holds the data to ask the statushouder for consent. One
+    open request per category and direction: asking again returns the open one."""
+    access = case_access(user=user, case=case)
+    if access is None or not (access.roles & CONSENT_ROLES):
+        raise TaskNotAllowed(
+            "Alleen een begeleider, coördinator of regievoerder van dit dossier vraagt"
+            " om toestemming."
+        )
+    _check_choice(category, direction)
+    if not access.requests_consent(direction):
+        raise TaskNotAllowed(
+            "Om deze toestemming vraagt u niet: uw organisatie heeft de gegevens zelf"
+            " en legt de toestemming vast."
+        )
+    from ..selectors import open_consent_requests
+
+    existing = [
+        r
+        for r in open_consent_requests(case=case)
+        if (r.category, r.direction) == (category, direction)
+    ]
+    if existing:
+        return existing[0]
+    now = clock_or_system(clock).now()
+    with transaction.atomic():
+        request = ConsentRequest.objects.create(
+            case=case,
+            category=category,
+            direction=direction,
+            note=note,
+            requested_by=user,
+            requested_at=now,
+        )
+        audit(
+            case=case,
+            user=user,
+            event="consent_requested",
+            at=now,
+            category=category,
+            direction=direction,
+        )
+    return request
