@@ -3,6 +3,7 @@ processing log; big ones in the background, their files kept for a limited time 
 for their requester only."""
 
 import logging
+import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -158,6 +159,23 @@ def _export_dir() -> Path:
     return Path(settings.WEGWIJS_EXPORT_DIR)
 
 
+def private_directory(path: Path) -> Path:
+    """``path`` as a directory only its owner can list or enter (0700), whatever the
+    umask or an earlier run left."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> IO[bytes]:
+    """``path`` opened for writing, readable by its owner only (0600) from its first
+    byte: an export holds personal data, and other accounts on the host must not read
+    it, whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode on O_CREAT
+    return os.fdopen(descriptor, "wb")
+
+
 def _keep() -> timedelta:
     return timedelta(hours=settings.WEGWIJS_EXPORT_KEEP_HOURS)
 
@@ -205,8 +223,8 @@ def export_run_execute(*, run_id: int) -> ExportRun:
         cases = report_cases(user=user, report_filter=report_filter)
         total = sum(export_size(cases=cases))
         ExportRun.objects.filter(pk=run.pk).update(total=total)
-        directory.mkdir(parents=True, exist_ok=True)
-        with partial.open("wb") as target:
+        private_directory(directory)
+        with private_file(partial) as target:
             result = cases_export(
                 user=user,
                 report_filter=report_filter,

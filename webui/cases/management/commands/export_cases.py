@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from webui.reports.filters import parse_filter
 from webui.reports.selectors import names_allowed, report_scope, reports_allowed
-from webui.reports.services import cases_export
+from webui.reports.services import cases_export, private_file
 
 
 class Command(BaseCommand):
@@ -80,7 +80,7 @@ class Command(BaseCommand):
             ]
             raise CommandError("Ongeldige filters:\n- " + "\n- ".join(problems))
         path = Path(output or f"wegwijs-dossiers-{timezone.localdate():%Y-%m-%d}.xlsx")
-        with path.open("wb") as target:
+        with private_file(path) as target:
             result = cases_export(
                 user=user, report_filter=report_filter, target=target, via="command"
             )
