@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .jsontext import JsonTooDeep, json_loads
+
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 # Where form files live inside a version's set of files.
 FORMS_FOLDER = "formulieren"
@@ -237,7 +239,19 @@ class _Parser:
 
     def parse(self, expected_key: str | None) -> FormDefinition | None:
         try:
-            raw = json.loads(self.text)
+            raw = json_loads(self.text)
+        except JsonTooDeep as exc:
+            self.problems.append(
+                FormProblem(
+                    self.file,
+                    None,
+                    "",
+                    str(exc),
+                    "Een formulier heeft stappen, velden en keuzes: een paar lagen."
+                    " Controleer de haakjes.",
+                )
+            )
+            return None
         except json.JSONDecodeError as exc:
             self.problems.append(
                 FormProblem(
