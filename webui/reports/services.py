@@ -163,7 +163,11 @@ def private_directory(path: Path) -> Path:
     """``path`` as a directory only its owner can list or enter (0700), whatever the
     umask or an earlier run left."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)
+    try:
+        path.chmod(0o700)
+    except PermissionError:
+        # Made by someone else for us: the files in it are 0600 all the same.
+        logger.warning("cannot make %s private (0700): not its owner", path)
     return path
 
 
