@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Development settings (DEBUG, a known key) only here: manage.py, wsgi and asgi
+# default to production, which asks for DJANGO_SECRET_KEY.
+run: export DJANGO_SETTINGS_MODULE = webui.settings.dev
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

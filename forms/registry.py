@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .jsontext import JsonTooDeep, json_loads
+
 # "persoonsgegevens": ordinary personal data (name, address, contact details): like the
 # sensitive classes it stays out of the workflow engine. Their order and the floor a
 # variant keeps: forms/privacy.py.
@@ -234,7 +236,19 @@ class _Parser:
 
     def parse(self, expected_key: str | None) -> FormDefinition | None:
         try:
-            raw = json.loads(self.text)
+            raw = json_loads(self.text)
+        except JsonTooDeep as exc:
+            self.problems.append(
+                FormProblem(
+                    self.file,
+                    None,
+                    "",
+                    str(exc),
+                    "Een formulier heeft stappen, velden en keuzes: een paar lagen."
+                    " Controleer de haakjes.",
+                )
+            )
+            return None
         except json.JSONDecodeError as exc:
             self.problems.append(
                 FormProblem(

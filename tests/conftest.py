@@ -5,11 +5,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engine import ManualClock
 from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
+from webui.accounts.twofactor import second_factor_required
 from webui.cases.demo import HAPPY_ANSWERS, deploy_demo_versions, sample_answers
 from webui.cases.models import Case, CaseState
 from webui.cases.services import case_start, task_complete, timers_run
@@ -179,3 +183,28 @@ def state_of(case: Case) -> str:
 @pytest.fixture
 def world(db) -> World:
     return World()
+
+
+@pytest.fixture(autouse=True)
+def second_factor_on_test_logins(request, monkeypatch) -> None:
+    """``Client.login()`` and ``force_login()`` are a test's own set-up, as for
+    django-axes (webui/settings/axes_testclient.py): for a role that must sign in
+    with a code (beheerder, privacy, manager) they also give the user an
+    authenticator app and the session its code, as the code page would. Tests of
+    the second step itself use ``@pytest.mark.real_second_factor`` (or the login
+    page); the browser tests type the code (tests/e2e/conftest.py)."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    original = Client._login
+
+    def login_with_code(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        if second_factor_required(user=user):
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, confirmed=True, defaults={"name": "test"}
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "_login", login_with_code)

@@ -9,6 +9,7 @@ Set WEGWIJS_E2E_SHOTS=<directory> to keep full-page screenshots for a UI review.
 """
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ import pytest
 from ..conftest import PASSWORD, World
 
 if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
     from playwright.sync_api import Browser, Page
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -74,13 +76,48 @@ def e2e_world(transactional_db) -> World:
 
 def login(page: "Page", username: str, password: str = PASSWORD) -> None:
     """Log in through the login form as a person would; ends on the start page:
-    "Mijn taken", or for a manager without tasks the overview."""
+    "Mijn taken", or for a manager without tasks the overview. A beheerder, privacy
+    officer or manager has an authenticator app and types its code next."""
+    device = _authenticator(username)
     page.goto("/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(lambda url: "/inloggen/" not in url)
+    if device is not None:
+        page.wait_for_url(lambda url: "/account/inlogcode/" in url)
+        page.get_by_label("Code uit uw authenticator-app").fill(_next_code(device))
+        page.get_by_role("button", name="Verder").click()
+        page.wait_for_url(lambda url: "/account/inlogcode/" not in url)
     assert page.get_by_role("button", name="Uitloggen").is_visible()
+
+
+def _authenticator(username: str) -> "TOTPDevice | None":
+    """The user's app, for the roles that must sign in with a code."""
+    from django.contrib.auth import get_user_model
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from webui.accounts.twofactor import second_factor_required
+
+    user = get_user_model().objects.get(username=username)
+    if not second_factor_required(user=user):
+        return None
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "telefoon"}
+    )
+    return device
+
+
+def _next_code(device: "TOTPDevice") -> str:
+    """A code the app shows now, or in the next 30 s when this one was used: a
+    code signs in once, and a test may log the same user in twice."""
+    from django_otp.oath import hotp
+
+    device.refresh_from_db()
+    now = (int(time.time()) - device.t0) // device.step + device.drift
+    code = hotp(device.bin_key, max(now, device.last_t + 1), digits=device.digits)
+    return f"{code:06d}"
 
 
 def shot(page: "Page", name: str) -> None:

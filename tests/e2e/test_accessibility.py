@@ -15,7 +15,7 @@ from webui.pvt.services import session_plan, session_record
 from webui.reports.models import ExportRun
 from webui.tasks.services import task_claim
 
-from ..conftest import World
+from ..conftest import PASSWORD, World
 from .conftest import axe_violations, login, shot, sideways
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def pages(world: World) -> dict[str, list[str]]:
             f"/dossiers/{ref}/verwijzing/",
             f"/dossiers/{pvt.reference}/pip/",
             "/account/",
+            "/account/tweestapsverificatie/",
             "/processen/",
             f"/processen/polderdam/intake_mb.bpmn/?dossier={ref}",
         ],
@@ -221,6 +222,35 @@ def test_the_login_page_is_accessible(browser: "Browser", live_server) -> None:
     )
     page = context.new_page()
     page.goto("/inloggen/")
+    assert axe_violations(page) == []
+    assert sideways(page) == 0
+    context.close()
+
+
+def test_the_code_page_after_the_password_is_accessible(
+    browser: "Browser", live_server, e2e_world: World
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(
+        user=e2e_world.who("manager", e2e_world.polderdam), name="app", confirmed=True
+    )
+    context = browser.new_context(
+        locale="nl-NL",
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 800},
+        bypass_csp=True,
+    )
+    page = context.new_page()
+    page.goto("/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill("manager.polderdam")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/account/inlogcode/" in url)
+    page.get_by_label("Code uit uw authenticator-app").fill("000000")
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("alert").is_visible()
     assert axe_violations(page) == []
     assert sideways(page) == 0
     context.close()

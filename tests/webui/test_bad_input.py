@@ -427,6 +427,16 @@ _RANDOM = random.Random(20260105)
 NOISE = bytes(_RANDOM.getrandbits(8) for _ in range(50_000))
 BOMB = _zip({"diagram.bpmn": b"<" * 30_000_000})
 
+DEEP_LIST = b"[" * 10_000 + b"]" * 10_000
+DEEP_OBJECT = b'{"a":' * 10_000 + b"1" + b"}" * 10_000
+DEEP_BPMN = (
+    b'<?xml version="1.0"?><bpmn:definitions'
+    b' xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
+    b'<bpmn:process id="diep" isExecutable="true">'
+    + b"".join(b'<bpmn:subProcess id="s%d">' % i for i in range(240))
+    + b"</bpmn:subProcess>" * 240
+    + b"</bpmn:process></bpmn:definitions>"
+)
 REFUSED = ("Niet geüpload",)
 TAKEN = ("In het concept gezet",)
 # name, content, what the beheerder may read (any of these)
@@ -473,6 +483,15 @@ UPLOADS = {
         VALID_FORM.replace(b"proef", b"Kapot"),
         TAKEN,
     ),
+    # Nested ten thousand deep: no RecursionError in the parser or later pages.
+    "deeply nested form json": ("diep.json", DEEP_LIST, TAKEN),
+    "deeply nested objects in a zip": (
+        "set.zip",
+        _zip({"formulieren/diep.json": DEEP_OBJECT, "instellingen.json": DEEP_LIST}),
+        TAKEN,
+    ),
+    "deeply nested xml": ("diep.bpmn", b"<a>" * 10_000 + b"</a>" * 10_000, TAKEN),
+    "deeply nested subprocesses": ("diep.bpmn", DEEP_BPMN, TAKEN),
     # The studio's upload form refuses it before the size check of the files module.
     "over 20 MB": (
         "groot.zip",
@@ -567,3 +586,28 @@ def test_a_nul_character_in_the_case_page_address_is_no_500(world: World) -> Non
     assert beheerder.login(username="beheerder.polderdam", password=PASSWORD)
     diagram = reverse("studio:diagram", args=["polderdam", "\x00.bpmn"])
     assert beheerder.get(diagram).status_code == 404
+
+
+@pytest.mark.parametrize("deep", [DEEP_LIST, DEEP_OBJECT], ids=["list", "object"])
+def test_deeply_nested_json_in_the_form_editor_gets_a_dutch_message(
+    world: World, deep: bytes
+) -> None:
+    client = _client("beheerder.polderdam")
+    text = deep.decode()
+    editor = reverse("studio:form_editor", args=["polderdam", "contactmoment"])
+    saved = client.post(editor, {"definition": text})
+    assert saved.status_code == 200
+    assert "te diep genest" in saved.content.decode()
+    assert saved.context["text"] == text, "what was typed stays on the page"
+    # The draft holds it, and the pages that read the draft still answer.
+    assert client.get(editor).status_code == 200
+    assert client.get(reverse("studio:home", args=["polderdam"])).status_code == 200
+
+    preview = client.post(
+        reverse("studio:form_preview", args=["polderdam", "contactmoment"]),
+        {"definition": text},
+    )
+    assert preview.status_code == 400
+    assert preview.content.decode().startswith(
+        "Het voorbeeld kan niet worden getoond: de JSON is te diep genest"
+    )

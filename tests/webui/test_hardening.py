@@ -358,6 +358,26 @@ def test_the_wsgi_application_runs_production_settings_by_default() -> None:
     ], result.stderr
 
 
+def test_manage_py_runs_production_settings_unless_dev_is_chosen() -> None:
+    env = _production_env()
+    del env["DJANGO_SETTINGS_MODULE"]
+    del env["DJANGO_SECRET_KEY"]
+    refused = _run(["manage.py", "check"], env)
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in refused.stderr
+    assert "webui.settings.dev" in refused.stderr  # how to develop instead
+    assert "Traceback" not in refused.stderr
+
+    env["DJANGO_SETTINGS_MODULE"] = "webui.settings.dev"
+    chosen = _run(["manage.py", "check"], env)
+    assert chosen.returncode == 0, chosen.stderr
+
+
+def test_make_run_chooses_the_development_settings() -> None:
+    makefile = (ROOT / "Makefile").read_text().splitlines()
+    assert "run: export DJANGO_SETTINGS_MODULE = webui.settings.dev" in makefile
+
+
 def test_the_proxy_header_is_trusted_only_when_the_environment_says_so() -> None:
     code = [
         "-c",

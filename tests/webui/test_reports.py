@@ -4,6 +4,8 @@ export runs in the background with progress and ends in a download for its
 requester only."""
 
 import io
+import os
+import stat
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -369,6 +371,50 @@ def test_a_big_export_runs_in_the_background_shows_progress_and_ends_in_a_downlo
     assert export_runs_expire(now=later) == 1
     assert not run.path.exists()
     assert manager.get(download_url).status_code == 404
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_export_files_are_readable_by_their_owner_only(
+    world: World,
+    seeded: dict[str, Case],
+    settings,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """Exports hold personal data: other accounts on the host may not read them,
+    however permissive the umask or the directory a deployment made."""
+    settings.WEGWIJS_EXPORT_DIRECT_MAX = 2
+    directory = tmp_path / "exports"
+    directory.mkdir()
+    directory.chmod(0o755)
+    settings.WEGWIJS_EXPORT_DIR = directory
+    umask = os.umask(0)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _client("manager.beide").post(f"{reverse('reports:download')}?status=open")
+        run = ExportRun.objects.get()
+        assert run.status == ExportRun.Status.DONE and run.path is not None
+        assert _mode(directory) == 0o700
+        assert _mode(run.path) == 0o600
+
+        by_command = tmp_path / "uit.xlsx"
+        by_command.write_bytes(b"")
+        by_command.chmod(0o644)  # overwriting an earlier file makes it private too
+        call_command(
+            "export_cases",
+            "--gebruiker",
+            "manager.beide",
+            "-o",
+            str(by_command),
+            stdout=io.StringIO(),
+        )
+        assert _mode(by_command) == 0o600
+        assert _file_references(by_command.read_bytes())
+    finally:
+        os.umask(umask)
 
 
 def test_the_menu_offers_the_case_list_only_to_roles_that_open_cases(

@@ -8,6 +8,7 @@ from .forms import ProfileForm
 from .models import Role
 from .profiles import profile_of, profile_update, roles_in_words
 from .selectors import roles_held
+from .twofactor import confirmed_device, second_factor_required
 
 
 @login_required
@@ -29,5 +30,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
         "matching": matching,
         "roles": roles_in_words(user=request.user),
+        "second_factor_on": confirmed_device(user=request.user) is not None,
+        "second_factor_required": second_factor_required(user=request.user),
     }
     return render(request, "accounts/profile.html", context)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from engine.validation import BPMN_NS, SAFE_PARSER, spiff_property
+from forms.jsontext import json_loads
 from forms.registry import form_key_of
 
 from .files import is_bpmn
@@ -189,7 +190,7 @@ def _bpmn_diff(name: str, old: str, new: str) -> FileDiff:
 
 def _fields(text: str) -> tuple[dict[str, dict], str]:
     try:
-        form = json.loads(text)
+        form = json_loads(text)
         fields = {
             f["name"]: f
             for step in form.get("steps", [])

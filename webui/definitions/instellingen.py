@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from engine import ERROR, Finding
+from forms.jsontext import json_loads
 
 from .files import SETTINGS_FILE
 
@@ -82,7 +83,7 @@ def parse_settings(text: str | None) -> tuple[dict[str, Any], list[Finding]]:
         findings.append(Finding(ERROR, SETTINGS_FILE, None, "", message, hint))
 
     try:
-        given = json.loads(text)
+        given = json_loads(text)
     except ValueError as exc:
         finding(f"geen geldige JSON: {exc}", "Bewerk de instellingen in de studio.")
         return values, findings

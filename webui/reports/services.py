@@ -3,6 +3,7 @@ processing log; big ones in the background, their files kept for a limited time 
 for their requester only."""
 
 import logging
+import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -192,6 +193,27 @@ def _export_dir() -> Path:
     return Path(settings.WEGWIJS_EXPORT_DIR)
 
 
+def private_directory(path: Path) -> Path:
+    """``path`` as a directory only its owner can list or enter (0700), whatever the
+    umask or an earlier run left."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        path.chmod(0o700)
+    except PermissionError:
+        # Made by someone else for us: the files in it are 0600 all the same.
+        logger.warning("cannot make %s private (0700): not its owner", path)
+    return path
+
+
+def private_file(path: Path) -> IO[bytes]:
+    """``path`` opened for writing, readable by its owner only (0600) from its first
+    byte: an export holds personal data, and other accounts on the host must not read
+    it, whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode on O_CREAT
+    return os.fdopen(descriptor, "wb")
+
+
 def _keep() -> timedelta:
     return timedelta(hours=settings.WEGWIJS_EXPORT_KEEP_HOURS)
 
@@ -345,8 +367,8 @@ def _export_to_file(run: ExportRun, name: str) -> ExportResult | None:
         cases = report_cases(user=user, report_filter=report_filter)
         total = sum(export_size(cases=cases))
         ExportRun.objects.filter(pk=run.pk).update(total=total)
-        directory.mkdir(parents=True, exist_ok=True)
-        with partial.open("wb") as target:
+        private_directory(directory)
+        with private_file(partial) as target:
             result = cases_export(
                 user=user,
                 report_filter=report_filter,

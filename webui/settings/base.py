@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "formtools",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "webui.accounts",
@@ -53,7 +55,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session given an authenticator code?
+    "django_otp.middleware.OTPMiddleware",
     "webui.accounts.middleware.GrantsPerRequestMiddleware",
+    # Beheerders, privacy officers and managers sign in with a code (after the
+    # grants: it asks for the user's roles).
+    "webui.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "webui.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -213,6 +220,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "webui" / "static"]
 
 LOGIN_URL = "login"
+# Two-factor sign-in (webui.accounts.twofactor): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Wegwijs"
 LOGIN_REDIRECT_URL = "tasks:queue"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -1,11 +1,11 @@
 """Reads for the process pages: the diagram versions in use and one file of them."""
 
-import json
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
 import engine
+from forms.jsontext import json_loads
 from forms.registry import form_key_of
 from webui.accounts.models import Gemeente
 from webui.accounts.selectors import managed_gemeenten, related_gemeenten
@@ -192,7 +192,7 @@ def _title(name: str, text: str) -> str:
         return next(iter(processes.values()), name)
     if form_key_of(name) is not None:
         try:
-            return str(json.loads(text).get("title") or name)
+            return str(json_loads(text).get("title") or name)
         except (ValueError, AttributeError):
             return name
     return name

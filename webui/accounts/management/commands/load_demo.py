@@ -24,4 +24,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {'beheerder':26} functioneel beheerder: processen en Gebruikers"
         )
+        self.stdout.write(
+            "\nmanager, privacy en beheerder loggen in met een code uit een"
+            " authenticator-app: bij de eerste keer toont Wegwijs een QR-code om te"
+            " scannen (zie README.md, Demo accounts)."
+        )
         self.stdout.write("\nOpen http://127.0.0.1:8000/ en log in.\n")

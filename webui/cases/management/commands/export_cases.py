@@ -10,6 +10,7 @@ from webui.reports.services import (
     ExportRefused,
     cases_export,
     export_refusal_record,
+    private_file,
 )
 
 
@@ -93,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError("Ongeldige filters:\n- " + "\n- ".join(problems))
         path = Path(output or f"wegwijs-dossiers-{timezone.localdate():%Y-%m-%d}.xlsx")
         try:
-            with path.open("wb") as target:
+            with private_file(path) as target:
                 result = cases_export(
                     user=user, report_filter=report_filter, target=target, via="command"
                 )
