@@ -92,6 +92,19 @@ def test_a_role_that_needs_a_second_factor_is_sent_to_set_up_on_every_page(
     assert client.get(CODE)["Location"].startswith(SETUP)
 
 
+def test_a_superuser_sets_up_a_second_factor_before_the_admin(world: World) -> None:
+    """The Django admin is for superusers only: a password alone never opens it."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser(
+        "technisch.beheer", "tb@voorbeeld.invalid", PASSWORD
+    )
+    client, _location = _password_login("technisch.beheer")
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{SETUP}?next={quote('/admin/')}"
+
+
 def test_setting_up_shows_a_qr_code_and_the_secret_and_ends_where_one_began(
     world: World,
 ) -> None:

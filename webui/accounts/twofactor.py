@@ -41,7 +41,10 @@ class Step(StrEnum):
 
 
 def second_factor_required(*, user: AbstractBaseUser) -> bool:
-    """Whether the user's roles oblige them to sign in with a code."""
+    """Whether the user's roles oblige them to sign in with a code; a superuser
+    (who alone reaches the Django admin) always."""
+    if getattr(user, "is_superuser", False):
+        return True
     return bool(roles_held(user=user) & SECOND_FACTOR_ROLES)
 
 
