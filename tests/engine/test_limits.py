@@ -188,3 +188,11 @@ def test_the_stored_text_of_a_state_runs_the_case_as_its_dict_does() -> None:
     assert from_text.data == from_dict.data == {"n": 1, "klaar": True}
     with pytest.raises(ValueError, match="unknown workflow state format"):
         engine.inspect_case(version, json.dumps({"tasks": {}}), clock=CLOCK)
+
+
+def test_a_script_that_piles_up_memory_a_round_at_a_time_stops_on_its_memory() -> None:
+    """Each round of the comprehension builds 8 MB in C: the memory budget must be
+    read often enough to stop it at a few hundred MB, not gigabytes later."""
+    version = with_script("x = [[0] * 1000000 for i in range(100000)]")
+    with pytest.raises(engine.WorkflowFailed, match="MB geheugen"):
+        engine.start_case(version, {}, clock=CLOCK, budget=Budget(max_seconds=60))
