@@ -26,6 +26,7 @@ from webui.cases.services import (
     case_begeleider_reassign,
     case_reopen,
     consent_record,
+    consent_request,
     contactmoment_record,
     referral_follow_up,
     referral_record,
@@ -55,6 +56,7 @@ SEEDED = {
     "cases.AuditEvent",  # hand-over and reassignment notes, reopen reasons
     "cases.CaseMigration",  # a copy of the engine state
     "cases.Consent",
+    "cases.ConsentRequest",  # the receiving side's note when it asks for consent
     "cases.Referral",
     "tasks.TaskDraft",
     "pvt.Session",
@@ -87,6 +89,8 @@ NOT_ABOUT_A_STATUSHOUDER = {
     "cases.MigrationRun": "case ids and Wegwijs's own reasons",
     "tasks.TaskItem": "task names and help from the diagrams",
     "reports.ExportRun": "filters are choices and dates, no free text",
+    "otp_totp.TOTPDevice": "a staff member's authenticator app",
+    "definitions.Proefrit": "test drives of diagrams with synthetic cases",
 }
 
 
@@ -166,6 +170,15 @@ def _seed_everywhere(world: World) -> Case:
         direction="mb_naar_gemeente",
         given=True,
         on_date=now.date(),
+        way="schriftelijk",
+        note=TEXT,
+        clock=world.clock,
+    )
+    consent_request(
+        case=case,
+        user=world.who(Role.REGIEVOERDER, world.polderdam),
+        category="schulden",
+        direction="mb_naar_gemeente",
         note=TEXT,
         clock=world.clock,
     )
@@ -332,7 +345,7 @@ def test_a_search_is_logged_with_what_it_showed_not_with_what_was_typed(
 def test_records_from_before_keep_no_typed_words(world: World) -> None:
     """The one-time migration of the log: old records lose their search words."""
     forwards = import_module(
-        "webui.privacy.migrations.0002_processing_detail_without_typed_words"
+        "webui.privacy.migrations.0003_processing_detail_without_typed_words"
     ).forwards
     now = timezone.now()
     old_list = ProcessingRecord.objects.create(

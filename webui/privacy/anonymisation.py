@@ -192,6 +192,7 @@ def case_anonymise(
         typed.add(case.referrals.values_list("reason", flat=True))
         typed.add(case.referrals.values_list("follow_up_note", flat=True))
         typed.add(case.consents.values_list("note", flat=True))
+        typed.add(case.consent_requests.values_list("note", flat=True))
         events = list(AuditEvent.objects.filter(case=case).exclude(detail={}))
         for event in events:
             typed.add(_audit_typed(event.detail))  # a reopen reason: also the engine's
@@ -199,6 +200,7 @@ def case_anonymise(
         Submission.objects.bulk_update(submissions, ["data"])
         AuditEvent.objects.bulk_update(events, ["detail"])
         case.consents.update(note="")
+        case.consent_requests.update(note="")
         case.referrals.update(organisation=GONE, reason=GONE, follow_up_note="")
         TaskDraft.objects.filter(item__case=case).delete()
         _engine_copies_redact(case=case, typed=typed)
