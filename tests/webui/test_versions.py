@@ -64,11 +64,12 @@ def test_a_form_change_in_v2_leaves_v1_cases_their_form_and_old_answers(
     assert v1_case.version == world.versions["polderdam"]
     open_form = case_form(case=v1_case, form_key="financien_regelen")
     assert "tolk_nodig" not in {f.name for f in open_form.fields}
-    # The old answers render with the form they were given on.
-    begeleider = world.who("begeleider", world.polderdam)
+    # The old answers render with the form they were given on (to the coördinator:
+    # no begeleider is coupled yet, and access follows the present assignment).
+    coordinator = world.who("coordinator", world.polderdam)
     view = case_view(
         case=v1_case,
-        access=case_access(user=begeleider, case=v1_case),
+        access=case_access(user=coordinator, case=v1_case),
         today=date(2026, 2, 1),
     )
     huisvesting = next(
