@@ -166,6 +166,7 @@ def studio_home(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "overview": studio_overview(gemeente=gemeente, draft=draft),
         "deploy_form": DeployForm(),
+        **proefrit_context(draft),
         "upload_form": UploadForm(),
         "diagram_form": NewDiagramForm(),
         "form_form": NewFormForm(),
