@@ -553,7 +553,11 @@ def studio_settings(request: HttpRequest, slug: str) -> HttpResponse:
     gemeente = _gemeente(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
     rules = setting_rules()
-    values, findings = parse_settings(draft_set(draft).get(SETTINGS_FILE))
+    # The draft's own values over its base version's frozen ones: what its version
+    # will hold, whatever the repository's defaults say today.
+    values, findings = parse_settings(
+        draft_set(draft).get(SETTINGS_FILE), defaults=draft.base.setting_values
+    )
     form = settings_form_class(rules)(request.POST or None, initial=values)
     if request.method == "POST" and form.is_valid():
         text = json.dumps(form.cleaned_data, indent=2, ensure_ascii=False) + "\n"
