@@ -22,6 +22,7 @@ from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import (
     active_version,
     base_register,
+    draft_open,
     version_deploy,
     versions_follow_base,
 )
@@ -91,6 +92,20 @@ def test_the_studio_shows_the_values_the_version_holds_not_the_repositorys(
     assert version.number == 2
     assert version.setting_values["voortgang_weken"] == 10
     assert version.setting_values["pvt_workshops"] == 4
+
+
+def test_a_draft_is_checked_with_the_values_its_version_will_hold(
+    world: World, repository: Path
+) -> None:
+    from webui.definitions.services import draft_check
+
+    _set_default(repository, "pvt_workshops", 7)
+    findings, bundle = draft_check(draft_open(gemeente=world.polderdam, user=None))
+    assert bundle is not None, findings
+    assert bundle.settings["pvt_workshops"] == 4, "its base's value, not the file's"
+    findings, bundle = draft_check(draft_open(gemeente=world.rivierstad, user=None))
+    assert bundle is not None, findings
+    assert bundle.settings["pvt_workshops"] == 5, "its own value"
 
 
 def test_a_changed_default_comes_with_a_new_base_and_only_for_new_cases(

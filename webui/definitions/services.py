@@ -286,6 +286,17 @@ def draft_set(draft: Draft) -> dict[str, str]:
     return files
 
 
+def draft_check(draft: Draft) -> tuple[list[Finding], Bundle | None]:
+    """Every finding about the draft's set; with no errors also the bundle its
+    version would be, with the settings values it would hold (its own over its
+    base's frozen ones) - what a proefrit should drive."""
+    return check_files(
+        draft_set(draft),
+        base=version_files(draft.base),
+        defaults=draft.base.setting_values,
+    )
+
+
 def set_on_top(
     *, gemeente: Gemeente | None, own_files: Mapping[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
