@@ -22,8 +22,10 @@ from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import (
     active_version,
     base_register,
+    draft_check,
     draft_open,
     version_deploy,
+    version_hash,
     versions_follow_base,
 )
 from webui.privacy.services import inzage_export
@@ -97,13 +99,13 @@ def test_the_studio_shows_the_values_the_version_holds_not_the_repositorys(
 def test_a_draft_is_checked_with_the_values_its_version_will_hold(
     world: World, repository: Path
 ) -> None:
-    from webui.definitions.services import draft_check
-
     _set_default(repository, "pvt_workshops", 7)
-    findings, bundle = draft_check(draft_open(gemeente=world.polderdam, user=None))
+    polderdam = draft_open(gemeente=world.polderdam, user=None)
+    findings, bundle = draft_check(draft=polderdam)
     assert bundle is not None, findings
     assert bundle.settings["pvt_workshops"] == 4, "its base's value, not the file's"
-    findings, bundle = draft_check(draft_open(gemeente=world.rivierstad, user=None))
+    rivierstad = draft_open(gemeente=world.rivierstad, user=None)
+    findings, bundle = draft_check(draft=rivierstad)
     assert bundle is not None, findings
     assert bundle.settings["pvt_workshops"] == 5, "its own value"
 
@@ -163,8 +165,6 @@ def test_versions_made_before_freezing_are_filled_in_by_the_data_migration(
     DefinitionVersion.objects.update(
         setting_values={}, milestone_rules={}, content_hash="van voor het bevriezen"
     )
-    from webui.definitions.services import version_hash
-
     migration = importlib.import_module(
         "webui.definitions.migrations.0003_fill_frozen_settings_and_rules"
     )

@@ -286,7 +286,7 @@ def draft_set(draft: Draft) -> dict[str, str]:
     return files
 
 
-def draft_check(draft: Draft) -> tuple[list[Finding], Bundle | None]:
+def draft_check(*, draft: Draft) -> tuple[list[Finding], Bundle | None]:
     """Every finding about the draft's set; with no errors also the bundle its
     version would be, with the settings values it would hold (its own over its
     base's frozen ones) - what a proefrit should drive."""
