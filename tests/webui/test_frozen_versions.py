@@ -17,6 +17,7 @@ import pytest
 
 from webui.accounts.models import Role
 from webui.cases.selectors import case_outcome
+from webui.definitions import bundles
 from webui.definitions.bundles import bundle_of, milestone_rules, version_files
 from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import (
@@ -182,3 +183,16 @@ def test_versions_made_before_freezing_are_filled_in_by_the_data_migration(
     again, created = version_deploy(gemeente=world.rivierstad)
     assert (again, created) == (rivierstad, False)
     assert base_register()[1] is False
+
+
+def test_a_case_runs_to_its_end_without_the_repositorys_rule_files(
+    world: World, settings: Any, tmp_path: Path
+) -> None:
+    settings.WORKFLOWS_DIR = tmp_path / "weg"  # nothing there: a read would fail
+    bundles._bundle.cache_clear()  # parsed again now, not left from an earlier test
+    case = world.run_to_end(world.start())
+    assert case.is_closed
+    client = Client()
+    client.login(username="coordinator.polderdam", password=PASSWORD)
+    page = client.get(reverse("cases:detail", args=[case.reference]))
+    assert page.status_code == 200
