@@ -83,6 +83,7 @@ def test_the_studio_shows_the_values_the_version_holds_not_the_repositorys(
     page = client.get(reverse("studio:settings", args=["polderdam"]))
     form = page.context["form"]
     assert form["pvt_workshops"].initial == 4
+    assert "neemt het over van basis v1" in page.content.decode()
     # The beheerder changes another setting and saves what the page shows: the
     # repository's 7 comes with a new base, not through the back door.
     answers = {name: form[name].initial for name in form.fields}

@@ -571,7 +571,7 @@ def studio_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "studio/settings.html",
-        {"gemeente": gemeente, "form": form, "findings": findings},
+        {"gemeente": gemeente, "form": form, "findings": findings, "base": draft.base},
     )
 
 
