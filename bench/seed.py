@@ -225,6 +225,8 @@ def _organisations(sizes: list[int], now: datetime) -> list[Org]:
                 own_files=first.own_files,
                 provenance=first.provenance,
                 derived=first.derived,
+                setting_values=first.setting_values,
+                milestone_rules=first.milestone_rules,
                 content_hash=first.content_hash,
                 note="bench",
                 deployed_at=now,

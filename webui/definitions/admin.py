@@ -9,8 +9,14 @@ class DefinitionVersionAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "base", "is_active", "deployed_at", "deployed_by"]
     list_filter = ["gemeente", "is_active"]
-    exclude = ["files", "derived"]
-    readonly_fields = ["own_files", "provenance", "content_hash", "note"]
+    exclude = ["files", "derived", "milestone_rules"]
+    readonly_fields = [
+        "own_files",
+        "provenance",
+        "setting_values",
+        "content_hash",
+        "note",
+    ]
 
     def has_add_permission(self, request):
         return False

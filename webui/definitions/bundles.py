@@ -1,5 +1,10 @@
 """A version's files as the running system needs them: parsed diagrams and forms,
-cached per version (versions never change), and the full check of a set of files."""
+cached per version (versions never change), and the full check of a set of files.
+
+A stored version is self-contained: its settings values and its milestone rule set
+were frozen into it when it was made (DefinitionVersion.setting_values and
+.milestone_rules). The repository's rule files are read only to check a set that is
+about to become a version (a new base, a draft); never for a version that exists."""
 
 import json
 from collections.abc import Mapping
@@ -30,12 +35,13 @@ START_FORM = "aanmelding"
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything a case needs from its version: the process specs, the forms and
-    the gemeente's settings."""
+    """Everything a case needs from its version: the process specs, the forms, the
+    gemeente's settings (every key) and the milestone rule set."""
 
     process: DeployedVersion
     forms: FormRegistry
     settings: dict[str, Any] = field(default_factory=dict)
+    rules: Mapping[str, MilestoneRule] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
@@ -44,8 +50,34 @@ def _rules(path: Path) -> dict[str, MilestoneRule]:
 
 
 def milestone_rules() -> dict[str, MilestoneRule]:
-    """The milestone rule set kept in the repository (workflows/mijlpalen.json)."""
+    """The milestone rule set kept in the repository (workflows/mijlpalen.json): for
+    checking a new base or a draft only. A version's own set is bundle_of(v).rules."""
     return _rules(Path(settings.WORKFLOWS_DIR) / "mijlpalen.json")
+
+
+def rules_data(rules: Mapping[str, MilestoneRule]) -> dict[str, Any]:
+    """A milestone rule set in its JSON form (as in mijlpalen.json), to freeze it
+    into a version; engine.parse_rules reads it back."""
+    return {
+        "mijlpalen": [
+            {
+                "key": rule.key,
+                "label": rule.label,
+                "waarde": rule.value,
+                "verplicht": rule.required,
+                "herhaalt": rule.repeats,
+                "grond": rule.grond,
+            }
+            for rule in rules.values()
+        ]
+    }
+
+
+def frozen_rules(version: DefinitionVersion) -> dict[str, MilestoneRule]:
+    """The milestone rule set a version was checked against when it was made."""
+    if not version.milestone_rules:
+        return {}
+    return engine.parse_rules(version.milestone_rules)
 
 
 def blob_texts(shas: list[str]) -> dict[str, str]:
@@ -63,13 +95,18 @@ def _bpmn(files: Mapping[str, str]) -> dict[str, bytes]:
 
 
 def check_files(
-    files: Mapping[str, str], *, base: Mapping[str, str] | None
+    files: Mapping[str, str],
+    *,
+    base: Mapping[str, str] | None,
+    defaults: Mapping[str, Any] | None = None,
 ) -> tuple[list[Finding], Bundle | None]:
     """Every finding about a complete set of files (diagrams, forms, the milestone
     rules); with no errors also the bundle it makes.
 
     ``base`` is the files of the base version the set is built on: no field may have
     a lower privacy class than there (forms/privacy.py). None only for a base itself.
+    ``defaults`` is that base version's frozen settings values: what the set's own
+    instellingen.json leaves out (None: the repository's defaults, for a new base).
     """
     items = tuple(sorted(files.items()))
     base_forms = (
@@ -78,7 +115,12 @@ def check_files(
         else tuple(sorted((n, t) for n, t in base.items() if form_key_of(n)))
     )
     findings, bundle = _checked(
-        engine.content_hash({n: t.encode() for n, t in items}), items, base_forms
+        engine.content_hash({n: t.encode() for n, t in items}),
+        items,
+        base_forms,
+        json.dumps(defaults or {}, sort_keys=True),
+        # The rule files the check reads: another repository, another result.
+        str(settings.WORKFLOWS_DIR),
     )
     return list(findings), bundle
 
@@ -104,6 +146,8 @@ def _checked(
     digest: str,
     items: tuple[tuple[str, str], ...],
     base_forms: tuple[tuple[str, str], ...] | None,
+    defaults: str,
+    repository: str,
 ) -> tuple[tuple[Finding, ...], Bundle | None]:
     files = dict(items)
     rules = milestone_rules()
@@ -139,7 +183,9 @@ def _checked(
                 " een statushouder aangemeld.",
             )
         )
-    values, setting_findings = parse_settings(files.get(SETTINGS_FILE))
+    values, setting_findings = parse_settings(
+        files.get(SETTINGS_FILE), defaults=json.loads(defaults)
+    )
     findings.extend(setting_findings)
     result = engine.validate(
         _bpmn(files),
@@ -151,17 +197,25 @@ def _checked(
     findings.extend(result.findings)
     if result.version is None or engine.has_errors(findings):
         return tuple(findings), None
-    return tuple(findings), Bundle(result.version, registry, values)
+    return tuple(findings), Bundle(result.version, registry, values, rules)
 
 
 @lru_cache(maxsize=256)
 def _bundle(pk: int, content_hash: str) -> Bundle:
-    files = version_files(DefinitionVersion.objects.get(pk=pk))
+    version = DefinitionVersion.objects.get(pk=pk)
+    files = version_files(version)
     registry, _problems = registry_from_files(files)
-    values, _findings = parse_settings(files.get(SETTINGS_FILE))
-    return Bundle(engine.load_version(_bpmn(files)), registry, values)
+    # Frozen when the version was made: the repository's files may have changed
+    # since, and a case on this version must behave as it did.
+    return Bundle(
+        engine.load_version(_bpmn(files)),
+        registry,
+        dict(version.setting_values),
+        frozen_rules(version),
+    )
 
 
 def bundle_of(version: DefinitionVersion) -> Bundle:
-    """The parsed process and forms of a stored version (parsed once per process)."""
+    """The parsed process, forms, settings and milestone rules of a stored version
+    (parsed once per process); nothing read from the repository."""
     return _bundle(version.pk, version.content_hash)

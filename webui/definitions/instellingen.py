@@ -1,9 +1,15 @@
 """Settings of a version: what the law leaves to the gemeente (which date starts the
-PIP clock, the number of PVT workshops, the length of ontzorgen...). The rules are
-repository data (workflows/instellingen.json); a version may hold an own
-``instellingen.json`` with values; a running case gets them as ``instelling_<key>``."""
+PIP clock, the number of PVT workshops, the length of ontzorgen...).
+
+The rules (label, type, range, default) are repository data
+(workflows/instellingen.json): the source for a new base version and for checking a
+draft. A version is frozen when it is made: it keeps every value, defaults resolved
+(DefinitionVersion.setting_values), so a running case never reads the repository. A
+base takes the repository's defaults; a gemeente's version takes its base's values,
+with its own ``instellingen.json`` on top. A case gets them as ``instelling_<key>``."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,11 +76,21 @@ def _problem(rule: SettingRule, value: Any) -> str | None:
     return None
 
 
-def parse_settings(text: str | None) -> tuple[dict[str, Any], list[Finding]]:
-    """The values of a version's settings (defaults for what it leaves out), and
-    every finding about its instellingen.json."""
+def parse_settings(
+    text: str | None, *, defaults: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], list[Finding]]:
+    """The values of a set's settings, and every finding about its instellingen.json.
+
+    What the file leaves out takes ``defaults`` (the frozen values of the base version
+    the set is built on), else the repository's default; only keys the repository's
+    rules know are kept, and a default outside a rule's range is not taken.
+    """
     rules = setting_rules()
     values = {key: rule.default for key, rule in rules.items()}
+    for key, value in (defaults or {}).items():
+        rule = rules.get(key)
+        if rule is not None and _problem(rule, value) is None:
+            values[key] = value
     if text is None:
         return values, []
     findings: list[Finding] = []

@@ -52,6 +52,12 @@ class DefinitionVersion(models.Model):
     provenance = models.JSONField(default=dict, blank=True)
     # What was derived at deploy: process -> file, phase order, roles, milestones.
     derived = models.JSONField(default=dict, blank=True)
+    # Frozen when the version is made, so no case on it reads the repository: every
+    # setting's value, defaults resolved (key -> value), and the milestone rule set
+    # it was checked against (as in workflows/mijlpalen.json). Both are part of the
+    # content hash: the same files with other rules are another version.
+    setting_values = models.JSONField(_("instellingen"), default=dict, blank=True)
+    milestone_rules = models.JSONField(_("mijlpalen"), default=dict, blank=True)
     content_hash = models.CharField(max_length=64)
     note = models.TextField(_("toelichting"), blank=True)
     deployed_by = models.ForeignKey(

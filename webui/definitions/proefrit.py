@@ -23,7 +23,7 @@ from engine.proefrit import DriveFinding, DriveReport, Limits, drive, variables_
 from forms.synthetic import answer_sets, describe
 from webui.accounts.models import Gemeente
 
-from .bundles import START_FORM, Bundle, milestone_rules
+from .bundles import START_FORM, Bundle
 from .instellingen import engine_variables
 from .models import Proefrit
 
@@ -66,7 +66,7 @@ def drive_bundle(bundle: Bundle, *, seconds: float | None = None) -> DriveReport
             return [{}]
         return answer_sets(bundle.forms.get(task.form_key), today=today, read=read)
 
-    rules = milestone_rules()
+    rules = bundle.rules
     limit = seconds or float(getattr(settings, "WEGWIJS_PROEFRIT_SECONDS", 90))
     return drive(
         version,

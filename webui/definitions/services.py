@@ -1,8 +1,10 @@
 """Writes to process definitions: register the base, edit a draft, deploy, roll back."""
 
 import hashlib
+import json
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,7 +16,7 @@ from engine import Clock, Finding, SystemClock
 from forms.registry import shipped_form_files
 from webui.accounts.models import Gemeente
 
-from .bundles import Bundle, blob_texts, check_files, version_files
+from .bundles import Bundle, blob_texts, check_files, rules_data, version_files
 from .files import FileRefused, check_name
 from .models import Blob, DefinitionVersion, Draft
 from .proefrit import as_findings, proefrit_passed_or_run, proefrit_required
@@ -53,6 +55,42 @@ def _store_blobs(files: Mapping[str, str]) -> dict[str, str]:
 
 def set_hash(files: Mapping[str, str]) -> str:
     return engine.content_hash({name: text.encode() for name, text in files.items()})
+
+
+# Under these names the frozen settings and rules join a version's content hash; no
+# file of a set can have them (files.check_name).
+FROZEN_SETTINGS = "=instellingen"
+FROZEN_RULES = "=mijlpalen"
+
+
+def frozen_text(data: Any) -> str:
+    """Frozen data as the content hash reads it (key order does not matter)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def version_hash(
+    files: Mapping[str, str],
+    setting_values: Mapping[str, Any],
+    milestone_rules: Mapping[str, Any],
+) -> str:
+    """The fingerprint of everything a version holds: its files, and the settings
+    values and milestone rules frozen into it."""
+    return set_hash(
+        {
+            **files,
+            FROZEN_SETTINGS: frozen_text(setting_values),
+            FROZEN_RULES: frozen_text(milestone_rules),
+        }
+    )
+
+
+def _frozen(bundle: Bundle) -> dict[str, Any]:
+    """What a new version keeps of the check it passed: its settings, every key with
+    its value, and the milestone rule set it was checked against."""
+    return {
+        "setting_values": dict(bundle.settings),
+        "milestone_rules": rules_data(bundle.rules),
+    }
 
 
 def _audit(**kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +136,8 @@ def base_register(
         raise DeployRefused(
             "De basisdiagrammen in de repository zijn ongeldig.", findings
         )
-    digest = set_hash(files)
+    frozen = _frozen(bundle)
+    digest = version_hash(files, **frozen)
     with transaction.atomic():
         latest = latest_base()
         if latest is not None and latest.content_hash == digest:
@@ -108,6 +147,7 @@ def base_register(
             number=(latest.number + 1) if latest else 1,
             files=_store_blobs(files),
             derived=bundle.process.derived(),
+            **frozen,
             content_hash=digest,
             note="Basistraject uit de repository",
             deployed_by=user,
@@ -247,6 +287,26 @@ def draft_set(draft: Draft) -> dict[str, str]:
     return files
 
 
+def draft_check(*, draft: Draft) -> tuple[list[Finding], Bundle | None]:
+    """Every finding about the draft's set; with no errors also the bundle its
+    version would be, with the settings values it would hold (its own over its
+    base's frozen ones) - what a proefrit should drive."""
+    return check_files(
+        draft_set(draft),
+        base=version_files(draft.base),
+        defaults=draft.base.setting_values,
+    )
+
+
+def draft_version_hash(*, draft: Draft) -> str | None:
+    """The fingerprint the draft's version would have (its files, settings and
+    rules): what its proefrit is kept under. None while the draft has errors."""
+    _findings, bundle = draft_check(draft=draft)
+    if bundle is None:
+        return None
+    return version_hash(draft_set(draft), **_frozen(bundle))
+
+
 def set_on_top(
     *, gemeente: Gemeente | None, own_files: Mapping[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -337,14 +397,16 @@ def version_deploy(
     files = {**base_texts, **own}
     # The base is the privacy floor: a variant may raise a field's class, never
     # lower it; refused here too, whatever the studio showed before.
-    findings, bundle = check_files(files, base=base_texts)
+    # What its own instellingen.json leaves out, the version takes from its base.
+    findings, bundle = check_files(files, base=base_texts, defaults=base.setting_values)
     if bundle is None:
         raise DeployRefused(
             "De versie is niet in gebruik genomen: los eerst de fouten op. De vorige"
             " versie blijft in gebruik.",
             findings,
         )
-    digest = set_hash(files)
+    frozen = _frozen(bundle)
+    digest = version_hash(files, **frozen)
     if drive:
         _refuse_unless_driven(gemeente, digest, bundle, files, findings, user)
     with transaction.atomic():
@@ -373,6 +435,7 @@ def version_deploy(
                     for name in own
                 },
                 derived=bundle.process.derived(),
+                **frozen,
                 content_hash=digest,
                 note=note,
                 deployed_by=user,

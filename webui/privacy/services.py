@@ -148,6 +148,15 @@ def _submission_rows(submission: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _milestone_label(milestone: Any) -> str:
+    """What a reached milestone is called in the rule set of the version it was
+    reached on (frozen into it), whatever the repository says today."""
+    from webui.definitions.bundles import bundle_of
+
+    rule = bundle_of(milestone.version).rules.get(milestone.key)
+    return rule.label if rule is not None else milestone.key
+
+
 def inzage_export(
     *, case: Any, user: AbstractBaseUser, request: HttpRequest | None = None
 ) -> dict[str, Any]:
@@ -176,8 +185,13 @@ def inzage_export(
             for s in case.submissions.select_related("submitted_by", "version")
         ],
         "mijlpalen": [
-            {"mijlpaal": m.key, "datum": m.reached_at.isoformat(), "waarde": m.value}
-            for m in case.milestones.all()
+            {
+                "mijlpaal": m.key,
+                "omschrijving": _milestone_label(m),
+                "datum": m.reached_at.isoformat(),
+                "waarde": m.value,
+            }
+            for m in case.milestones.select_related("version")
         ],
         "toestemmingen": [
             {

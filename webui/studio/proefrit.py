@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from webui.accounts.models import Gemeente
-from webui.definitions.bundles import check_files, version_files
 from webui.definitions.models import Draft, Proefrit
 from webui.definitions.proefrit import proefrit_for, proefrit_required, proefrit_start
-from webui.definitions.services import draft_open, draft_set, set_hash
+from webui.definitions.services import draft_open, draft_version_hash
 
 from .selectors import studio_gemeente
 
@@ -26,10 +25,11 @@ def _gemeente(request: HttpRequest, slug: str) -> Gemeente:
     return gemeente
 
 
-def draft_proefrit(draft: Draft) -> tuple[str, Proefrit | None]:
-    """The draft's content hash and the latest proefrit of exactly that set."""
-    digest = set_hash(draft_set(draft))
-    return digest, proefrit_for(digest)
+def draft_proefrit(draft: Draft) -> tuple[str | None, Proefrit | None]:
+    """The fingerprint of the draft's version-to-be (None while it has errors) and
+    the latest proefrit of exactly that."""
+    digest = draft_version_hash(draft=draft)
+    return digest, proefrit_for(digest) if digest is not None else None
 
 
 def proefrit_context(draft: Draft) -> dict[str, Any]:
@@ -57,7 +57,7 @@ def modeler_coverage(gemeente: Gemeente, file_name: str) -> dict[str, Any] | Non
     if entry is None:
         return None
     draft = Draft.objects.filter(gemeente=gemeente).first()
-    current = set_hash(draft_set(draft)) if draft is not None else ""
+    current = draft_version_hash(draft=draft) if draft is not None else None
     return {
         "driven": entry.get("driven", []),
         "missed": entry.get("missed", []),
@@ -73,11 +73,9 @@ def studio_proefrit_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start a proefrit of the draft; a draft with errors is checked first."""
     gemeente = _gemeente(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
-    files = draft_set(draft)
-    _findings, bundle = check_files(files, base=version_files(draft.base))
-    if bundle is None:
-        return redirect("studio:check", slug=slug)
     digest, run = draft_proefrit(draft)
+    if digest is None:  # the draft has errors: the check says which
+        return redirect("studio:check", slug=slug)
     if run is None or run.status == Proefrit.Status.FAILED:
         proefrit_start(gemeente=gemeente, content_hash=digest, user=request.user)
     return redirect("studio:proefrit", slug=slug)

@@ -39,6 +39,7 @@ from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import (
     DeployRefused,
     DraftConflict,
+    draft_check,
     draft_open,
     draft_rebase,
     draft_remove_file,
@@ -179,7 +180,7 @@ def studio_check(request: HttpRequest, slug: str) -> HttpResponse:
     """Validate the draft: every finding, grouped per file, with how to mend it."""
     gemeente = _gemeente(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
-    findings, bundle = check_files(draft_set(draft), base=version_files(draft.base))
+    findings, bundle = draft_check(draft=draft)
     context = {
         "gemeente": gemeente,
         "findings": findings,
@@ -562,7 +563,11 @@ def studio_settings(request: HttpRequest, slug: str) -> HttpResponse:
     gemeente = _gemeente(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
     rules = setting_rules()
-    values, findings = parse_settings(draft_set(draft).get(SETTINGS_FILE))
+    # The draft's own values over its base version's frozen ones: what its version
+    # will hold, whatever the repository's defaults say today.
+    values, findings = parse_settings(
+        draft_set(draft).get(SETTINGS_FILE), defaults=draft.base.setting_values
+    )
     form = settings_form_class(rules)(request.POST or None, initial=values)
     if request.method == "POST" and form.is_valid():
         text = json.dumps(form.cleaned_data, indent=2, ensure_ascii=False) + "\n"
@@ -576,7 +581,7 @@ def studio_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "studio/settings.html",
-        {"gemeente": gemeente, "form": form, "findings": findings},
+        {"gemeente": gemeente, "form": form, "findings": findings, "base": draft.base},
     )
 
 

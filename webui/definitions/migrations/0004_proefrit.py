@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_userprofile"),
-        ("definitions", "0001_initial"),
+        ("definitions", "0003_fill_frozen_settings_and_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
