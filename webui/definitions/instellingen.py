@@ -16,6 +16,12 @@ from engine import ERROR, Finding
 from .files import SETTINGS_FILE
 
 PREFIX = "instelling_"
+# Settings that were a table in disguise and became a decision table of the version.
+MOVED_TO_TABLES = {
+    "ontzorgen_maanden": "ontzorgen_duur.dmn",
+    "ontzorgen_evaluatie_maanden": "ontzorgen_duur.dmn",
+    "voortgang_weken": "voortgang_frequentie.dmn",
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,14 @@ def parse_settings(text: str | None) -> tuple[dict[str, Any], list[Finding]]:
         return values, findings
     for key, value in given.items():
         rule = rules.get(key)
-        if rule is None:
+        if rule is None and key in MOVED_TO_TABLES:
+            finding(
+                f"de instelling ‘{key}’ staat nu in de beslistabel"
+                f" {MOVED_TO_TABLES[key]}",
+                f"Haal ‘{key}’ uit instellingen.json en pas de waarde aan in de"
+                " beslistabel.",
+            )
+        elif rule is None:
             finding(
                 f"onbekende instelling ‘{key}’", "Bekend: " + ", ".join(sorted(rules))
             )
