@@ -21,7 +21,7 @@ from forms.registry import (
     registry_from_files,
 )
 
-from .files import SETTINGS_FILE, is_bpmn
+from .files import SETTINGS_FILE, is_diagram
 from .instellingen import known_variables, parse_settings
 from .models import Blob, DefinitionVersion
 
@@ -58,8 +58,9 @@ def version_files(version: DefinitionVersion) -> dict[str, str]:
     return {name: texts[sha] for name, sha in version.files.items()}
 
 
-def _bpmn(files: Mapping[str, str]) -> dict[str, bytes]:
-    return {name: text.encode() for name, text in files.items() if is_bpmn(name)}
+def _engine_files(files: Mapping[str, str]) -> dict[str, bytes]:
+    """What the engine reads of a set: its BPMN diagrams and DMN decision tables."""
+    return {name: text.encode() for name, text in files.items() if is_diagram(name)}
 
 
 def check_files(
@@ -142,7 +143,7 @@ def _checked(
     values, setting_findings = parse_settings(files.get(SETTINGS_FILE))
     findings.extend(setting_findings)
     result = engine.validate(
-        _bpmn(files),
+        _engine_files(files),
         forms=catalog,
         rules=rules,
         start_form=START_FORM,
@@ -159,7 +160,7 @@ def _bundle(pk: int, content_hash: str) -> Bundle:
     files = version_files(DefinitionVersion.objects.get(pk=pk))
     registry, _problems = registry_from_files(files)
     values, _findings = parse_settings(files.get(SETTINGS_FILE))
-    return Bundle(engine.load_version(_bpmn(files)), registry, values)
+    return Bundle(engine.load_version(_engine_files(files)), registry, values)
 
 
 def bundle_of(version: DefinitionVersion) -> Bundle:

@@ -27,6 +27,11 @@ urlpatterns = [
         name="modeler",
     ),
     path(
+        "<slug:slug>/studio/beslistabel/<str:file_name>/",
+        views.studio_dmn_editor,
+        name="dmn_editor",
+    ),
+    path(
         "<slug:slug>/studio/formulier/<str:key>/",
         views.studio_form_editor,
         name="form_editor",

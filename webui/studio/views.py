@@ -32,7 +32,13 @@ from webui.definitions.bundles import (
     milestone_rules,
     version_files,
 )
-from webui.definitions.files import SETTINGS_FILE, FileRefused, from_upload, to_zip
+from webui.definitions.files import (
+    SETTINGS_FILE,
+    FileRefused,
+    from_upload,
+    is_decision_table,
+    to_zip,
+)
 from webui.definitions.instellingen import parse_settings, setting_rules
 from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import (
@@ -473,6 +479,44 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
         "lock": draft.lock_version,
     }
     return render(request, "studio/modeler.html", context)
+
+
+@login_required
+def studio_dmn_editor(request: HttpRequest, slug: str, file_name: str) -> HttpResponse:
+    """Edit one decision table of the draft in the DMN editor; saving puts it in the
+    draft, checked with the rest of the set like a diagram."""
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    files = draft_set(draft)
+    if not is_decision_table(file_name) or file_name not in files:
+        raise Http404("Deze beslistabel staat niet in het concept.")
+    xml = files[file_name]
+    if request.method == "POST":
+        xml = request.POST.get("xml", "").replace("\r\n", "\n")
+        try:
+            draft_save_files(
+                draft=draft,
+                files={file_name: xml},
+                user=request.user,
+                expected_lock=int(request.POST.get("lock", draft.lock_version)),
+            )
+        except (FileRefused, DraftConflict, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"‘{file_name}’ is opgeslagen in het concept.")
+            return redirect("studio:dmn_editor", slug=slug, file_name=file_name)
+        files = {**files, file_name: xml}
+    findings, _bundle = check_files(files, base=version_files(draft.base))
+    mine = [f for f in findings if f.file == file_name]
+    context = {
+        "gemeente": gemeente,
+        "file_name": file_name,
+        "xml": xml,
+        "findings": mine,
+        "other_findings": len(findings) - len(mine),
+        "lock": draft.lock_version,
+    }
+    return render(request, "studio/dmn_editor.html", context)
 
 
 def _moddle_descriptor() -> str:
