@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from csp.decorators import csp_update
+
 from engine import ROLES
 from forms.builder import build_form_class
 from forms.registry import (
@@ -481,7 +483,20 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
     return render(request, "studio/modeler.html", context)
 
 
+# dmn-js 17 writes a few fixed style attributes (its bpmn.io watermark and a drag
+# image). Only those exact values are allowed, on this page only; no inline script.
+DMN_EDITOR_STYLES = {
+    "style-src": [
+        "'unsafe-hashes'",
+        "'sha256-r3vOsuepBDg6tz/cOusiNJ9Y4Lp9hGQTT7pzDks1Xxc='",
+        "'sha256-CA/eh4+2R0J7cEQ14gBMtx834RIOjzMUqCM+evtrkp4='",
+        "'sha256-8bpD4ziF/b6m8kTyhNDPcw9xux1Aqbya63O4L1zc+qw='",
+    ]
+}
+
+
 @login_required
+@csp_update(DMN_EDITOR_STYLES)
 def studio_dmn_editor(request: HttpRequest, slug: str, file_name: str) -> HttpResponse:
     """Edit one decision table of the draft in the DMN editor; saving puts it in the
     draft, checked with the rest of the set like a diagram."""

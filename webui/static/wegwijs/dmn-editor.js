@@ -27,10 +27,7 @@
     status.className = "meta" + (kind ? " " + kind : "");
   }
 
-  const modeler = new window.DmnJS({
-    container: container,
-    common: { keyboard: { bindTo: document } },
-  });
+  const modeler = new window.DmnJS({ container: container });
 
   function openTable() {
     const view = modeler
