@@ -266,16 +266,30 @@ def _check_table(check: _Checker, decision: etree._Element) -> set[str]:
         check.add(
             ERROR, table, f"{label} heeft geen uitkomst", "Voeg een uitkomstkolom toe."
         )
-    for number, rule in enumerate(_children(table, "rule"), start=1):
+    rules = _children(table, "rule")
+    for number, rule in enumerate(rules, start=1):
         _check_rule(check, rule, number, label, inputs, outputs, expressions)
-    if not _children(table, "rule"):
+    if not rules:
         check.add(
             WARNING,
             table,
             f"{label} heeft geen regels en zet dus niets",
             "Voeg regels toe.",
         )
+    elif not any(_matches_anything(rule) for rule in rules):
+        check.add(
+            WARNING,
+            table,
+            f"{label} heeft geen regel die op elke invoer past: past geen regel, dan"
+            " zet de tabel niets en wacht het dossier op een waarde die nooit komt",
+            "Maak de laatste regel een vangnet: - in elke invoercel (hit policy"
+            " FIRST).",
+        )
     return names
+
+
+def _matches_anything(rule: etree._Element) -> bool:
+    return all(_text(cell) in ("", "-") for cell in _children(rule, "inputEntry"))
 
 
 def _first(element: etree._Element, local: str) -> etree._Element | None:

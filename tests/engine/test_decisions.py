@@ -157,3 +157,13 @@ def test_the_table_decides_per_row_and_survives_the_json_round_trip() -> None:
         assert "voortgangsgesprek" not in ids(driver.ready()), route
         driver.advance(timedelta(hours=4))
         assert "voortgangsgesprek" in ids(driver.ready()), route
+
+
+def test_a_table_without_a_catch_all_rule_is_a_warning() -> None:
+    files = with_table_cells(
+        variant_files(), VOORTGANG, {"voortgang_frequentie_anders_leerroute": '"b2"'}
+    )
+    result = full_check(files)
+    assert result.version is not None, "a warning, not an error"
+    (warning,) = [f for f in result.findings if f.file == VOORTGANG]
+    assert "geen regel die op elke invoer past" in warning.message
