@@ -1,14 +1,17 @@
 """Decision tables (DMN) in a version: parsed with the set, checked cell by cell as
 beheerder code, and evaluated by the restricted evaluator, never by plain Python."""
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
 
 import pytest
 
 import engine
 from engine import WorkflowFailed
+from engine.migration import check_move, move_case
 
 from .conftest import (
+    WORKFLOWS,
     Driver,
     full_check,
     ids,
@@ -18,6 +21,12 @@ from .conftest import (
 )
 
 VOORTGANG = "voortgang_frequentie.dmn"
+
+
+def moment(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
 ONTZORGEN = "ontzorgen_duur.dmn"
 
 
@@ -167,3 +176,47 @@ def test_a_table_without_a_catch_all_rule_is_a_warning() -> None:
     assert result.version is not None, "a warning, not an error"
     (warning,) = [f for f in result.findings if f.file == VOORTGANG]
     assert "geen regel die op elke invoer past" in warning.message
+
+
+def settings_era_files() -> dict[str, bytes]:
+    """The base as it was before its two tables (archived): ontzorgen and voortgang
+    read the settings instelling_ontzorgen_* and instelling_voortgang_weken."""
+    archived = WORKFLOWS / "archief" / "basis-v2-instellingen"
+    files = {n: c for n, c in variant_files().items() if not n.endswith(".dmn")}
+    files.update({p.name: p.read_bytes() for p in sorted(archived.glob("*.bpmn"))})
+    return files
+
+
+def test_a_running_case_from_before_the_tables_moves_and_keeps_going() -> None:
+    """A case in the ontzorgen evaluation loop and waiting for a voortgangsgesprek on
+    the settings-era base moves to the base with tables: its extension still works
+    and its next voortgang round takes the weeks from the table."""
+    old = engine.build_version(settings_era_files())
+    new = engine.build_version(variant_files())
+    driver = Driver(old, start_clock())
+    driver.start(
+        instelling_ontzorgen_maanden=6,
+        instelling_ontzorgen_evaluatie_maanden=5,
+        instelling_voortgang_weken=12,
+    )
+    driver.complete("ontzorgen_starten", bijstand_startdatum="2026-02-02")
+    driver.run_until("pip_toelichten", {"pip_opstellen": {"leerroute": "b1"}})
+    driver.clock.set(moment("2026-07-02T00:01:00+02:00"))
+    driver.fire()
+    assert "ontzorgen_evalueren" in ids(driver.ready())
+
+    assert check_move(old, new, driver.state).ok
+    snapshot, _check = move_case(old, new, driver.state, clock=driver.clock)
+    driver.version = new
+    driver._keep(snapshot)
+    # Extended by three months: until 2026-11-02, evaluated again a month before.
+    driver.complete("ontzorgen_evalueren", ontzorgen_verlenging_maanden=3)
+    driver.clock.set(moment("2026-10-02T00:00:00+02:00") - timedelta(minutes=1))
+    driver.fire()
+    assert "ontzorgen_evalueren" not in ids(driver.ready())
+    driver.advance(timedelta(minutes=2))
+    assert "ontzorgen_evalueren" in ids(driver.ready())
+    # The voortgang loop goes round on the new version: the table sets the weeks.
+    driver.run_until("voortgangsgesprek", skip=("ontzorgen_evalueren",))
+    driver.complete("voortgangsgesprek", pip_aanpassen=False, traject_afronden=False)
+    assert '"voortgang_weken": 12' in json.dumps(driver.state)
