@@ -45,6 +45,7 @@ __all__ = [
     "DMN_SUFFIX",
     "DecisionFile",
     "check_decision_file",
+    "decision_code",
     "is_decision_file",
     "strip_for_engine",
 ]
@@ -413,3 +414,26 @@ def decision_ids(trees: Mapping[str, etree._ElementTree]) -> Iterator[str]:
         if is_decision_file(name):
             for decision in _children(tree.getroot(), "decision"):
                 yield str(decision.get("id"))
+
+
+def decision_code(task_spec: object) -> Iterator[str]:
+    """The expressions a business rule task's table evaluates (input expressions,
+    input cells as the engine combines them, output cells): what the proefrit reads
+    to know which answers are worth varying. Nothing for any other task."""
+    engine = getattr(task_spec, "dmnEngine", None)
+    table = getattr(engine, "decision_table", None)
+    if table is None:
+        return
+    for column in table.inputs:
+        if column.expression:
+            yield column.expression
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for lhs in entry.lhs:
+                if lhs and entry.input.expression:
+                    yield engine_expression(entry.input.expression, lhs).replace(
+                        "dmninputexpr", f"({entry.input.expression})"
+                    )
+        for output in rule.outputEntries:
+            if output.text:
+                yield output.text

@@ -9,6 +9,7 @@ import pytest
 import engine
 from engine import WorkflowFailed
 from engine.migration import check_move, move_case
+from engine.proefrit import variables_read
 
 from .conftest import (
     WORKFLOWS,
@@ -220,3 +221,10 @@ def test_a_running_case_from_before_the_tables_moves_and_keeps_going() -> None:
     driver.run_until("voortgangsgesprek", skip=("ontzorgen_evalueren",))
     driver.complete("voortgangsgesprek", pip_aanpassen=False, traject_afronden=False)
     assert '"voortgang_weken": 12' in json.dumps(driver.state)
+
+
+def test_the_proefrit_knows_what_a_table_decides_on(base_version) -> None:
+    """The proefrit varies the answers that code reads; a table's inputs count."""
+    read = variables_read(base_version)
+    assert {"gezinsgrootte", "leerroute"} <= read
+    assert "dmninputexpr" not in read
