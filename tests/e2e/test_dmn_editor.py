@@ -8,11 +8,11 @@ import pytest
 from webui.definitions.models import Draft
 
 from ..conftest import World
-from .conftest import login, shot, sideways
+from .conftest import axe_violations, login, shot, sideways
 from .test_csp import COLLECT_VIOLATIONS
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -64,3 +64,21 @@ def test_a_beheerder_edits_a_decision_table_in_the_browser(
     # dmn-js's bundle says it holds Inferno's development build; nothing breaks.
     assert [e for e in errors if "development build of Inferno" not in e] == []
     assert page.evaluate("window.__cspViolations") == []
+
+
+def test_the_dmn_editor_is_accessible(
+    e2e_world: World, browser: "Browser", live_server
+) -> None:
+    context = browser.new_context(
+        locale="nl-NL",
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 800},
+        bypass_csp=True,  # only so that axe-core can be injected
+    )
+    page = context.new_page()
+    login(page, "beheerder.polderdam")
+    page.goto(f"/processen/polderdam/studio/beslistabel/{TABLE}/")
+    page.locator(f"{EDITOR}[data-import='ok']").wait_for()
+    found = axe_violations(page)
+    context.close()
+    assert found == []
