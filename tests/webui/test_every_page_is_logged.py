@@ -73,6 +73,7 @@ NO_PERSONAL_DATA = {
     "studio:settings": "the gemeente's settings",
     "studio:modeler": "the diagram editor",
     "studio:form_editor": "the form editor",
+    "studio:dmn_editor": "the decision table (DMN) editor",
     "studio:form_preview": "an empty form",
     "studio:activate": "activates a version",
     "studio:migration_revert": "POST, redirects to the migration pages (logged)",
