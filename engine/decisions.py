@@ -408,14 +408,6 @@ def strip_for_engine(root: etree._Element) -> etree._Element:
     return copy
 
 
-def decision_ids(trees: Mapping[str, etree._ElementTree]) -> Iterator[str]:
-    """Every decision id in the DMN files of a set."""
-    for name, tree in trees.items():
-        if is_decision_file(name):
-            for decision in _children(tree.getroot(), "decision"):
-                yield str(decision.get("id"))
-
-
 def decision_code(task_spec: object) -> Iterator[str]:
     """The expressions a business rule task's table evaluates (input expressions,
     input cells as the engine combines them, output cells): what the proefrit reads
