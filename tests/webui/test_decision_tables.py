@@ -118,3 +118,33 @@ def test_a_dmn_file_is_uploaded_under_its_own_name(world: World) -> None:
     response = client.post(studio_url("upload"), {"bestand": upload}, follow=True)
     assert response.context["ok"] is True
     assert "<text>6</text>" in Draft.objects.get(gemeente=world.polderdam).files[TABLE]
+
+
+def test_a_new_table_starts_from_a_template_and_opens_in_the_editor(
+    world: World,
+) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    refused = client.post(
+        studio_url("new_table"),
+        {"tabel_naam": "Aantal workshops", "invoer": "x.y", "uitkomst": "pvt_aantal"},
+        follow=True,
+    )
+    assert "Gebruik kleine letters" in refused.content.decode()
+    made = client.post(
+        studio_url("new_table"),
+        {
+            "tabel_naam": "Aantal workshops",
+            "invoer": "leerroute",
+            "uitkomst": "pvt_aantal",
+        },
+        follow=True,
+    )
+    assert made.redirect_chain[-1][0] == studio_url(
+        "dmn_editor", "aantal_workshops.dmn"
+    )
+    xml = Draft.objects.get(gemeente=world.polderdam).files["aantal_workshops.dmn"]
+    assert 'name="pvt_aantal"' in xml
+    # A table no task uses yet: a warning, no error.
+    findings = made.context["findings"]
+    assert findings and not [f for f in findings if f.is_error]
+    assert any("door geen enkele beslistaak" in f.message for f in findings)

@@ -68,6 +68,7 @@ NO_PERSONAL_DATA = {
     "studio:upload": "uploads diagrams",
     "studio:new_diagram": "a new diagram",
     "studio:new_form": "a new form",
+    "studio:new_table": "a new decision table",
     "studio:download": "the draft's files",
     "studio:version_download": "a version's files",
     "studio:settings": "the gemeente's settings",

@@ -19,6 +19,11 @@ urlpatterns = [
         name="new_diagram",
     ),
     path("<slug:slug>/studio/nieuw-formulier/", views.studio_new_form, name="new_form"),
+    path(
+        "<slug:slug>/studio/nieuwe-beslistabel/",
+        views.studio_new_table,
+        name="new_table",
+    ),
     path("<slug:slug>/studio/download/", views.studio_download, name="download"),
     path("<slug:slug>/studio/instellingen/", views.studio_settings, name="settings"),
     path(

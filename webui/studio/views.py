@@ -55,7 +55,12 @@ from webui.definitions.services import (
     version_activate,
     version_deploy,
 )
-from webui.definitions.starters import new_diagram, new_form, process_id_for
+from webui.definitions.starters import (
+    new_diagram,
+    new_form,
+    new_table,
+    process_id_for,
+)
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
@@ -64,6 +69,7 @@ from .forms import (
     MigrationForm,
     NewDiagramForm,
     NewFormForm,
+    NewTableForm,
     UploadForm,
     settings_form_class,
 )
@@ -174,6 +180,7 @@ def studio_home(request: HttpRequest, slug: str) -> HttpResponse:
         "deploy_form": DeployForm(),
         "upload_form": UploadForm(),
         "diagram_form": NewDiagramForm(),
+        "table_form": NewTableForm(),
         "form_form": NewFormForm(),
     }
     return render(request, "studio/home.html", context)
@@ -328,6 +335,30 @@ def studio_new_diagram(request: HttpRequest, slug: str) -> HttpResponse:
         draft=draft, files={file_name: new_diagram(process_id, name)}, user=request.user
     )
     return redirect("studio:modeler", slug=slug, file_name=file_name)
+
+
+@login_required
+@require_POST
+def studio_new_table(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    form = NewTableForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect("studio:home", slug=slug)
+    name = form.cleaned_data["tabel_naam"]
+    decision_id = process_id_for(name)
+    file_name = f"{decision_id}.dmn"
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    if file_name in draft_set(draft):
+        messages.error(request, f"Er is al een bestand ‘{file_name}’.")
+        return redirect("studio:home", slug=slug)
+    table = new_table(
+        decision_id, name, form.cleaned_data["invoer"], form.cleaned_data["uitkomst"]
+    )
+    draft_save_files(draft=draft, files={file_name: table}, user=request.user)
+    return redirect("studio:dmn_editor", slug=slug, file_name=file_name)
 
 
 @login_required
