@@ -6,6 +6,7 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from webui.definitions.instellingen import parse_settings
 from webui.definitions.models import Draft
 from webui.definitions.services import active_version
 
@@ -148,3 +149,10 @@ def test_a_new_table_starts_from_a_template_and_opens_in_the_editor(
     findings = made.context["findings"]
     assert findings and not [f for f in findings if f.is_error]
     assert any("door geen enkele beslistaak" in f.message for f in findings)
+
+
+def test_a_setting_that_became_a_table_points_to_the_table(db) -> None:
+    _values, findings = parse_settings('{"voortgang_weken": 8, "pvt_workshops": 5}')
+    (finding,) = findings
+    assert finding.is_error
+    assert "staat nu in de beslistabel voortgang_frequentie.dmn" in finding.message
