@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .clock import ManualClock
+from .decisions import decision_code
 from .exceptions import ScriptRefused, WorkflowFailed
 from .findings import ERROR, WARNING
 from .limits import Budget, BudgetExceeded
@@ -137,6 +138,7 @@ def _code_of(task_spec: Any) -> Iterable[str]:
         expression = getattr(owner, "expression", None)
         if isinstance(expression, str):
             yield expression
+    yield from decision_code(task_spec)
     properties = getattr(task_spec, "extensions", {}).get("properties", {})
     for name in ("dueDate", "displayName", "milestoneValue"):
         if properties.get(name):

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
+from .decisions import DMN_SUFFIX, is_decision_file, strip_for_engine
 from .exceptions import DiagramInvalid
 from .findings import ERROR, Finding, has_errors
 from .milestones import MilestoneRules
@@ -50,10 +51,11 @@ __all__ = [
 
 
 def collect_diagrams(workflows_dir: Path) -> dict[str, bytes]:
-    """The base trajectory's files: every ``*.bpmn`` in ``workflows/base``."""
-    return {
-        p.name: p.read_bytes() for p in sorted((workflows_dir / "base").glob("*.bpmn"))
-    }
+    """The base trajectory's files: every ``*.bpmn`` and ``*.dmn`` (decision table) in
+    ``workflows/base``."""
+    base = workflows_dir / "base"
+    paths = [*base.glob("*.bpmn"), *base.glob(f"*{DMN_SUFFIX}")]
+    return {p.name: p.read_bytes() for p in sorted(paths)}
 
 
 def declared_processes(content: bytes) -> dict[str, str]:
@@ -241,8 +243,13 @@ def _parse(
 ) -> tuple[Any, dict[str, Any]]:
     parser = SpiffBpmnParser()
     try:
+        # Decision tables first: a business rule task looks its table up when parsed.
         for name, tree in trees.items():
-            parser.add_bpmn_xml(tree, filename=name)
+            if is_decision_file(name):
+                parser.add_dmn_xml(strip_for_engine(tree.getroot()), filename=name)
+        for name, tree in trees.items():
+            if not is_decision_file(name):
+                parser.add_bpmn_xml(tree, filename=name)
         spec = parser.get_spec(main_process)
         return spec, parser.get_subprocess_specs(main_process)
     except ValidationException as exc:

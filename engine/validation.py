@@ -16,6 +16,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser import VALIDATOR
 
+from .decisions import DecisionFile, check_decision_file, is_decision_file
 from .exceptions import ScriptRefused
 from .findings import ERROR, WARNING, Finding
 from .milestones import MilestoneRules
@@ -79,6 +80,7 @@ _DUTCH_KIND = {
     "userTask": "gebruikerstaak",
     "manualTask": "handmatige taak",
     "scriptTask": "scripttaak",
+    "businessRuleTask": "beslistaak",
     "callActivity": "aanroep",
     "subProcess": "deelproces",
     "startEvent": "startgebeurtenis",
@@ -97,10 +99,6 @@ _DUTCH_KIND = {
 
 # Constructs only another engine runs: (what, how to mend).
 _UNSUPPORTED_ELEMENTS = {
-    "businessRuleTask": (
-        "een beslistabel (DMN) wordt in Wegwijs niet ondersteund",
-        "Beslis met een exclusieve gateway met een voorwaarde per tak.",
-    ),
     "serviceTask": (
         "een servicetaak (koppeling met een ander systeem) wordt niet ondersteund",
         "Gebruik een scripttaak voor een berekening, of een gebruikerstaak.",
@@ -206,6 +204,8 @@ class _Context:
     trees: dict[str, etree._ElementTree] = field(default_factory=dict)
     # Files that did not parse: the processes they declare are unknown.
     unreadable: set[str] = field(default_factory=set)
+    # DMN file name -> its decisions and the variables its table sets.
+    decisions: dict[str, DecisionFile] = field(default_factory=dict)
 
     def add(
         self,
@@ -281,7 +281,8 @@ def spiff_property(element: etree._Element, name: str) -> str | None:
 # ---- per file --------------------------------------------------------------------
 
 
-def _parse(ctx: _Context, name: str, content: bytes) -> etree._ElementTree | None:
+def _parse_xml(ctx: _Context, name: str, content: bytes) -> etree._Element | None:
+    """The root of a file of the set, if it is safe, well-formed XML."""
     if len(content) > MAX_FILE_BYTES:
         ctx.error(
             name,
@@ -305,7 +306,7 @@ def _parse(ctx: _Context, name: str, content: bytes) -> etree._ElementTree | Non
         )
         return None
     try:
-        root = etree.fromstring(content, SAFE_PARSER)
+        return etree.fromstring(content, SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
         ctx.error(
             name,
@@ -316,6 +317,26 @@ def _parse(ctx: _Context, name: str, content: bytes) -> etree._ElementTree | Non
             line=exc.lineno,
             element_id="",
         )
+        return None
+
+
+def _parse_decisions(
+    ctx: _Context, name: str, content: bytes
+) -> etree._ElementTree | None:
+    root = _parse_xml(ctx, name, content)
+    if root is None:
+        return None
+    findings, declared = check_decision_file(name, root)
+    ctx.findings.extend(findings)
+    if declared is None:
+        return None
+    ctx.decisions[name] = declared
+    return root.getroottree()
+
+
+def _parse(ctx: _Context, name: str, content: bytes) -> etree._ElementTree | None:
+    root = _parse_xml(ctx, name, content)
+    if root is None:
         return None
     if root.tag != f"{_B}definitions":
         ctx.error(
@@ -823,6 +844,63 @@ def _check_calls(
                 )
 
 
+def _check_business_rules(ctx: _Context) -> None:
+    """Every business rule task names a decision table of the set; a table no task
+    uses is probably a mistake."""
+    known = {
+        decision: file_name
+        for file_name, declared in ctx.decisions.items()
+        for decision in declared.decisions
+    }
+    used: set[str] = set()
+    for file_name, tree in ctx.trees.items():
+        for task in tree.iter(f"{_B}businessRuleTask"):
+            found = task.xpath(
+                "bpmn:extensionElements/spiffworkflow:calledDecisionId",
+                namespaces=NS,
+            )
+            decision = (found[0].text or "").strip() if found else ""
+            used.add(decision)
+            if task.get(f"{{{CAMUNDA_NS}}}decisionRef") and not decision:
+                ctx.error(
+                    file_name,
+                    task,
+                    f"{_label(task)} noemt zijn beslistabel op de Camunda-manier"
+                    " (camunda:decisionRef)",
+                    "Kies de beslistabel opnieuw in de modeler (calledDecisionId).",
+                )
+            elif not decision:
+                ctx.error(
+                    file_name,
+                    task,
+                    f"{_label(task)} noemt geen beslistabel",
+                    "Kies in de modeler de beslistabel (het id van de beslissing in"
+                    " een .dmn-bestand van deze set).",
+                )
+            elif decision not in known and not any(
+                name.endswith(".dmn") for name in ctx.unreadable
+            ):
+                ctx.error(
+                    file_name,
+                    task,
+                    f"{_label(task)} gebruikt beslistabel ‘{decision}’, maar die"
+                    " staat in geen enkel .dmn-bestand",
+                    "Voeg het .dmn-bestand toe, of verbeter het id"
+                    + (f" (bekend: {', '.join(sorted(known))})" if known else "")
+                    + ".",
+                )
+    for decision, file_name in sorted(known.items()):
+        if decision not in used:
+            ctx.warning(
+                file_name,
+                None,
+                f"beslistabel ‘{decision}’ wordt door geen enkele beslistaak gebruikt",
+                "Gebruik de tabel in een beslistaak of verwijder het bestand.",
+                line=None,
+                element_id=decision,
+            )
+
+
 def _used_forms(ctx: _Context, start_form: str | None) -> set[str]:
     used = {start_form} if start_form else set()
     for tree in ctx.trees.values():
@@ -845,6 +923,8 @@ def _assigned_names(ctx: _Context) -> set[str]:
             names.add((el.text or "").strip())
         for el in tree.xpath("//spiffworkflow:variableName", namespaces=NS):
             names.add((el.text or "").strip())
+    for declared in ctx.decisions.values():
+        names |= declared.outputs
     return names
 
 
@@ -939,6 +1019,28 @@ def _check_milestones(
             )
 
 
+def _check_file(
+    ctx: _Context, name: str, content: bytes, forms: FormCatalog | None
+) -> None:
+    """The checks of one file of a set on its own (BPMN or a DMN decision table)."""
+    if is_decision_file(name):
+        tree = _parse_decisions(ctx, name, content)
+    else:
+        tree = _parse(ctx, name, content)
+    if tree is None:
+        ctx.unreadable.add(name)
+        return
+    ctx.trees[name] = tree
+    if is_decision_file(name):
+        return
+    _check_references(ctx, name, tree)
+    _check_foreign(ctx, name, tree)
+    _check_code(ctx, name, tree)
+    for scope in _scopes(tree):
+        _check_flow(ctx, name, scope)
+    _check_user_tasks(ctx, name, tree, forms)
+
+
 def check_set(
     files: Mapping[str, bytes],
     *,
@@ -972,19 +1074,10 @@ def check_set(
             "Verwijder bestanden die niet worden gebruikt.",
         )
     for name in sorted(files):
-        tree = _parse(ctx, name, files[name])
-        if tree is None:
-            ctx.unreadable.add(name)
-            continue
-        ctx.trees[name] = tree
-        _check_references(ctx, name, tree)
-        _check_foreign(ctx, name, tree)
-        _check_code(ctx, name, tree)
-        for scope in _scopes(tree):
-            _check_flow(ctx, name, scope)
-        _check_user_tasks(ctx, name, tree, forms)
+        _check_file(ctx, name, files[name], forms)
     processes = _processes(ctx)
     _check_calls(ctx, processes, main_process)
+    _check_business_rules(ctx)
     if forms is not None:
         _check_routing(ctx, forms, start_form, known_variables)
     if rules is not None:

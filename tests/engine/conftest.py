@@ -135,6 +135,7 @@ class Driver:
             "koppeling_datum": "2026-01-05",
             "datum_binnenkomst": "2026-01-05",
             "soort_aanmelding": "asiel",
+            "gezinsgrootte": 1,
             **data,
         }
         self._keep(engine.start_case(self.version, data, clock=self.clock))
@@ -283,6 +284,20 @@ def driver(base_version: DeployedVersion) -> Driver:
 
 def ids(tasks: Iterable[ReadyTask]) -> set[str]:
     return {t.bpmn_id for t in tasks}
+
+
+def with_table_cells(
+    files: dict[str, bytes], dmn_name: str, changes: dict[str, str]
+) -> dict[str, bytes]:
+    """A set whose decision table ``dmn_name`` has new cell texts, by cell id (as a
+    beheerder edits them in the DMN editor)."""
+    text = files[dmn_name].decode()
+    for cell_id, value in changes.items():
+        start = text.index(f'id="{cell_id}"')
+        open_at = text.index("<text>", start) + len("<text>")
+        close_at = text.index("</text>", open_at)
+        text = text[:open_at] + value + text[close_at:]
+    return {**files, dmn_name: text.encode()}
 
 
 def base_files_without_milestone(key: str) -> dict[str, bytes]:

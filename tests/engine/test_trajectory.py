@@ -14,6 +14,7 @@ from .conftest import (
     start_clock,
     variant_files,
     variant_settings,
+    with_table_cells,
 )
 
 MB_TRACK = ["voortraject", "intake_mb", "uitvoering", "vervolgtraject"]
@@ -451,10 +452,15 @@ def test_ontzorgen_is_evaluated_and_ends_after_the_minimum(driver: Driver) -> No
     assert driver.task("financiele_zelfredzaamheid").role == "regievoerder"
 
 
-def test_ontzorgen_can_be_extended_and_follows_the_settings(driver: Driver) -> None:
-    driver.start(
-        instelling_ontzorgen_maanden=9, instelling_ontzorgen_evaluatie_maanden=7
+def test_ontzorgen_can_be_extended_and_follows_the_decision_table() -> None:
+    # The gemeente ontzorgt large households nine months, evaluated after seven.
+    files = with_table_cells(
+        variant_files(),
+        "ontzorgen_duur.dmn",
+        {"ontzorgen_duur_groot_maanden": "9", "ontzorgen_duur_groot_evaluatie": "7"},
     )
+    driver = Driver(engine.build_version(files), start_clock())
+    driver.start(gezinsgrootte=6)
     driver.complete("ontzorgen_starten", bijstand_startdatum="2026-02-02")
     driver.clock.set(moment("2026-09-02T00:01:00+02:00"))
     driver.fire()
@@ -669,11 +675,18 @@ def test_a_new_case_is_not_reopened(driver: Driver) -> None:
 # ---- voortgang, bezwaar, voortraject -------------------------------------------------
 
 
-def test_the_voortgangsgesprek_follows_the_setting_and_can_adjust_the_pip(
-    driver: Driver,
-) -> None:
-    driver.start(instelling_voortgang_weken=8)
-    driver.run_until("pip_toelichten")
+def test_the_voortgangsgesprek_follows_the_decision_table_and_can_adjust_the_pip() -> (
+    None
+):
+    # The gemeente sees people on the B1-route every eight weeks.
+    files = with_table_cells(
+        variant_files(),
+        "voortgang_frequentie.dmn",
+        {"voortgang_frequentie_b1_weken": "8"},
+    )
+    driver = Driver(engine.build_version(files), start_clock())
+    driver.start()
+    driver.run_until("pip_toelichten", {"pip_opstellen": {"leerroute": "b1"}})
     set_at = driver.clock.now()
     driver.clock.set(set_at + timedelta(weeks=8) - timedelta(hours=1))
     driver.fire()

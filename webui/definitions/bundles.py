@@ -26,7 +26,7 @@ from forms.registry import (
     registry_from_files,
 )
 
-from .files import SETTINGS_FILE, is_bpmn
+from .files import SETTINGS_FILE, is_diagram
 from .instellingen import known_variables, parse_settings
 from .models import Blob, DefinitionVersion
 
@@ -90,8 +90,9 @@ def version_files(version: DefinitionVersion) -> dict[str, str]:
     return {name: texts[sha] for name, sha in version.files.items()}
 
 
-def _bpmn(files: Mapping[str, str]) -> dict[str, bytes]:
-    return {name: text.encode() for name, text in files.items() if is_bpmn(name)}
+def _engine_files(files: Mapping[str, str]) -> dict[str, bytes]:
+    """What the engine reads of a set: its BPMN diagrams and DMN decision tables."""
+    return {name: text.encode() for name, text in files.items() if is_diagram(name)}
 
 
 def check_files(
@@ -188,7 +189,7 @@ def _checked(
     )
     findings.extend(setting_findings)
     result = engine.validate(
-        _bpmn(files),
+        _engine_files(files),
         forms=catalog,
         rules=rules,
         start_form=START_FORM,
@@ -208,7 +209,7 @@ def _bundle(pk: int, content_hash: str) -> Bundle:
     # Frozen when the version was made: the repository's files may have changed
     # since, and a case on this version must behave as it did.
     return Bundle(
-        engine.load_version(_bpmn(files)),
+        engine.load_version(_engine_files(files)),
         registry,
         dict(version.setting_values),
         frozen_rules(version),

@@ -11,7 +11,7 @@ from engine.validation import BPMN_NS, SAFE_PARSER, spiff_property
 from forms.jsontext import json_loads
 from forms.registry import form_key_of
 
-from .files import is_bpmn
+from .files import is_bpmn, is_decision_table
 
 _B = f"{{{BPMN_NS}}}"
 _KINDS = {
@@ -298,6 +298,8 @@ def set_diff(old: Mapping[str, str], new: Mapping[str, str]) -> list[FileDiff]:
             continue
         if is_bpmn(name):
             diffs.append(_bpmn_diff(name, old[name], new[name]))
+        elif is_decision_table(name):
+            diffs.append(_table_diff(name, old[name], new[name]))
         elif form_key_of(name) is not None:
             diffs.append(_form_diff(name, old[name], new[name]))
         else:
@@ -318,3 +320,106 @@ def set_diff(old: Mapping[str, str], new: Mapping[str, str]) -> list[FileDiff]:
                 )
             )
     return diffs
+
+
+# ---- decision tables -----------------------------------------------------------------
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _kids(element: etree._Element, local: str) -> list[etree._Element]:
+    return [c for c in element if _local(c) == local]
+
+
+def _cell(element: etree._Element) -> str:
+    texts = _kids(element, "text")
+    return (texts[0].text or "").strip() if texts else ""
+
+
+def _table(xml: str) -> dict[str, object]:
+    """What a diff compares of a decision table: its columns, hit policy and rows."""
+    try:
+        root = etree.fromstring(xml.encode(), SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        return {}
+    tables = [t for t in root.iter() if _local(t) == "decisionTable"]
+    if not tables:
+        return {}
+    table = tables[0]
+    columns = [
+        (c.get("label") or "invoer")
+        + " ("
+        + next((_cell(e) for e in _kids(c, "inputExpression")), "")
+        + ")"
+        for c in _kids(table, "input")
+    ] + [
+        f"{c.get('label') or c.get('name') or 'uitkomst'} ({c.get('name') or ''})"
+        for c in _kids(table, "output")
+    ]
+    rows = {}
+    for number, rule in enumerate(_kids(table, "rule"), start=1):
+        cells = [_cell(e) for e in _kids(rule, "inputEntry")]
+        cells += [_cell(e) for e in _kids(rule, "outputEntry")]
+        label = " ".join(_cell(d) or (d.text or "") for d in _kids(rule, "description"))
+        rows[rule.get("id") or f"regel-{number}"] = (number, label.strip(), cells)
+    return {
+        "policy": (table.get("hitPolicy") or "UNIQUE").upper(),
+        "columns": columns,
+        "rows": rows,
+    }
+
+
+def _row_name(number: int, label: str) -> str:
+    return f"regel {number}" + (f" (‘{label}’)" if label else "")
+
+
+def _table_diff(name: str, old_xml: str, new_xml: str) -> FileDiff:
+    """A decision table's changes in words: hit policy, columns, and per rule the
+    cells that changed (old → new)."""
+    diff = FileDiff(name, "gewijzigd")
+    old, new = _table(old_xml), _table(new_xml)
+
+    def say(element: str, kind: str, text: str) -> None:
+        diff.changes.append(Change(name, element, kind, text))
+
+    if old.get("policy") != new.get("policy"):
+        say("", "gewijzigd", f"hit policy {old.get('policy')} → {new.get('policy')}")
+    old_columns = list(old.get("columns") or [])
+    columns = list(new.get("columns") or [])
+    if old_columns != columns:
+        say("", "gewijzigd", f"kolommen {old_columns} → {columns}")
+    old_rows = dict(old.get("rows") or {})
+    rows = dict(new.get("rows") or {})
+    for rule_id, (number, label, cells) in rows.items():
+        if rule_id not in old_rows:
+            diff.added.append(rule_id)
+            say(
+                rule_id,
+                "toegevoegd",
+                f"{_row_name(number, label)}: {' | '.join(cells)}",
+            )
+            continue
+        _old_number, _old_label, old_cells = old_rows[rule_id]
+        changed = [
+            f"{columns[i] if i < len(columns) else i + 1}: ‘{before}’ → ‘{after}’"
+            for i, (before, after) in enumerate(zip(old_cells, cells, strict=False))
+            if before != after
+        ]
+        if changed or len(old_cells) != len(cells):
+            diff.changed.append(rule_id)
+            say(
+                rule_id,
+                "gewijzigd",
+                f"{_row_name(number, label)}: {'; '.join(changed)}",
+            )
+    for rule_id, (number, label, cells) in old_rows.items():
+        if rule_id not in rows:
+            diff.removed.append(rule_id)
+            say(
+                rule_id,
+                "verwijderd",
+                f"{_row_name(number, label)}: {' | '.join(cells)}",
+            )
+    return diff

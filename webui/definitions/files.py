@@ -12,6 +12,8 @@ MAX_ZIP_BYTES = 20_000_000
 MAX_ZIP_ENTRIES = 300
 
 _BPMN_NAME = re.compile(r"[a-z0-9][a-z0-9_\-]{0,80}\.bpmn")
+_SUFFIXES = (".bpmn", ".dmn", ".json", ".zip")
+_DMN_NAME = re.compile(r"[a-z0-9][a-z0-9_\-]{0,80}\.dmn")
 _FORM_KEY = re.compile(r"[a-z][a-z0-9_]{0,80}")
 
 
@@ -23,6 +25,16 @@ def is_bpmn(name: str) -> bool:
     return name.endswith(".bpmn")
 
 
+def is_decision_table(name: str) -> bool:
+    """A DMN decision table of the set (a rule that is a table)."""
+    return name.endswith(".dmn")
+
+
+def is_diagram(name: str) -> bool:
+    """A file the engine reads: a BPMN diagram or a DMN decision table."""
+    return is_bpmn(name) or is_decision_table(name)
+
+
 def check_name(name: str) -> str:
     """The name, if a set may hold a file of that name; FileRefused otherwise."""
     key = form_key_of(name)
@@ -32,11 +44,12 @@ def check_name(name: str) -> str:
         raise FileRefused(
             f"‘{name}’: een formuliersleutel bestaat uit kleine letters, cijfers en _"
         )
-    if name == SETTINGS_FILE or _BPMN_NAME.fullmatch(name):
+    if name == SETTINGS_FILE or _BPMN_NAME.fullmatch(name) or _DMN_NAME.fullmatch(name):
         return name
     raise FileRefused(
-        f"‘{name}’ is geen toegestane bestandsnaam: gebruik een .bpmn-bestand"
-        f" (kleine letters, cijfers, - en _) of {FORMS_FOLDER}/<sleutel>.json"
+        f"‘{name}’ is geen toegestane bestandsnaam: gebruik een .bpmn- of"
+        " .dmn-bestand (kleine letters, cijfers, - en _) of"
+        f" {FORMS_FOLDER}/<sleutel>.json"
     )
 
 
@@ -63,7 +76,8 @@ def to_zip(files: Mapping[str, str]) -> bytes:
 
 
 def from_upload(file_name: str, content: bytes) -> dict[str, str]:
-    """The set files in an upload: one .bpmn, one form .json, or a .zip of them."""
+    """The set files in an upload: one .bpmn, one .dmn, one form .json, or a .zip of
+    them."""
     if len(content) > MAX_ZIP_BYTES:
         raise FileRefused(f"het bestand is groter dan {MAX_ZIP_BYTES // 1_000_000} MB")
     lower = file_name.lower()
@@ -73,10 +87,14 @@ def from_upload(file_name: str, content: bytes) -> dict[str, str]:
     if lower.endswith(".bpmn") or lower.endswith(".bpmn20.xml"):
         stem = re.sub(r"(\.bpmn20\.xml|\.bpmn)$", "", base, flags=re.I)
         return {check_name(_slug(stem) + ".bpmn"): as_text(content)}
+    if lower.endswith(".dmn") or lower.endswith(".dmn11.xml"):
+        stem = re.sub(r"(\.dmn11\.xml|\.dmn)$", "", base, flags=re.I)
+        return {check_name(_slug(stem) + ".dmn"): as_text(content)}
     if lower.endswith(".json"):
         return {check_name(f"{FORMS_FOLDER}/{base[:-5]}.json"): as_text(content)}
     raise FileRefused(
-        "upload een .bpmn-bestand, een formulier (.json) of een .zip met beide"
+        "upload een .bpmn-bestand, een beslistabel (.dmn), een formulier (.json) of"
+        " een .zip ermee"
     )
 
 
@@ -104,7 +122,9 @@ def _from_zip(content: bytes) -> dict[str, str]:
             continue  # what macOS and editors leave in an archive
         files[check_name(name)] = as_text(archive.read(info))
     if not files:
-        raise FileRefused("het zip-bestand bevat geen .bpmn- of formulierbestanden")
+        raise FileRefused(
+            "het zip-bestand bevat geen .bpmn-, .dmn- of formulierbestanden"
+        )
     return files
 
 
@@ -120,7 +140,7 @@ def read_paths(paths: "list[str]") -> dict[str, str]:
             candidates = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in (".bpmn", ".json", ".zip")
+                if p.is_file() and p.suffix.lower() in _SUFFIXES
             )
         elif path.is_file():
             candidates = [path]

@@ -23,6 +23,12 @@ from forms.jsontext import json_loads
 from .files import SETTINGS_FILE
 
 PREFIX = "instelling_"
+# Settings that were a table in disguise and became a decision table of the version.
+MOVED_TO_TABLES = {
+    "ontzorgen_maanden": "ontzorgen_duur.dmn",
+    "ontzorgen_evaluatie_maanden": "ontzorgen_duur.dmn",
+    "voortgang_weken": "voortgang_frequentie.dmn",
+}
 
 
 @dataclass(frozen=True)
@@ -107,16 +113,29 @@ def parse_settings(
         finding("de instellingen zijn geen object", 'Gebruik {"sleutel": waarde}.')
         return values, findings
     for key, value in given.items():
-        rule = rules.get(key)
-        if rule is None:
-            finding(
-                f"onbekende instelling ‘{key}’", "Bekend: " + ", ".join(sorted(rules))
-            )
-        elif (problem := _problem(rule, value)) is not None:
-            finding(problem, rule.label)
-        else:
+        problem = _key_problem(rules, key, value)
+        if problem is None:
             values[key] = value
+        else:
+            finding(*problem)
     return values, findings
+
+
+def _key_problem(
+    rules: Mapping[str, SettingRule], key: str, value: Any
+) -> tuple[str, str] | None:
+    """What is wrong with one key of a set's instellingen.json (message, hint)."""
+    rule = rules.get(key)
+    if rule is None and key in MOVED_TO_TABLES:
+        return (
+            f"de instelling ‘{key}’ staat nu in de beslistabel {MOVED_TO_TABLES[key]}",
+            f"Haal ‘{key}’ uit instellingen.json en pas de waarde aan in de"
+            " beslistabel.",
+        )
+    if rule is None:
+        return f"onbekende instelling ‘{key}’", "Bekend: " + ", ".join(sorted(rules))
+    problem = _problem(rule, value)
+    return (problem, rule.label) if problem is not None else None
 
 
 def engine_variables(values: dict[str, Any]) -> dict[str, Any]:

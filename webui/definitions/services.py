@@ -112,7 +112,8 @@ def active_version(gemeente: Gemeente) -> DefinitionVersion | None:
 
 
 def repository_base_files() -> dict[str, str]:
-    """The repository's trajectory: workflows/base/*.bpmn and the shipped forms."""
+    """The repository's trajectory: workflows/base/*.bpmn and *.dmn, and the shipped
+    forms."""
     diagrams = engine.collect_diagrams(settings.WORKFLOWS_DIR)
     files = {name: content.decode() for name, content in diagrams.items()}
     files.update(shipped_form_files())

@@ -1,4 +1,5 @@
-"""Starting points in the studio: a new diagram from a template, a new form."""
+"""Starting points in the studio: a new diagram or decision table from a template, a
+new form."""
 
 import json
 import re
@@ -75,3 +76,15 @@ def new_form(key: str, title: str) -> str:
         ],
     }
     return json.dumps(form, indent=2, ensure_ascii=False) + "\n"
+
+
+def new_table(decision_id: str, name: str, input_name: str, output_name: str) -> str:
+    """A decision table (DMN 1.3) with one input, one output and one catch-all rule,
+    to be filled in in the DMN editor."""
+    template = (Path(__file__).parent / "nieuwe_tabel.dmn").read_text()
+    return template.format(
+        decision_id=decision_id,
+        name=escape(name, quote=True),
+        input_name=escape(input_name, quote=True),
+        output_name=escape(output_name, quote=True),
+    )

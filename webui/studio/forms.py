@@ -64,6 +64,39 @@ class NewFormForm(forms.Form):
         return key
 
 
+class NewTableForm(forms.Form):
+    tabel_naam = forms.CharField(
+        label="Naam van de nieuwe beslistabel",
+        help_text="Bijv. ‘Aantal PVT-workshops’. Een beslistaak in een diagram"
+        " gebruikt de tabel.",
+        max_length=80,
+    )
+    invoer = forms.CharField(
+        label="Invoer (variabele)",
+        help_text="Waarop de tabel beslist, bijv. leerroute.",
+        max_length=61,
+    )
+    uitkomst = forms.CharField(
+        label="Uitkomst (variabele)",
+        help_text="Wat de tabel zet, bijv. pvt_aantal.",
+        max_length=61,
+    )
+
+    def _name(self, field: str) -> str:
+        value = self.cleaned_data[field].strip()
+        if not _KEY.fullmatch(value):
+            raise ValidationError(
+                "Gebruik kleine letters, cijfers en _, beginnend met een letter."
+            )
+        return value
+
+    def clean_invoer(self) -> str:
+        return self._name("invoer")
+
+    def clean_uitkomst(self) -> str:
+        return self._name("uitkomst")
+
+
 class MigrationForm(forms.Form):
     doel = forms.TypedChoiceField(label="Naar versie", coerce=int)
     van = forms.TypedChoiceField(

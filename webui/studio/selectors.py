@@ -4,7 +4,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from lxml import etree
+
 import engine
+from engine.validation import SAFE_PARSER
 from forms.jsontext import json_loads
 from forms.registry import form_key_of
 from webui.accounts.models import Gemeente
@@ -13,7 +16,7 @@ from webui.cases.models import Case
 from webui.cases.selectors import case_for_user
 from webui.definitions.bundles import blob_texts, bundle_of, version_files
 from webui.definitions.diffs import FileDiff, set_diff
-from webui.definitions.files import is_bpmn
+from webui.definitions.files import is_bpmn, is_decision_table
 from webui.definitions.models import DefinitionVersion, Draft
 from webui.definitions.services import active_version, draft_set, latest_base
 from webui.tasks.models import TaskItem
@@ -163,7 +166,7 @@ class StudioFile:
     """One file of a draft, where it comes from, and whether the base moved since."""
 
     name: str
-    kind: str  # "diagram", "formulier" or "instellingen"
+    kind: str  # "diagram", "beslistabel", "formulier" or "instellingen"
     title: str
     origin: str  # "basis", "eigen" or "nieuw"
     base_changed: bool = False
@@ -190,6 +193,8 @@ def _title(name: str, text: str) -> str:
         except engine.DiagramInvalid:
             return name
         return next(iter(processes.values()), name)
+    if is_decision_table(name):
+        return _decision_name(text) or name
     if form_key_of(name) is not None:
         try:
             return str(json_loads(text).get("title") or name)
@@ -198,11 +203,35 @@ def _title(name: str, text: str) -> str:
     return name
 
 
+def _decision_name(text: str) -> str:
+    """The name of a DMN file's decision, as the editor shows it ("" if unreadable)."""
+    try:
+        root = etree.fromstring(text.encode(), SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        return ""
+    for element in root:
+        if isinstance(element.tag, str) and etree.QName(element).localname == (
+            "decision"
+        ):
+            return str(element.get("name") or element.get("id") or "")
+    return ""
+
+
+def _kind(name: str) -> str:
+    if is_bpmn(name):
+        return "diagram"
+    if is_decision_table(name):
+        return "beslistabel"
+    return "formulier" if form_key_of(name) is not None else "instellingen"
+
+
 def draft_files(*, draft: Draft, latest: DefinitionVersion | None) -> list[StudioFile]:
     """The files of a draft with their origin, diagrams first, in name order."""
     files = draft_set(draft)
     found = []
-    for name in sorted(files, key=lambda n: (not is_bpmn(n), n)):
+    for name in sorted(
+        files, key=lambda n: (not is_bpmn(n), not is_decision_table(n), n)
+    ):
         if name in draft.files:
             base_sha = (draft.provenance.get(name) or {}).get("base_sha")
             origin = "eigen" if base_sha else "nieuw"
@@ -210,14 +239,9 @@ def draft_files(*, draft: Draft, latest: DefinitionVersion | None) -> list[Studi
             changed = bool(base_sha) and newest is not None and newest != base_sha
         else:
             origin, changed = "basis", False
-        kind = (
-            "diagram"
-            if is_bpmn(name)
-            else "formulier"
-            if form_key_of(name) is not None
-            else "instellingen"
+        found.append(
+            StudioFile(name, _kind(name), _title(name, files[name]), origin, changed)
         )
-        found.append(StudioFile(name, kind, _title(name, files[name]), origin, changed))
     return found
 
 

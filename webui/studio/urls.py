@@ -25,12 +25,22 @@ urlpatterns = [
         name="new_diagram",
     ),
     path("<slug:slug>/studio/nieuw-formulier/", views.studio_new_form, name="new_form"),
+    path(
+        "<slug:slug>/studio/nieuwe-beslistabel/",
+        views.studio_new_table,
+        name="new_table",
+    ),
     path("<slug:slug>/studio/download/", views.studio_download, name="download"),
     path("<slug:slug>/studio/instellingen/", views.studio_settings, name="settings"),
     path(
         "<slug:slug>/studio/diagram/<str:file_name>/",
         views.studio_modeler,
         name="modeler",
+    ),
+    path(
+        "<slug:slug>/studio/beslistabel/<str:file_name>/",
+        views.studio_dmn_editor,
+        name="dmn_editor",
     ),
     path(
         "<slug:slug>/studio/formulier/<str:key>/",

@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from csp.decorators import csp_update
+
 from engine import ROLES
 from forms.builder import build_form_class
 from forms.registry import (
@@ -33,7 +35,13 @@ from webui.definitions.bundles import (
     milestone_rules,
     version_files,
 )
-from webui.definitions.files import SETTINGS_FILE, FileRefused, from_upload, to_zip
+from webui.definitions.files import (
+    SETTINGS_FILE,
+    FileRefused,
+    from_upload,
+    is_decision_table,
+    to_zip,
+)
 from webui.definitions.instellingen import parse_settings, setting_rules
 from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import (
@@ -49,7 +57,12 @@ from webui.definitions.services import (
     version_activate,
     version_deploy,
 )
-from webui.definitions.starters import new_diagram, new_form, process_id_for
+from webui.definitions.starters import (
+    new_diagram,
+    new_form,
+    new_table,
+    process_id_for,
+)
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
@@ -58,6 +71,7 @@ from .forms import (
     MigrationForm,
     NewDiagramForm,
     NewFormForm,
+    NewTableForm,
     UploadForm,
     settings_form_class,
 )
@@ -170,6 +184,7 @@ def studio_home(request: HttpRequest, slug: str) -> HttpResponse:
         **proefrit_context(draft),
         "upload_form": UploadForm(),
         "diagram_form": NewDiagramForm(),
+        "table_form": NewTableForm(),
         "form_form": NewFormForm(),
     }
     return render(request, "studio/home.html", context)
@@ -330,6 +345,30 @@ def studio_new_diagram(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def studio_new_table(request: HttpRequest, slug: str) -> HttpResponse:
+    gemeente = _gemeente(request, slug)
+    form = NewTableForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect("studio:home", slug=slug)
+    name = form.cleaned_data["tabel_naam"]
+    decision_id = process_id_for(name)
+    file_name = f"{decision_id}.dmn"
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    if file_name in draft_set(draft):
+        messages.error(request, f"Er is al een bestand ‘{file_name}’.")
+        return redirect("studio:home", slug=slug)
+    table = new_table(
+        decision_id, name, form.cleaned_data["invoer"], form.cleaned_data["uitkomst"]
+    )
+    draft_save_files(draft=draft, files={file_name: table}, user=request.user)
+    return redirect("studio:dmn_editor", slug=slug, file_name=file_name)
+
+
+@login_required
+@require_POST
 def studio_new_form(request: HttpRequest, slug: str) -> HttpResponse:
     gemeente = _gemeente(request, slug)
     form = NewFormForm(request.POST)
@@ -483,6 +522,57 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
         "coverage": coverage,
     }
     return render(request, "studio/modeler.html", context)
+
+
+# dmn-js 17 writes a few fixed style attributes (its bpmn.io watermark and a drag
+# image). Only those exact values are allowed, on this page only; no inline script.
+DMN_EDITOR_STYLES = {
+    "style-src": [
+        "'unsafe-hashes'",
+        "'sha256-r3vOsuepBDg6tz/cOusiNJ9Y4Lp9hGQTT7pzDks1Xxc='",
+        "'sha256-CA/eh4+2R0J7cEQ14gBMtx834RIOjzMUqCM+evtrkp4='",
+        "'sha256-8bpD4ziF/b6m8kTyhNDPcw9xux1Aqbya63O4L1zc+qw='",
+    ]
+}
+
+
+@login_required
+@csp_update(DMN_EDITOR_STYLES)
+def studio_dmn_editor(request: HttpRequest, slug: str, file_name: str) -> HttpResponse:
+    """Edit one decision table of the draft in the DMN editor; saving puts it in the
+    draft, checked with the rest of the set like a diagram."""
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    files = draft_set(draft)
+    if not is_decision_table(file_name) or file_name not in files:
+        raise Http404("Deze beslistabel staat niet in het concept.")
+    xml = files[file_name]
+    if request.method == "POST":
+        xml = request.POST.get("xml", "").replace("\r\n", "\n")
+        try:
+            draft_save_files(
+                draft=draft,
+                files={file_name: xml},
+                user=request.user,
+                expected_lock=int(request.POST.get("lock", draft.lock_version)),
+            )
+        except (FileRefused, DraftConflict, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"‘{file_name}’ is opgeslagen in het concept.")
+            return redirect("studio:dmn_editor", slug=slug, file_name=file_name)
+        files = {**files, file_name: xml}
+    findings, _bundle = check_files(files, base=version_files(draft.base))
+    mine = [f for f in findings if f.file == file_name]
+    context = {
+        "gemeente": gemeente,
+        "file_name": file_name,
+        "xml": xml,
+        "findings": mine,
+        "other_findings": len(findings) - len(mine),
+        "lock": draft.lock_version,
+    }
+    return render(request, "studio/dmn_editor.html", context)
 
 
 def _moddle_descriptor() -> str:

@@ -16,12 +16,12 @@ from webui.definitions.services import DeployRefused, set_on_top
 
 class Command(BaseCommand):
     help = (
-        "Validate .bpmn and form .json files (or folders or .zip archives of them) as"
-        " a gemeente's own files on top of its version in use (without --gemeente: on"
-        " top of the latest base). Deploys nothing. One finding per line:"
-        " file:line: element-id: fout|waarschuwing: message. Without errors the set"
-        " also gets its proefrit (synthetic cases down every path; --zonder-proefrit"
-        " skips it), whose findings follow. Exit 0 without errors."
+        "Validate .bpmn, .dmn and form .json files (or folders or .zip archives of"
+        " them) as a gemeente's own files on top of its version in use (without"
+        " --gemeente: on top of the latest base). Deploys nothing. One finding per"
+        " line: file:line: element-id: fout|waarschuwing: message. Without errors the"
+        " set also gets its proefrit (synthetic cases down every path;"
+        " --zonder-proefrit skips it), whose findings follow. Exit 0 without errors."
     )
 
     def add_arguments(self, parser):
