@@ -1,0 +1,97 @@
+"""A diagram from a generator or another modeler, in a real browser.
+
+Such files often hold only the process: no BPMNDiagram (nothing to draw) and no
+bpmn:incoming/outgoing. The modeler lays them out on opening (the vendored
+bpmn-auto-layout) and the beheerder saves that layout into the draft.
+"""
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from webui.definitions.models import Draft
+
+from ..conftest import World
+from .conftest import login, shot
+from .test_studio import edit_file, messages, modeler_ready, open_studio, save_in_draft
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+# As a generator writes it: semantics only, flows named by sourceRef/targetRef alone.
+LAYOUTLESS_NAZORG = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" \
+id="nazorg_definitions" targetNamespace="http://example.org/generator">
+  <bpmn:process id="nazorg" name="Nazorg" isExecutable="true">
+    <bpmn:laneSet id="nazorg_lanes">
+      <bpmn:lane id="lane_begeleider" name="begeleider">
+        <bpmn:flowNodeRef>nazorg_start</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>nazorg_gesprek</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>nazorg_klaar</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="nazorg_start" name="Start" />
+    <bpmn:userTask id="nazorg_gesprek" name="Nazorggesprek voeren" />
+    <bpmn:endEvent id="nazorg_klaar" name="Klaar" />
+    <bpmn:sequenceFlow id="flow_start" sourceRef="nazorg_start" \
+targetRef="nazorg_gesprek" />
+    <bpmn:sequenceFlow id="flow_klaar" sourceRef="nazorg_gesprek" \
+targetRef="nazorg_klaar" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_layoutless_diagram_opens_in_the_modeler_laid_out_and_saves_with_its_layout(
+    e2e_world: World, page: "Page"
+) -> None:
+    world = e2e_world
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, "beheerder.polderdam")
+    open_studio(page)
+    page.get_by_label("Bestand", exact=True).set_input_files(
+        files=[
+            {
+                "name": "nazorg.bpmn",
+                "mimeType": "application/xml",
+                "buffer": LAYOUTLESS_NAZORG.encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Uploaden naar het concept").click()
+    page.wait_for_url("**/processen/polderdam/studio/controleren/")
+    assert "In het concept gezet: nazorg.bpmn" in messages(page)
+
+    page.get_by_role("link", name="Terug naar de studio").click()
+    page.wait_for_url("**/processen/polderdam/studio/")
+    edit_file(page, "nazorg.bpmn")
+    page.wait_for_url("**/studio/diagram/nazorg.bpmn/")
+    modeler = modeler_ready(page)
+    assert modeler.get_attribute("data-layout") == "generated"
+    # Every element is drawn: the shapes and both arrows are on the canvas.
+    for element_id in ("nazorg_start", "nazorg_gesprek", "nazorg_klaar"):
+        assert modeler.locator(f'g.djs-shape[data-element-id="{element_id}"]').count()
+    for flow_id in ("flow_start", "flow_klaar"):
+        assert modeler.locator(f'g.djs-connection[data-element-id="{flow_id}"]').count()
+    assert "Nazorggesprek voeren" in modeler.inner_text()
+    status = page.locator("#modeler-status").inner_text()
+    assert "automatisch ingedeeld" in status and "Sla het op" in status
+    assert modeler.get_attribute("data-dirty") == "true"
+    shot(page, "studio-import-layout")
+
+    save_in_draft(page)
+    modeler = modeler_ready(page)
+    assert "‘nazorg.bpmn’ is opgeslagen in het concept" in messages(page)
+    # Opened again, the file has its own drawing now: nothing is laid out twice.
+    assert modeler.get_attribute("data-layout") == "given"
+    assert modeler.get_attribute("data-dirty") == "false"
+    assert errors == []
+
+    saved = Draft.objects.get(gemeente=world.polderdam).files["nazorg.bpmn"]
+    assert "BPMNDiagram" in saved and 'bpmnElement="nazorg_gesprek"' in saved
+    # The semantics came through the layout: the lane that gives the task its role.
+    assert "<bpmn:flowNodeRef>nazorg_gesprek</bpmn:flowNodeRef>" in saved
