@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.spiff.parser import VALIDATOR
 
 from .exceptions import ScriptRefused
-from .findings import ERROR, WARNING, Finding
+from .findings import ERROR, WARNING, Finding, sort_findings
 from .milestones import MilestoneRules
 from .scripting import compile_expression, compile_script, names_assigned, names_read
 
@@ -393,12 +393,35 @@ def _check_foreign(ctx: _Context, name: str, tree: etree._ElementTree) -> None:
             )
         for attribute in element.attrib:
             attr = etree.QName(attribute)
-            if attr.namespace == CAMUNDA_NS and attr.localname in _CAMUNDA_ATTRIBUTES:
+            if attr.namespace == CAMUNDA_NS and attr.localname == "dueDate":
+                _report_camunda_due_date(ctx, name, element, element.get(attribute))
+            elif attr.namespace == CAMUNDA_NS and attr.localname in _CAMUNDA_ATTRIBUTES:
                 what, hint = _CAMUNDA_ATTRIBUTES[attr.localname]
                 report = (
                     ctx.warning if attr.localname in _IGNORED_CAMUNDA else ctx.error
                 )
                 report(name, element, what, hint)
+
+
+def _report_camunda_due_date(
+    ctx: _Context, name: str, element: etree._Element, value: str
+) -> None:
+    """camunda:dueDate is a deadline: never dropped without a word. An upload in the
+    studio converts what Wegwijs can read (engine/imports.py); what is left is named
+    here with what to write instead."""
+    own = spiff_property(element, "dueDate") or spiff_property(element, "dueInDays")
+    ctx.error(
+        name,
+        element,
+        f"de termijn camunda:dueDate ‘{value}’ van {_label(element)} wordt niet"
+        " gelezen",
+        "Deze taak heeft al een Wegwijs-termijn; verwijder camunda:dueDate."
+        if own
+        else "Stel de termijn in het eigenschappenpaneel in (Wegwijs-eigenschap"
+        ' dueDate: een Python-expressie als pip_deadline of "2026-03-01", of'
+        " dueInDays: een aantal dagen). Bij uploaden in de studio wordt een vaste"
+        " datum of een variabele als ${betaaldatum} vanzelf omgezet.",
+    )
 
 
 # ---- expressions -----------------------------------------------------------------
@@ -493,20 +516,20 @@ def _code_problem(code: _Code) -> tuple[str, str] | None:
         )
     if _JUEL.search(source):
         return (
-            f"{code.what} ‘{source}’ is een JUEL-expressie (Camunda)",
+            f"{code.what} ‘{source}’ bij {owner} is een JUEL-expressie (Camunda)",
             "Wegwijs rekent met Python-expressies: schrijf bijv."
             " leerroute == \"b1\" in plaats van ${leerroute == 'b1'}.",
         )
     if source.startswith("="):
         return (
-            f"{code.what} ‘{source}’ is een FEEL-expressie (Zeebe)",
+            f"{code.what} ‘{source}’ bij {owner} is een FEEL-expressie (Zeebe)",
             "Wegwijs rekent met Python-expressies: laat het = weg en schrijf"
             ' bijv. leerroute == "b1".',
         )
     language = code.element.get("language")
     if language and language.lower() not in ("python", "text/python"):
         return (
-            f"{code.what} in de taal ‘{language}’",
+            f"{code.what} bij {owner} is in de taal ‘{language}’",
             "Wegwijs rekent alleen met Python-expressies; verwijder het"
             " language-attribuut en schrijf de expressie in Python.",
         )
@@ -989,7 +1012,7 @@ def check_set(
         _check_routing(ctx, forms, start_form, known_variables)
     if rules is not None:
         _check_milestones(ctx, rules, forms, start_form, processes, main_process)
-    return ctx.findings, ctx.trees
+    return sort_findings(ctx.findings), ctx.trees
 
 
 def locate(

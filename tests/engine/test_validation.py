@@ -464,3 +464,40 @@ def test_a_task_can_take_its_name_from_the_case_data() -> None:
     refused = named.replace("f&quot;Workshop {nummer}&quot;", "__import__(1)")
     err = one_error({"traject.bpmn": process(refused)})
     assert "taaknaam (displayName)" in err.message
+
+
+def test_a_juel_condition_names_its_sequence_flow() -> None:
+    content = gateway("${vervolg == 'a'}").replace(
+        b'<bpmn:sequenceFlow id="naar_a"', b'<bpmn:sequenceFlow id="naar_a" name="Ja"'
+    )
+    err = one_error({"traject.bpmn": content})
+    assert err.element == "naar_a"
+    assert err.line == line_of(content, "${vervolg")
+    assert "bij pijl ‘Ja’ is een JUEL-expressie" in err.message
+
+
+def test_findings_come_sorted_by_file_and_line() -> None:
+    # Found in the order of the checks (foreign constructs, code, flow, tasks):
+    # read in the order of the files.
+    unsorted = process(
+        SIMPLE.replace(
+            '<bpmn:endEvent id="einde"/>',
+            '<bpmn:endEvent id="einde"/><bpmn:userTask id="los" name="Los"'
+            ' camunda:assignee="demo"/>',
+        ),
+        refs=("taak", "los"),
+    )
+    files = {"b.bpmn": unsorted, "a.bpmn": gateway("${vervolg}")}
+    found = check(files, main_process="traject")
+    assert len({f.file for f in found}) == 2 and len(found) >= 4
+    keys = [(f.file, f.line or 0) for f in found]
+    assert keys == sorted(keys), [str(f) for f in found]
+
+
+def test_a_name_over_several_lines_stays_one_line_in_its_finding() -> None:
+    content = process(
+        SIMPLE.replace('name="Taak taak"', 'name="Gesprek&#10;  voeren&#13;&#10;nu"')
+    ).replace(b'value="gesprek"', b'value="onbekend"')
+    err = one_error({"traject.bpmn": content})
+    assert "‘Gesprek voeren nu’" in err.message
+    assert "\n" not in str(err) and "\r" not in str(err)
