@@ -80,7 +80,8 @@ def check_files(
     findings, bundle = _checked(
         engine.content_hash({n: t.encode() for n, t in items}), items, base_forms
     )
-    return list(findings), bundle
+    # Forms, settings and diagrams are checked apart: one list in reading order.
+    return engine.sort_findings(findings), bundle
 
 
 @lru_cache(maxsize=8)
