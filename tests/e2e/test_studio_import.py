@@ -5,11 +5,14 @@ bpmn:incoming/outgoing. The modeler lays them out on opening (the vendored
 bpmn-auto-layout) and the beheerder saves that layout into the draft.
 """
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
 
+from webui.definitions.bundles import version_files
 from webui.definitions.models import Draft
+from webui.definitions.services import version_deploy
 
 from ..conftest import World
 from .conftest import login, shot
@@ -95,3 +98,37 @@ def test_a_layoutless_diagram_opens_in_the_modeler_laid_out_and_saves_with_its_l
     assert "BPMNDiagram" in saved and 'bpmnElement="nazorg_gesprek"' in saved
     # The semantics came through the layout: the lane that gives the task its role.
     assert "<bpmn:flowNodeRef>nazorg_gesprek</bpmn:flowNodeRef>" in saved
+
+
+def test_a_layoutless_diagram_deployed_unsaved_still_shows_where_a_case_stands(
+    e2e_world: World, page: "Page"
+) -> None:
+    """Deployed straight from the check, never saved in the modeler: the case's
+    process page lays it out as well, with the case's open tasks marked."""
+    world = e2e_world
+    base = version_files(world.versions["polderdam"])["voortraject.bpmn"]
+    layoutless = re.sub(
+        r"\s*<bpmndi:BPMNDiagram.*</bpmndi:BPMNDiagram>", "", base, flags=re.S
+    )
+    assert "BPMNShape" not in layoutless
+    version, created = version_deploy(
+        gemeente=world.polderdam,
+        own_files={"voortraject.bpmn": layoutless},
+        note="Voortraject uit een generator",
+    )
+    assert created
+    case = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    assert case.version_id == version.pk
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, "coordinator.polderdam")
+    page.goto(f"/dossiers/{case.reference}/")
+    page.get_by_role("link", name="Bekijk het proces").click()
+    page.wait_for_selector("#process-viewer[data-import]", state="attached")
+    viewer = page.locator("#process-viewer")
+    assert viewer.get_attribute("data-import") == "ok"
+    assert viewer.get_attribute("data-layout") == "generated"
+    assert int(viewer.get_attribute("data-marked") or 0) >= 1
+    task = viewer.locator('[data-element-id="huisvesting_inschrijvingen"]')
+    assert "wegwijs-open" in (task.get_attribute("class") or "").split()
+    assert errors == []
