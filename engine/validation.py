@@ -332,7 +332,11 @@ def _parse(ctx: _Context, name: str, content: bytes) -> etree._ElementTree | Non
     validator = VALIDATOR.validator
     if not validator.validate(tree):
         for entry in validator.error_log:
-            element = next((e for e in root.iter() if e.sourceline == entry.line), None)
+            element = _at_path(root, entry.path)
+            if element is None:
+                element = next(
+                    (e for e in root.iter() if e.sourceline == entry.line), None
+                )
             ctx.error(
                 name,
                 element,
@@ -343,6 +347,22 @@ def _parse(ctx: _Context, name: str, content: bytes) -> etree._ElementTree | Non
             )
         return None
     return tree
+
+
+def _at_path(root: etree._Element, path: str | None) -> etree._Element | None:
+    """The element a schema error is about, by the XPath libxml2 gives with it; on
+    one line (as generators write a file) the line alone would name the first
+    element there, not the one that is wrong."""
+    if not path:
+        return None
+    namespaces = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+    try:
+        found = root.getroottree().xpath(path, namespaces=namespaces)
+    except etree.XPathError:
+        return None
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return found[0]
+    return None
 
 
 _REFERENCES = (

@@ -501,3 +501,22 @@ def test_a_name_over_several_lines_stays_one_line_in_its_finding() -> None:
     err = one_error({"traject.bpmn": content})
     assert "‘Gesprek voeren nu’" in err.message
     assert "\n" not in str(err) and "\r" not in str(err)
+
+
+def test_schema_errors_in_a_file_on_one_line_name_each_wrong_element() -> None:
+    # Generators write a whole diagram on one line: the line names nothing there.
+    content = (
+        process(
+            SIMPLE.replace(
+                '<bpmn:endEvent id="einde"/>',
+                '<bpmn:endEvent id="einde"><bpmn:foo/></bpmn:endEvent>',
+            ).replace(
+                '<bpmn:sequenceFlow id="f1"', '<bpmn:sequenceFlow id="f1" bogus="1"'
+            )
+        )
+        .replace(b'isExecutable="true"', b'isExecutable="misschien"')
+        .replace(b">\n<", b"><")
+    )
+    assert content.count(b"\n") == 1  # all of it on one line
+    found = errors({"traject.bpmn": content})
+    assert [f.element for f in found] == ["traject", "einde", "f1"]
