@@ -924,9 +924,9 @@ def _check_routing(
                     ctx.error(
                         file_name,
                         flow,
-                        f"de voorwaarde beslist op ‘{variable}’, maar dat veld heeft"
-                        f" privacyklasse ‘{sorted(classes)[0]}’ en komt daardoor nooit"
-                        " in het proces",
+                        f"de voorwaarde van {_label(flow)} beslist op ‘{variable}’,"
+                        f" maar dat veld heeft privacyklasse ‘{sorted(classes)[0]}’"
+                        " en komt daardoor nooit in het proces",
                         f"Maak het veld ‘{variable}’ ‘normaal’ en verplicht, of beslis"
                         " op een ander veld.",
                     )
@@ -934,8 +934,9 @@ def _check_routing(
                     ctx.error(
                         file_name,
                         flow,
-                        f"de voorwaarde beslist op ‘{variable}’, maar geen formulier"
-                        " in deze set vraagt daarnaar en geen script zet het",
+                        f"de voorwaarde van {_label(flow)} beslist op ‘{variable}’,"
+                        " maar geen formulier in deze set vraagt daarnaar en geen"
+                        " script zet het",
                         f"Voeg een verplicht veld ‘{variable}’ toe aan het formulier"
                         " van de taak vóór de gateway, of verbeter de naam.",
                     )

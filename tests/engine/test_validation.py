@@ -357,6 +357,7 @@ def test_a_gateway_must_route_on_a_normaal_field_of_a_form_in_use(
     err = one_error({"traject.bpmn": gateway(condition)})
     assert err.element == "naar_a"
     assert message in err.message
+    assert err.message.startswith("de voorwaarde van pijl ‘naar_a’ beslist op")
 
 
 @pytest.mark.parametrize(
