@@ -19,7 +19,7 @@ from .conftest import login, shot
 from .test_studio import edit_file, messages, modeler_ready, open_studio, save_in_draft
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 pytestmark = pytest.mark.browser
 
@@ -33,19 +33,40 @@ id="nazorg_definitions" targetNamespace="http://example.org/generator">
       <bpmn:lane id="lane_begeleider" name="begeleider">
         <bpmn:flowNodeRef>nazorg_start</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>nazorg_gesprek</bpmn:flowNodeRef>
+      </bpmn:lane>
+      <bpmn:lane id="lane_coordinator" name="coordinator">
+        <bpmn:flowNodeRef>nazorg_afsluiten</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>nazorg_klaar</bpmn:flowNodeRef>
       </bpmn:lane>
     </bpmn:laneSet>
     <bpmn:startEvent id="nazorg_start" name="Start" />
     <bpmn:userTask id="nazorg_gesprek" name="Nazorggesprek voeren" />
+    <bpmn:userTask id="nazorg_afsluiten" name="Nazorg afsluiten" />
     <bpmn:endEvent id="nazorg_klaar" name="Klaar" />
     <bpmn:sequenceFlow id="flow_start" sourceRef="nazorg_start" \
 targetRef="nazorg_gesprek" />
-    <bpmn:sequenceFlow id="flow_klaar" sourceRef="nazorg_gesprek" \
+    <bpmn:sequenceFlow id="flow_afsluiten" sourceRef="nazorg_gesprek" \
+targetRef="nazorg_afsluiten" />
+    <bpmn:sequenceFlow id="flow_klaar" sourceRef="nazorg_afsluiten" \
 targetRef="nazorg_klaar" />
   </bpmn:process>
 </bpmn:definitions>
 """
+
+
+def box(modeler: "Locator", element_id: str) -> dict:
+    found = modeler.locator(f'g.djs-element[data-element-id="{element_id}"]')
+    rect = found.first.bounding_box()
+    assert rect, element_id
+    return rect
+
+
+def inside(inner: dict, outer: dict) -> bool:
+    cx, cy = inner["x"] + inner["width"] / 2, inner["y"] + inner["height"] / 2
+    return (
+        outer["x"] < cx < outer["x"] + outer["width"]
+        and outer["y"] < cy < outer["y"] + outer["height"]
+    )
 
 
 def test_a_layoutless_diagram_opens_in_the_modeler_laid_out_and_saves_with_its_layout(
@@ -76,11 +97,28 @@ def test_a_layoutless_diagram_opens_in_the_modeler_laid_out_and_saves_with_its_l
     modeler = modeler_ready(page)
     assert modeler.get_attribute("data-layout") == "generated"
     # Every element is drawn: the shapes and both arrows are on the canvas.
-    for element_id in ("nazorg_start", "nazorg_gesprek", "nazorg_klaar"):
+    for element_id in (
+        "nazorg_start",
+        "nazorg_gesprek",
+        "nazorg_afsluiten",
+        "nazorg_klaar",
+    ):
         assert modeler.locator(f'g.djs-shape[data-element-id="{element_id}"]').count()
-    for flow_id in ("flow_start", "flow_klaar"):
+    for flow_id in ("flow_start", "flow_afsluiten", "flow_klaar"):
         assert modeler.locator(f'g.djs-connection[data-element-id="{flow_id}"]').count()
     assert "Nazorggesprek voeren" in modeler.inner_text()
+    # The lanes are drawn too (in Wegwijs a lane is the role), each task in its own.
+    begeleider, coordinator = (
+        box(modeler, "lane_begeleider"),
+        box(modeler, "lane_coordinator"),
+    )
+    for task, lane in (
+        ("nazorg_start", begeleider),
+        ("nazorg_gesprek", begeleider),
+        ("nazorg_afsluiten", coordinator),
+        ("nazorg_klaar", coordinator),
+    ):
+        assert inside(box(modeler, task), lane), task
     status = page.locator("#modeler-status").inner_text()
     assert "automatisch ingedeeld" in status and "Sla het op" in status
     assert modeler.get_attribute("data-dirty") == "true"
@@ -96,6 +134,7 @@ def test_a_layoutless_diagram_opens_in_the_modeler_laid_out_and_saves_with_its_l
 
     saved = Draft.objects.get(gemeente=world.polderdam).files["nazorg.bpmn"]
     assert "BPMNDiagram" in saved and 'bpmnElement="nazorg_gesprek"' in saved
+    assert 'bpmnElement="lane_coordinator"' in saved
     # The semantics came through the layout: the lane that gives the task its role.
     assert "<bpmn:flowNodeRef>nazorg_gesprek</bpmn:flowNodeRef>" in saved
 
@@ -131,4 +170,11 @@ def test_a_layoutless_diagram_deployed_unsaved_still_shows_where_a_case_stands(
     assert int(viewer.get_attribute("data-marked") or 0) >= 1
     task = viewer.locator('[data-element-id="huisvesting_inschrijvingen"]')
     assert "wegwijs-open" in (task.get_attribute("class") or "").split()
+    # The pool and its lane are drawn around the laid-out steps.
+    assert inside(
+        box(viewer, "huisvesting_inschrijvingen"), box(viewer, "lane_begeleider")
+    )
+    assert viewer.locator(
+        'g.djs-shape[data-element-id="voortraject_participant"]'
+    ).count()
     assert errors == []
