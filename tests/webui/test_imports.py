@@ -136,3 +136,9 @@ def test_a_camunda_upload_keeps_its_name_converts_its_deadline_and_reads_in_orde
     assert "bij pijl ‘ja’" in juel[0].message
     # The two-line name reads as one line on the page.
     assert any("‘Factuur goedkeuren’" in f.message for f in findings)
+    # The kept name works everywhere a file name goes: the modeler opens it.
+    modeler = client.get(
+        reverse("studio:modeler", args=["polderdam", "a_factuur.v2.bpmn"])
+    )
+    assert modeler.status_code == 200
+    assert "a_factuur.v2.bpmn bewerken" in modeler.content.decode()
