@@ -10,7 +10,8 @@ from .exceptions import (
     TaskNotReady,
     WorkflowFailed,
 )
-from .findings import ERROR, WARNING, Finding, has_errors
+from .findings import ERROR, WARNING, Finding, has_errors, sort_findings
+from .imports import Conversion, convert_camunda
 from .limits import DEFAULT_BUDGET, Budget
 from .milestones import MilestoneRule, ReachedMilestone, RulesInvalid, parse_rules
 from .runtime import (
@@ -46,6 +47,7 @@ __all__ = [
     "WARNING",
     "Budget",
     "Clock",
+    "Conversion",
     "DeployedVersion",
     "DiagramInvalid",
     "EngineError",
@@ -69,12 +71,14 @@ __all__ = [
     "collect_diagrams",
     "complete_task",
     "content_hash",
+    "convert_camunda",
     "declared_processes",
     "fire_timers",
     "has_errors",
     "inspect_case",
     "load_version",
     "parse_rules",
+    "sort_findings",
     "start_case",
     "validate",
 ]

@@ -20,7 +20,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from .decisions import DMN_SUFFIX, is_decision_file, strip_for_engine
 from .exceptions import DiagramInvalid
-from .findings import ERROR, Finding, has_errors
+from .findings import ERROR, Finding, has_errors, sort_findings
 from .milestones import MilestoneRules
 from .validation import (
     _B,
@@ -340,7 +340,7 @@ def validate(
             start_form=start_form,
         )
     except DiagramInvalid as exc:
-        return Validation(tuple(findings) + exc.findings, None)
+        return Validation(tuple(sort_findings([*findings, *exc.findings])), None)
     return Validation(tuple(findings), version)
 
 

@@ -18,7 +18,7 @@ from SpiffWorkflow.spiff.parser import VALIDATOR
 
 from .decisions import DecisionFile, check_decision_file, is_decision_file
 from .exceptions import ScriptRefused
-from .findings import ERROR, WARNING, Finding
+from .findings import ERROR, WARNING, Finding, sort_findings
 from .milestones import MilestoneRules
 from .scripting import compile_expression, compile_script, names_assigned, names_read
 
@@ -353,7 +353,11 @@ def _parse(ctx: _Context, name: str, content: bytes) -> etree._ElementTree | Non
     validator = VALIDATOR.validator
     if not validator.validate(tree):
         for entry in validator.error_log:
-            element = next((e for e in root.iter() if e.sourceline == entry.line), None)
+            element = _at_path(root, entry.path)
+            if element is None:
+                element = next(
+                    (e for e in root.iter() if e.sourceline == entry.line), None
+                )
             ctx.error(
                 name,
                 element,
@@ -364,6 +368,22 @@ def _parse(ctx: _Context, name: str, content: bytes) -> etree._ElementTree | Non
             )
         return None
     return tree
+
+
+def _at_path(root: etree._Element, path: str | None) -> etree._Element | None:
+    """The element a schema error is about, by the XPath libxml2 gives with it; on
+    one line (as generators write a file) the line alone would name the first
+    element there, not the one that is wrong."""
+    if not path:
+        return None
+    namespaces = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+    try:
+        found = root.getroottree().xpath(path, namespaces=namespaces)
+    except etree.XPathError:
+        return None
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return found[0]
+    return None
 
 
 _REFERENCES = (
@@ -414,12 +434,35 @@ def _check_foreign(ctx: _Context, name: str, tree: etree._ElementTree) -> None:
             )
         for attribute in element.attrib:
             attr = etree.QName(attribute)
-            if attr.namespace == CAMUNDA_NS and attr.localname in _CAMUNDA_ATTRIBUTES:
+            if attr.namespace == CAMUNDA_NS and attr.localname == "dueDate":
+                _report_camunda_due_date(ctx, name, element, element.get(attribute))
+            elif attr.namespace == CAMUNDA_NS and attr.localname in _CAMUNDA_ATTRIBUTES:
                 what, hint = _CAMUNDA_ATTRIBUTES[attr.localname]
                 report = (
                     ctx.warning if attr.localname in _IGNORED_CAMUNDA else ctx.error
                 )
                 report(name, element, what, hint)
+
+
+def _report_camunda_due_date(
+    ctx: _Context, name: str, element: etree._Element, value: str
+) -> None:
+    """camunda:dueDate is a deadline: never dropped without a word. An upload in the
+    studio converts what Wegwijs can read (engine/imports.py); what is left is named
+    here with what to write instead."""
+    own = spiff_property(element, "dueDate") or spiff_property(element, "dueInDays")
+    ctx.error(
+        name,
+        element,
+        f"de termijn camunda:dueDate ‘{value}’ van {_label(element)} wordt niet"
+        " gelezen",
+        "Deze taak heeft al een Wegwijs-termijn; verwijder camunda:dueDate."
+        if own
+        else "Stel de termijn in het eigenschappenpaneel in (Wegwijs-eigenschap"
+        ' dueDate: een Python-expressie als pip_deadline of "2026-03-01", of'
+        " dueInDays: een aantal dagen). Bij uploaden in de studio wordt een vaste"
+        " datum of een variabele als ${betaaldatum} vanzelf omgezet.",
+    )
 
 
 # ---- expressions -----------------------------------------------------------------
@@ -514,20 +557,20 @@ def _code_problem(code: _Code) -> tuple[str, str] | None:
         )
     if _JUEL.search(source):
         return (
-            f"{code.what} ‘{source}’ is een JUEL-expressie (Camunda)",
+            f"{code.what} ‘{source}’ bij {owner} is een JUEL-expressie (Camunda)",
             "Wegwijs rekent met Python-expressies: schrijf bijv."
             " leerroute == \"b1\" in plaats van ${leerroute == 'b1'}.",
         )
     if source.startswith("="):
         return (
-            f"{code.what} ‘{source}’ is een FEEL-expressie (Zeebe)",
+            f"{code.what} ‘{source}’ bij {owner} is een FEEL-expressie (Zeebe)",
             "Wegwijs rekent met Python-expressies: laat het = weg en schrijf"
             ' bijv. leerroute == "b1".',
         )
     language = code.element.get("language")
     if language and language.lower() not in ("python", "text/python"):
         return (
-            f"{code.what} in de taal ‘{language}’",
+            f"{code.what} bij {owner} is in de taal ‘{language}’",
             "Wegwijs rekent alleen met Python-expressies; verwijder het"
             " language-attribuut en schrijf de expressie in Python.",
         )
@@ -961,9 +1004,9 @@ def _check_routing(
                     ctx.error(
                         file_name,
                         flow,
-                        f"de voorwaarde beslist op ‘{variable}’, maar dat veld heeft"
-                        f" privacyklasse ‘{sorted(classes)[0]}’ en komt daardoor nooit"
-                        " in het proces",
+                        f"de voorwaarde van {_label(flow)} beslist op ‘{variable}’,"
+                        f" maar dat veld heeft privacyklasse ‘{sorted(classes)[0]}’"
+                        " en komt daardoor nooit in het proces",
                         f"Maak het veld ‘{variable}’ ‘normaal’ en verplicht, of beslis"
                         " op een ander veld.",
                     )
@@ -971,8 +1014,9 @@ def _check_routing(
                     ctx.error(
                         file_name,
                         flow,
-                        f"de voorwaarde beslist op ‘{variable}’, maar geen formulier"
-                        " in deze set vraagt daarnaar en geen script zet het",
+                        f"de voorwaarde van {_label(flow)} beslist op ‘{variable}’,"
+                        " maar geen formulier in deze set vraagt daarnaar en geen"
+                        " script zet het",
                         f"Voeg een verplicht veld ‘{variable}’ toe aan het formulier"
                         " van de taak vóór de gateway, of verbeter de naam.",
                     )
@@ -1082,7 +1126,7 @@ def check_set(
         _check_routing(ctx, forms, start_form, known_variables)
     if rules is not None:
         _check_milestones(ctx, rules, forms, start_form, processes, main_process)
-    return ctx.findings, ctx.trees
+    return sort_findings(ctx.findings), ctx.trees
 
 
 def locate(

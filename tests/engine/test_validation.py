@@ -357,6 +357,7 @@ def test_a_gateway_must_route_on_a_normaal_field_of_a_form_in_use(
     err = one_error({"traject.bpmn": gateway(condition)})
     assert err.element == "naar_a"
     assert message in err.message
+    assert err.message.startswith("de voorwaarde van pijl ‘naar_a’ beslist op")
 
 
 @pytest.mark.parametrize(
@@ -464,3 +465,59 @@ def test_a_task_can_take_its_name_from_the_case_data() -> None:
     refused = named.replace("f&quot;Workshop {nummer}&quot;", "__import__(1)")
     err = one_error({"traject.bpmn": process(refused)})
     assert "taaknaam (displayName)" in err.message
+
+
+def test_a_juel_condition_names_its_sequence_flow() -> None:
+    content = gateway("${vervolg == 'a'}").replace(
+        b'<bpmn:sequenceFlow id="naar_a"', b'<bpmn:sequenceFlow id="naar_a" name="Ja"'
+    )
+    err = one_error({"traject.bpmn": content})
+    assert err.element == "naar_a"
+    assert err.line == line_of(content, "${vervolg")
+    assert "bij pijl ‘Ja’ is een JUEL-expressie" in err.message
+
+
+def test_findings_come_sorted_by_file_and_line() -> None:
+    # Found in the order of the checks (foreign constructs, code, flow, tasks):
+    # read in the order of the files.
+    unsorted = process(
+        SIMPLE.replace(
+            '<bpmn:endEvent id="einde"/>',
+            '<bpmn:endEvent id="einde"/><bpmn:userTask id="los" name="Los"'
+            ' camunda:assignee="demo"/>',
+        ),
+        refs=("taak", "los"),
+    )
+    files = {"b.bpmn": unsorted, "a.bpmn": gateway("${vervolg}")}
+    found = check(files, main_process="traject")
+    assert len({f.file for f in found}) == 2 and len(found) >= 4
+    keys = [(f.file, f.line or 0) for f in found]
+    assert keys == sorted(keys), [str(f) for f in found]
+
+
+def test_a_name_over_several_lines_stays_one_line_in_its_finding() -> None:
+    content = process(
+        SIMPLE.replace('name="Taak taak"', 'name="Gesprek&#10;  voeren&#13;&#10;nu"')
+    ).replace(b'value="gesprek"', b'value="onbekend"')
+    err = one_error({"traject.bpmn": content})
+    assert "‘Gesprek voeren nu’" in err.message
+    assert "\n" not in str(err) and "\r" not in str(err)
+
+
+def test_schema_errors_in_a_file_on_one_line_name_each_wrong_element() -> None:
+    # Generators write a whole diagram on one line: the line names nothing there.
+    content = (
+        process(
+            SIMPLE.replace(
+                '<bpmn:endEvent id="einde"/>',
+                '<bpmn:endEvent id="einde"><bpmn:foo/></bpmn:endEvent>',
+            ).replace(
+                '<bpmn:sequenceFlow id="f1"', '<bpmn:sequenceFlow id="f1" bogus="1"'
+            )
+        )
+        .replace(b'isExecutable="true"', b'isExecutable="misschien"')
+        .replace(b">\n<", b"><")
+    )
+    assert content.count(b"\n") == 1  # all of it on one line
+    found = errors({"traject.bpmn": content})
+    assert [f.element for f in found] == ["traject", "einde", "f1"]

@@ -123,7 +123,8 @@ def check_files(
         # The rule files the check reads: another repository, another result.
         str(settings.WORKFLOWS_DIR),
     )
-    return list(findings), bundle
+    # Forms, settings and diagrams are checked apart: one list in reading order.
+    return engine.sort_findings(findings), bundle
 
 
 @lru_cache(maxsize=8)

@@ -11,9 +11,10 @@ SETTINGS_FILE = "instellingen.json"
 MAX_ZIP_BYTES = 20_000_000
 MAX_ZIP_ENTRIES = 300
 
-_BPMN_NAME = re.compile(r"[a-z0-9][a-z0-9_\-]{0,80}\.bpmn")
+# Letters, digits, -, _ and dots, as other modelers name files ("invoice.v2.bpmn").
+_BPMN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,80}\.bpmn")
+_DMN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,80}\.dmn")
 _SUFFIXES = (".bpmn", ".dmn", ".json", ".zip")
-_DMN_NAME = re.compile(r"[a-z0-9][a-z0-9_\-]{0,80}\.dmn")
 _FORM_KEY = re.compile(r"[a-z][a-z0-9_]{0,80}")
 
 
@@ -46,10 +47,50 @@ def check_name(name: str) -> str:
         )
     if name == SETTINGS_FILE or _BPMN_NAME.fullmatch(name) or _DMN_NAME.fullmatch(name):
         return name
+    suffix = next((s for s in (".bpmn", ".dmn") if name.endswith(s)), "")
+    suggestion = (
+        f"; hernoem het bijvoorbeeld naar ‘{_slug(name[: -len(suffix)])}{suffix}’"
+        if suffix
+        else ""
+    )
     raise FileRefused(
         f"‘{name}’ is geen toegestane bestandsnaam: gebruik een .bpmn- of"
-        " .dmn-bestand (kleine letters, cijfers, - en _) of"
-        f" {FORMS_FOLDER}/<sleutel>.json"
+        " .dmn-bestand (letters, cijfers, punt, - en _) of"
+        f" {FORMS_FOLDER}/<sleutel>.json" + suggestion
+    )
+
+
+def upload_name(path: str) -> str:
+    """The set name of an uploaded file or of a file in an uploaded zip: the same
+    rules for both, and the file keeps its name. Folders in a zip do not count (the
+    set has none but formulieren/); a .bpmn20.xml (Flowable, Activiti) is a .bpmn; a
+    .json is a form, except the settings file. FileRefused if the name cannot be used.
+    """
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    lower = base.lower()
+    if lower.endswith(".bpmn20.xml"):
+        return check_name(base[: -len(".bpmn20.xml")] + ".bpmn")
+    if lower.endswith(".bpmn"):
+        return check_name(base[: -len(".bpmn")] + ".bpmn")
+    if lower.endswith(".dmn11.xml"):
+        return check_name(base[: -len(".dmn11.xml")] + ".dmn")
+    if lower.endswith(".dmn"):
+        return check_name(base[: -len(".dmn")] + ".dmn")
+    if base == SETTINGS_FILE:
+        return SETTINGS_FILE
+    if lower.endswith(".json"):
+        key = base[: -len(".json")]
+        if not _FORM_KEY.fullmatch(key):
+            raise FileRefused(
+                f"‘{base}’: een formuliersleutel bestaat uit kleine letters, cijfers"
+                f" en _; hernoem het bijvoorbeeld naar ‘{_slug(key).replace('-', '_')}"
+                ".json’"
+            )
+        return f"{FORMS_FOLDER}/{key}.json"
+    raise FileRefused(
+        f"‘{base}’ is geen .bpmn-bestand, geen beslistabel (.dmn) en geen formulier"
+        " (.json); upload alleen diagrammen, beslistabellen, formulieren en"
+        " instellingen.json"
     )
 
 
@@ -83,19 +124,12 @@ def from_upload(file_name: str, content: bytes) -> dict[str, str]:
     lower = file_name.lower()
     if lower.endswith(".zip"):
         return _from_zip(content)
-    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    if lower.endswith(".bpmn") or lower.endswith(".bpmn20.xml"):
-        stem = re.sub(r"(\.bpmn20\.xml|\.bpmn)$", "", base, flags=re.I)
-        return {check_name(_slug(stem) + ".bpmn"): as_text(content)}
-    if lower.endswith(".dmn") or lower.endswith(".dmn11.xml"):
-        stem = re.sub(r"(\.dmn11\.xml|\.dmn)$", "", base, flags=re.I)
-        return {check_name(_slug(stem) + ".dmn"): as_text(content)}
-    if lower.endswith(".json"):
-        return {check_name(f"{FORMS_FOLDER}/{base[:-5]}.json"): as_text(content)}
-    raise FileRefused(
-        "upload een .bpmn-bestand, een beslistabel (.dmn), een formulier (.json) of"
-        " een .zip ermee"
-    )
+    if not lower.endswith((".bpmn", ".bpmn20.xml", ".dmn", ".dmn11.xml", ".json")):
+        raise FileRefused(
+            "upload een .bpmn-bestand, een beslistabel (.dmn), een formulier (.json) of"
+            " een .zip ermee"
+        )
+    return {upload_name(file_name): as_text(content)}
 
 
 def _slug(stem: str) -> str:
@@ -116,11 +150,26 @@ def _from_zip(content: bytes) -> dict[str, str]:
             f"uitgepakt is het zip-bestand groter dan {MAX_ZIP_BYTES // 1_000_000} MB"
         )
     files: dict[str, str] = {}
+    came_from: dict[str, str] = {}
     for info in entries:
-        name = info.filename
-        if name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("."):
+        path = info.filename
+        if path.startswith("__MACOSX/") or path.rsplit("/", 1)[-1].startswith("."):
             continue  # what macOS and editors leave in an archive
-        files[check_name(name)] = as_text(archive.read(info))
+        parts = path.replace("\\", "/").split("/")
+        if path.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            raise FileRefused(
+                f"‘{path}’ is geen toegestane bestandsnaam: een zip-bestand met een"
+                " pad buiten zijn eigen map wordt niet uitgepakt"
+            )
+        name = upload_name(path)
+        if name in came_from:
+            # Two files for one name: taking either would lose the other unseen.
+            raise FileRefused(
+                f"‘{came_from[name]}’ en ‘{path}’ in het zip-bestand worden allebei"
+                f" ‘{name}’; geef ze verschillende namen"
+            )
+        came_from[name] = path
+        files[name] = as_text(archive.read(info))
     if not files:
         raise FileRefused(
             "het zip-bestand bevat geen .bpmn-, .dmn- of formulierbestanden"
@@ -129,7 +178,7 @@ def _from_zip(content: bytes) -> dict[str, str]:
 
 
 def read_paths(paths: "list[str]") -> dict[str, str]:
-    """The set files in paths on disk: .bpmn and form .json files, folders of them
+    """The set files in paths on disk: .bpmn, .dmn and form .json files, folders of them
     (forms directly inside or in formulieren/), or .zip archives."""
     from pathlib import Path
 

@@ -17,7 +17,7 @@ from forms.registry import shipped_form_files
 from webui.accounts.models import Gemeente
 
 from .bundles import Bundle, blob_texts, check_files, rules_data, version_files
-from .files import FileRefused, check_name
+from .files import FileRefused, check_name, from_upload, is_bpmn
 from .models import Blob, DefinitionVersion, Draft
 from .proefrit import as_findings, proefrit_passed_or_run, proefrit_required
 
@@ -246,6 +246,28 @@ def draft_save_files(
         _put(draft, name, content, base_texts)
     _save_draft(draft, user, expected_lock)
     return draft
+
+
+def draft_upload(
+    *,
+    draft: Draft,
+    file_name: str,
+    content: bytes,
+    user: AbstractBaseUser | None,
+) -> tuple[list[str], list[str]]:
+    """Put an uploaded file (a .bpmn, a form, or a zip of them) into the draft under
+    its own name; what another modeler wrote that Wegwijs reads differently is
+    converted where that is certain (engine.convert_camunda). The names put in and
+    what was converted, in Dutch. FileRefused (nothing saved) for a name or archive
+    the studio does not take."""
+    files = from_upload(file_name, content)
+    notes: list[str] = []
+    for name in sorted(files):
+        if is_bpmn(name):
+            files[name], conversions = engine.convert_camunda(files[name])
+            notes.extend(f"{name}: {c.message}" for c in conversions)
+    draft_save_files(draft=draft, files=files, user=user)
+    return sorted(files), notes
 
 
 def draft_remove_file(

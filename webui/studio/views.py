@@ -38,7 +38,6 @@ from webui.definitions.bundles import (
 from webui.definitions.files import (
     SETTINGS_FILE,
     FileRefused,
-    from_upload,
     is_decision_table,
     to_zip,
 )
@@ -53,6 +52,7 @@ from webui.definitions.services import (
     draft_remove_file,
     draft_save_files,
     draft_set,
+    draft_upload,
     latest_base,
     version_activate,
     version_deploy,
@@ -307,18 +307,24 @@ def studio_upload(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect("studio:home", slug=slug)
     upload = form.cleaned_data["bestand"]
+    draft = draft_open(gemeente=gemeente, user=request.user)
     try:
-        files = from_upload(upload.name, upload.read())
+        names, notes = draft_upload(
+            draft=draft,
+            file_name=upload.name,
+            content=upload.read(),
+            user=request.user,
+        )
     except FileRefused as exc:
         messages.error(request, f"Niet geüpload: {exc}.")
         return redirect("studio:home", slug=slug)
-    draft = draft_open(gemeente=gemeente, user=request.user)
-    draft_save_files(draft=draft, files=files, user=request.user)
     messages.success(
         request,
-        f"In het concept gezet: {', '.join(sorted(files))}. Controleer het concept"
+        f"In het concept gezet: {', '.join(names)}. Controleer het concept"
         " voor u het in gebruik neemt.",
     )
+    for note in notes:
+        messages.info(request, f"Omgezet: {note}.")
     return redirect("studio:check", slug=slug)
 
 

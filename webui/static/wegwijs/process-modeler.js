@@ -217,6 +217,8 @@
   let saving = false;
   let dirty = false;
   let warningText = "";
+  // True when the drawing was made here for a file that had none: unsaved until saved.
+  let layoutGenerated = false;
   let config = { formKeys: [], milestones: [], roles: [], findings: [], coverage: null };
 
   container.dataset.dirty = "false";
@@ -288,6 +290,9 @@
 
   function updateStatus() {
     const parts = [dirty ? "Niet opgeslagen wijzigingen." : "Geen niet-opgeslagen wijzigingen."];
+    if (layoutGenerated) {
+      parts.push("Dit diagram had geen tekening; Wegwijs heeft het automatisch ingedeeld. Sla het op om die indeling in het concept te bewaren.");
+    }
     if (warningText) {
       parts.push(warningText);
     }
@@ -1718,7 +1723,7 @@
   // ---------------------------------------------------------------- save and leave
 
   function onCommandStackChanged() {
-    dirty = service("commandStack").canUndo();
+    dirty = layoutGenerated || service("commandStack").canUndo();
     container.dataset.dirty = String(dirty);
     updateToolbar();
     updateStatus();
@@ -1849,8 +1854,15 @@
       moddleExtensions: { spiffworkflow: extendDescriptor(descriptor, xml) },
       additionalModules: [translateModule],
     });
-    modeler
-      .importXML(xml)
+    // A diagram without a drawing (from a generator or another modeler) is laid
+    // out here first (auto-layout.js); saving keeps that layout in the draft.
+    let generatedLayout = false;
+    const layout = window.WegwijsLayout ? window.WegwijsLayout.ensure(xml) : Promise.resolve({ xml: xml, generated: false });
+    layout
+      .then(function (prepared) {
+        generatedLayout = prepared.generated;
+        return modeler.importXML(prepared.xml);
+      })
       .then(function (result) {
         const canvas = service("canvas");
         canvas.zoom("fit-viewport", "auto");
@@ -1907,6 +1919,13 @@
         container.dataset.findings = String(marked);
         container.dataset.warnings = String(result.warnings.length);
         container.dataset.import = "ok";
+        container.dataset.layout = generatedLayout ? "generated" : "given";
+        if (generatedLayout) {
+          layoutGenerated = true;
+          dirty = true;
+          container.dataset.dirty = "true";
+          updateStatus();
+        }
       })
       .catch(function (error) {
         console.error(error);

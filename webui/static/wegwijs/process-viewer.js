@@ -223,8 +223,16 @@
       Object.assign(markers, raw);
     }
     var viewer = new window.BpmnJS({ container: container });
-    viewer
-      .importXML(xml)
+    // A diagram imported without a drawing and deployed before anyone saved it in
+    // the modeler is laid out here too (auto-layout.js), so a case still shows it.
+    var layout = window.WegwijsLayout && typeof xml === "string"
+      ? window.WegwijsLayout.ensure(xml)
+      : Promise.resolve({ xml: xml, generated: false });
+    layout
+      .then(function (prepared) {
+        container.dataset.layout = prepared.generated ? "generated" : "given";
+        return viewer.importXML(prepared.xml);
+      })
       .then(function (result) {
         var canvas = viewer.get("canvas");
         var registry = viewer.get("elementRegistry");
