@@ -74,7 +74,7 @@ NO_PERSONAL_DATA = {
     "studio:modeler": "the diagram editor",
     "studio:form_editor": "the form editor",
     "studio:form_preview": "an empty form",
-    "studio:activate": "activates a version",
+    "studio:activate": "a confirm page with counts only, then activates a version",
     "studio:migration_revert": "POST, redirects to the migration pages (logged)",
     # Gebruikers: staff accounts of the beheerder's own organisation; every change
     # is a processing-log record of its own (gebruikersbeheer).

@@ -27,6 +27,7 @@ from .models import (
     REFERRAL_PRIVACY,
     AuditEvent,
     Case,
+    CaseMigration,
     Consent,
     Referral,
     Submission,
@@ -322,6 +323,15 @@ def cases_for_migration(
     if references:
         cases = cases.filter(reference__in=references)
     return cases.order_by("reference")
+
+
+def migration_revertible(*, migration: CaseMigration) -> bool:
+    """Whether *Terugdraaien* can succeed: the migration is not reverted yet and the
+    case has not moved on since (what ``case_migration_revert`` checks under lock)."""
+    return (
+        migration.reverted_at is None
+        and migration.case.lock_version == migration.lock_version_after
+    )
 
 
 @dataclass(frozen=True)
