@@ -401,3 +401,24 @@ def test_the_migration_page_previews_and_starts_a_run(
     later = client.get(started["Location"]).content.decode()
     assert "Terugdraaien" not in later and revert not in later
     assert "niet terug te draaien: het dossier is na de migratie al verder" in later
+
+
+def test_the_migration_phase_filter_lists_each_phase_once_and_filters_by_it(
+    world: World,
+) -> None:
+    """Two cases in the Voortraject, one of them on a version whose process for it
+    has another id: the filter offers that phase once and finds both."""
+    first = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    second = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    later = world.run_until(world.start(), "intake_gesprek")
+    Case.objects.filter(pk=second.pk).update(phase="voortraject_eigen")
+    label = first.phase_label
+    assert label.startswith("Voortraject") and label != later.phase_label
+    client = client_for(world, "beheerder.polderdam")
+    page = client.get(studio_url("migration"))
+    labels = [text for _value, text in page.context["form"].fields["fase"].choices]
+    assert labels.count(label) == 1, labels
+    assert page.content.decode().count(f">{label}</option>") == 1
+    chosen = client.get(studio_url("migration"), {"doel": 1, "fase": label})
+    shown = {p.case.reference for p in chosen.context["previews"]}
+    assert shown == {first.reference, second.reference}

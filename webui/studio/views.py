@@ -22,6 +22,7 @@ from webui.cases.models import Case, CaseMigration, MigrationRun
 from webui.cases.selectors import (
     case_marks,
     cases_for_migration,
+    migration_phases,
     migration_revertible,
 )
 from webui.cases.services import (
@@ -624,9 +625,7 @@ def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
         DefinitionVersion.objects.filter(gemeente=gemeente).order_by("-number")
     )
     active = next((v for v in versions if v.is_active), None)
-    phases = sorted(
-        set(cases_for_migration(gemeente=gemeente).values_list("phase", "phase_label"))
-    )
+    phases = [(label, label) for label in migration_phases(gemeente=gemeente)]
     data = request.POST or request.GET or None
     initial = {"doel": active.number if active else None}
     form = MigrationForm(data, initial=initial, versions=versions, phases=phases)
