@@ -76,12 +76,6 @@ from .selectors import (
 )
 
 ZIP = "application/zip"
-ROLE_LABELS = {
-    "begeleider": "Begeleider",
-    "coordinator": "Coördinator",
-    "regievoerder": "Regievoerder",
-    "trainer": "Trainer PVT",
-}
 FIELD_TYPE_LABELS = {
     "text": "Tekst (één regel)",
     "textarea": "Tekst (meer regels)",
@@ -436,7 +430,7 @@ def _editor_config() -> dict:
             {"key": r.key, "label": r.label, "required": r.required, "value": r.value}
             for r in rules.values()
         ],
-        "roles": [{"key": role, "label": ROLE_LABELS[role]} for role in ROLES],
+        "roles": [{"key": role, "label": str(Role(role).label)} for role in ROLES],
         "fieldTypes": [
             {"key": t, "label": FIELD_TYPE_LABELS.get(t, t)}
             for t in sorted(FIELD_TYPES)
