@@ -68,6 +68,50 @@ def _kind(spec: Any) -> str:
     return "de stap"
 
 
+def _counterpart(spec: Any, new: DeployedVersion) -> Any | None:
+    """The step of the new version that is what ``spec`` was, at another place (or
+    under another id): a call activity calling the same process, or a step of the
+    same kind with the same name. None when the new version really lacks it."""
+    called = getattr(spec, "spec", None) if isinstance(spec, SubWorkflowTask) else None
+    name = getattr(spec, "bpmn_name", None)
+    for process_spec in (new.spec, *new.subprocess_specs.values()):
+        for candidate in process_spec.task_specs.values():
+            if candidate is spec or type(candidate) is not type(spec):
+                continue
+            if called is not None and getattr(candidate, "spec", None) == called:
+                return candidate
+            same_name = getattr(candidate, "bpmn_name", None) == name
+            if called is None and name and same_name:
+                return candidate
+    return None
+
+
+def _removed_reason(task: Any, new: DeployedVersion) -> str:
+    """Why a step the case has reached and the new version lacks (by id) stops the
+    move: either it is gone, or it is there under another id, which a running case
+    cannot follow."""
+    spec = task.task_spec
+    waiting = task.has_state(_WAITING)
+    if _counterpart(spec, new) is not None:
+        if waiting:
+            return (
+                f"{_kind(spec)} ‘{_name(spec)}’ waarop dit dossier wacht staat in de"
+                " nieuwe versie op een andere plaats in het proces; een dossier dat"
+                " er al in zit kan niet mee"
+            )
+        return (
+            f"dit dossier staat na {_kind(spec)} ‘{_name(spec)}’, en die staat in de"
+            " nieuwe versie op een andere plaats in het proces"
+        )
+    if waiting:
+        return (
+            f"{_kind(spec)} ‘{_name(spec)}’ waarop dit dossier wacht bestaat niet meer"
+        )
+    return (
+        f"dit dossier staat na {_kind(spec)} ‘{_name(spec)}’, en die bestaat niet meer"
+    )
+
+
 def _trees(workflow: Any, diffs: Mapping[Any, Any]) -> Iterator[tuple[Any, Any]]:
     top, subs = diffs["top"], diffs["subs"]
     yield workflow, top
@@ -130,17 +174,7 @@ def _review(
         for task in diff.removed:
             if task.has_state(_NOT_REACHED):
                 continue  # not reached yet: the new version's path is taken instead
-            spec = task.task_spec
-            if task.has_state(_WAITING):
-                reasons.append(
-                    f"{_kind(spec)} ‘{_name(spec)}’ waarop dit dossier wacht bestaat"
-                    " niet meer"
-                )
-            else:
-                reasons.append(
-                    f"dit dossier staat na {_kind(spec)} ‘{_name(spec)}’, en die"
-                    " bestaat niet meer"
-                )
+            reasons.append(_removed_reason(task, new))
         for task, new_spec in diff.alignment.items():
             if new_spec is not None and task.has_state(TaskState.READY):
                 changes.extend(_task_changes(task, new_spec, old, new))

@@ -244,9 +244,12 @@ def test_a_v1_case_that_chooses_voortzetten_on_v2_stays_open(
     [
         # v1 ran the phases one after another; v2 starts the MB and the regie track
         # side by side, so a case still in the voortraject cannot join v2's tracks.
+        # v2 still has a Voortraject (at another place): the reason says so.
         (
             "huisvesting_inschrijvingen",
-            "de fase ‘Voortraject’ waarop dit dossier wacht bestaat niet meer",
+            "de fase ‘Voortraject’ waarop dit dossier wacht staat in de nieuwe versie"
+            " op een andere plaats in het proces; een dossier dat er al in zit kan"
+            " niet mee",
         ),
         # The v1 PVT had four fixed workshop tasks; v2 has one workshop in a loop.
         (
@@ -273,3 +276,16 @@ def test_a_v1_case_in_an_incompatible_position_stays_on_v1_with_the_reason(
     assert state == driver.state, "a refused case stays exactly as it was"
     # It finishes on v1.
     driver.run_until("dossier_afsluiten")
+
+
+def test_a_refused_v1_voortraject_case_is_not_told_v2_lacks_a_voortraject(
+    v1_version, base_version
+) -> None:
+    """v2 has a Voortraject (the same process, called from another step): a reason
+    saying it "bestaat niet meer" would send a beheerder looking for a lost phase."""
+    assert "voortraject" in base_version.subprocess_specs
+    driver = v1_case_at(v1_version, "huisvesting_inschrijvingen")
+    check = check_move(v1_version, base_version, copy.deepcopy(driver.state))
+    assert not check.ok
+    assert not [r for r in check.reasons if "Voortraject" in r and "niet meer" in r]
+    assert any("andere plaats" in r and "Voortraject" in r for r in check.reasons)

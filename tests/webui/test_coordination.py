@@ -454,7 +454,24 @@ def test_the_reassign_page_moves_all_cases_and_says_what_moved(world: World) -> 
     page = client.get(url)
     assert [c for c, _, _ in page.context["rows"]] == cases
 
-    done = client.post(url, {"note": "Bea stopt", "to_all": anna.username, "alle": "1"})
+    # Handing over a whole caseload asks for "Ik weet het zeker" first; without
+    # the tick nothing moves and what was typed stays.
+    unsure = client.post(
+        url, {"note": "Bea stopt", "to_all": anna.username, "alle": "1"}
+    )
+    html = unsure.content.decode()
+    assert "Vink ‘Ik weet het zeker’ aan: u draagt 2 dossiers over" in html
+    assert "Bea stopt" in html
+    assert "Alle 2 dossiers overdragen" in html
+    assert set(
+        Case.objects.filter(pk__in=[c.pk for c in cases]).values_list(
+            "begeleider", flat=True
+        )
+    ) == {bea.pk}
+
+    done = client.post(
+        url, {"note": "Bea stopt", "to_all": anna.username, "alle": "1", "zeker": "on"}
+    )
 
     assert done.status_code == 200
     html = done.content.decode()

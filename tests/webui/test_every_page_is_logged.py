@@ -76,7 +76,7 @@ NO_PERSONAL_DATA = {
     "studio:form_editor": "the form editor",
     "studio:dmn_editor": "the decision table (DMN) editor",
     "studio:form_preview": "an empty form",
-    "studio:activate": "activates a version",
+    "studio:activate": "a confirm page with counts only, then activates a version",
     "studio:migration_revert": "POST, redirects to the migration pages (logged)",
     "studio:proefrit": "a test drive of the draft with synthetic cases",
     "studio:proefrit_start": "POST, starts a test drive with synthetic cases",

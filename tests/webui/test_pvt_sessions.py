@@ -71,9 +71,9 @@ def plan(client: Client, task_name: str, task_ids: list[str], **fields):
     return client.post(plan_url(task_name), data)
 
 
-def record(client: Client, session: Session, absent: dict[Case, str] = None):
+def record(client: Client, session: Session, absent: dict[Case, str] = None, sure=True):
     absent = absent or {}
-    data = {}
+    data = {"zeker": "on"} if sure else {}
     for participant in session.participants.select_related("case"):
         match = next(
             (r for c, r in absent.items() if c.pk == participant.case_id), None
@@ -267,6 +267,12 @@ class Person:
         self._field(label)["value"] = text
         self.clicks += 1
 
+    def tick(self, label: str, within: str = "") -> None:
+        box = self._field(label, within)
+        assert not box["checked"], f"{label} ({within}) was already ticked"
+        box["checked"] = True
+        self.clicks += 1
+
     def untick(self, label: str, within: str = "") -> None:
         box = self._field(label, within)
         assert box["checked"], f"{label} ({within}) was not ticked"
@@ -321,6 +327,7 @@ def test_a_group_of_fifteen_is_recorded_through_the_pages_in_twenty_clicks_or_fe
     assert "Geen kinderopvang" in person.text, "the reasons come from the task's form"
     person.untick("Aanwezig", within=absent.client_naam)
     person.choose("Reden van afwezigheid", "Ziek", within=absent.client_naam)
+    person.tick("Ik weet het zeker")
     person.press("Vastleggen voor 15 deelnemers")
 
     assert "Vastgelegd: 14 aanwezig, 1 afwezig." in person.text
@@ -357,6 +364,7 @@ def test_a_group_of_fifteen_is_recorded_through_the_pages_in_twenty_clicks_or_fe
     person.type_in("Plaats", PLACE)
     person.press("Bijeenkomst plannen")
     person.click_link("Aanwezigheid vastleggen")
+    person.tick("Ik weet het zeker")
     person.press("Vastleggen voor 1 deelnemer")
     catch_up = Session.objects.get(task_name=CATCH_UP_1)
     assert catch_up.kind == Session.Kind.INHAAL
@@ -668,8 +676,42 @@ def test_a_statushouder_already_planned_is_marked_and_not_ticked_again(
     )
 
     session = Session.objects.get()
-    cancelled = trainer.post(reverse("pvt:cancel", args=[session.pk]))
+    cancelled = trainer.post(reverse("pvt:cancel", args=[session.pk]), {"zeker": "on"})
     assert cancelled.status_code == 302 and not Session.objects.exists()
     assert not Participant.objects.exists()
     html = trainer.get(plan_url(WORKSHOP_1)).content.decode()
     assert "al ingepland" not in html and html.count(" checked") == 2
+
+
+def test_a_whole_session_is_cancelled_or_recorded_only_when_the_trainer_is_sure(
+    world: World,
+) -> None:
+    """Cancelling or recording acts on every participant at once: the page names how
+    many, and without "Ik weet het zeker" nothing changes (no JavaScript needed)."""
+    first = at_workshop(world, voornaam="Amal")
+    second = at_workshop(world, voornaam="Yonas")
+    trainer = client_for("trainer.polderdam")
+    plan(trainer, WORKSHOP_1, [open_task_id(first), open_task_id(second)])
+    session = Session.objects.get()
+
+    detail = trainer.get(reverse("pvt:detail", args=[session.pk])).content.decode()
+    assert "geannuleerd voor alle 2 deelnemers" in detail
+    assert 'name="zeker"' in detail
+    unsure = trainer.post(reverse("pvt:cancel", args=[session.pk]), follow=True)
+    assert "Niet geannuleerd: vink ‘Ik weet het zeker’ aan" in unsure.content.decode()
+    assert Session.objects.filter(pk=session.pk).exists()
+
+    page = trainer.get(reverse("pvt:record", args=[session.pk])).content.decode()
+    assert "Voor alle 2 deelnemers wordt vastgelegd" in page
+    refused = record(trainer, session, absent={second: "ziek"}, sure=False)
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Vink ‘Ik weet het zeker’ aan om door te gaan" in html
+    assert 'value="ziek" selected' in html, "the chosen reason is kept"
+    session.refresh_from_db()
+    assert session.status == Session.Status.PLANNED
+    assert waiting_on(first) == [WORKSHOP_1] and waiting_on(second) == [WORKSHOP_1]
+
+    record(trainer, session, absent={second: "ziek"})
+    session.refresh_from_db()
+    assert session.status == Session.Status.RECORDED

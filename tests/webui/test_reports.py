@@ -452,3 +452,33 @@ def test_who_works_no_tasks_starts_on_their_own_page(
     response = _client(f"start.{role}").get("/", follow=True)
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == start
+
+
+def test_a_phase_name_shared_by_two_processes_is_one_filter_choice_finding_both(
+    world: World, monkeypatch
+) -> None:
+    """A variant's own process may carry the base's phase name: the manager sees
+    ‘Voortraject’ once, and choosing it finds the cases in either process."""
+    from webui.reports import selectors as report_selectors
+    from webui.reports.filters import ReportFilter
+
+    base = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    own = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    Case.objects.filter(pk=own.pk).update(open_phases=["voortraject_eigen"])
+    trajectory = report_selectors._trajectory
+    monkeypatch.setattr(
+        report_selectors,
+        "_trajectory",
+        lambda facts: [
+            *trajectory(facts)[:2],
+            ("voortraject_eigen", "Voortraject"),
+            *trajectory(facts)[2:],
+        ],
+    )
+    manager = world.who("manager", world.polderdam)
+    scope = report_selectors.report_scope(user=manager)
+    assert [label for _pid, label in scope.phases].count("Voortraject") == 1
+    found = report_selectors.report_cases(
+        user=manager, report_filter=ReportFilter(fase="voortraject")
+    )
+    assert {base.pk, own.pk} <= set(found.values_list("pk", flat=True))

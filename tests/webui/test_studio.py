@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from webui.cases.models import Case
+from webui.cases.models import Case, CaseMigration, MigrationRun
 from webui.definitions.bundles import version_files
 from webui.definitions.models import Draft
 from webui.definitions.services import active_version, version_deploy
@@ -345,7 +345,14 @@ def test_upload_a_zip_then_download_it_again(world: World) -> None:
     version = client.get(studio_url("version_download", 2))
     with zipfile.ZipFile(io.BytesIO(version.content)) as archive:
         assert 'name="Start"' in archive.read("voortraject.bpmn").decode()
-    rollback = client.post(studio_url("activate", 1), follow=True)
+    # Rollback asks first, naming what happens: nothing changes without the tick.
+    confirm = client.get(studio_url("activate", 1)).content.decode()
+    assert "starten dan op v1 in plaats van op v2" in confirm
+    assert "lopende dossiers blijven op hun eigen versie" in confirm
+    unsure = client.post(studio_url("activate", 1))
+    assert "Vink ‘Ik weet het zeker’ aan" in unsure.content.decode()
+    assert active_version(world.polderdam).number == 2
+    rollback = client.post(studio_url("activate", 1), {"zeker": "on"}, follow=True)
     assert "v1 is weer in gebruik" in rollback.content.decode()
     assert active_version(world.polderdam).number == 1
 
@@ -366,11 +373,52 @@ def test_the_migration_page_previews_and_starts_a_run(
     preview = client.get(studio_url("migration"), {"doel": 2})
     [row] = preview.context["previews"]
     assert row.case == case and row.ok
+    assert "De 1 aangevinkte dossier gaan naar v2" in preview.content.decode()
+    # Without "Ik weet het zeker" nothing starts, and the choice is kept.
+    unsure = client.post(
+        studio_url("migration") + "?doel=2",
+        {"doel": 2, "dossier": [case.reference], "migreren": "1"},
+    )
+    assert "Vink ‘Ik weet het zeker’ aan" in unsure.content.decode()
+    assert f'value="{case.reference}" id="move-{case.reference}" checked' in (
+        unsure.content.decode()
+    )
+    assert not MigrationRun.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(
             studio_url("migration") + "?doel=2",
-            {"doel": 2, "dossier": [case.reference], "migreren": "1"},
+            {"doel": 2, "dossier": [case.reference], "migreren": "1", "zeker": "on"},
         )
     run_page = client.get(started["Location"])
     assert run_page.context["run"].moved == 1
     assert "1 meegegaan" in run_page.content.decode()
+    migration = CaseMigration.objects.get(case=case)
+    revert = reverse("studio:migration_revert", args=["polderdam", migration.pk])
+    assert revert in run_page.content.decode()
+    assert "Terugdraaien" in run_page.content.decode()
+    # Once the case has moved on, a revert would fail: the button is not offered.
+    world.complete(case, "huisvesting_inschrijvingen")
+    later = client.get(started["Location"]).content.decode()
+    assert "Terugdraaien" not in later and revert not in later
+    assert "niet terug te draaien: het dossier is na de migratie al verder" in later
+
+
+def test_the_migration_phase_filter_lists_each_phase_once_and_filters_by_it(
+    world: World,
+) -> None:
+    """Two cases in the Voortraject, one of them on a version whose process for it
+    has another id: the filter offers that phase once and finds both."""
+    first = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    second = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    later = world.run_until(world.start(), "intake_gesprek")
+    Case.objects.filter(pk=second.pk).update(phase="voortraject_eigen")
+    label = first.phase_label
+    assert label.startswith("Voortraject") and label != later.phase_label
+    client = client_for(world, "beheerder.polderdam")
+    page = client.get(studio_url("migration"))
+    labels = [text for _value, text in page.context["form"].fields["fase"].choices]
+    assert labels.count(label) == 1, labels
+    assert page.content.decode().count(f">{label}</option>") == 1
+    chosen = client.get(studio_url("migration"), {"doel": 1, "fase": label})
+    shown = {p.case.reference for p in chosen.context["previews"]}
+    assert shown == {first.reference, second.reference}

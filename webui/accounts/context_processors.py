@@ -1,6 +1,15 @@
 from django.http import HttpRequest
 
+from engine import ROLES
+
+from .models import Role
 from .selectors import CASE_ROLES, roles_held
+
+
+def lane_labels(request: HttpRequest) -> dict[str, object]:
+    """The Dutch name of each lane's role (begeleider → Begeleider), for the process
+    diagrams: a lane is named by its role code, which is what the engine reads."""
+    return {"lane_labels": {role: str(Role(role).label) for role in ROLES}}
 
 
 def roles(request: HttpRequest) -> dict[str, object]:

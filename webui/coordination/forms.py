@@ -4,6 +4,7 @@ from django import forms
 
 from webui.cases.models import Case
 from webui.cases.services.assignment import NOTE_MAX
+from webui.confirmation import CONFIRM_FIELD, CONFIRM_LABEL
 
 from .selectors import Caseload
 
@@ -35,6 +36,9 @@ class ReassignForm(forms.Form):
     chosen = forms.MultipleChoiceField(
         label="Dossiers", required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Required (in clean) when more than one case moves: one tick too many on a
+    # button that hands over a whole caseload is hard to undo for the statushouders.
+    zeker = forms.BooleanField(label=CONFIRM_LABEL, required=False)
 
     def __init__(
         self, *args: Any, cases: list[Case], colleagues: list[Caseload], **kwargs: Any
@@ -84,6 +88,12 @@ class ReassignForm(forms.Form):
             for c in selected
             if not (cleaned.get(f"to_{c.pk}") or cleaned.get("to_all"))
         ]
+        if len(selected) > 1 and not cleaned.get(CONFIRM_FIELD):
+            self.add_error(
+                CONFIRM_FIELD,
+                f"Vink ‘{CONFIRM_LABEL}’ aan: u draagt {len(selected)} dossiers"
+                " over. Er is nog niets veranderd.",
+            )
         for case in missing:
             self.add_error(
                 f"to_{case.pk}",

@@ -205,5 +205,11 @@ def begeleider(request: HttpRequest, username: str) -> HttpResponse:
         cases=cases,
         form=form,
         rows=form.rows(),
+        confirm_what=(
+            f"Bij meer dan één dossier (‘Alle {len(cases)} dossiers overdragen’ of"
+            " meerdere aangevinkt) gaan die dossiers met hun open begeleiderstaken"
+            f" naar de gekozen collega's; {load.name} is dan niet meer hun vaste"
+            " begeleider."
+        ),
         others=other_tasks_held(org=org, user=load.user),
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from forms.builder import TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH
 from forms.fields import BoundedDateField
+from webui.confirmation import CONFIRM_FIELD, confirm_field
 
 from .selectors import Candidate, Row
 
@@ -106,6 +107,8 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, rows: Sequence[Row], signing: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.rows = list(rows)
+        # A whole group's tasks complete at once: the trainer confirms first.
+        self.fields[CONFIRM_FIELD] = confirm_field()
         for row in self.rows:
             pk = row.participant.pk
             self.fields[f"ja_{pk}"] = forms.BooleanField(

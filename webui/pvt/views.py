@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from webui.accounts.models import MbOrganisation, Role
+from webui.confirmation import ConfirmForm
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 
@@ -172,10 +173,19 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = session_rows(session=session, user=request.user)
     _log_list(request, [row.case for row in rows], session=session.pk)
     outcomes = Counter(row.participant.outcome for row in rows)
+    planned = sum(
+        1 for row in rows if row.participant.outcome == Participant.Outcome.PENDING
+    )
     context = {
         "session": session,
         "rows": rows,
         "outcomes": outcomes,
+        "cancel_form": ConfirmForm(),
+        "cancel_what": (
+            f"De bijeenkomst wordt geannuleerd voor alle {planned}"
+            f" deelnemer{'' if planned == 1 else 's'}; zij wachten daarna weer op"
+            " deze workshop en u plant hem opnieuw."
+        ),
         "next_steps": _next_steps(session, rows)
         if session.status == Session.Status.RECORDED
         else [],
@@ -219,10 +229,16 @@ def session_record_view(request: HttpRequest, pk: int) -> HttpResponse:
             _report(request, session, result)
             return redirect("pvt:detail", pk=session.pk)
     _log_list(request, [row.case for row in rows], session=session.pk)
+    n = len(rows)
     context = {
         "session": session,
         "form": form,
         "entries": form.entries(),
+        "confirm_what": (
+            f"Voor {'de' if n == 1 else 'alle'} {n} deelnemer{'' if n == 1 else 's'}"
+            f" wordt vastgelegd wat hierboven staat; hun taak ‘{session.task_name}’"
+            " wordt daarmee afgerond."
+        ),
         "today": timezone.localdate(),
     }
     return render(request, "pvt/record.html", context)
@@ -251,6 +267,13 @@ def _report(request: HttpRequest, session: Session, result) -> None:
 def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     _organisations(request)
     session = _session(request, pk)
+    if not ConfirmForm(request.POST).is_valid():
+        messages.error(
+            request,
+            "Niet geannuleerd: vink ‘Ik weet het zeker’ aan om de bijeenkomst te"
+            " annuleren. Er is niets veranderd.",
+        )
+        return redirect(f"{reverse('pvt:detail', args=[session.pk])}#annuleren")
     try:
         session_cancel(session=session, user=request.user)
     except PvtError as exc:

@@ -179,6 +179,22 @@ def _trajectory(facts: Iterable[VersionFacts]) -> list[tuple[str, str]]:
     return [(pid, names[pid]) for pid in order]
 
 
+def _one_per_label(phases: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each phase label once (the first process id under it stands for all): a
+    phase of several versions, or a variant's own process with the base's name."""
+    first: dict[str, str] = {}
+    for pid, label in phases:
+        first.setdefault(label, pid)
+    return [(pid, label) for label, pid in first.items()]
+
+
+def _same_label(cases: QuerySet[Case], pid: str) -> list[str]:
+    """``pid`` and every other process id with its label in the cases' versions."""
+    phases = _trajectory(_Versions().load(_version_ids(cases)))
+    label = dict(phases).get(pid)
+    return [pid] + [p for p, name in phases if name == label and p != pid]
+
+
 def _version_ids(cases: QuerySet[Case]) -> list[int]:
     return list(cases.order_by().values_list("version_id", flat=True).distinct())
 
@@ -206,7 +222,7 @@ def report_scope(*, user: AbstractBaseUser) -> ReportScope:
     )
     version_ids = set(_version_ids(cases))
     version_ids |= {v.pk for g in gemeenten if (v := active_version(g)) is not None}
-    phases = _trajectory(_Versions().load(sorted(version_ids)))
+    phases = _one_per_label(_trajectory(_Versions().load(sorted(version_ids))))
     return ReportScope(
         gemeenten=tuple((g.slug, g.naam) for g in gemeenten),
         organisations=tuple((o.slug, o.naam) for o in organisations),
@@ -232,7 +248,12 @@ def report_cases(
     if f.fase:
         # A case is in every phase its tracks are in now (open_phases, a JSON list
         # of process ids); the quotes make it the whole id, on SQLite and PostgreSQL.
-        cases = cases.filter(open_phases__icontains=f'"{f.fase}"')
+        # The filter offers a label once (see report_scope): every process id
+        # shown under that label counts.
+        in_phase = Q()
+        for pid in _same_label(cases, f.fase):
+            in_phase |= Q(open_phases__icontains=f'"{pid}"')
+        cases = cases.filter(in_phase)
     if f.koppeling_van:
         cases = cases.filter(koppeling_datum__gte=f.koppeling_van)
     if f.koppeling_tot:

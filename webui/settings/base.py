@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "webui.accounts.context_processors.roles",
+                "webui.accounts.context_processors.lane_labels",
             ],
         },
     },

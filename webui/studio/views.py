@@ -21,7 +21,12 @@ from forms.registry import (
 from webui.accounts.models import Gemeente, Role
 from webui.accounts.selectors import case_access
 from webui.cases.models import Case, CaseMigration, MigrationRun
-from webui.cases.selectors import case_marks, cases_for_migration
+from webui.cases.selectors import (
+    case_marks,
+    cases_for_migration,
+    migration_phases,
+    migration_revertible,
+)
 from webui.cases.services import (
     CaseError,
     case_migration_revert,
@@ -29,6 +34,7 @@ from webui.cases.services import (
     migration_run_start,
     migration_runs_resume,
 )
+from webui.confirmation import ConfirmForm
 from webui.definitions.bundles import (
     base_floor,
     check_files,
@@ -87,12 +93,6 @@ from .selectors import (
 )
 
 ZIP = "application/zip"
-ROLE_LABELS = {
-    "begeleider": "Begeleider",
-    "coordinator": "Coördinator",
-    "regievoerder": "Regievoerder",
-    "trainer": "Trainer PVT",
-}
 FIELD_TYPE_LABELS = {
     "text": "Tekst (één regel)",
     "textarea": "Tekst (meer regels)",
@@ -247,18 +247,40 @@ def studio_deploy(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def studio_activate(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Roll back (or forward) to an earlier version: a confirm page first, naming
+    what changes for new cases and that running cases stay where they are."""
     gemeente = _gemeente(request, slug)
     version = DefinitionVersion.objects.filter(gemeente=gemeente, number=number).first()
     if version is None:
         raise Http404("Deze versie bestaat niet.")
-    version_activate(version=version, user=request.user)
-    messages.success(
-        request,
-        f"{version.label} is weer in gebruik voor nieuwe dossiers.",
+    if version.is_active:
+        messages.info(request, f"{version.label} is al in gebruik.")
+        return redirect("studio:home", slug=slug)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        version_activate(version=version, user=request.user)
+        messages.success(
+            request,
+            f"{version.label} is weer in gebruik voor nieuwe dossiers.",
+        )
+        return redirect("studio:home", slug=slug)
+    active = DefinitionVersion.objects.filter(gemeente=gemeente, is_active=True).first()
+    running = cases_for_migration(gemeente=gemeente).count()
+    what = (
+        f"Alle nieuwe dossiers van {gemeente.naam} starten dan op {version.label}"
+        + (f" in plaats van op {active.label}" if active else "")
+        + f". De {running} lopende dossier{'' if running == 1 else 's'} blijven op"
+        " hun eigen versie; die migreert u apart."
     )
-    return redirect("studio:home", slug=slug)
+    context = {
+        "gemeente": gemeente,
+        "version": version,
+        "active": active,
+        "form": form,
+        "what": what,
+    }
+    return render(request, "studio/activate.html", context)
 
 
 @login_required
@@ -459,7 +481,7 @@ def _editor_config() -> dict:
             {"key": r.key, "label": r.label, "required": r.required, "value": r.value}
             for r in rules.values()
         ],
-        "roles": [{"key": role, "label": ROLE_LABELS[role]} for role in ROLES],
+        "roles": [{"key": role, "label": str(Role(role).label)} for role in ROLES],
         "fieldTypes": [
             {"key": t, "label": FIELD_TYPE_LABELS.get(t, t)}
             for t in sorted(FIELD_TYPES)
@@ -707,13 +729,14 @@ def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
         DefinitionVersion.objects.filter(gemeente=gemeente).order_by("-number")
     )
     active = next((v for v in versions if v.is_active), None)
-    phases = sorted(
-        set(cases_for_migration(gemeente=gemeente).values_list("phase", "phase_label"))
-    )
+    phases = [(label, label) for label in migration_phases(gemeente=gemeente)]
     data = request.POST or request.GET or None
     initial = {"doel": active.number if active else None}
     form = MigrationForm(data, initial=initial, versions=versions, phases=phases)
     previews = None
+    target = None
+    chosen: set[str] | None = None
+    confirm = ConfirmForm()
     if data is not None and form.is_valid():
         target = next(v for v in versions if v.number == form.cleaned_data["doel"])
         cases = cases_for_migration(
@@ -724,19 +747,32 @@ def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if request.method == "POST" and "migreren" in request.POST:
             chosen = set(request.POST.getlist("dossier"))
-            run = migration_run_start(
-                cases=[c for c in cases if c.reference in chosen],
-                target=target,
-                user=request.user,
-            )
-            return redirect("studio:migration_run", slug=slug, run_id=run.pk)
+            confirm = ConfirmForm(request.POST)
+            picked = [c for c in cases if c.reference in chosen]
+            if not picked:
+                confirm.add_error(None, "Vink ten minste één dossier aan.")
+            elif confirm.is_valid():
+                run = migration_run_start(
+                    cases=picked, target=target, user=request.user
+                )
+                return redirect("studio:migration_run", slug=slug, run_id=run.pk)
         previews = cases_move_preview(cases=cases, target=target)
         _log_migration_cases(request, [p.case for p in previews])
+    movable = sum(1 for p in previews or [] if p.ok)
+    count = len(chosen) if chosen is not None else movable
     context = {
         "gemeente": gemeente,
         "form": form,
         "previews": previews,
-        "movable": sum(1 for p in previews or [] if p.ok),
+        "movable": movable,
+        "chosen": chosen,
+        "confirm": confirm,
+        "confirm_what": (
+            f"De {count} aangevinkte dossier{'' if count == 1 else 's'} gaan naar"
+            f" {target.label}. Elk dossier gaat apart over; wat niet mee kan, blijft."
+            if target is not None
+            else ""
+        ),
         "runs": MigrationRun.objects.filter(gemeente=gemeente)[:5],
     }
     return render(request, "studio/migration.html", context)
@@ -760,10 +796,11 @@ def studio_migration_run(request: HttpRequest, slug: str, run_id: int) -> HttpRe
         [m.case for m in moved]
         + list(Case.objects.filter(gemeente=gemeente, reference__in=refused)),
     )
+    rows = [(m, migration_revertible(migration=m)) for m in moved]
     return render(
         request,
         "studio/migration_run.html",
-        {"gemeente": gemeente, "run": run, "moved": moved},
+        {"gemeente": gemeente, "run": run, "moved": rows},
     )
 
 

@@ -544,6 +544,42 @@
     });
   }
 
+  // ---------------------------------------------------------------- lane labels
+  // A lane is named by its role code (begeleider): that is what the engine reads and
+  // what the panel's role choice sets. The drawing shows the role's Dutch name
+  // (Begeleider), again after bpmn-js redraws a changed lane.
+  function dutchLaneLabels(eventBus) {
+    const labels = {};
+    config.roles.forEach(function (role) {
+      labels[role.key] = role.label;
+    });
+    function relabel() {
+      const registry = service("elementRegistry");
+      registry
+        .filter(function (element) {
+          return element.type === "bpmn:Lane";
+        })
+        .forEach(function (lane) {
+          const label = labels[lane.businessObject.name];
+          const text = label && registry.getGraphics(lane).querySelector(".djs-visual text");
+          if (!text) {
+            return;
+          }
+          const spans = text.querySelectorAll("tspan");
+          if (!spans.length) {
+            text.textContent = label;
+            return;
+          }
+          spans[0].textContent = label;
+          Array.prototype.slice.call(spans, 1).forEach(function (span) {
+            span.remove();
+          });
+        });
+    }
+    relabel();
+    eventBus.on("elements.changed", 250, relabel); // after the redraw (priority 1000)
+  }
+
   // ---------------------------------------------------------------- spiffworkflow properties
 
   function spiffProperties(bo) {
@@ -1898,6 +1934,7 @@
 
         const eventBus = service("eventBus");
         guardLaneRefs(eventBus);
+        dutchLaneLabels(eventBus);
         eventBus.on("selection.changed", function () {
           renderPanel();
         });

@@ -191,6 +191,29 @@
     });
   }
 
+  // A lane is named by its role code (begeleider), which is what the engine reads;
+  // the drawing shows the role's Dutch name (Begeleider) from #lane-labels.
+  function dutchLaneLabels(registry, labels) {
+    registry.filter(function (element) {
+      return element.type === "bpmn:Lane";
+    }).forEach(function (lane) {
+      var label = labels[lane.businessObject.name];
+      var text = label && registry.getGraphics(lane).querySelector(".djs-visual text");
+      if (!text) {
+        return;
+      }
+      var spans = text.querySelectorAll("tspan");
+      if (!spans.length) {
+        text.textContent = label;
+        return;
+      }
+      spans[0].textContent = label;
+      for (var i = 1; i < spans.length; i += 1) {
+        spans[i].remove();
+      }
+    });
+  }
+
   function show(container) {
     var status = document.getElementById(container.dataset.status || "process-viewer-status");
 
@@ -238,6 +261,7 @@
         var registry = viewer.get("elementRegistry");
         var overlays = viewer.get("overlays");
         canvas.zoom("fit-viewport", "auto");
+        dutchLaneLabels(registry, json("lane-labels") || {});
         // A call activity takes the mark of the phase it calls.
         registry.filter(function (element) {
           return element.type === "bpmn:CallActivity";
