@@ -103,11 +103,14 @@ def _file_of(
     return (candidates[0] if candidates else ""), None
 
 
-def _step(step: engine.proefrit.Step) -> dict[str, str]:
+def _step(step: engine.proefrit.Step, read: set[str]) -> dict[str, str]:
+    """One step of a path, with the answers the process reads (the rest of a form's
+    answers led nowhere)."""
+    answers = {k: v for k, v in step.answers.items() if k in read}
     return {
         "element": step.element,
         "name": step.name,
-        "answers": describe(step.answers) if step.element != "start" else "",
+        "answers": describe(answers) if step.element != "start" else "",
     }
 
 
@@ -116,6 +119,7 @@ def report_data(
 ) -> dict[str, Any]:
     """The report as JSON for the Proefrit record and the pages."""
     findings = []
+    read = variables_read(bundle.process)
     for finding in report.findings:
         file_name, line = _file_of(bundle, files, finding)
         findings.append(
@@ -127,7 +131,7 @@ def report_data(
                 "line": line,
                 "element": finding.element,
                 "message": finding.message,
-                "path": [_step(step) for step in finding.path[-12:]],
+                "path": [_step(step, read) for step in finding.path[-12:]],
                 "path_length": len(finding.path),
             }
         )

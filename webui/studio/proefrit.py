@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 
 from webui.accounts.models import Gemeente
 from webui.definitions.models import Draft, Proefrit
-from webui.definitions.proefrit import proefrit_for, proefrit_required, proefrit_start
+from webui.definitions.proefrit import (
+    as_findings,
+    proefrit_for,
+    proefrit_required,
+    proefrit_start,
+)
 from webui.definitions.services import draft_open, draft_version_hash
 
 from .selectors import studio_gemeente
@@ -64,6 +69,7 @@ def modeler_coverage(gemeente: Gemeente, file_name: str) -> dict[str, Any] | Non
         "steps": entry.get("steps", []),
         "stale": current != run.content_hash,
         "finished_at": run.finished_at,
+        "findings": as_findings(run.report),
     }
 
 

@@ -516,8 +516,11 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
             messages.success(request, f"‘{file_name}’ is opgeslagen in het concept.")
             return redirect("studio:modeler", slug=slug, file_name=file_name)
         files = {**files, file_name: xml}
-    findings, _bundle = check_files(files, base=version_files(draft.base))
+    findings, _bundle = check_files(
+        files, base=version_files(draft.base), defaults=draft.base.setting_values
+    )
     mine = [f for f in findings if f.file == file_name]
+    other_findings = len(findings) - len(mine)
     bundle_forms = sorted(
         (n.split("/", 1)[1].removesuffix(".json"), n)
         for n in files
@@ -526,8 +529,13 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
     config = _editor_config()
     config["formKeys"] = [{"key": key, "title": key} for key, _name in bundle_forms]
     coverage = modeler_coverage(gemeente, file_name)
+    if coverage is not None and not coverage["stale"]:
+        # What the proefrit of this very draft found in this diagram.
+        mine += [f for f in coverage["findings"] if f.file == file_name]
     if coverage is not None:
-        config["coverage"] = {k: v for k, v in coverage.items() if k != "finished_at"}
+        config["coverage"] = {
+            k: v for k, v in coverage.items() if k not in ("finished_at", "findings")
+        }
     config["findings"] = [
         {
             "severity": f.severity,
@@ -544,7 +552,7 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
         "xml": xml,
         "config": config,
         "findings": mine,
-        "other_findings": len(findings) - len(mine),
+        "other_findings": other_findings,
         "moddle": json.loads(_moddle_descriptor()),
         "lock": draft.lock_version,
         "coverage": coverage,
