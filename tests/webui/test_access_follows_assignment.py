@@ -111,3 +111,29 @@ def test_the_former_begeleiders_drafts_of_the_moved_tasks_go(
     )
     hand_over(world, case)
     assert not TaskDraft.objects.filter(item=item).exists()
+
+
+def test_before_coupling_the_pool_reads_the_case_whose_task_it_may_pick_up(
+    world: World,
+) -> None:
+    """The voortraject is the pool's: a begeleider of the organisation reads the case
+    they may pick a task of up; once a vaste begeleider is coupled, no longer."""
+    world.user(NEW, world.polderdam, "begeleider")
+    colleague = world.users[NEW]
+    fresh = world.start()
+    assert TaskItem.objects.filter(
+        case=fresh, role="begeleider", state="open", assignee=None
+    ).exists()
+    assert visible_cases(user=colleague).filter(pk=fresh.pk).exists()
+    assert (
+        client_as(NEW).get(reverse("cases:detail", args=[fresh.reference])).status_code
+        == 200
+    )
+    coupled = world.coupled()  # coupled to begeleider.polderdam
+    assert not visible_cases(user=colleague).filter(pk=coupled.pk).exists()
+    assert (
+        client_as(NEW)
+        .get(reverse("cases:detail", args=[coupled.reference]))
+        .status_code
+        == 404
+    )

@@ -113,12 +113,15 @@ def test_a_dmn_file_is_uploaded_under_its_own_name(world: World) -> None:
         "dmn-xml-source",
     )
     upload = SimpleUploadedFile(
-        "Voortgang_Frequentie.dmn",
-        with_cell(xml, "voortgang_frequentie_z_weken", "6").encode(),
+        TABLE, with_cell(xml, "voortgang_frequentie_z_weken", "6").encode()
     )
     response = client.post(studio_url("upload"), {"bestand": upload}, follow=True)
     assert response.context["ok"] is True
     assert "<text>6</text>" in Draft.objects.get(gemeente=world.polderdam).files[TABLE]
+    # Another name is kept as it is: a new table beside the old, not a rename.
+    other = SimpleUploadedFile("Voortgang.v2.dmn", xml.encode())
+    client.post(studio_url("upload"), {"bestand": other}, follow=True)
+    assert "Voortgang.v2.dmn" in Draft.objects.get(gemeente=world.polderdam).files
 
 
 def test_a_new_table_starts_from_a_template_and_opens_in_the_editor(

@@ -108,10 +108,17 @@ for _model, _why in {
     "reminders_digestsent": "which user got a daily e-mail with how many tasks",
     # The log itself, for superusers only: who looked, and a kenmerk.
     "privacy_processingrecord": "the processing log (superusers only)",
+    "otp_totp_totpdevice": "staff members' authenticator apps (superusers only)",
 }.items():
     for _view in _ADMIN_VIEWS:
         NO_PERSONAL_DATA[f"admin:{_model}_{_view}"] = _why
 NO_PERSONAL_DATA["admin:auth_user_password_change"] = "a user's password"
+NO_PERSONAL_DATA["admin:otp_totp_totpdevice_config"] = "an app's set-up (staff)"
+NO_PERSONAL_DATA["admin:otp_totp_totpdevice_qrcode"] = "an app's QR code (staff)"
+# Two-factor sign-in: the user's own authenticator app.
+NO_PERSONAL_DATA["accounts:second_factor_code"] = "the code after the password"
+NO_PERSONAL_DATA["accounts:second_factor_setup"] = "setting up one's own app"
+NO_PERSONAL_DATA["accounts:second_factor_off"] = "turning one's own app off"
 # A case and its events cannot be added or deleted in the admin (403).
 for _model in ("cases_case", "cases_auditevent"):
     for _view in ("add", "delete"):

@@ -71,7 +71,7 @@ def test_a_new_case_keeps_its_versions_settings_after_the_repository_changes(
     # Rivierstad's own instellingen.json says 5; the rest is its base's.
     other = world.start(world.rivierstad)
     assert '"instelling_pvt_workshops":5' in state_of(other)
-    assert '"instelling_voortgang_weken":12' in state_of(other)
+    assert '"instelling_termijn_waarschuwing_weken":26' in state_of(other)
 
 
 def test_the_studio_shows_the_values_the_version_holds_not_the_repositorys(
@@ -89,12 +89,12 @@ def test_the_studio_shows_the_values_the_version_holds_not_the_repositorys(
     answers = {name: form[name].initial for name in form.fields}
     client.post(
         reverse("studio:settings", args=["polderdam"]),
-        {**answers, "voortgang_weken": 10},
+        {**answers, "termijn_waarschuwing_weken": 20},
     )
-    client.post(reverse("studio:deploy", args=["polderdam"]), {"note": "Tien weken"})
+    client.post(reverse("studio:deploy", args=["polderdam"]), {"note": "Twintig weken"})
     version = active_version(world.polderdam)
     assert version.number == 2
-    assert version.setting_values["voortgang_weken"] == 10
+    assert version.setting_values["termijn_waarschuwing_weken"] == 20
     assert version.setting_values["pvt_workshops"] == 4
 
 
@@ -173,7 +173,7 @@ def test_versions_made_before_freezing_are_filled_in_by_the_data_migration(
     migration.freeze(apps, None)
     rivierstad.refresh_from_db()
     assert rivierstad.setting_values["pvt_workshops"] == 5
-    assert rivierstad.setting_values["voortgang_weken"] == 12
+    assert rivierstad.setting_values["termijn_waarschuwing_weken"] == 26
     assert bundle_of(rivierstad).rules == milestone_rules()
     assert rivierstad.content_hash == version_hash(
         version_files(rivierstad),
