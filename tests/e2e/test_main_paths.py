@@ -35,14 +35,27 @@ def checked(page: "Page", question: str, option: str) -> bool:
     return group.get_by_label(option, exact=True).is_checked()
 
 
-def submit_and_open_case(page: "Page", case: Case) -> str:
-    """Complete the task (Wegwijs then opens the next task, or the queue) and open
-    the case; returns the confirmation."""
+def submit(page: "Page") -> str:
+    """Complete the task (Wegwijs then opens the next task, or the queue); returns
+    the confirmation."""
     with page.expect_navigation():
         page.get_by_role("button", name="Afronden").click()
-    message = page.locator(".messages").inner_text()
-    page.goto(f"/dossiers/{case.reference}/")
-    return message
+    return page.locator(".messages").inner_text()
+
+
+def case_page_of_coordinator(page: "Page", case: Case) -> "Page":
+    """The case page as the organisation's coördinator sees it, in a browser of
+    their own: a begeleider who did a task from the pool reads the case only while
+    they hold a task in it (access follows the present assignment)."""
+    context = page.context.browser.new_context(
+        locale="nl-NL",
+        base_url="/".join(page.url.split("/", 3)[:3]),
+        viewport={"width": 1280, "height": 900},
+    )
+    other = context.new_page()
+    login(other, "coordinator.polderdam")
+    other.goto(f"/dossiers/{case.reference}/")
+    return other
 
 
 def test_pages_are_styled(page: "Page") -> None:
@@ -93,15 +106,16 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     page.get_by_label("Bijzonderheden over woning en inschrijvingen").fill(
         "Sleutel samen opgehaald; het energiecontract loopt via de corporatie."
     )
-    message = submit_and_open_case(page, case)
+    message = submit(page)
     assert f"‘{HUISVESTING}’ is afgerond" in message
-    open_tasks = page.locator("#open-tasks")
+    coordinator = case_page_of_coordinator(page, case)
+    open_tasks = coordinator.locator("#open-tasks")
     assert HUISVESTING not in open_tasks.inner_text()
     assert "Financiën regelen" in open_tasks.inner_text()
     # The tracks run side by side: the case is in three phases at once.
     both = "Voortraject · Brede intake en PIP · Financieel ontzorgen"
-    assert page.locator("#case-phase").inner_text() == both
-    stepper = page.get_by_role("list", name="Traject")
+    assert coordinator.locator("#case-phase").inner_text() == both
+    stepper = coordinator.get_by_role("list", name="Traject")
     current = stepper.locator('[aria-current="step"]')
     assert current.all_inner_texts() == [
         "Voortraject",
@@ -125,23 +139,31 @@ def test_begeleider_works_the_voortraject_from_the_queue(
         answer(page, question, "Ja")
     answer(page, "Aangevraagde toeslagen en kinderbijslag", "Zorgtoeslag")
     answer(page, "Zijn er schulden of betalingsachterstanden?", "Nee")
-    submit_and_open_case(page, case)
-    assert page.locator("#case-phase").inner_text() == both
+    submit(page)
+    coordinator.reload()
+    assert coordinator.locator("#case-phase").inner_text() == both
 
-    # Both parallel tasks are done: the next one waits on the case page.
-    open_tasks.get_by_role("link", name="Voorbereiding inburgering").click()
+    # Both parallel tasks are done: the next one waits in the pool (and on the
+    # case page, for whoever reads it).
+    assert "Voorbereiding inburgering" in open_tasks.inner_text()
+    page.goto("/")
+    page.locator("#available-tasks").get_by_role(
+        "link", name="Voorbereiding inburgering"
+    ).click()
     answer(page, "Is het dossier opgevraagd bij het COA?", "Ja")
     answer(page, "Zijn de rechten en plichten van de Wet inburgering uitgelegd?", "Ja")
     answer(page, "Inburgeringsplicht", "Inburgeringsplichtig")
     answer(page, "Is juridische ondersteuning nodig", "Nee")
-    submit_and_open_case(page, case)
-    phase = page.locator("#case-phase").inner_text()
+    submit(page)
+    coordinator.reload()
+    phase = coordinator.locator("#case-phase").inner_text()
     assert phase == (
         "Intake maatschappelijke begeleiding · Brede intake en PIP"
         " · Financieel ontzorgen"
     )
     assert "Intakegesprek" in open_tasks.inner_text()
-    shot(page, "case-page")
+    shot(coordinator, "case-page")
+    coordinator.context.close()
 
     submissions = Submission.objects.filter(case=case)
     huisvesting = submissions.get(bpmn_id="huisvesting_inschrijvingen")

@@ -113,27 +113,19 @@ def test_the_former_begeleiders_drafts_of_the_moved_tasks_go(
     assert not TaskDraft.objects.filter(item=item).exists()
 
 
-def test_before_coupling_the_pool_reads_the_case_whose_task_it_may_pick_up(
+def test_a_pool_task_done_closes_the_case_until_the_next_is_picked_up(
     world: World,
 ) -> None:
-    """The voortraject is the pool's: a begeleider of the organisation reads the case
-    they may pick a task of up; once a vaste begeleider is coupled, no longer."""
-    world.user(NEW, world.polderdam, "begeleider")
-    colleague = world.users[NEW]
+    """The voortraject is the pool's: picking a task up opens its case, completing it
+    closes it again; the pool shows no case data until a task is picked up."""
     fresh = world.start()
-    assert TaskItem.objects.filter(
+    begeleider = world.users[FORMER]
+    assert not visible_cases(user=begeleider).filter(pk=fresh.pk).exists()
+    item = TaskItem.objects.filter(
         case=fresh, role="begeleider", state="open", assignee=None
-    ).exists()
-    assert visible_cases(user=colleague).filter(pk=fresh.pk).exists()
-    assert (
-        client_as(NEW).get(reverse("cases:detail", args=[fresh.reference])).status_code
-        == 200
-    )
-    coupled = world.coupled()  # coupled to begeleider.polderdam
-    assert not visible_cases(user=colleague).filter(pk=coupled.pk).exists()
-    assert (
-        client_as(NEW)
-        .get(reverse("cases:detail", args=[coupled.reference]))
-        .status_code
-        == 404
-    )
+    ).first()
+    TaskItem.objects.filter(pk=item.pk).update(assignee=begeleider)
+    page = reverse("cases:detail", args=[fresh.reference])
+    assert client_as(FORMER).get(page).status_code == 200
+    TaskItem.objects.filter(pk=item.pk).update(state="done")
+    assert client_as(FORMER).get(page).status_code == 404

@@ -3,10 +3,9 @@ here and nowhere else; pages, exports, commands and the admin ask this module, a
 refusal is a 404.
 
 - a begeleider sees the cases of their MB organisation they are vaste begeleider of, or
-  hold an open task in, now (and, before a vaste begeleider is coupled, the cases
-  with an open begeleider task in the pool they may pick up): access follows the
-  present assignment, so a case handed to a colleague closes for them (a task they
-  once completed opens nothing);
+  hold an open task in, now: access follows the present assignment, so a case handed
+  to a colleague closes for them (a task they once completed opens nothing, a task
+  of the pool shows nothing until picked up);
 - a coördinator the cases their MB organisation guides;
 - a trainer the name and PVT data of the cases whose workshops they give;
 - a regievoerder the cases of their gemeente;
@@ -160,20 +159,9 @@ def _case_filter(grant: Grant, user: AbstractBaseUser) -> Q | None:
     if grant.role == Role.COORDINATOR:
         return mine
     if grant.role == Role.BEGELEIDER:
-        # One filter, so the holder and the state are of the same task row. Before
-        # a case has a vaste begeleider its begeleider tasks are the pool's (the
-        # voortraject): whoever may pick one up reads the case it belongs to; once a
-        # begeleider is coupled, only they and who holds an open task do.
-        return mine & (
-            Q(begeleider=user)
-            | Q(tasks__assignee=user, tasks__state=_OPEN)
-            | Q(
-                begeleider__isnull=True,
-                tasks__role=Role.BEGELEIDER,
-                tasks__assignee__isnull=True,
-                tasks__state=_OPEN,
-            )
-        )
+        # One filter, so the holder and the state are of the same task row. A task
+        # of the pool shows no case data until it is picked up.
+        return mine & (Q(begeleider=user) | Q(tasks__assignee=user, tasks__state=_OPEN))
     if grant.role == Role.TRAINER:
         return mine & Q(tasks__role=Role.TRAINER)
     return None
