@@ -172,6 +172,7 @@ class _Drive:
         self.field_milestones = {
             key: frozenset(milestones) for key, milestones in field_milestones.items()
         }
+        self.start_milestones: frozenset[str] = frozenset()
         self.limits = limits
         self.report = DriveReport(elements=flow_nodes(version))
         self.read = variables_read(version)
@@ -258,7 +259,7 @@ class _Drive:
                 self.failed(exc, "start", (step,))
                 continue
             self.report.cases += 1
-            reached = frozenset(m.key for m in snapshot.reached)
+            reached = frozenset(m.key for m in snapshot.reached) | self.start_milestones
             paths.append(_Path(case, snapshot, at, (step,), {}, reached))
         return paths
 
@@ -442,6 +443,7 @@ def drive(
     at: datetime,
     required_milestones: Mapping[str, str] | None = None,
     field_milestones: Mapping[str, Iterable[str]] | None = None,
+    start_milestones: Iterable[str] = (),
     limits: Limits | None = None,
 ) -> DriveReport:
     """Drive synthetic cases through ``version`` and report what went wrong.
@@ -449,7 +451,8 @@ def drive(
     ``start``: the start form's answers (with the version's settings), one case each;
     ``answers``: the answers to offer at a ready task; ``required_milestones``: key ->
     label of the milestones every ended path must reach; ``field_milestones``: form key
-    -> the milestone keys its fields record when answered.
+    -> the milestone keys its fields record when answered; ``start_milestones``:
+    those the start form's fields record.
     """
     began = time.monotonic()
     driving = _Drive(
@@ -459,6 +462,7 @@ def drive(
         field_milestones or {},
         limits or Limits(),
     )
+    driving.start_milestones = frozenset(start_milestones)
     driving.explore(driving.start(start, at))
     if driving.report.complete:
         driving.unreached()

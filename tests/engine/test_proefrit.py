@@ -148,3 +148,31 @@ def test_a_timer_is_fired_by_moving_the_clock() -> None:
     assert report.errors == []
     assert report.ended == 1
     assert ("traject", "einde") in report.covered
+
+
+def test_a_required_milestone_a_path_never_reaches_is_a_warning() -> None:
+    gateway = '<bpmn:exclusiveGateway id="gw" default="anders"/>'
+    flows = condition("naar_a", "einde_a", 'uitkomst == "a"') + (
+        '<bpmn:sequenceFlow id="anders" sourceRef="gw" targetRef="einde_b"/>'
+    )
+    version = version_of(choice_then(gateway, flows))
+    required = {"besloten": "Besluit genomen", "aangemeld": "Aangemeld"}
+
+    def drive_with(start_milestones: tuple[str, ...]) -> DriveReport:
+        return drive(
+            version,
+            start=[{}],
+            answers=lambda task, data: CHOICES,
+            at=AT,
+            required_milestones=required,
+            field_milestones={"gesprek": ["besloten"]},
+            start_milestones=start_milestones,
+        )
+
+    report = drive_with(("aangemeld",))
+    assert report.errors == []
+    assert [(f.kind, f.element) for f in report.findings] == []
+    missing = drive_with(())
+    [warning] = missing.findings
+    assert (warning.kind, warning.element) == ("mijlpaal", "aangemeld")
+    assert "‘Aangemeld’" in warning.message and not warning.is_error

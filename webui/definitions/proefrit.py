@@ -77,6 +77,7 @@ def drive_bundle(bundle: Bundle, *, seconds: float | None = None) -> DriveReport
         field_milestones={
             key: bundle.forms.get(key).milestones.keys() for key in bundle.forms.keys()
         },
+        start_milestones=start_form.milestones.keys(),
         limits=Limits(
             seconds=limit,
             operations=int(getattr(settings, "WEGWIJS_PROEFRIT_OPERATIONS", 0)),
