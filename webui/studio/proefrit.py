@@ -4,7 +4,7 @@ what it found, and what the modeler draws of it."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -22,8 +22,6 @@ from .selectors import studio_gemeente
 
 
 def _gemeente(request: HttpRequest, slug: str) -> Gemeente:
-    from django.http import Http404
-
     gemeente = studio_gemeente(user=request.user, slug=slug)
     if gemeente is None:
         raise Http404("Deze gemeente bestaat niet of u beheert haar proces niet.")

@@ -1,6 +1,7 @@
 """The process pages: the viewer for everyone, the studio for a gemeente's beheerder."""
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -492,6 +493,27 @@ def _editor_config() -> dict:
     }
 
 
+def _editor_save(
+    request: HttpRequest, draft: Any, files: dict[str, str], file_name: str, view: str
+) -> tuple[HttpResponse | None, dict[str, str]]:
+    """An editor page's save: the file into the draft and a redirect to the page,
+    or, refused, the set with what was typed (to show again with the message)."""
+    xml = request.POST.get("xml", "").replace("\r\n", "\n")
+    try:
+        draft_save_files(
+            draft=draft,
+            files={file_name: xml},
+            user=request.user,
+            expected_lock=int(request.POST.get("lock", draft.lock_version)),
+        )
+    except (FileRefused, DraftConflict, ValueError) as exc:
+        messages.error(request, str(exc))
+        return None, {**files, file_name: xml}
+    messages.success(request, f"‘{file_name}’ is opgeslagen in het concept.")
+    saved = redirect(view, slug=draft.gemeente.slug, file_name=file_name)
+    return saved, files
+
+
 @login_required
 def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpResponse:
     """Edit one diagram of the draft in the modeler; saving puts it in the draft."""
@@ -500,22 +522,11 @@ def studio_modeler(request: HttpRequest, slug: str, file_name: str) -> HttpRespo
     files = draft_set(draft)
     if not file_name.endswith(".bpmn") or file_name not in files:
         raise Http404("Dit diagram staat niet in het concept.")
-    xml = files[file_name]
     if request.method == "POST":
-        xml = request.POST.get("xml", "").replace("\r\n", "\n")
-        try:
-            draft_save_files(
-                draft=draft,
-                files={file_name: xml},
-                user=request.user,
-                expected_lock=int(request.POST.get("lock", draft.lock_version)),
-            )
-        except (FileRefused, DraftConflict, ValueError) as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"‘{file_name}’ is opgeslagen in het concept.")
-            return redirect("studio:modeler", slug=slug, file_name=file_name)
-        files = {**files, file_name: xml}
+        saved, files = _editor_save(request, draft, files, file_name, "studio:modeler")
+        if saved is not None:
+            return saved
+    xml = files[file_name]
     findings, _bundle = check_files(
         files, base=version_files(draft.base), defaults=draft.base.setting_values
     )
@@ -582,23 +593,16 @@ def studio_dmn_editor(request: HttpRequest, slug: str, file_name: str) -> HttpRe
     files = draft_set(draft)
     if not is_decision_table(file_name) or file_name not in files:
         raise Http404("Deze beslistabel staat niet in het concept.")
-    xml = files[file_name]
     if request.method == "POST":
-        xml = request.POST.get("xml", "").replace("\r\n", "\n")
-        try:
-            draft_save_files(
-                draft=draft,
-                files={file_name: xml},
-                user=request.user,
-                expected_lock=int(request.POST.get("lock", draft.lock_version)),
-            )
-        except (FileRefused, DraftConflict, ValueError) as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"‘{file_name}’ is opgeslagen in het concept.")
-            return redirect("studio:dmn_editor", slug=slug, file_name=file_name)
-        files = {**files, file_name: xml}
-    findings, _bundle = check_files(files, base=version_files(draft.base))
+        saved, files = _editor_save(
+            request, draft, files, file_name, "studio:dmn_editor"
+        )
+        if saved is not None:
+            return saved
+    xml = files[file_name]
+    findings, _bundle = check_files(
+        files, base=version_files(draft.base), defaults=draft.base.setting_values
+    )
     mine = [f for f in findings if f.file == file_name]
     context = {
         "gemeente": gemeente,
