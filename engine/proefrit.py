@@ -79,6 +79,8 @@ class DriveReport:
     # ... and (process id, previous node, node) of every step between two nodes.
     steps_taken: set[tuple[str, str, str]] = field(default_factory=set)
     elements: set[tuple[str, str]] = field(default_factory=set)
+    # The variables the version's code reads: the answers that were varied.
+    read: set[str] = field(default_factory=set)
     cases: int = 0
     ended: int = 0
     operations: int = 0
@@ -165,6 +167,7 @@ class _Drive:
         required: Mapping[str, str],
         field_milestones: Mapping[str, Iterable[str]],
         limits: Limits,
+        read: set[str],
     ) -> None:
         self.version = version
         self.answers = answers
@@ -174,8 +177,8 @@ class _Drive:
         }
         self.start_milestones: frozenset[str] = frozenset()
         self.limits = limits
-        self.report = DriveReport(elements=flow_nodes(version))
-        self.read = variables_read(version)
+        self.read = read
+        self.report = DriveReport(elements=flow_nodes(version), read=self.read)
         self.tried: set[tuple[Any, ...]] = set()
         self.seen: set[str] = set()
         self.found: set[tuple[str, str, str]] = set()
@@ -445,6 +448,7 @@ def drive(
     field_milestones: Mapping[str, Iterable[str]] | None = None,
     start_milestones: Iterable[str] = (),
     limits: Limits | None = None,
+    read: set[str] | None = None,
 ) -> DriveReport:
     """Drive synthetic cases through ``version`` and report what went wrong.
 
@@ -452,7 +456,8 @@ def drive(
     ``answers``: the answers to offer at a ready task; ``required_milestones``: key ->
     label of the milestones every ended path must reach; ``field_milestones``: form key
     -> the milestone keys its fields record when answered; ``start_milestones``:
-    those the start form's fields record.
+    those the start form's fields record; ``read``: variables_read(version), when the
+    caller has it already.
     """
     began = time.monotonic()
     driving = _Drive(
@@ -461,6 +466,7 @@ def drive(
         required_milestones or {},
         field_milestones or {},
         limits or Limits(),
+        variables_read(version) if read is None else read,
     )
     driving.start_milestones = frozenset(start_milestones)
     driving.explore(driving.start(start, at))

@@ -49,11 +49,6 @@ class ScriptLimit(ScriptRefused):
     """One operation in diagram code would be too large."""
 
 
-DATA_TYPES: frozenset[type] = frozenset(
-    {str, int, float, bool, type(None), Decimal, date, datetime, timedelta}
-    | {list, dict, tuple}
-)
-
 _STR = frozenset(
     {
         "capitalize",
@@ -132,6 +127,8 @@ ATTRIBUTES: dict[type, frozenset[str]] = {
     tuple: frozenset({"count", "index"}),
 }
 ALL_ATTRIBUTES: frozenset[str] = frozenset().union(*ATTRIBUTES.values())
+# The values a script may hold: the types above, and None.
+DATA_TYPES: frozenset[type] = frozenset(ATTRIBUTES) | {type(None)}
 
 # The exceptions a script may catch (``except KeyError:``). None of them is an ancestor
 # of BudgetExceeded or ScriptRefused, so the engine's own stops go through.

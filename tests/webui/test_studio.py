@@ -193,8 +193,10 @@ def test_only_the_gemeentes_beheerder_reaches_the_studio(world: World) -> None:
             studio_url("check"),
             studio_url("modeler", "voortraject.bpmn"),
             studio_url("migration"),
+            studio_url("proefrit"),
         ):
             assert client.get(url).status_code == 404, (username, url)
+        assert client.post(studio_url("proefrit_start")).status_code == 404
     beheerder = client_for(world, "beheerder.polderdam")
     page = beheerder.get(reverse("studio:list")).content.decode()
     assert f'href="{studio_url("home")}"' in page

@@ -164,3 +164,7 @@ class Proefrit(models.Model):
     @property
     def passed(self) -> bool:
         return self.status == self.Status.DONE and self.errors == 0
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (self.Status.WAITING, self.Status.RUNNING)

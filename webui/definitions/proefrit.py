@@ -78,6 +78,7 @@ def drive_bundle(bundle: Bundle, *, seconds: float | None = None) -> DriveReport
             key: bundle.forms.get(key).milestones.keys() for key in bundle.forms.keys()
         },
         start_milestones=start_form.milestones.keys(),
+        read=read,
         limits=Limits(
             seconds=limit,
             operations=int(getattr(settings, "WEGWIJS_PROEFRIT_OPERATIONS", 0)),
@@ -120,7 +121,6 @@ def report_data(
 ) -> dict[str, Any]:
     """The report as JSON for the Proefrit record and the pages."""
     findings = []
-    read = variables_read(bundle.process)
     for finding in report.findings:
         file_name, line = _file_of(bundle, files, finding)
         findings.append(
@@ -132,7 +132,7 @@ def report_data(
                 "line": line,
                 "element": finding.element,
                 "message": finding.message,
-                "path": [_step(step, read) for step in finding.path[-12:]],
+                "path": [_step(step, report.read) for step in finding.path[-12:]],
                 "path_length": len(finding.path),
             }
         )
@@ -230,6 +230,17 @@ def proefrit_for(content_hash: str) -> Proefrit | None:
     return Proefrit.objects.filter(content_hash=content_hash).first()
 
 
+def _new_run(
+    gemeente: Gemeente | None, content_hash: str, user: AbstractBaseUser | None
+) -> Proefrit:
+    return Proefrit.objects.create(
+        gemeente=gemeente,
+        content_hash=content_hash,
+        started_by=user,
+        started_at=timezone.now(),
+    )
+
+
 def proefrit_start(
     *,
     gemeente: Gemeente | None,
@@ -239,12 +250,7 @@ def proefrit_start(
     """Queue a proefrit of a set (the background worker runs it)."""
     from .tasks import run_proefrit
 
-    run = Proefrit.objects.create(
-        gemeente=gemeente,
-        content_hash=content_hash,
-        started_by=user,
-        started_at=timezone.now(),
-    )
+    run = _new_run(gemeente, content_hash, user)
     transaction.on_commit(lambda: run_proefrit.enqueue(run.pk))
     return run
 
@@ -287,10 +293,5 @@ def proefrit_passed_or_run(
     )
     if done is not None:
         return done
-    run = Proefrit.objects.create(
-        gemeente=gemeente,
-        content_hash=content_hash,
-        started_by=user,
-        started_at=timezone.now(),
-    )
+    run = _new_run(gemeente, content_hash, user)
     return proefrit_execute(run=run, bundle=bundle, files=files)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import proefrit, views
+from . import views
 
 app_name = "studio"
 urlpatterns = [
@@ -10,10 +10,10 @@ urlpatterns = [
     path("<slug:slug>/studio/verschillen/", views.studio_diff, name="diff"),
     path("<slug:slug>/studio/basis/", views.studio_base_change, name="base_change"),
     path("<slug:slug>/studio/in-gebruik/", views.studio_deploy, name="deploy"),
-    path("<slug:slug>/studio/proefrit/", proefrit.studio_proefrit, name="proefrit"),
+    path("<slug:slug>/studio/proefrit/", views.studio_proefrit, name="proefrit"),
     path(
         "<slug:slug>/studio/proefrit/starten/",
-        proefrit.studio_proefrit_start,
+        views.studio_proefrit_start,
         name="proefrit_start",
     ),
     path("<slug:slug>/studio/nieuwe-basis/", views.studio_rebase, name="rebase"),

@@ -50,6 +50,7 @@ from webui.definitions.files import (
 )
 from webui.definitions.instellingen import parse_settings, setting_rules
 from webui.definitions.models import DefinitionVersion
+from webui.definitions.proefrit import proefrit_start
 from webui.definitions.services import (
     DeployRefused,
     DraftConflict,
@@ -82,7 +83,7 @@ from .forms import (
     UploadForm,
     settings_form_class,
 )
-from .proefrit import modeler_coverage, proefrit_context
+from .proefrit import draft_proefrit, modeler_coverage, proefrit_context
 from .selectors import (
     base_change,
     diagram_for_user,
@@ -842,3 +843,33 @@ def studio_migration_revert(
     if run_id.isdigit():
         return redirect("studio:migration_run", slug=slug, run_id=int(run_id))
     return redirect("studio:migration", slug=slug)
+
+
+@login_required
+@require_POST
+def studio_proefrit_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a proefrit of the draft; a draft with errors is checked first."""
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    digest, run = draft_proefrit(draft)
+    if digest is None:  # the draft has errors: the check says which
+        return redirect("studio:check", slug=slug)
+    if run is None or run.status == run.Status.FAILED:
+        proefrit_start(gemeente=gemeente, content_hash=digest, user=request.user)
+    return redirect("studio:proefrit", slug=slug)
+
+
+@login_required
+def studio_proefrit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The proefrit of the draft: how far it is, and what it found with the path."""
+    gemeente = _gemeente(request, slug)
+    draft = draft_open(gemeente=gemeente, user=request.user)
+    _digest, run = draft_proefrit(draft)
+    findings = run.report.get("findings", []) if run is not None else []
+    context = {
+        "gemeente": gemeente,
+        "proefrit": run,
+        "errors": [f for f in findings if f["severity"] == "fout"],
+        "warnings": [f for f in findings if f["severity"] != "fout"],
+    }
+    return render(request, "studio/proefrit.html", context)
