@@ -15,7 +15,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -182,3 +182,30 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         return too_large_response()
     return HttpResponseBadRequest(loader.render_to_string("400.html"))
+
+
+class DutchNotFoundMiddleware:
+    """Development only (webui.settings.dev): with DEBUG on, Django answers a refused
+    page with its English technical 404, which also names every URL pattern. A
+    refusal is a 404 by design, so under `make run` too it shows the Dutch page that
+    production shows. An address that matches no URL at all is resolved before any
+    view runs and still gets Django's page in development."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if not isinstance(exception, Http404):
+            return None
+        message = exception.args[0] if exception.args else ""
+        return render(
+            request,
+            "404.html",
+            {"exception": message if isinstance(message, str) else ""},
+            status=404,
+        )

@@ -7,3 +7,5 @@ DEBUG = True
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# A refused page shows the Dutch 404 page, as in production, not Django's debug page.
+MIDDLEWARE = [*MIDDLEWARE, "webui.middleware.DutchNotFoundMiddleware"]  # noqa: F405
