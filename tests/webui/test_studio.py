@@ -424,3 +424,14 @@ def test_the_migration_phase_filter_lists_each_phase_once_and_filters_by_it(
     chosen = client.get(studio_url("migration"), {"doel": 1, "fase": label})
     shown = {p.case.reference for p in chosen.context["previews"]}
     assert shown == {first.reference, second.reference}
+
+
+def test_the_process_list_shows_files_only_to_the_beheerder(world: World) -> None:
+    """A begeleider needs the process, not the file it is kept in nor its origin."""
+    url = reverse("studio:list")
+    begeleider = client_for(world, "begeleider.polderdam").get(url).content.decode()
+    assert "Traject maatschappelijke begeleiding" in begeleider
+    assert 'data-label="Bestand"' not in begeleider
+    assert ">traject.bpmn<" not in begeleider and "Herkomst" not in begeleider
+    beheerder = client_for(world, "beheerder.polderdam").get(url).content.decode()
+    assert ">traject.bpmn<" in beheerder and "Herkomst" in beheerder
