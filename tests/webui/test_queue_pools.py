@@ -3,6 +3,8 @@ sees both pools' tasks in one order, counted and paged as one list."""
 
 from datetime import date, timedelta
 
+from django.db.models import Q
+
 from webui.tasks.models import TaskItem
 from webui.tasks.selectors import (
     AVAILABLE,
@@ -53,9 +55,36 @@ def test_the_next_task_is_the_first_due_of_any_pool(world: World) -> None:
     world.user(user.username, world.rivierstad, "begeleider")
     here = world.start(world.polderdam)
     there = world.start(world.rivierstad)
-    TaskItem.objects.filter(case__in=[here, there], state="open").update(assignee=user)
     _due(here, "huisvesting_inschrijvingen", DAY + timedelta(5))
     soonest = _due(there, "financien_regelen", DAY + timedelta(1))
+    # One task of each case is the user's: no follow-up of the same case comes first.
+    TaskItem.objects.filter(
+        Q(case=here, bpmn_id="huisvesting_inschrijvingen")
+        | Q(case=there, bpmn_id="financien_regelen"),
+        state="open",
+    ).update(assignee=user)
 
     assert next_task(user=user) == soonest
     assert next_task(user=user, after=soonest).due_date == DAY + timedelta(5)
+
+
+def test_after_a_task_the_same_statushouders_next_task_comes_first(
+    world: World,
+) -> None:
+    """Finishing a task for one statushouder opens their follow-up, even when
+    another statushouder's task is due sooner; then the rest in due order."""
+    user = world.who("begeleider", world.polderdam)
+    helped = world.start(world.polderdam)
+    other = world.start(world.polderdam)
+    TaskItem.objects.filter(case__in=[helped, other], state="open").update(
+        assignee=user
+    )
+    done = _due(helped, "huisvesting_inschrijvingen", DAY + timedelta(1))
+    follow_up = _due(helped, "financien_regelen", DAY + timedelta(9))
+    sooner = _due(other, "huisvesting_inschrijvingen", DAY + timedelta(2))
+    _due(other, "financien_regelen", DAY + timedelta(3))
+
+    assert next_task(user=user, after=done) == follow_up
+    assert next_task(user=user, after=follow_up) == done  # still open here
+    TaskItem.objects.filter(case=helped).update(assignee=None)
+    assert next_task(user=user, after=done) == sooner

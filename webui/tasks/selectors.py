@@ -252,12 +252,17 @@ def has_task_pool(*, user: AbstractBaseUser) -> bool:
 def next_task(
     *, user: AbstractBaseUser, after: TaskItem | None = None
 ) -> TaskItem | None:
-    """The user's own open task that is due first (the one to do next)."""
+    """The user's own open task to do next: after finishing ``after``, the same
+    case's next task of this user first (the follow-up of the person just helped),
+    then the one due first of all their open tasks."""
     mine = _tabs(
         user, task_pools(user=user), MINE, QueueFilters(), timezone.localdate()
     )
     if after is not None:
         mine = [tab.exclude(pk=after.pk) for tab in mine]
+        same_case = QueueRows([t.filter(case_id=after.case_id) for t in mine], BY_DUE)
+        if follow_up := same_case[0:1]:
+            return follow_up[0]
     first = QueueRows(mine, BY_DUE)[0:1]
     return first[0] if first else None
 
