@@ -52,6 +52,52 @@ def test_a_referral_needs_consent_and_its_follow_up_appears_in_the_queue(
     assert "Schuldhulp Polderdam" not in queue
 
 
+def test_a_referral_that_still_runs_keeps_a_date_to_follow_it_up(
+    world: World,
+) -> None:
+    """'Loopt nog' without a next date once took the referral off the follow-up
+    list for good; now the form refuses it, keeps what was typed, and changes
+    nothing."""
+    case = world.coupled()
+    begeleider = client_for("begeleider.polderdam")
+    begeleider.post(
+        reverse("cases:referral", args=[case.reference]),
+        {
+            "organisatie": "Schuldhulp Polderdam",
+            "leefgebied": "financien",
+            "reden": "Achterstand huur",
+            "toestemming": "ja",
+            "opvolgen_op": "2099-01-10",
+        },
+    )
+    referral = Referral.objects.get()
+    Referral.objects.update(follow_up_on=date(2026, 1, 1))  # time passes
+    follow = reverse("cases:follow_up", args=[case.reference, referral.pk])
+    refused = begeleider.post(follow, {"uitkomst": "loopt", "toelichting": "Wacht"})
+    assert refused.status_code == 200
+    form = refused.context["form"]
+    assert "zonder datum verdwijnt" in str(form.errors["volgende_opvolging"])
+    assert form.data["toelichting"] == "Wacht"
+    referral.refresh_from_db()
+    assert referral.outcome == "" and referral.follow_up_on == date(2026, 1, 1)
+    assert (
+        "Schuldhulp Polderdam"
+        in begeleider.get(reverse("tasks:queue")).content.decode()
+    )
+
+    begeleider.post(
+        follow,
+        {
+            "uitkomst": "loopt",
+            "toelichting": "Wacht",
+            "volgende_opvolging": "2099-02-01",
+        },
+    )
+    referral.refresh_from_db()
+    assert referral.outcome == "loopt" and referral.follow_up_on == date(2099, 2, 1)
+    assert referral.followed_up_at is None
+
+
 def test_the_piezo_phase_moves_with_its_history(world: World) -> None:
     case = world.coupled(intake={"piezo_fase": "0"})
     assert case.piezo_fase == "0", "the intake records the first phase"

@@ -109,6 +109,12 @@ class ReferralForm(forms.Form):
     )
 
 
+RUNNING_NEEDS_DATE = (
+    "Vul in wanneer u de verwijzing weer opvolgt: zonder datum verdwijnt een"
+    " verwijzing die nog loopt uit uw takenlijst."
+)
+
+
 class FollowUpForm(forms.Form):
     uitkomst = forms.ChoiceField(
         label="Hoe is het gegaan?",
@@ -124,8 +130,20 @@ class FollowUpForm(forms.Form):
     volgende_opvolging = forms.DateField(
         label="Volgende opvolging (als het nog loopt)",
         required=False,
+        help_text="Verplicht als de verwijzing nog loopt: op die dag staat de"
+        " opvolging weer in uw takenlijst.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def clean(self) -> dict:
+        """A referral that still runs keeps a date to follow it up on; without one
+        it would leave the follow-up list for good."""
+        data = super().clean()
+        if data.get("uitkomst") == Referral.Outcome.RUNNING and not data.get(
+            "volgende_opvolging"
+        ):
+            self.add_error("volgende_opvolging", RUNNING_NEEDS_DATE)
+        return data
 
 
 class ReopenForm(forms.Form):

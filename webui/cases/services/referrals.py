@@ -80,10 +80,18 @@ def referral_follow_up(
     """Record how a referral went; 'loopt nog' sets the next follow-up date."""
     _may_refer(referral.case, user)
     now = clock_or_system(clock).now()
+    if outcome == Referral.Outcome.RUNNING:
+        if next_follow_up is None:
+            raise CaseError(
+                "Een verwijzing die nog loopt heeft een datum nodig om weer op te"
+                " volgen."
+            )
+        if next_follow_up < now.date():
+            raise CaseError("De datum om weer op te volgen ligt in het verleden.")
     with transaction.atomic():
         referral.outcome = outcome
         referral.follow_up_note = note
-        if outcome == Referral.Outcome.RUNNING and next_follow_up is not None:
+        if outcome == Referral.Outcome.RUNNING:
             referral.follow_up_on = next_follow_up
         else:
             referral.followed_up_at = now
