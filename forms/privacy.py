@@ -4,6 +4,8 @@ The classes, from open to closed::
 
     normaal < persoonsgegevens < bsn < gezondheid | psychisch | schulden | juridisch
 
+(the classes and their labels are the vocabulary's, ``vocabulary``).
+
 Each step up is read by fewer: ``persoonsgegevens`` reaches a manager's report with
 names, ``bsn`` never does; a sensitive class is read by fewer roles than ``bsn`` (no
 coördinator) and crosses between gemeente and MB organisation only with the
@@ -23,22 +25,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-PRIVACY_CLASSES = (
-    "normaal",
-    "persoonsgegevens",
-    "bsn",
-    "gezondheid",
-    "psychisch",
-    "schulden",
-    "juridisch",
-)
-SENSITIVE_CLASSES = frozenset(PRIVACY_CLASSES[3:])
-# Only this class enters the workflow engine; the others stay with the submission.
-ENGINE_PRIVACY = "normaal"
+import vocabulary
+from vocabulary import BSN, NORMAAL, PERSOONSGEGEVENS, PRIVACY_CLASSES
 
-_RANK = {"normaal": 0, "persoonsgegevens": 1, "bsn": 2} | dict.fromkeys(
-    SENSITIVE_CLASSES, 3
-)
+# The classes and their labels are the vocabulary's; their rank is kept here.
+SENSITIVE_CLASSES = frozenset(vocabulary.SENSITIVE_CLASSES)
+
+_RANK = {NORMAAL: 0, PERSOONSGEGEVENS: 1, BSN: 2} | dict.fromkeys(SENSITIVE_CLASSES, 3)
 
 # Fields the code reads by name and treats as their class (the case's name, the
 # signal counts per consent category): they keep it in every set, base or not.

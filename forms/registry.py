@@ -15,12 +15,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vocabulary import ENGINE_PRIVACY, LANE_ROLES, PRIVACY_CLASSES
+
 from .jsontext import JsonTooDeep, json_loads
 
 # "persoonsgegevens": ordinary personal data (name, address, contact details): like the
-# sensitive classes it stays out of the workflow engine. Their order and the floor a
-# variant keeps: forms/privacy.py.
-from .privacy import ENGINE_PRIVACY, PRIVACY_CLASSES, PrivacyFloor, privacy_floor
+# sensitive classes it stays out of the workflow engine. The classes: the vocabulary;
+# their order and the floor a variant keeps: forms/privacy.py.
+from .privacy import PrivacyFloor, privacy_floor
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 # Where form files live inside a version's set of files.
@@ -46,7 +48,7 @@ CHOICE_TYPES = frozenset({"choice", "multichoice"})
 
 
 # The BPMN lane names (docs/trajectory.md); a `gebruiker` field offers users of a role.
-ROLES = frozenset({"begeleider", "coordinator", "regievoerder", "trainer"})
+ROLES = frozenset(LANE_ROLES)
 
 # Which field types can carry a milestone of each value type (engine/milestones.py).
 MILESTONE_FIELD_TYPES = {

@@ -19,6 +19,7 @@ from forms.registry import (
     form_file_name,
     parse_definition,
 )
+from vocabulary import PRIVACY_LABELS
 from webui.accounts.models import Gemeente, Role
 from webui.accounts.selectors import case_access
 from webui.cases.models import Case, CaseMigration, MigrationRun
@@ -108,14 +109,6 @@ FIELD_TYPE_LABELS = {
     "phone": "Telefoonnummer",
     "email": "E-mailadres",
     "gebruiker": "Medewerker (gebruiker)",
-}
-PRIVACY_LABELS = {
-    "normaal": "Normaal (mag het proces sturen)",
-    "persoonsgegevens": "Persoonsgegevens (naam, adres, contact)",
-    "bsn": "BSN",
-    "gezondheid": "Gezondheid (bijzonder)",
-    "schulden": "Schulden en financiën (gevoelig)",
-    "juridisch": "Juridisch (gevoelig)",
 }
 
 
