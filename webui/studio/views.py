@@ -13,6 +13,7 @@ from csp.decorators import csp_update
 
 from engine import ROLES
 from forms.builder import build_form_class
+from forms.field_roles import field_role_choices
 from forms.registry import (
     FIELD_TYPES,
     PRIVACY_CLASSES,
@@ -484,6 +485,7 @@ def _editor_config() -> dict:
         "privacyClasses": [
             {"key": c, "label": PRIVACY_LABELS.get(c, c)} for c in PRIVACY_CLASSES
         ],
+        "fieldRoles": field_role_choices(),
     }
 
 
