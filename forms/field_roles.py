@@ -48,6 +48,14 @@ FIELD_ROLES: dict[str, FieldRole] = {
     "achternaam": _role(
         "achternaam van de statushouder", "text", privacy=PERSOONSGEGEVENS
     ),
+    # The aanmelding: the case page's summary, the coördinator's matching.
+    "telefoon": _role("telefoonnummer", "phone", privacy=PERSOONSGEGEVENS),
+    "email": _role("e-mailadres", "email", privacy=PERSOONSGEGEVENS),
+    "adres": _role("adres", "text", privacy=PERSOONSGEGEVENS),
+    "postcode": _role("postcode", "postcode", privacy=PERSOONSGEGEVENS),
+    "taal": _role("taal van de statushouder", "text", "choice"),
+    "gezinsgrootte": _role("gezinsgrootte", "number"),
+    "herkomstland": _role("herkomstland", "text", "choice"),
     # The contact moment: the reports and the MB report count these.
     "contact_datum": _role("datum van het contact", "date"),
     "contact_soort": _role("soort contact", "choice"),

@@ -23,7 +23,7 @@ from .jsontext import JsonTooDeep, json_loads
 # "persoonsgegevens": ordinary personal data (name, address, contact details): like the
 # sensitive classes it stays out of the workflow engine. The classes: the vocabulary;
 # their order and the floor a variant keeps: forms/privacy.py.
-from .privacy import PrivacyFloor, lowers, privacy_floor
+from .privacy import PrivacyFloor, privacy_floor
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 # Where form files live inside a version's set of files.
@@ -347,6 +347,7 @@ class _Parser:
         for field in definition.fields:
             found = floor.problem(
                 name=field.name,
+                field_role=field.field_role,
                 label=field.label,
                 field_type=field.type,
                 privacy=field.privacy,
@@ -431,7 +432,7 @@ def _parse_field(
         _check_milestone(milestone, field_type, where, milestones)
     field_role = _text(raw, "field_role", where, default="")
     if field_role:
-        _check_field_role(field_role, field_type, privacy, where)
+        _check_field_role(field_role, field_type, where)
     return FieldDefinition(
         name=name,
         type=field_type,
@@ -465,7 +466,7 @@ def _check_milestone(
         )
 
 
-def _check_field_role(role: str, field_type: str, privacy: str, where: str) -> None:
+def _check_field_role(role: str, field_type: str, where: str) -> None:
     known = FIELD_ROLES.get(role)
     if known is None:
         raise _Bad(
@@ -477,12 +478,6 @@ def _check_field_role(role: str, field_type: str, privacy: str, where: str) -> N
             f"de rol ‘{role}’ ({known.label}) vraagt een veld van het type"
             f" {', '.join(sorted(known.types))}, maar {where} is ‘{field_type}’",
             "Geef de rol aan een veld van het juiste type.",
-        )
-    if known.privacy and lowers(known.privacy, privacy):
-        raise _Bad(
-            f"{where} heeft de rol ‘{role}’ ({known.label}) maar privacyklasse"
-            f" ‘{privacy}’, lager dan ‘{known.privacy}’",
-            f"Geef het veld de privacyklasse ‘{known.privacy}’ of hoger.",
         )
 
 
