@@ -38,8 +38,8 @@ bench: install
 	$(PY) -m bench
 
 lint: install
-	$(VENV)/bin/ruff check engine forms webui exports bench tests
-	$(VENV)/bin/ruff format --check engine forms webui exports bench tests
+	$(VENV)/bin/ruff check engine forms webui exports vocabulary bench tests
+	$(VENV)/bin/ruff format --check engine forms webui exports vocabulary bench tests
 
 clean:
 	rm -rf $(VENV) wegwijs.sqlite3 .test-db.sqlite3* .pytest_cache

@@ -16,6 +16,8 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser import VALIDATOR
 
+from vocabulary import ENGINE_PRIVACY, LANE_ROLES, role_in_sentence
+
 from .decisions import DecisionFile, check_decision_file, is_decision_file
 from .exceptions import ScriptRefused
 from .findings import ERROR, WARNING, Finding, sort_findings
@@ -23,14 +25,8 @@ from .milestones import MilestoneRules
 from .scripting import compile_expression, compile_script, names_assigned, names_read
 
 MAIN_PROCESS = "traject"
-ROLES = ("begeleider", "coordinator", "regievoerder", "trainer")
-ROLE_LABELS = {
-    "begeleider": "begeleider",
-    "coordinator": "coördinator",
-    "regievoerder": "regievoerder",
-    "trainer": "trainer PVT",
-}
-ENGINE_PRIVACY = "normaal"
+ROLES = LANE_ROLES
+ROLE_LABELS = {role: role_in_sentence(role) for role in LANE_ROLES}
 
 MAX_FILE_BYTES = 1_000_000
 MAX_SET_BYTES = 10_000_000

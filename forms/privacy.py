@@ -4,6 +4,8 @@ The classes, from open to closed::
 
     normaal < persoonsgegevens < bsn < gezondheid | psychisch | schulden | juridisch
 
+(the classes and their labels are the vocabulary's, ``vocabulary``).
+
 Each step up is read by fewer: ``persoonsgegevens`` reaches a manager's report with
 names, ``bsn`` never does; a sensitive class is read by fewer roles than ``bsn`` (no
 coördinator) and crosses between gemeente and MB organisation only with the
@@ -15,40 +17,23 @@ one step or more up is a raise; anything else lowers.
 The floor of a variant is its base: every field keeps at least its base class
 (:func:`lowers`). A field the base does not have, or whose name and label now speak of
 a sensitive kind the base's did not (:data:`KIND_WORDS`), needs that kind's class;
-so do the fields Wegwijs reads by name (:data:`NAMED_FLOORS`) and every field of type
-``bsn``. Nothing here imports Django.
+so does every field of type ``bsn``, and a field with a role Wegwijs reads keeps that
+role's class (forms/field_roles.py). Nothing here imports Django.
 """
 
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-PRIVACY_CLASSES = (
-    "normaal",
-    "persoonsgegevens",
-    "bsn",
-    "gezondheid",
-    "psychisch",
-    "schulden",
-    "juridisch",
-)
-SENSITIVE_CLASSES = frozenset(PRIVACY_CLASSES[3:])
-# Only this class enters the workflow engine; the others stay with the submission.
-ENGINE_PRIVACY = "normaal"
+import vocabulary
+from vocabulary import BSN, NORMAAL, PERSOONSGEGEVENS, PRIVACY_CLASSES
 
-_RANK = {"normaal": 0, "persoonsgegevens": 1, "bsn": 2} | dict.fromkeys(
-    SENSITIVE_CLASSES, 3
-)
+from .field_roles import FIELD_ROLES
 
-# Fields the code reads by name and treats as their class (the case's name, the
-# signal counts per consent category): they keep it in every set, base or not.
-NAMED_FLOORS = {
-    "voornaam": "persoonsgegevens",
-    "achternaam": "persoonsgegevens",
-    "bsn": "bsn",
-    "contact_signaal_gezondheid": "gezondheid",
-    "contact_signaal_schulden": "schulden",
-}
+# The classes and their labels are the vocabulary's; their rank is kept here.
+SENSITIVE_CLASSES = frozenset(vocabulary.SENSITIVE_CLASSES)
+
+_RANK = {NORMAAL: 0, PERSOONSGEGEVENS: 1, BSN: 2} | dict.fromkeys(SENSITIVE_CLASSES, 3)
 
 # What a field's name or label says it is about. Word stems, matched in the name
 # (underscores as spaces) and the label, lower case; not the help text, which may well
@@ -100,11 +85,18 @@ class PrivacyFloor:
     kinds: Mapping[str, frozenset[str]]
 
     def problem(
-        self, *, name: str, label: str, field_type: str, privacy: str
+        self,
+        *,
+        name: str,
+        label: str,
+        field_type: str,
+        privacy: str,
+        field_role: str = "",
     ) -> tuple[str, str] | None:
         """What is wrong with this field's class (message, hint), or None."""
         where = f"veld ‘{name}’"
-        floor = self.classes.get(name) or NAMED_FLOORS.get(name)
+        role = FIELD_ROLES.get(field_role)
+        floor = self.classes.get(name) or (role.privacy if role else None) or None
         if floor is not None and lowers(floor, privacy):
             return _lowered(where, floor, privacy)
         kinds = kinds_of(name, label) - self.kinds.get(name, frozenset())

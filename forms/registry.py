@@ -15,12 +15,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vocabulary import ENGINE_PRIVACY, LANE_ROLES, PRIVACY_CLASSES
+
+from .field_roles import FIELD_ROLES
 from .jsontext import JsonTooDeep, json_loads
 
 # "persoonsgegevens": ordinary personal data (name, address, contact details): like the
-# sensitive classes it stays out of the workflow engine. Their order and the floor a
-# variant keeps: forms/privacy.py.
-from .privacy import ENGINE_PRIVACY, PRIVACY_CLASSES, PrivacyFloor, privacy_floor
+# sensitive classes it stays out of the workflow engine. The classes: the vocabulary;
+# their order and the floor a variant keeps: forms/privacy.py.
+from .privacy import PrivacyFloor, privacy_floor
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 # Where form files live inside a version's set of files.
@@ -46,7 +49,7 @@ CHOICE_TYPES = frozenset({"choice", "multichoice"})
 
 
 # The BPMN lane names (docs/trajectory.md); a `gebruiker` field offers users of a role.
-ROLES = frozenset({"begeleider", "coordinator", "regievoerder", "trainer"})
+ROLES = frozenset(LANE_ROLES)
 
 # Which field types can carry a milestone of each value type (engine/milestones.py).
 MILESTONE_FIELD_TYPES = {
@@ -60,7 +63,17 @@ MILESTONE_FIELD_TYPES = {
 _FORM_KEYS = frozenset({"key", "title", "description", "steps"})
 _STEP_KEYS = frozenset({"title", "fields"})
 _FIELD_KEYS = frozenset(
-    {"name", "type", "label", "required", "privacy", "help", "routing", "milestone"}
+    {
+        "name",
+        "type",
+        "label",
+        "required",
+        "privacy",
+        "help",
+        "routing",
+        "milestone",
+        "field_role",
+    }
 )
 _TYPE_KEYS = {
     "number": frozenset({"min", "max", "decimals"}),
@@ -118,6 +131,8 @@ class FieldDefinition:
     decimals: int = 0
     role: str | None = None
     milestone: str = ""
+    # What Wegwijs's own code reads this field for (forms/field_roles.py).
+    field_role: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,10 @@ class FormDefinition:
     def milestones(self) -> dict[str, str]:
         """Milestone key -> the field that declares it."""
         return {f.milestone: f.name for f in self.fields if f.milestone}
+
+    def field_with_role(self, role: str) -> FieldDefinition | None:
+        """The field that declares the field role (forms/field_roles.py), if any."""
+        return next((f for f in self.fields if f.field_role == role), None)
 
 
 class FormRegistry:
@@ -328,6 +347,7 @@ class _Parser:
         for field in definition.fields:
             found = floor.problem(
                 name=field.name,
+                field_role=field.field_role,
                 label=field.label,
                 field_type=field.type,
                 privacy=field.privacy,
@@ -362,6 +382,17 @@ class _Parser:
                     f"{self.key}.{field.name}",
                 )
             used.add(field.milestone)
+        roles: set[str] = set()
+        for field in definition.fields:
+            if field.field_role and field.field_role in roles:
+                self.problem(
+                    _Bad(
+                        f"de rol ‘{field.field_role}’ staat op meer dan één veld",
+                        "Geef een rol aan één veld per formulier.",
+                    ),
+                    f"{self.key}.{field.name}",
+                )
+            roles.add(field.field_role)
 
 
 def _parse_field(
@@ -399,6 +430,9 @@ def _parse_field(
     milestone = _text(raw, "milestone", where, default="")
     if milestone:
         _check_milestone(milestone, field_type, where, milestones)
+    field_role = _text(raw, "field_role", where, default="")
+    if field_role:
+        _check_field_role(field_role, field_type, where)
     return FieldDefinition(
         name=name,
         type=field_type,
@@ -408,6 +442,7 @@ def _parse_field(
         help=_text(raw, "help", where, default=""),
         routing=routing,
         milestone=milestone,
+        field_role=field_role,
         **_type_options(raw, field_type, where),
     )
 
@@ -428,6 +463,21 @@ def _check_milestone(
             f"mijlpaal ‘{key}’ vraagt een veld van het type"
             f" {', '.join(sorted(allowed))}, maar {where} is ‘{field_type}’",
             "Zet de mijlpaal op een veld van het juiste type.",
+        )
+
+
+def _check_field_role(role: str, field_type: str, where: str) -> None:
+    known = FIELD_ROLES.get(role)
+    if known is None:
+        raise _Bad(
+            f"{where} heeft een onbekende rol ‘{role}’",
+            "Kies een van: " + ", ".join(sorted(FIELD_ROLES)) + ".",
+        )
+    if field_type not in known.types:
+        raise _Bad(
+            f"de rol ‘{role}’ ({known.label}) vraagt een veld van het type"
+            f" {', '.join(sorted(known.types))}, maar {where} is ‘{field_type}’",
+            "Geef de rol aan een veld van het juiste type.",
         )
 
 

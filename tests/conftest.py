@@ -12,7 +12,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engine import ManualClock
-from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
+from webui.accounts.models import (
+    GEMEENTE_ROLES,
+    Gemeente,
+    MbOrganisation,
+    Membership,
+    Role,
+)
 from webui.accounts.twofactor import second_factor_required
 from webui.cases.demo import HAPPY_ANSWERS, deploy_demo_versions, sample_answers
 from webui.cases.models import Case, CaseState
@@ -25,7 +31,7 @@ PASSWORD = "test-wachtwoord"
 
 
 # Roles a gemeente holds; the others are the MB organisation's.
-GEMEENTE_SIDE = {Role.REGIEVOERDER, Role.MANAGER, Role.BEHEERDER, Role.PRIVACY}
+GEMEENTE_SIDE = GEMEENTE_ROLES
 
 
 class World:

@@ -3,7 +3,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["engine", "forms", "webui", "exports", "bench", "tests"]
+PACKAGES = ["engine", "forms", "webui", "exports", "vocabulary", "bench", "tests"]
 
 
 def test_code_passes_ruff() -> None:

@@ -519,6 +519,7 @@ def test_a_variant_with_renamed_tasks_forms_and_fields_still_works(
                         "label": "Lesdag",
                         "required": True,
                         "privacy": "normaal",
+                        "field_role": "pvt_datum",
                     },
                     {
                         "name": "waarom_weg",
@@ -526,6 +527,7 @@ def test_a_variant_with_renamed_tasks_forms_and_fields_still_works(
                         "label": "Waarom niet",
                         "required": False,
                         "privacy": "normaal",
+                        "field_role": "pvt_reden",
                         "choices": [["ziek", "Ziek"], ["vakantie", "Op vakantie"]],
                     },
                     {
@@ -534,6 +536,7 @@ def test_a_variant_with_renamed_tasks_forms_and_fields_still_works(
                         "label": "Opmerkingen",
                         "required": False,
                         "privacy": "normaal",
+                        "field_role": "pvt_notitie",
                     },
                 ],
             }

@@ -1,46 +1,36 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+import vocabulary
+
+
+def _role(code: str) -> tuple[str, Any]:
+    """A role's code and its label (marked for translation in the vocabulary)."""
+    return code, _(vocabulary.ROLE_LABELS[code])
+
 
 class Role(models.TextChoices):
-    """Roles are BPMN lanes (the first four) plus the roles without a lane."""
+    """The roles of the vocabulary (codes and labels are defined there): the BPMN lanes
+    plus the roles without a lane."""
 
-    BEGELEIDER = "begeleider", _("Begeleider")
-    COORDINATOR = "coordinator", _("Coördinator")
-    REGIEVOERDER = "regievoerder", _("Regievoerder")
-    TRAINER = "trainer", _("Trainer PVT")
-    MANAGER = "manager", _("Manager")
-    BEHEERDER = "beheerder", _("Functioneel beheerder")
-    PRIVACY = "privacy", _("Privacyfunctionaris")
+    BEGELEIDER = _role(vocabulary.BEGELEIDER)
+    COORDINATOR = _role(vocabulary.COORDINATOR)
+    REGIEVOERDER = _role(vocabulary.REGIEVOERDER)
+    TEAMLEIDER = _role(vocabulary.TEAMLEIDER)
+    TRAINER = _role(vocabulary.TRAINER)
+    MANAGER = _role(vocabulary.MANAGER)
+    BEHEERDER = _role(vocabulary.BEHEERDER)
+    PRIVACY = _role(vocabulary.PRIVACY_OFFICER)
 
 
-# Which party holds which role. The gemeente has regie (beschikkingen, sancties); the
-# MB organisation guides (a relation of trust). A manager and a privacy officer exist
-# on both sides, and so does a beheerder: at a gemeente they manage its diagrams and
-# its users, at an MB organisation its users (on the Gebruikers page). A beheerder
-# gives only the roles of their own side.
-MB_ROLES = frozenset(
-    {
-        Role.BEGELEIDER,
-        Role.COORDINATOR,
-        Role.TRAINER,
-        Role.MANAGER,
-        Role.BEHEERDER,
-        Role.PRIVACY,
-    }
-)
-GEMEENTE_ROLES = frozenset(
-    {Role.REGIEVOERDER, Role.MANAGER, Role.BEHEERDER, Role.PRIVACY}
-)
-# The side whose data a lane role's answers are: what the MB organisation writes
-# reaches the gemeente only with consent, and the other way round.
-LANE_SIDE = {
-    Role.BEGELEIDER: "mb",
-    Role.COORDINATOR: "mb",
-    Role.TRAINER: "mb",
-    Role.REGIEVOERDER: "gemeente",
-}
+# Which party holds which role, and the side whose data a lane role's answers are
+# (the vocabulary's; see there).
+MB_ROLES = frozenset(Role(code) for code in vocabulary.MB_ROLES)
+GEMEENTE_ROLES = frozenset(Role(code) for code in vocabulary.GEMEENTE_ROLES)
+LANE_SIDE = {Role(code): side for code, side in vocabulary.LANE_SIDE.items()}
 
 
 class Gemeente(models.Model):

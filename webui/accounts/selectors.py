@@ -8,7 +8,8 @@ refusal is a 404.
   of the pool shows nothing until picked up);
 - a coördinator the cases their MB organisation guides;
 - a trainer the name and PVT data of the cases whose workshops they give;
-- a regievoerder the cases of their gemeente;
+- a regievoerder and a teamleider (above the regievoerders) the cases of their
+  gemeente;
 - a manager figures and the export, without sensitive classes (no case pages);
 - a beheerder diagrams and forms, no case data;
 - a privacy officer the processing log of their organisation;
@@ -33,6 +34,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
+import vocabulary
+
 from .models import (
     GEMEENTE_ROLES,
     LANE_SIDE,
@@ -46,8 +49,8 @@ from .models import (
 if TYPE_CHECKING:
     from webui.cases.models import Case
 
-SENSITIVE = frozenset({"gezondheid", "psychisch", "schulden", "juridisch"})
-ALL_CLASSES = frozenset({"normaal", "persoonsgegevens", "bsn"}) | SENSITIVE
+SENSITIVE = frozenset(vocabulary.SENSITIVE_CLASSES)
+ALL_CLASSES = frozenset(vocabulary.PRIVACY_CLASSES)
 
 # The privacy classes each role may read, on the cases it may see.
 READABLE: dict[str, frozenset[str]] = {
@@ -55,6 +58,7 @@ READABLE: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset({"normaal", "persoonsgegevens", "bsn"}),
     Role.TRAINER: frozenset({"normaal"}),
     Role.REGIEVOERDER: ALL_CLASSES,
+    Role.TEAMLEIDER: ALL_CLASSES,
     Role.MANAGER: frozenset({"normaal"}),
     Role.BEHEERDER: frozenset(),
     Role.PRIVACY: frozenset(),
@@ -150,8 +154,12 @@ _OPEN = "open"
 _THROUGH_TASKS = {Role.BEGELEIDER, Role.TRAINER}
 
 
+# The roles that see every case of their gemeente.
+_GEMEENTE_WIDE = {Role.REGIEVOERDER, Role.TEAMLEIDER}
+
+
 def _case_filter(grant: Grant, user: AbstractBaseUser) -> Q | None:
-    if grant.role == Role.REGIEVOERDER and grant.gemeente_id:
+    if grant.role in _GEMEENTE_WIDE and grant.gemeente_id:
         return Q(gemeente_id=grant.gemeente_id)
     if grant.mb_id is None:
         return None

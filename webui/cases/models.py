@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+import vocabulary
 from webui.accounts.models import Gemeente, MbOrganisation
 from webui.definitions.models import DefinitionVersion
 
@@ -263,16 +266,23 @@ class MigrationRun(models.Model):
         return round(100 * self.done / self.total) if self.total else 100
 
 
+def _category(code: str) -> tuple[str, Any]:
+    """A consent category's code and its words (marked in the vocabulary)."""
+    return code, _(vocabulary.CONSENT_CATEGORIES[code])
+
+
 class Consent(models.Model):
     """The statushouder's consent for one sensitive category to go one way between the
     MB organisation and the gemeente: given or withdrawn on a date, recorded by whom.
     Rows are never changed; the latest per category and direction counts."""
 
     class Category(models.TextChoices):
-        GEZONDHEID = "gezondheid", _("gezondheid")
-        PSYCHISCH = "psychisch", _("psychische gezondheid en trauma")
-        SCHULDEN = "schulden", _("schulden en financiën")
-        JURIDISCH = "juridisch", _("juridische zaken")
+        """The sensitive privacy classes of the vocabulary (defined there)."""
+
+        GEZONDHEID = _category(vocabulary.GEZONDHEID)
+        PSYCHISCH = _category(vocabulary.PSYCHISCH)
+        SCHULDEN = _category(vocabulary.SCHULDEN)
+        JURIDISCH = _category(vocabulary.JURIDISCH)
 
     class Direction(models.TextChoices):
         MB_TO_GEMEENTE = "mb_naar_gemeente", _("van de MB-organisatie naar de gemeente")

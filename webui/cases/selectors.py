@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 import engine
+from forms.field_roles import CONTACT_FORM
 from forms.registry import FormDefinition, UnknownFormKey
 from forms.values import display_rows
 from webui.accounts.models import LANE_SIDE, Gemeente
@@ -515,35 +516,44 @@ class MbReport:
     signals: list[tuple[str, int | None]]  # category, count (None: no consent)
 
 
-def _choice_label(definition: FormDefinition, field: str, value: str) -> str:
-    for candidate in definition.fields:
-        if candidate.name == field:
-            return dict(candidate.choices).get(value, value)
-    return value
+def _choice_label(definition: FormDefinition, role: str, value: str) -> str:
+    """The label of a choice of the field with ``role`` (forms/field_roles.py)."""
+    field = definition.field_with_role(role)
+    return dict(field.choices).get(value, value) if field is not None else value
+
+
+def _answer(definition: FormDefinition, data: dict[str, Any], role: str) -> Any:
+    """The answer to the field with ``role`` in a submission's data, or None."""
+    field = definition.field_with_role(role)
+    return data.get(field.name) if field is not None else None
 
 
 def mb_report(*, case: Case, access: CaseAccess) -> MbReport:
     contacts = list(
-        case.submissions.filter(form_key="contactmoment").select_related("version")
+        case.submissions.filter(form_key=CONTACT_FORM).select_related("version")
     )
     kinds: dict[str, int] = {}
     areas: dict[str, int] = {}
     minutes = 0
     signals = {"gezondheid": 0, "schulden": 0}
     for submission in contacts:
-        definition = bundle_of(submission.version).forms.get("contactmoment")
+        definition = bundle_of(submission.version).forms.get(CONTACT_FORM)
         data = submission.data
-        kind = _choice_label(definition, "contact_soort", data.get("contact_soort", ""))
+        kind = _choice_label(
+            definition,
+            "contact_soort",
+            _answer(definition, data, "contact_soort") or "",
+        )
         kinds[kind] = kinds.get(kind, 0) + 1
         side = LANE_SIDE.get(submission.role)
-        for area in data.get("contact_leefgebieden") or []:
+        for area in _answer(definition, data, "contact_leefgebieden") or []:
             if not access.shows_leefgebied(area, side):
                 continue
             label = _choice_label(definition, "contact_leefgebieden", area)
             areas[label] = areas.get(label, 0) + 1
-        minutes += int(data.get("contact_duur_minuten") or 0)
+        minutes += int(_answer(definition, data, "contact_duur") or 0)
         for category in signals:
-            if data.get(f"contact_signaal_{category}"):
+            if _answer(definition, data, f"signaal_{category}"):
                 signals[category] += 1
     referrals: dict[tuple[str, str], int] = {}
     for referral in case.referrals.all():
@@ -554,16 +564,20 @@ def mb_report(*, case: Case, access: CaseAccess) -> MbReport:
             referral.get_outcome_display() or "nog niet opgevolgd",
         )
         referrals[key] = referrals.get(key, 0) + 1
-    milestones = case.milestones.filter(
-        key__in=("afspraken_nagekomen", "piezo_fase", "begeleidingsvorm")
-    ).order_by("reached_at", "id")
-    intake = case.submissions.filter(form_key="intake_gesprek").first()
-    vorm = ""
-    if intake is not None:
-        definition = bundle_of(intake.version).forms.get("intake_gesprek")
-        vorm = _choice_label(
-            definition, "begeleidingsvorm", intake.data.get("begeleidingsvorm", "")
+    milestones = list(
+        case.milestones.filter(
+            key__in=("afspraken_nagekomen", "piezo_fase", "begeleidingsvorm")
         )
+        .select_related("version")
+        .order_by("reached_at", "id")
+    )
+    # The form of guidance as the intake chose it: the first time it was recorded.
+    chosen = next((m for m in milestones if m.key == "begeleidingsvorm"), None)
+    vorm = (
+        milestone_label(version=chosen.version, key=chosen.key, value=chosen.value)
+        if chosen is not None and chosen.value not in (None, "")
+        else ""
+    )
     return MbReport(
         case=case,
         begeleidingsvorm=vorm,

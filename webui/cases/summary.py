@@ -17,6 +17,7 @@ from .models import Case, Submission
 from .selectors import PhaseStep, case_outcome, case_phases, milestone_label
 
 # The fields of the start form a summary shows, in this order, when the form has them.
+# The field roles (forms/field_roles.py) of the aanmelding the summary shows.
 CONTACT_FIELDS = ("telefoon", "email", "adres", "postcode")
 PERSON_FIELDS = ("taal", "gezinsgrootte", "herkomstland")
 
@@ -83,12 +84,12 @@ class CaseSummary:
 def readable_rows(
     submission: Submission,
     access: CaseAccess,
-    names: tuple[str, ...] | None,
+    roles: tuple[str, ...] | None,
     people: UserChoices | None = None,
 ) -> tuple[list[tuple[str, str, str, str]], int]:
-    """(name, label, value, privacy class) of the named fields (all when None) the
-    viewer may read that were answered, and how many more there were. ``people``
-    turns a colleague's username into their name."""
+    """(name, label, value, privacy class) of the fields with these field roles (all
+    fields when None) the viewer may read that were answered, and how many more
+    there were. ``people`` turns a colleague's username into their name."""
     if not access.sees_submission(submission.role):
         return [], 0
     try:
@@ -105,7 +106,11 @@ def readable_rows(
             keep_choice=access.keep_choice(side),
         )
     }
-    wanted = names if names is not None else tuple(rows)
+    if roles is None:
+        wanted = tuple(rows)
+    else:
+        found = (definition.field_with_role(role) for role in roles)
+        wanted = tuple(field.name for field in found if field is not None)
     shown, hidden = [], 0
     for name in wanted:
         row = rows.get(name)

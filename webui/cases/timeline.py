@@ -16,13 +16,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from forms.field_roles import CONTACT_FORM
 from webui.accounts.selectors import CaseAccess, leefgebied_privacy
 from webui.definitions.bundles import START_FORM, bundle_of
 
 from .models import Case, CaseMilestone, Consent, Referral
 from .selectors import HistoryEntry, case_history, milestone_label
-
-CONTACT_FORM = "contactmoment"
 
 # The kinds of entry, in the order the filter offers them.
 KINDS = {

@@ -221,8 +221,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _case_and_access(request, reference)
     definition = case_form(case=case, form_key=CONTACT_FORM)
+    day = definition.field_with_role("contact_datum")
     form = build_form_class(definition)(
-        request.POST or None, initial={"contact_datum": timezone.localdate()}
+        request.POST or None,
+        initial={day.name: timezone.localdate()} if day is not None else {},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,7 +245,7 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
             )
             messages.success(request, "Het contactmoment is vastgelegd.")
             return redirect("cases:detail", reference=case.reference)
-    _log_form_page(request, case, access, "contactmoment")
+    _log_form_page(request, case, access, CONTACT_FORM)
     return render(
         request,
         "cases/contact.html",

@@ -126,13 +126,13 @@ def statushouder(*, case: Case, access: CaseAccess) -> Statushouder:
         definition = bundle_of(start.version).forms.get(START_FORM)
     except UnknownFormKey:
         return Statushouder()
-    privacy = {f.name: f.privacy for f in definition.fields}
     side = LANE_SIDE.get(start.role)
 
-    def readable(name: str) -> str:
-        if name not in privacy or not access.may_read(privacy[name], side):
+    def readable(role: str) -> str:
+        field = definition.field_with_role(role)
+        if field is None or not access.may_read(field.privacy, side):
             return ""
-        return str(start.data.get(name) or "").strip()
+        return str(start.data.get(field.name) or "").strip()
 
     return Statushouder(language=readable("taal"), postcode=readable("postcode"))
 

@@ -17,6 +17,7 @@ from django.conf import settings
 
 import engine
 from engine import ERROR, DeployedVersion, Finding, FormSummary, MilestoneRule
+from forms.field_roles import START_FORM, missing_roles
 from forms.privacy import NO_BASE, PrivacyFloor
 from forms.registry import (
     FormRegistry,
@@ -29,8 +30,6 @@ from forms.registry import (
 from .files import SETTINGS_FILE, is_diagram
 from .instellingen import known_variables, parse_settings
 from .models import Blob, DefinitionVersion
-
-START_FORM = "aanmelding"
 
 
 @dataclass(frozen=True)
@@ -173,18 +172,19 @@ def _checked(
     for problem in problems:
         key = problem.file.rsplit("/", 1)[-1].removesuffix(".json")
         catalog.setdefault(key, FormSummary(title=key, fields={}))
-    if START_FORM not in catalog:
-        findings.append(
-            Finding(
-                ERROR,
-                form_file_name(START_FORM),
-                None,
-                START_FORM,
-                "het aanmeldformulier ontbreekt",
-                "Elke versie heeft het formulier ‘aanmelding’ nodig: daarmee wordt"
-                " een statushouder aangemeld.",
-            )
+    findings.extend(
+        Finding(
+            ERROR,
+            form_file_name(missing.form_key),
+            None,
+            f"{missing.form_key}.{missing.role}" if missing.role else missing.form_key,
+            missing.message,
+            missing.hint,
         )
+        for missing in missing_roles(registry)
+        # A form with problems is not in the registry: it has its finding.
+        if not any(p.file == form_file_name(missing.form_key) for p in problems)
+    )
     values, setting_findings = parse_settings(
         files.get(SETTINGS_FILE), defaults=json.loads(defaults)
     )

@@ -7,12 +7,7 @@ import unicodedata
 from html import escape
 from pathlib import Path
 
-ROLE_LANES = (
-    ("begeleider", "Begeleider"),
-    ("coordinator", "Coördinator"),
-    ("regievoerder", "Regievoerder"),
-    ("trainer", "Trainer PVT"),
-)
+from vocabulary import LANE_ROLES
 
 
 def process_id_for(name: str) -> str:
@@ -23,10 +18,10 @@ def process_id_for(name: str) -> str:
 
 
 def new_diagram(process_id: str, name: str) -> str:
-    """A small valid diagram: four role lanes, start → a task to fill in → end."""
+    """A small valid diagram: a lane per role, start → a task to fill in → end."""
     lane_height = 125
     lanes, shapes = [], []
-    for index, (role, _label) in enumerate(ROLE_LANES):
+    for index, role in enumerate(LANE_ROLES):
         refs = (
             "\n        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>"
             "\n        <bpmn:flowNodeRef>eerste_taak</bpmn:flowNodeRef>"
@@ -44,7 +39,7 @@ def new_diagram(process_id: str, name: str) -> str:
             f'        <dc:Bounds x="190" y="{80 + index * lane_height}" width="600"'
             f' height="{lane_height}" />\n      </bpmndi:BPMNShape>'
         )
-    total = lane_height * len(ROLE_LANES)
+    total = lane_height * len(LANE_ROLES)
     template = (Path(__file__).parent / "nieuw_diagram.bpmn").read_text()
     return template.format(
         process_id=process_id,

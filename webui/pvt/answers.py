@@ -1,26 +1,22 @@
 """How a session's record becomes the answers of one participant's task form.
 
 A gemeente's variant may rename tasks, forms and fields, so nothing here names a form
-key or a field. The fields are found by what they mean:
+key or a field. The fields are found by what they declare (forms/field_roles.py):
 
 - the answer: the yes/no field that declares the milestone ``pvt_workshop`` (was the
   statushouder there?) or ``verklaring_ondertekend`` (was it signed?);
-- the date: the first date field. A required one (the workshop's date) always gets
-  the session's date; an optional one (the date of signing) only with a "ja";
-- the place: a text field whose name or label mentions "plaats"; the session's place,
-  with a "ja";
-- in whose presence: a text field whose name or label mentions "bijzijn" or
-  "bestuurder"; the session's ``bestuurder``, with a "ja";
-- the reason: a choice or text field whose name or label mentions "reden" or
-  "waarom"; what the trainer chose for an absent (or not signing) statushouder;
-- the notes: a textarea whose name or label mentions "opmerking", "notitie" or
-  "toelichting"; one line saying which session recorded it.
+- the date (role ``pvt_datum``): a required one (the workshop's date) always gets the
+  session's date; an optional one (the date of signing) only with a "ja";
+- the place (``pvt_plaats``): the session's place, with a "ja";
+- in whose presence (``pvt_bijzijn``): the session's ``bestuurder``, with a "ja";
+- the reason (``pvt_reden``): what the trainer chose for an absent (or not signing)
+  statushouder;
+- the notes (``pvt_notitie``): one line saying which session recorded it.
 
 Any other field stays empty; when the form requires it, the participant's task cannot
 be recorded by the session and the trainer is told which question is missing.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,21 +43,6 @@ class FormMapping:
         return self.answer.milestone == SIGNED
 
 
-def _mentions(field: FieldDefinition, words: Iterable[str]) -> bool:
-    text = f"{field.name} {field.label}".lower()
-    return any(word in text for word in words)
-
-
-def _first(
-    fields: Iterable[FieldDefinition], types: set[str], words: Iterable[str] = ()
-) -> FieldDefinition | None:
-    words = tuple(words)
-    return next(
-        (f for f in fields if f.type in types and (not words or _mentions(f, words))),
-        None,
-    )
-
-
 def form_mapping(definition: FormDefinition) -> FormMapping | None:
     """The mapping for a PVT task form; None when the form records no PVT
     milestone (not a task a session can record)."""
@@ -75,27 +56,13 @@ def form_mapping(definition: FormDefinition) -> FormMapping | None:
     )
     if answer is None:
         return None
-    rest = [f for f in definition.fields if f is not answer]
-    witness = _first(rest, {"text"}, ("bijzijn", "bestuurder"))
-    rest = [f for f in rest if f is not witness]
-    place = _first(rest, {"text"}, ("plaats",))
-    reason = _first(
-        [f for f in rest if f is not place],
-        {"choice", "text", "textarea"},
-        ("reden", "waarom"),
-    )
-    notes = _first(
-        [f for f in rest if f is not reason],
-        {"textarea"},
-        ("opmerking", "notitie", "toelichting"),
-    )
     return FormMapping(
         answer=answer,
-        date=_first(rest, {"date"}),
-        place=place,
-        witness=witness,
-        reason=reason,
-        notes=notes,
+        date=definition.field_with_role("pvt_datum"),
+        place=definition.field_with_role("pvt_plaats"),
+        witness=definition.field_with_role("pvt_bijzijn"),
+        reason=definition.field_with_role("pvt_reden"),
+        notes=definition.field_with_role("pvt_notitie"),
     )
 
 

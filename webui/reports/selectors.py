@@ -11,7 +11,7 @@ the figures come from aggregate queries.
 """
 
 import statistics
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from exports import (
@@ -34,7 +35,8 @@ from exports import (
     Ratio,
     Summary,
 )
-from forms.registry import FieldDefinition, UnknownFormKey
+from forms.field_roles import CONTACT_FORM
+from forms.registry import FieldDefinition
 from webui.accounts.models import LANE_SIDE, Gemeente, MbOrganisation, Role
 from webui.accounts.selectors import READABLE, manager_cases, organisations_of
 from webui.cases.models import Case, CaseMilestone, Submission
@@ -49,7 +51,7 @@ from .models import ExportRun
 # The role reports are made in; its READABLE classes decide what a column may show.
 REPORT_ROLE = Role.MANAGER
 CHUNK = 2000
-CONTACT_FORM = "contactmoment"
+# The field role of a contact moment's date (forms/field_roles.py).
 CONTACT_DATE = "contact_datum"
 # The milestones the rows read (workflows/mijlpalen.json).
 PVT_KEYS = ("pvt_workshop", "verklaring_ondertekend")
@@ -91,6 +93,7 @@ class VersionFacts:
     task_names: dict[str, str]  # bpmn id -> name
     labels: dict[str, dict[str, str]]  # milestone key -> code -> label
     unreadable: frozenset[str]  # milestone keys (and "contact") a manager may not read
+    contact_date: str = ""  # the name of the contact form's date field, if any
 
     def label(self, key: str, code: Any) -> str | None:
         if code in (None, "") or key in self.unreadable:
@@ -106,13 +109,18 @@ def _milestone_fields(bundle: Bundle) -> Iterator[tuple[str, FieldDefinition]]:
                 yield candidate.milestone, candidate
 
 
+def _contact_date(bundle: Bundle) -> FieldDefinition | None:
+    """The date field of a version's contact form."""
+    if CONTACT_FORM not in bundle.forms:
+        return None
+    return bundle.forms.get(CONTACT_FORM).field_with_role(CONTACT_DATE)
+
+
 def _contact_readable(bundle: Bundle, readable: frozenset[str]) -> bool:
-    try:
-        contact = bundle.forms.get(CONTACT_FORM)
-    except UnknownFormKey:
+    if CONTACT_FORM not in bundle.forms:
         return False
-    privacy = {f.name: f.privacy for f in contact.fields}.get(CONTACT_DATE)
-    return privacy is None or privacy in readable
+    day = _contact_date(bundle)
+    return day is None or day.privacy in readable
 
 
 @lru_cache(maxsize=256)
@@ -141,6 +149,7 @@ def _facts(content_hash: str) -> VersionFacts:
         task_names={task: name for (_p, task), name in process.task_names.items()},
         labels=labels,
         unreadable=frozenset(unreadable),
+        contact_date=day.name if (day := _contact_date(bundle)) is not None else "",
     )
 
 
@@ -356,14 +365,21 @@ def _milestones(ids: list[int], tz: tzinfo) -> dict[int, _Milestones]:
     return found
 
 
-def _last_contacts(ids: list[int], tz: tzinfo) -> dict[int, date]:
-    """The date of the latest contact moment per case: the date it took place, or
-    when it was recorded where the form has no date."""
+def _last_contacts(
+    ids: list[int], tz: tzinfo, date_fields: Collection[str]
+) -> dict[int, date]:
+    """The date of the latest contact moment per case: the date it took place (in
+    the date field of the cases' versions, ``date_fields``), or when it was recorded
+    where the form has no date."""
     found: dict[int, date] = {}
+    days = [KT(f"data__{name}") for name in sorted(date_fields)]
+    latest = (
+        Max(days[0] if len(days) == 1 else Coalesce(*days)) if days else Value(None)
+    )
     for case_id, on, recorded in (
         Submission.objects.filter(case_id__in=ids, form_key=CONTACT_FORM)
         .values("case_id")
-        .annotate(on=Max(KT(f"data__{CONTACT_DATE}")), recorded=Max("submitted_at"))
+        .annotate(on=latest, recorded=Max("submitted_at"))
         .values_list("case_id", "on", "recorded")
     ):
         day = date.fromisoformat(on[:10]) if on else _local_date(recorded, tz)
@@ -389,6 +405,7 @@ _CASE_FIELDS = (
     "version_id",
     "client_naam",
 )
+_VERSION_AT = _CASE_FIELDS.index("version_id")
 
 
 def dossier_rows(
@@ -411,7 +428,9 @@ def dossier_rows(
         ids = [row[0] for row in chunk]
         tasks = _open_tasks(ids, today)
         milestones = _milestones(ids, tz)
-        contacts = _last_contacts(ids, tz)
+        contacts = _last_contacts(
+            ids, tz, {versions[row[_VERSION_AT]].contact_date for row in chunk} - {""}
+        )
         for (
             pk,
             reference,

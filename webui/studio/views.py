@@ -13,12 +13,14 @@ from csp.decorators import csp_update
 
 from engine import ROLES
 from forms.builder import build_form_class
+from forms.field_roles import field_role_choices
 from forms.registry import (
     FIELD_TYPES,
     PRIVACY_CLASSES,
     form_file_name,
     parse_definition,
 )
+from vocabulary import PRIVACY_LABELS
 from webui.accounts.models import Gemeente, Role
 from webui.accounts.selectors import case_access
 from webui.cases.models import Case, CaseMigration, MigrationRun
@@ -108,14 +110,6 @@ FIELD_TYPE_LABELS = {
     "phone": "Telefoonnummer",
     "email": "E-mailadres",
     "gebruiker": "Medewerker (gebruiker)",
-}
-PRIVACY_LABELS = {
-    "normaal": "Normaal (mag het proces sturen)",
-    "persoonsgegevens": "Persoonsgegevens (naam, adres, contact)",
-    "bsn": "BSN",
-    "gezondheid": "Gezondheid (bijzonder)",
-    "schulden": "Schulden en financiën (gevoelig)",
-    "juridisch": "Juridisch (gevoelig)",
 }
 
 
@@ -491,6 +485,7 @@ def _editor_config() -> dict:
         "privacyClasses": [
             {"key": c, "label": PRIVACY_LABELS.get(c, c)} for c in PRIVACY_CLASSES
         ],
+        "fieldRoles": field_role_choices(),
     }
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from engine import Clock
+from forms.field_roles import CONTACT_FORM
 from forms.values import stored_data
 from webui.accounts.selectors import case_access
 from webui.definitions.bundles import bundle_of
@@ -23,7 +24,6 @@ from .base import (
     store_milestones,
 )
 
-CONTACT_FORM = "contactmoment"
 CONTACT_ROLES = {"begeleider", "coordinator"}
 
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 import engine
 from engine import Clock
+from forms.registry import FormDefinition
 from forms.values import engine_data, stored_data
 from webui.accounts.models import Gemeente, MbOrganisation
 from webui.accounts.selectors import grants_per_request
@@ -59,6 +60,13 @@ def _failed(exc: engine.WorkflowFailed) -> CaseError:
     )
 
 
+def client_name(definition: FormDefinition, answers: Mapping[str, Any]) -> str:
+    """The statushouder's name as the aanmelding gives it: the fields with the roles
+    ``voornaam`` and ``achternaam`` (forms/field_roles.py)."""
+    fields = (definition.field_with_role(r) for r in ("voornaam", "achternaam"))
+    return " ".join(str(answers.get(f.name) or "") for f in fields if f).strip()
+
+
 def case_start(
     *,
     gemeente: Gemeente,
@@ -100,9 +108,7 @@ def case_start(
             gemeente=gemeente,
             mb_organisation=mb_organisation,
             version=version,
-            client_naam=" ".join(
-                str(stored.get(k) or "") for k in ("voornaam", "achternaam")
-            ).strip(),
+            client_naam=client_name(definition, stored),
             koppeling_datum=as_date(now),
         )
         apply_snapshot(case, snapshot, bundle, now)

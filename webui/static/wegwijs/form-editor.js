@@ -17,7 +17,7 @@
   const STEP_ORDER = ["title", "fields"];
   const FIELD_ORDER = [
     "name", "type", "label", "required", "privacy", "routing",
-    "choices", "min", "max", "decimals", "role", "milestone", "help",
+    "choices", "min", "max", "decimals", "role", "milestone", "field_role", "help",
   ];
   const TYPE_KEYS = {
     number: ["min", "max", "decimals"],
@@ -42,7 +42,7 @@
   const previewUrl = form.dataset.previewUrl || "";
   const textareaLabel = form.querySelector('label[for="form-definition"]');
 
-  let config = { fieldTypes: [], privacyClasses: [], milestones: [], roles: [] };
+  let config = { fieldTypes: [], privacyClasses: [], milestones: [], roles: [], fieldRoles: [] };
   try {
     const node = document.getElementById("form-editor-config");
     const given = node ? JSON.parse(node.textContent) : {};
@@ -51,6 +51,7 @@
       privacyClasses: given.privacyClasses || [],
       milestones: given.milestones || [],
       roles: given.roles || [],
+      fieldRoles: given.fieldRoles || [],
     };
   } catch (error) {
     console.error("form-editor-config:", error);
@@ -571,6 +572,18 @@
     );
   }
 
+  // The field roles (forms/field_roles.py) a field of this type can carry.
+  function fieldRoleChoices(field) {
+    const allowed = config.fieldRoles.filter(function (role) {
+      return role.key === field.field_role || (role.types || []).indexOf(field.type) >= 0;
+    });
+    return [{ value: "", label: "(geen)" }].concat(
+      allowed.map(function (role) {
+        return { value: role.key, label: role.label + (role.needed ? " (nodig in ‘" + role.needed + "’)" : "") };
+      })
+    );
+  }
+
   function choicesEditor(field) {
     const id = uid(field);
     const rows = field.choices;
@@ -753,6 +766,19 @@
         choices: milestoneChoices(field),
         onChange: function (value) {
           setOptional(field, "milestone", value);
+          changedModel();
+        },
+      })
+    );
+    grid.appendChild(
+      selectField({
+        id: id + "-field-role",
+        label: "Rol voor Wegwijs",
+        hint: "Wegwijs leest het antwoord hiervoor, welke naam het veld ook heeft.",
+        value: field.field_role || "",
+        choices: fieldRoleChoices(field),
+        onChange: function (value) {
+          setOptional(field, "field_role", value);
           changedModel();
         },
       })
