@@ -77,6 +77,38 @@ FIELD_ROLES: dict[str, FieldRole] = {
     "pvt_notitie": _role("notitie over de bijeenkomst", "textarea"),
 }
 
+# A form made before field roles existed (stored in a version deployed earlier)
+# declares none: the code then finds a field by the name the base gave it, as it did
+# before, so old versions keep their case names, reports and PVT sessions. A form
+# that declares any role is read by its roles only.
+NAMES_BEFORE_ROLES: dict[str, tuple[str, ...]] = {
+    **{
+        key: (key,)
+        for key in (
+            "voornaam",
+            "achternaam",
+            "telefoon",
+            "email",
+            "adres",
+            "postcode",
+            "taal",
+            "gezinsgrootte",
+            "herkomstland",
+            "contact_datum",
+            "contact_soort",
+            "contact_leefgebieden",
+        )
+    },
+    "contact_duur": ("contact_duur_minuten",),
+    "signaal_gezondheid": ("contact_signaal_gezondheid",),
+    "signaal_schulden": ("contact_signaal_schulden",),
+    "pvt_datum": ("workshop_datum", "inhaal_datum", "ondertekening_datum"),
+    "pvt_plaats": ("ondertekening_plaats",),
+    "pvt_bijzijn": ("ondertekend_bij",),
+    "pvt_reden": ("afwezigheid_reden", "reden_niet_ondertekend"),
+    "pvt_notitie": ("workshop_opmerkingen", "inhaal_opmerkingen"),
+}
+
 # Form key -> the roles the code needs in that form.
 NEEDED: dict[str, tuple[str, ...]] = {
     START_FORM: ("voornaam", "achternaam"),

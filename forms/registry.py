@@ -17,7 +17,7 @@ from typing import Any
 
 from vocabulary import ENGINE_PRIVACY, LANE_ROLES, PRIVACY_CLASSES
 
-from .field_roles import FIELD_ROLES
+from .field_roles import FIELD_ROLES, NAMES_BEFORE_ROLES
 from .jsontext import JsonTooDeep, json_loads
 
 # "persoonsgegevens": ordinary personal data (name, address, contact details): like the
@@ -168,8 +168,13 @@ class FormDefinition:
         return {f.milestone: f.name for f in self.fields if f.milestone}
 
     def field_with_role(self, role: str) -> FieldDefinition | None:
-        """The field that declares the field role (forms/field_roles.py), if any."""
-        return next((f for f in self.fields if f.field_role == role), None)
+        """The field that declares the field role (forms/field_roles.py), if any; in
+        a form from before field roles, the field with the base's name for it."""
+        declared = next((f for f in self.fields if f.field_role == role), None)
+        if declared is not None or any(f.field_role for f in self.fields):
+            return declared
+        names = NAMES_BEFORE_ROLES.get(role, ())
+        return next((f for f in self.fields if f.name in names), None)
 
 
 class FormRegistry:

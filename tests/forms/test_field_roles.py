@@ -55,3 +55,19 @@ def test_a_role_is_on_one_field_of_a_form() -> None:
         _form(_field("roepnaam", "voornaam"), _field("tweede_naam", "voornaam"))
     )
     assert message == "de rol ‘voornaam’ staat op meer dan één veld"
+
+
+def test_a_form_from_before_field_roles_is_read_by_the_base_names() -> None:
+    """A version deployed before field roles existed keeps its case names, reports
+    and PVT sessions: its forms declare no role, so the base's names stand in."""
+    old = {"name": "voornaam", "type": "text", "label": "Voornaam"}
+    old["privacy"] = "persoonsgegevens"
+    definition, problems = parse_definition(_form(old), "aanmelding.json")
+    assert problems == [] and definition is not None
+    found = definition.field_with_role("voornaam")
+    assert found is not None and found.name == "voornaam"
+    # A form that declares any role is read by its roles only.
+    declared, _ = parse_definition(
+        _form(old, _field("familienaam", "achternaam")), "aanmelding.json"
+    )
+    assert declared is not None and declared.field_with_role("voornaam") is None
