@@ -45,6 +45,7 @@ from webui.tasks.services import tasks_project
 from ..models import Case, CaseState
 from .base import (
     CaseConflict,
+    CaseError,
     apply_milestones,
     apply_snapshot,
     audit,
@@ -100,7 +101,12 @@ def case_advance(*, case: Case, step: Step) -> Case | None:
     message); nothing is stored then."""
     for attempt in range(ATTEMPTS):
         if attempt:
-            case = Case.objects.select_related("version").get(pk=case.pk)
+            fresh = Case.objects.select_related("version").filter(pk=case.pk).first()
+            if fresh is None:
+                raise CaseError(
+                    "Dit dossier bestaat niet (meer). Er is niets opgeslagen."
+                )
+            case = fresh
         advance = step(case)
         if advance is None:
             return None
