@@ -1,5 +1,6 @@
-"""Writes to cases. The read → advance → lock → check → save cycle lives in
-``lifecycle``, once."""
+"""Writes to cases. The read → advance → lock → check → store cycle lives in
+``advancing.case_advance``, once; every change of a case's engine state goes
+through it."""
 
 from webui.definitions.bundles import START_FORM
 

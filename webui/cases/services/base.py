@@ -1,7 +1,6 @@
 """What every case service shares: errors, the clock, the audit trail, and how an
 engine snapshot and the milestones it reached are written onto the case."""
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -9,16 +8,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F
 from django.utils import timezone
 
 from engine import Clock, ReachedMilestone, Snapshot, SystemClock
 from forms.registry import FormDefinition
-from webui.accounts.models import LANE_SIDE
 from webui.accounts.selectors import CONSENT_HOLDER, CONSENT_MILESTONES
 from webui.definitions.bundles import Bundle
-from webui.tasks.models import TaskItem
-from webui.tasks.services import tasks_project
 
 from ..models import AuditEvent, Case, CaseMilestone, CaseState, Consent
 
@@ -208,80 +203,13 @@ def apply_snapshot(
         case.closed_at = now
 
 
-def locked_case(pk: int, *, skip_locked: bool = False) -> Case | None:
-    """The case row, locked until the end of the transaction (None when another
-    worker holds it and ``skip_locked`` is set)."""
-    query = Case.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+def locked_case(pk: int) -> Case | None:
+    """The case row, locked until the end of the transaction."""
+    query = Case.objects.select_for_update(of=("self",))
     return query.select_related("version", "begeleider").filter(pk=pk).first()
-
-
-def state_text(snapshot: Snapshot) -> str:
-    return json.dumps(snapshot.state, separators=(",", ":"))
 
 
 def case_state(case: Case) -> str:
     """The engine state of the case as stored, JSON text the engine parses (read on
     its own: nothing else selects it)."""
     return CaseState.objects.values_list("state", flat=True).get(case_id=case.pk)
-
-
-_SAVED_FIELDS = (
-    "phase",
-    "phase_label",
-    "open_phases",
-    "next_timer_at",
-    "koppeling_datum",
-    "pip_deadline",
-    "pip_opgesteld_op",
-    "pip_vastgesteld_op",
-    "uitkomst",
-    "piezo_fase",
-    "begeleider",
-    "is_closed",
-    "closed_at",
-    "version",
-)
-
-
-def save_advanced(case: Case, expected_version: int) -> None:
-    """Write the case back only if nobody else advanced it since we read it."""
-    fields = {f: getattr(case, f) for f in _SAVED_FIELDS}
-    updated = Case.objects.filter(pk=case.pk, lock_version=expected_version).update(
-        lock_version=F("lock_version") + 1, updated_at=timezone.now(), **fields
-    )
-    if not updated:
-        raise CaseConflict(
-            "Het dossier is intussen door iemand anders bijgewerkt. "
-            "Probeer het opnieuw."
-        )
-    case.lock_version = expected_version + 1
-
-
-def store(
-    case: Case,
-    snapshot: Snapshot,
-    bundle: Bundle,
-    now: datetime,
-    reached: Iterable[ReachedMilestone] = (),
-    *,
-    completed: TaskItem | None = None,
-    user: AbstractBaseUser | None = None,
-) -> None:
-    """Save an advanced case (version-checked), its milestones and its task rows."""
-    reached = list(reached)
-    expected = case.lock_version
-    apply_snapshot(case, snapshot, bundle, now)
-    apply_milestones(case, reached)
-    save_advanced(case, expected)
-    CaseState.objects.filter(case_id=case.pk).update(state=state_text(snapshot))
-    store_milestones(case, reached)
-    side = LANE_SIDE.get(completed.role) if completed is not None else None
-    store_consents(case, reached, user, side)
-    tasks_project(
-        case=case,
-        snapshot=snapshot,
-        phase_names=dict(bundle.process.phase_names),
-        now=now,
-        completed_task_id=completed.task_id if completed is not None else None,
-        completed_by=user,
-    )

@@ -1,10 +1,6 @@
-"""Starting a case and completing its tasks.
-
-The engine runs outside the database's write lock: the case is read, the engine
-advances a copy of its state, and only then is the row locked, checked to be unchanged
-(its lock version) and written. A diagram that computes for seconds therefore never
-holds up other users; a race with another completion reruns on the new state.
-"""
+"""Starting a case, completing its tasks and reopening it: each a step that the
+one way to advance a case (``advancing.case_advance``) runs outside the lock and
+stores, locked and checked, in one transaction."""
 
 import uuid
 from collections.abc import Mapping
@@ -24,34 +20,19 @@ from webui.definitions.instellingen import engine_variables
 from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 from webui.tasks.selectors import task_refusal
-from webui.tasks.services import tasks_project
 
-from ..models import Case, CaseState, Submission
+from ..models import Case, Submission
+from .advancing import Advance, advance_store, case_advance
 from .base import (
-    CaseConflict,
     CaseError,
     NoActiveVersion,
     TaskAlreadyDone,
     TaskNotAllowed,
-    apply_milestones,
-    apply_snapshot,
     as_date,
-    audit,
     case_state,
     clock_or_system,
     field_milestones,
-    locked_case,
-    state_text,
-    store,
-    store_consents,
-    store_milestones,
 )
-
-_ATTEMPTS = 3
-
-
-class _Raced(Exception):
-    """The case moved on while the engine ran; run again on its new state."""
 
 
 def _failed(exc: engine.WorkflowFailed) -> CaseError:
@@ -102,23 +83,18 @@ def case_start(
         ) from exc
     stored = stored_data(definition, cleaned_data)
     reached = list(snapshot.reached) + field_milestones(definition, stored, now, "")
-    with transaction.atomic():
-        case = Case(
-            reference=f"tmp-{uuid.uuid4().hex[:12]}",  # the real one needs the pk
-            gemeente=gemeente,
-            mb_organisation=mb_organisation,
-            version=version,
-            client_naam=client_name(definition, stored),
-            koppeling_datum=as_date(now),
-        )
-        apply_snapshot(case, snapshot, bundle, now)
-        apply_milestones(case, reached)
-        case.save()
+    case = Case(
+        reference=f"tmp-{uuid.uuid4().hex[:12]}",  # the real one needs the pk
+        gemeente=gemeente,
+        mb_organisation=mb_organisation,
+        version=version,
+        client_naam=client_name(definition, stored),
+        koppeling_datum=as_date(now),
+    )
+
+    def record(case: Case) -> None:
         case.reference = f"WW-{now.year}-{case.pk:05d}"
         case.save(update_fields=["reference"])
-        CaseState.objects.create(case=case, state=state_text(snapshot))
-        store_milestones(case, reached)
-        store_consents(case, reached, user)
         Submission.objects.create(
             case=case,
             task_id=f"start-{case.pk}",
@@ -131,18 +107,20 @@ def case_start(
             submitted_by=user,
             submitted_at=now,
         )
-        tasks_project(
-            case=case,
-            snapshot=snapshot,
-            phase_names=dict(bundle.process.phase_names),
-            now=now,
-        )
-        audit(
-            case=case,
-            user=user,
-            event="case_started",
-            at=now,
-            version=version.number,
+
+    with transaction.atomic():
+        advance_store(
+            Advance(
+                case=case,
+                snapshot=snapshot,
+                bundle=bundle,
+                now=now,
+                event="case_started",
+                user=user,
+                detail={"version": version.number},
+                reached=reached,
+                record=record,
+            )
         )
     return case
 
@@ -179,22 +157,44 @@ def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
     return item
 
 
-def _complete_once(
+def task_complete(
+    *,
     task_id: str,
     user: AbstractBaseUser,
     cleaned_data: Mapping[str, Any],
-    clock: Clock,
+    clock: Clock | None = None,
 ) -> Case:
-    item = _open_item(task_id, user)
-    case = item.case
-    seen = case.lock_version
+    """Complete a user task: advance the engine, then lock, check, save, project and
+    record in one transaction (``case_advance``). On any error nothing is saved."""
+    clock = clock_or_system(clock)
+    with grants_per_request():  # may_complete is checked before and after the lock
+        item = _open_item(task_id, user)
+
+        def complete(case: Case) -> Advance:
+            nonlocal item
+            if case is not item.case:  # a rerun on a fresh case: the task as it is now
+                item = _open_item(task_id, user)
+            return _completion(case, item, user, cleaned_data, clock)
+
+        case = case_advance(case=item.case, step=complete)
+    assert case is not None
+    return case
+
+
+def _completion(
+    case: Case,
+    item: TaskItem,
+    user: AbstractBaseUser,
+    cleaned_data: Mapping[str, Any],
+    clock: Clock,
+) -> Advance:
     bundle = bundle_of(case.version)
     definition = bundle.forms.get(item.form_key)
     try:
         snapshot = engine.complete_task(
             bundle.process,
             case_state(case),
-            task_id,
+            item.task_id,
             engine_data(definition, cleaned_data),
             clock=clock,
         )
@@ -206,21 +206,17 @@ def _complete_once(
         raise _failed(exc) from exc
     now = clock.now()
     stored = stored_data(definition, cleaned_data)
-    reached = list(snapshot.reached) + field_milestones(
-        definition, stored, now, item.bpmn_id
-    )
-    with transaction.atomic():
-        locked = locked_case(case.pk)
-        if locked is None or locked.lock_version != seen:
-            raise _Raced
+
+    def recheck() -> None:
         item.refresh_from_db()  # after the lock: the state another completion left
         check_may_complete(item, user)
-        store(locked, snapshot, bundle, now, reached, completed=item, user=user)
+
+    def record(locked: Case) -> None:
         try:
             with transaction.atomic():
                 Submission.objects.create(
                     case=locked,
-                    task_id=task_id,
+                    task_id=item.task_id,
                     bpmn_id=item.bpmn_id,
                     task_name=item.name,
                     form_key=item.form_key,
@@ -234,36 +230,22 @@ def _complete_once(
             raise TaskAlreadyDone(
                 "Deze taak is al afgerond. Er is niets opgeslagen."
             ) from exc
-        audit(
-            case=locked,
-            user=user,
-            event="task_completed",
-            at=now,
-            task=item.bpmn_id,
-            form_key=item.form_key,
-        )
-    return locked
 
-
-def task_complete(
-    *,
-    task_id: str,
-    user: AbstractBaseUser,
-    cleaned_data: Mapping[str, Any],
-    clock: Clock | None = None,
-) -> Case:
-    """Complete a user task: advance the engine, then lock, check, save, project and
-    record in one transaction. On any error nothing is saved."""
-    clock = clock_or_system(clock)
-    with grants_per_request():  # may_complete is checked before and after the lock
-        for _attempt in range(_ATTEMPTS):
-            try:
-                return _complete_once(task_id, user, cleaned_data, clock)
-            except _Raced:
-                continue
-    raise CaseConflict(
-        "Het dossier werd steeds tegelijk door anderen bijgewerkt. Er is niets"
-        " opgeslagen; probeer het opnieuw."
+    return Advance(
+        case=case,
+        snapshot=snapshot,
+        bundle=bundle,
+        now=now,
+        event="task_completed",
+        user=user,
+        detail={"task": item.bpmn_id, "form_key": item.form_key},
+        reached=[
+            *snapshot.reached,
+            *field_milestones(definition, stored, now, item.bpmn_id),
+        ],
+        completed=item,
+        recheck=recheck,
+        record=record,
     )
 
 
@@ -287,51 +269,57 @@ def case_reopen(
         raise TaskNotAllowed(
             "Alleen een coördinator of regievoerder van dit dossier kan het heropenen."
         )
-    if not case.is_closed:
-        raise CaseError("Dit dossier is niet afgesloten.")
-    if case.anonymised_at is not None:
-        raise CaseError(
-            "Dit dossier is geanonimiseerd; meld de statushouder opnieuw aan."
-        )
-    if not reason.strip():
-        raise CaseError("Geef een reden voor het heropenen.")
     clock = clock_or_system(clock)
-    version = active_version(case.gemeente)
-    if version is None:
-        raise NoActiveVersion(f"Voor {case.gemeente} is geen proces in gebruik.")
-    bundle = bundle_of(version)
-    start = case.submissions.filter(form_key=START_FORM).first()
-    definition = bundle.forms.get(START_FORM)
-    earlier = {
-        field.name: start.data.get(field.name)
-        for field in definition.fields
-        if start is not None and field.privacy == "normaal" and field.name in start.data
-    }
-    data = {
-        **engine_variables(bundle.settings),
-        **earlier,
-        "heropend": True,
-        "heropen_reden": reason.strip()[:500],
-    }
-    try:
-        snapshot = engine.start_case(bundle.process, data, clock=clock)
-    except engine.WorkflowFailed as exc:
-        raise CaseError(f"Het dossier kon niet worden heropend: {exc}.") from exc
-    now = clock.now()
-    with transaction.atomic():
-        locked = locked_case(case.pk)
-        assert locked is not None
-        locked.version = version
-        locked.is_closed = False
-        locked.closed_at = None
-        locked.uitkomst = ""
-        store(locked, snapshot, bundle, now, snapshot.reached, user=user)
-        audit(
-            case=locked,
-            user=user,
+
+    def reopen(case: Case) -> Advance:
+        if not case.is_closed:
+            raise CaseError("Dit dossier is niet afgesloten.")
+        if case.anonymised_at is not None:
+            raise CaseError(
+                "Dit dossier is geanonimiseerd; meld de statushouder opnieuw aan."
+            )
+        if not reason.strip():
+            raise CaseError("Geef een reden voor het heropenen.")
+        version = active_version(case.gemeente)
+        if version is None:
+            raise NoActiveVersion(f"Voor {case.gemeente} is geen proces in gebruik.")
+        bundle = bundle_of(version)
+        start = case.submissions.filter(form_key=START_FORM).first()
+        definition = bundle.forms.get(START_FORM)
+        earlier = {
+            field.name: start.data.get(field.name)
+            for field in definition.fields
+            if start is not None
+            and field.privacy == "normaal"
+            and field.name in start.data
+        }
+        data = {
+            **engine_variables(bundle.settings),
+            **earlier,
+            "heropend": True,
+            "heropen_reden": reason.strip()[:500],
+        }
+        try:
+            snapshot = engine.start_case(bundle.process, data, clock=clock)
+        except engine.WorkflowFailed as exc:
+            raise CaseError(f"Het dossier kon niet worden heropend: {exc}.") from exc
+        return Advance(
+            case=case,
+            snapshot=snapshot,
+            bundle=bundle,
+            now=clock.now(),
             event="case_reopened",
-            at=now,
-            reason=reason.strip()[:500],
-            version=version.number,
+            user=user,
+            detail={"reason": reason.strip()[:500], "version": version.number},
+            reached=snapshot.reached,
+            changes={
+                "version": version,
+                "is_closed": False,
+                "closed_at": None,
+                "uitkomst": "",
+            },
         )
-    return locked
+
+    reopened = case_advance(case=case, step=reopen)
+    assert reopened is not None
+    return reopened

@@ -20,15 +20,9 @@ from engine.migration import MoveRefused, check_move, move_case
 from webui.definitions.bundles import bundle_of
 from webui.definitions.models import DefinitionVersion
 
-from ..models import Case, CaseMigration, CaseState, MigrationRun
-from .base import (
-    CaseError,
-    audit,
-    case_state,
-    clock_or_system,
-    locked_case,
-    store,
-)
+from ..models import Case, CaseMigration, MigrationRun
+from .advancing import Advance, case_advance
+from .base import CaseConflict, CaseError, case_state, clock_or_system
 
 
 @dataclass(frozen=True)
@@ -73,6 +67,14 @@ def cases_move_preview(
     return [case_move_preview(case=case, target=target) for case in cases]
 
 
+class _Refused(Exception):
+    """The case cannot move; the reasons, in words."""
+
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        super().__init__(*reasons)
+        self.reasons = reasons
+
+
 def case_migrate(
     *,
     case_id: int,
@@ -83,51 +85,64 @@ def case_migrate(
     """Move one case to ``target`` in its own transaction, keeping what it was so the
     move can be reverted. A case that cannot move stays exactly as it was."""
     clock = clock_or_system(clock)
-    case = Case.objects.select_related("version").get(pk=case_id)
-    reasons = _precheck(case, target)
-    if reasons:
-        return MovePreview(case, reasons)
-    seen = case.lock_version
-    old_state = CaseState.objects.values_list("state", flat=True).get(case_id=case_id)
-    try:
-        snapshot, check = move_case(
-            bundle_of(case.version).process,
-            bundle_of(target).process,
-            json.loads(old_state),
-            clock=clock,
-        )
-    except MoveRefused as exc:
-        return MovePreview(case, exc.reasons)
-    except engine.WorkflowFailed as exc:
-        return MovePreview(case, (f"op de nieuwe versie loopt het vast: {exc}",))
-    now = clock.now()
-    with transaction.atomic():
-        locked = locked_case(case_id)
-        if locked is None or locked.lock_version != seen:
-            return MovePreview(
-                case, ("het dossier werd tegelijk bijgewerkt; probeer het opnieuw",)
+    changes: tuple[str, ...] = ()
+
+    def move(case: Case) -> Advance:
+        nonlocal changes
+        reasons = _precheck(case, target)
+        if reasons:
+            raise _Refused(reasons)
+        old_state = case_state(case)
+        try:
+            snapshot, check = move_case(
+                bundle_of(case.version).process,
+                bundle_of(target).process,
+                json.loads(old_state),
+                clock=clock,
             )
-        previous = locked.version
-        locked.version = target
-        store(locked, snapshot, bundle_of(target), now, snapshot.reached)
-        CaseMigration.objects.create(
-            case=locked,
-            from_version=previous,
-            to_version=target,
-            previous_state=old_state,
-            lock_version_after=locked.lock_version,
-            migrated_at=now,
-            migrated_by=user,
-        )
-        audit(
-            case=locked,
-            user=user,
+        except MoveRefused as exc:
+            raise _Refused(exc.reasons) from exc
+        except engine.WorkflowFailed as exc:
+            raise _Refused((f"op de nieuwe versie loopt het vast: {exc}",)) from exc
+        changes = check.changes
+        now = clock.now()
+        previous = case.version
+
+        def record(moved: Case) -> None:
+            CaseMigration.objects.create(
+                case=moved,
+                from_version=previous,
+                to_version=target,
+                previous_state=old_state,
+                lock_version_after=moved.lock_version,
+                migrated_at=now,
+                migrated_by=user,
+            )
+
+        return Advance(
+            case=case,
+            snapshot=snapshot,
+            bundle=bundle_of(target),
+            now=now,
             event="case_migrated",
-            at=now,
-            from_version=previous.number,
-            to_version=target.number,
+            user=user,
+            detail={"from_version": previous.number, "to_version": target.number},
+            reached=snapshot.reached,
+            changes={"version": target},
+            record=record,
         )
-    return MovePreview(locked, (), check.changes)
+
+    case = Case.objects.select_related("version").get(pk=case_id)
+    try:
+        moved = case_advance(case=case, step=move)
+    except _Refused as exc:
+        return MovePreview(case, exc.reasons)
+    except CaseConflict:
+        return MovePreview(
+            case, ("het dossier werd tegelijk bijgewerkt; probeer het opnieuw",)
+        )
+    assert moved is not None
+    return MovePreview(moved, (), changes)
 
 
 def case_migration_revert(
@@ -139,12 +154,10 @@ def case_migration_revert(
     """Put a migrated case back on its previous version and state, as long as it has
     not moved on since."""
     clock = clock_or_system(clock)
-    now = clock.now()
     if migration.reverted_at is not None:
         raise CaseError("Deze migratie is al teruggedraaid.")
-    with transaction.atomic():
-        case = locked_case(migration.case_id)
-        assert case is not None
+
+    def revert(case: Case) -> Advance:
         if case.lock_version != migration.lock_version_after:
             raise CaseError(
                 "Het dossier is na de migratie al verder gegaan; terugdraaien zou"
@@ -157,19 +170,28 @@ def case_migration_revert(
         snapshot = replace(
             engine.inspect_case(bundle.process, state, clock=clock), state=state
         )
-        case.version = previous
-        store(case, snapshot, bundle, now)
-        migration.reverted_at = now
-        migration.reverted_by = user
-        migration.save(update_fields=["reverted_at", "reverted_by"])
-        audit(
+        now = clock.now()
+
+        def record(_case: Case) -> None:
+            migration.reverted_at = now
+            migration.reverted_by = user
+            migration.save(update_fields=["reverted_at", "reverted_by"])
+
+        return Advance(
             case=case,
-            user=user,
+            snapshot=snapshot,
+            bundle=bundle,
+            now=now,
             event="case_migration_reverted",
-            at=now,
-            to_version=previous.number,
+            user=user,
+            detail={"to_version": previous.number},
+            changes={"version": previous},
+            record=record,
         )
-    return case
+
+    reverted = case_advance(case=migration.case, step=revert)
+    assert reverted is not None
+    return reverted
 
 
 def migration_run_start(

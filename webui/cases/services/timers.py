@@ -2,31 +2,32 @@
 
 from datetime import datetime
 
-from django.db import transaction
-
 import engine
 from engine import Clock
 from webui.definitions.bundles import bundle_of
 
 from ..models import Case
-from .base import audit, case_state, clock_or_system, locked_case, logger, store
+from .advancing import Advance, case_advance
+from .base import case_state, clock_or_system, logger
 
 
 def _fire_case_timers(case_id: int, clock: Clock, now: datetime) -> bool:
+    def fire(case: Case) -> Advance | None:
+        if case.is_closed or case.next_timer_at is None or case.next_timer_at > now:
+            return None  # someone else fired them meanwhile
+        bundle = bundle_of(case.version)
+        snapshot = engine.fire_timers(bundle.process, case_state(case), clock=clock)
+        return Advance(
+            case=case,
+            snapshot=snapshot,
+            bundle=bundle,
+            now=now,
+            event="timers_fired",
+            reached=snapshot.reached,
+        )
+
     case = Case.objects.select_related("version").get(pk=case_id)
-    if case.is_closed or case.next_timer_at is None or case.next_timer_at > now:
-        return False  # someone else fired them meanwhile
-    seen = case.lock_version
-    bundle = bundle_of(case.version)
-    snapshot = engine.fire_timers(bundle.process, case_state(case), clock=clock)
-    with transaction.atomic():
-        # Another worker holding the row is firing (or completing) it already.
-        locked = locked_case(case_id, skip_locked=True)
-        if locked is None or locked.lock_version != seen:
-            return False
-        store(locked, snapshot, bundle, now, snapshot.reached)
-        audit(case=locked, user=None, event="timers_fired", at=now)
-    return True
+    return case_advance(case=case, step=fire) is not None
 
 
 def timers_run(*, clock: Clock | None = None) -> int:
