@@ -4,7 +4,9 @@ scenario runs on the next deploy."""
 
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 
 import pytest
 
@@ -25,6 +27,8 @@ from webui.definitions.services import (
 )
 
 from ..conftest import World
+from ..engine.conftest import WORKFLOWS
+from .test_views import client_for
 
 SCENARIOS_ON = override_settings(WEGWIJS_SCENARIOS=True)
 PLICHTIG = 'inburgeringsplicht_besluit == "plichtig"'
@@ -197,3 +201,102 @@ def test_a_scenario_written_as_json_round_trips(world: World) -> None:
     row = scenario_add(draft=draft, data=written)
     assert scenario_from_data(row.data) == scenario_from_data(written)
     assert scenario_data(scenario_from_data(row.data)) == row.data
+
+
+# ---- the studio pages ----
+
+
+def scenario_url(name: str, *args: object) -> str:
+    return reverse(f"studio:{name}", args=["polderdam", *args])
+
+
+@SCENARIOS_ON
+def test_the_scenarios_page_shows_a_failing_scenario_with_its_difference(
+    world: World,
+) -> None:
+    changed(world, PLICHTIG, NOT_EXEMPT)
+    client = client_for(world, "beheerder.polderdam")
+    assert client.post(scenario_url("scenarios_run")).status_code == 302
+
+    page = client.get(scenario_url("scenarios")).content.decode()
+    assert "Faalt" in page and "Slaagt" in page
+    assert (
+        "verwacht: taak ‘PVT-workshop 1 van 4’ komt niet aan de beurt; werkelijk: wel"
+        in page
+    )
+
+
+@SCENARIOS_ON
+def test_a_rebase_refused_by_a_scenario_says_so_in_the_studio(world: World) -> None:
+    files = version_files(world.versions["polderdam"].base)
+    files["inburgering.bpmn"] = files["inburgering.bpmn"].replace(PLICHTIG, NOT_EXEMPT)
+    base_register(files=files)
+    client = client_for(world, "beheerder.polderdam")
+    draft_open(gemeente=world.polderdam, user=None)
+
+    response = client.post(scenario_url("rebase"), follow=True)
+
+    page = response.content.decode()
+    assert "scenario ‘Ontheffing: geen PVT’ faalt" in page
+    assert "Het concept blijft op basis v1." in page
+    assert Draft.objects.get(gemeente=world.polderdam).base.number == 1
+
+
+@SCENARIOS_ON
+def test_bewaar_als_scenario_on_the_proefrit_page(world: World) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    page = client.get(scenario_url("proefrit")).content.decode()
+    assert "Bewaar als scenario" in page
+
+    response = client.post(
+        scenario_url("scenario_save"),
+        {
+            "naam": "Z-route",
+            "bewijst": "De Z-route volgt de uren",
+            "start": "",
+            "antwoorden": '{"pip_opstellen": {"leerroute": "z"}}',
+        },
+    )
+    assert response.status_code == 302
+    saved = Draft.objects.get(gemeente=world.polderdam).scenarios.get(name="Z-route")
+    assert "z_route_voortgang" in saved.data["verwacht"]["pad"]
+
+    refused = client.post(
+        scenario_url("scenario_save"),
+        {"naam": "Kapot", "bewijst": "niets", "antwoorden": "{nee"},
+    )
+    assert refused.status_code == 422
+    assert "De antwoorden is geen geldige JSON" in refused.content.decode()
+
+
+def test_a_scenario_file_goes_in_and_comes_out_the_same(world: World) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    draft_open(gemeente=world.polderdam, user=None)
+    written = (WORKFLOWS / "base/scenarios/pvt_inhaalworkshop.json").read_text()
+    data = json.loads(written)
+    data["naam"] = "Eigen PVT"
+    upload = SimpleUploadedFile("eigen.json", json.dumps(data).encode())
+
+    client.post(scenario_url("scenario_upload"), {"bestand": upload})
+
+    row = Draft.objects.get(gemeente=world.polderdam).scenarios.get(name="Eigen PVT")
+    download = client.get(scenario_url("scenario_download", row.pk))
+    assert download["Content-Disposition"] == 'attachment; filename="eigen_pvt.json"'
+    assert json.loads(download.content) == data
+
+
+def test_deleting_a_scenario_asks_for_confirmation(world: World) -> None:
+    client = client_for(world, "beheerder.polderdam")
+    draft = draft_open(gemeente=world.polderdam, user=None)
+    row = draft.scenarios.get(name="Leerroute Z")
+
+    unconfirmed = client.post(scenario_url("scenario_delete", row.pk))
+    assert unconfirmed.status_code == 200
+    assert "Vink ‘Ik weet het zeker’ aan" in unconfirmed.content.decode()
+    assert draft.scenarios.filter(pk=row.pk).exists()
+
+    client.post(scenario_url("scenario_delete", row.pk), {"zeker": "on"})
+    assert not draft.scenarios.filter(pk=row.pk).exists()
+    # A version keeps its scenarios: it cannot lose one.
+    kept = world.versions["polderdam"].scenarios.get(name="Leerroute Z")
+    assert client.get(scenario_url("scenario_delete", kept.pk)).status_code == 404

@@ -296,3 +296,8 @@ def scenario_delete(*, scenario: Scenario) -> None:
     if scenario.draft_id is None:
         raise ScenarioInvalid("een scenario van een versie blijft bij die versie")
     scenario.delete()
+
+
+def draft_scenarios_run(*, draft: Draft, bundle: Bundle) -> list[ScenarioResult]:
+    """Replay the draft's scenarios on its set now, storing each result."""
+    return [result for _row, result in scenarios_replay(bundle, draft.scenarios.all())]

@@ -80,6 +80,7 @@ from .forms import (
     NewDiagramForm,
     NewFormForm,
     NewTableForm,
+    ScenarioSaveForm,
     UploadForm,
     settings_form_class,
 )
@@ -291,8 +292,15 @@ def studio_rebase(request: HttpRequest, slug: str) -> HttpResponse:
     gemeente = _gemeente(request, slug)
     base = latest_base()
     draft = draft_open(gemeente=gemeente, user=request.user)
-    if base is not None:
+    if base is None:
+        return redirect("studio:home", slug=slug)
+    try:
         draft_rebase(draft=draft, base=base, user=request.user)
+    except DeployRefused as exc:
+        # The failing scenario and its difference; the scenarios page shows all.
+        messages.error(request, exc.message)
+        return redirect("studio:scenarios", slug=slug)
+    else:
         messages.success(
             request,
             f"Het concept bouwt nu op basis v{base.number}. Kijk de eigen bestanden"
@@ -871,5 +879,6 @@ def studio_proefrit(request: HttpRequest, slug: str) -> HttpResponse:
         "proefrit": run,
         "errors": [f for f in findings if f["severity"] == "fout"],
         "warnings": [f for f in findings if f["severity"] != "fout"],
+        "scenario_form": ScenarioSaveForm(),
     }
     return render(request, "studio/proefrit.html", context)
