@@ -12,8 +12,8 @@ def draft_scenarios(draft: Draft) -> QuerySet[Scenario]:
     return draft.scenarios.all()
 
 
-def version_of(gemeente: Gemeente, number: int) -> DefinitionVersion | None:
-    return DefinitionVersion.objects.filter(gemeente=gemeente, number=number).first()
+def version_scenarios(version: DefinitionVersion) -> QuerySet[Scenario]:
+    return version.scenarios.all()
 
 
 def draft_scenario(gemeente: Gemeente, pk: int) -> Scenario | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import scenario_views, views
+from . import views
 
 app_name = "studio"
 urlpatterns = [
@@ -18,37 +18,37 @@ urlpatterns = [
     ),
     path(
         "<slug:slug>/studio/scenarios/",
-        scenario_views.studio_scenarios,
+        views.studio_scenarios,
         name="scenarios",
     ),
     path(
         "<slug:slug>/studio/scenarios/draaien/",
-        scenario_views.studio_scenarios_run,
+        views.studio_scenarios_run,
         name="scenarios_run",
     ),
     path(
         "<slug:slug>/studio/scenarios/bewaren/",
-        scenario_views.studio_scenario_save,
+        views.studio_scenario_save,
         name="scenario_save",
     ),
     path(
         "<slug:slug>/studio/scenarios/toevoegen/",
-        scenario_views.studio_scenario_upload,
+        views.studio_scenario_upload,
         name="scenario_upload",
     ),
     path(
         "<slug:slug>/studio/scenarios/<int:pk>/json/",
-        scenario_views.studio_scenario_download,
+        views.studio_scenario_download,
         name="scenario_download",
     ),
     path(
         "<slug:slug>/studio/scenarios/<int:pk>/verwijderen/",
-        scenario_views.studio_scenario_delete,
+        views.studio_scenario_delete,
         name="scenario_delete",
     ),
     path(
         "<slug:slug>/versies/<int:number>/scenarios/",
-        scenario_views.studio_version_scenarios,
+        views.studio_version_scenarios,
         name="version_scenarios",
     ),
     path("<slug:slug>/studio/nieuwe-basis/", views.studio_rebase, name="rebase"),

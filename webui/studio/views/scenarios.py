@@ -18,22 +18,23 @@ from webui.definitions.scenarios import (
 )
 from webui.definitions.services import draft_check, draft_open
 
-from .forms import ScenarioSaveForm, ScenarioUploadForm
-from .scenarios import (
+from ..forms import ScenarioSaveForm, ScenarioUploadForm
+from ..scenarios import (
     draft_scenario,
     draft_scenarios,
     gemeente_scenario,
     scenario_json,
-    version_of,
+    version_scenarios,
 )
-from .views import _gemeente
+from ..selectors import gemeente_version
+from .common import gemeente_or_404
 
 
 @login_required
 def studio_scenarios(request: HttpRequest, slug: str) -> HttpResponse:
     """The draft's scenarios: the base's and the gemeente's own, each with its last
     result and, when it failed, the differences."""
-    gemeente = _gemeente(request, slug)
+    gemeente = gemeente_or_404(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
     context = {
         "gemeente": gemeente,
@@ -49,14 +50,14 @@ def studio_version_scenarios(
     request: HttpRequest, slug: str, number: int
 ) -> HttpResponse:
     """The scenarios kept with a version, as they were when it went live."""
-    gemeente = _gemeente(request, slug)
-    version = version_of(gemeente, number)
+    gemeente = gemeente_or_404(request, slug)
+    version = gemeente_version(gemeente=gemeente, number=number)
     if version is None:
         raise Http404("Deze versie bestaat niet.")
     context = {
         "gemeente": gemeente,
         "version": version,
-        "scenarios": version.scenarios.all(),
+        "scenarios": version_scenarios(version),
         "editable": False,
     }
     return render(request, "studio/scenarios.html", context)
@@ -65,7 +66,7 @@ def studio_version_scenarios(
 @login_required
 @require_POST
 def studio_scenarios_run(request: HttpRequest, slug: str) -> HttpResponse:
-    gemeente = _gemeente(request, slug)
+    gemeente = gemeente_or_404(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
     _findings, bundle = draft_check(draft=draft)
     if bundle is None:
@@ -84,7 +85,7 @@ def studio_scenarios_run(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def studio_scenario_save(request: HttpRequest, slug: str) -> HttpResponse:
     """Keep a proefdossier as a scenario (from the proefrit page)."""
-    gemeente = _gemeente(request, slug)
+    gemeente = gemeente_or_404(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
     form = ScenarioSaveForm(request.POST)
     _findings, bundle = draft_check(draft=draft)
@@ -118,7 +119,7 @@ def studio_scenario_save(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def studio_scenario_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    gemeente = _gemeente(request, slug)
+    gemeente = gemeente_or_404(request, slug)
     draft = draft_open(gemeente=gemeente, user=request.user)
     form = ScenarioUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -136,7 +137,7 @@ def studio_scenario_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def studio_scenario_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    gemeente = _gemeente(request, slug)
+    gemeente = gemeente_or_404(request, slug)
     scenario = gemeente_scenario(gemeente, pk)
     if scenario is None:
         raise Http404("Dit scenario bestaat niet.")
@@ -151,7 +152,7 @@ def studio_scenario_download(request: HttpRequest, slug: str, pk: int) -> HttpRe
 @login_required
 def studio_scenario_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Remove a scenario from the draft, after a confirmation."""
-    gemeente = _gemeente(request, slug)
+    gemeente = gemeente_or_404(request, slug)
     scenario = draft_scenario(gemeente, pk)
     if scenario is None:
         raise Http404("Dit scenario bestaat niet.")
