@@ -91,6 +91,7 @@ NOT_ABOUT_A_STATUSHOUDER = {
     "reports.ExportRun": "filters are choices and dates, no free text",
     "otp_totp.TOTPDevice": "a staff member's authenticator app",
     "definitions.Proefrit": "test drives of diagrams with synthetic cases",
+    "definitions.Scenario": "scenarios of diagrams: synthetic cases with fixed answers",
 }
 
 

@@ -80,6 +80,13 @@ NO_PERSONAL_DATA = {
     "studio:migration_revert": "POST, redirects to the migration pages (logged)",
     "studio:proefrit": "a test drive of the draft with synthetic cases",
     "studio:proefrit_start": "POST, starts a test drive with synthetic cases",
+    "studio:scenarios": "a draft's scenarios: synthetic cases with fixed answers",
+    "studio:version_scenarios": "a version's scenarios: synthetic cases",
+    "studio:scenarios_run": "POST, replays the draft's scenarios, redirects",
+    "studio:scenario_save": "POST, keeps a synthetic case as a scenario",
+    "studio:scenario_upload": "POST, adds a scenario written as JSON",
+    "studio:scenario_download": "a scenario as JSON: synthetic answers",
+    "studio:scenario_delete": "a confirm page, then removes a scenario",
     # Gebruikers: staff accounts of the beheerder's own organisation; every change
     # is a processing-log record of its own (gebruikersbeheer).
     "users:list": "the staff of the beheerder's organisation",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from webui.cases.models import Case, CaseMigration, MigrationRun
 from webui.definitions.bundles import version_files
 from webui.definitions.models import Draft
-from webui.definitions.services import active_version, version_deploy
+from webui.definitions.services import active_version, draft_open, version_deploy
 
 from ..conftest import World
 from .test_views import client_for
@@ -181,6 +181,7 @@ def studio_url(name: str, *args) -> str:
 
 def test_only_the_gemeentes_beheerder_reaches_the_studio(world: World) -> None:
     world.user("beheerder.rivierstad", world.rivierstad, "beheerder")
+    scenario = draft_open(gemeente=world.polderdam, user=None).scenarios.first()
     for username in (
         "begeleider.polderdam",
         "regievoerder.polderdam",
@@ -194,9 +195,18 @@ def test_only_the_gemeentes_beheerder_reaches_the_studio(world: World) -> None:
             studio_url("modeler", "voortraject.bpmn"),
             studio_url("migration"),
             studio_url("proefrit"),
+            studio_url("scenarios"),
+            studio_url("version_scenarios", 1),
+            studio_url("scenario_download", scenario.pk),
+            studio_url("scenario_delete", scenario.pk),
         ):
             assert client.get(url).status_code == 404, (username, url)
         assert client.post(studio_url("proefrit_start")).status_code == 404
+        for name in ("scenarios_run", "scenario_save", "scenario_upload"):
+            assert client.post(studio_url(name)).status_code == 404, (username, name)
+        assert (
+            client.post(studio_url("scenario_delete", scenario.pk)).status_code == 404
+        )
     beheerder = client_for(world, "beheerder.polderdam")
     page = beheerder.get(reverse("studio:list")).content.decode()
     assert f'href="{studio_url("home")}"' in page

@@ -168,3 +168,53 @@ class Proefrit(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in (self.Status.WAITING, self.Status.RUNNING)
+
+
+class Scenario(models.Model):
+    """A proefdossier kept with a version (or a draft): fixed answers and the outcome
+    they must have (engine.scenarios, docs/scenarios.md). Every deploy and every
+    rebase replays them; one that fails blocks it. ``origin`` tells the base's
+    scenarios (renewed with every new base) from the gemeente's own."""
+
+    class Origin(models.TextChoices):
+        BASE = "basis", _("basis")
+        OWN = "eigen", _("eigen")
+
+    version = models.ForeignKey(
+        DefinitionVersion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="scenarios",
+    )
+    draft = models.ForeignKey(
+        Draft, null=True, blank=True, on_delete=models.CASCADE, related_name="scenarios"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    origin = models.CharField(max_length=5, choices=Origin.choices, default=Origin.OWN)
+    # The scenario in its JSON form (engine.scenarios.scenario_data).
+    data = models.JSONField()
+    # The last replay: None before any, then whether it passed and every difference.
+    passed = models.BooleanField(null=True, blank=True)
+    differences = models.JSONField(default=list, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenario's")
+        ordering = ["origin", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(version__isnull=True) ^ Q(draft__isnull=True),
+                name="scenario_of_a_version_or_a_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "name"], name="unique_scenario_name_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["draft", "name"], name="unique_scenario_name_per_draft"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

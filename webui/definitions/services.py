@@ -20,6 +20,17 @@ from .bundles import Bundle, blob_texts, check_files, rules_data, version_files
 from .files import FileRefused, check_name, from_upload, is_bpmn
 from .models import Blob, DefinitionVersion, Draft
 from .proefrit import as_findings, proefrit_passed_or_run, proefrit_required
+from .scenarios import (
+    ScenarioFailed,
+    base_scenarios_load,
+    draft_scenarios_fill,
+    draft_scenarios_renew,
+    draft_scenarios_replace,
+    scenarios_keep,
+    scenarios_must_pass,
+    scenarios_of_set,
+    scenarios_required,
+)
 
 
 class DeployRefused(Exception):
@@ -154,6 +165,7 @@ def base_register(
             deployed_by=user,
             deployed_at=_now(clock),
         )
+        base_scenarios_load(version=version)
         _audit(
             case=None,
             user=user,
@@ -187,15 +199,18 @@ def draft_open(*, gemeente: Gemeente, user: AbstractBaseUser | None) -> Draft:
         texts = blob_texts([active.files[n] for n in active.own_files])
         own = {name: texts[active.files[name]] for name in active.own_files}
         provenance = {name: active.provenance.get(name) for name in own}
-    draft, _created = Draft.objects.get_or_create(
-        gemeente=gemeente,
-        defaults={
-            "base": base,
-            "files": own,
-            "provenance": provenance,
-            "updated_by": user,
-        },
-    )
+    with transaction.atomic():
+        draft, created = Draft.objects.get_or_create(
+            gemeente=gemeente,
+            defaults={
+                "base": base,
+                "files": own,
+                "provenance": provenance,
+                "updated_by": user,
+            },
+        )
+        if created:
+            draft_scenarios_fill(draft=draft, own_from=active)
     return draft
 
 
@@ -287,15 +302,37 @@ def draft_rebase(
     *, draft: Draft, base: DefinitionVersion, user: AbstractBaseUser | None
 ) -> Draft:
     """Move the draft onto another base version; own files keep their provenance, so
-    the studio shows which of them derive from an older base file."""
+    the studio shows which of them derive from an older base file. The new base's
+    scenarios take the place of the old base's; with the draft's own they must pass
+    on the draft as it would be (DeployRefused names the first that fails; the draft
+    stays where it was). A draft with errors on the new base moves: its deploy
+    checks again."""
     if not base.is_base:
         raise DeployRefused("Een concept bouwt alleen op een basisversie.")
-    draft.base = base
     base_texts = version_files(base)
-    for name in [n for n, text in draft.files.items() if base_texts.get(n) == text]:
+    own = {n: t for n, t in draft.files.items() if base_texts.get(n) != t}
+    scenarios = draft_scenarios_renew(draft=draft, base=base)
+    if scenarios_required():
+        findings, bundle = check_files(
+            {**base_texts, **own}, base=base_texts, defaults=base.setting_values
+        )
+        if bundle is not None:
+            try:
+                scenarios_must_pass(bundle, scenarios)
+            except ScenarioFailed as exc:
+                raise DeployRefused(
+                    f"Het concept is niet naar basis v{base.number} verplaatst:"
+                    f" {exc.message}. Het concept blijft op basis"
+                    f" v{draft.base.number}.",
+                    exc.findings,
+                ) from exc
+    draft.base = base
+    for name in [n for n in draft.files if n not in own]:
         draft.files.pop(name)
         draft.provenance.pop(name, None)
-    _save_draft(draft, user, None)
+    with transaction.atomic():
+        _save_draft(draft, user, None)
+        draft_scenarios_replace(draft=draft, rows=scenarios)
     return draft
 
 
@@ -378,6 +415,22 @@ def _refuse_unless_driven(
         )
 
 
+def _refuse_unless_scenarios_pass(
+    bundle: Bundle, scenarios: list, findings: list[Finding]
+) -> None:
+    """A set on which one of the version's scenarios fails does not go live."""
+    if not scenarios_required():
+        return
+    try:
+        scenarios_must_pass(bundle, scenarios)
+    except ScenarioFailed as exc:
+        raise DeployRefused(
+            f"De versie is niet in gebruik genomen: {exc.message}. De vorige versie"
+            " blijft in gebruik.",
+            findings + exc.findings,
+        ) from exc
+
+
 def version_deploy(
     *,
     gemeente: Gemeente,
@@ -394,8 +447,9 @@ def version_deploy(
     version in use); ``base`` None takes the draft's base (or the latest base).
     Returns (the version in use, whether a new version was made). Raises DeployRefused
     with every finding; the version in use then stays in use. Every set passes its
-    proefrit first; ``drive=False`` only for the repository's own demo sets, which
-    the test suite drives.
+    proefrit and its scenarios first (the draft's, or the version in use's own and
+    the base's), and keeps them; ``drive=False`` only for the repository's own demo
+    sets, which the test suite drives.
     """
     draft = Draft.objects.filter(gemeente=gemeente).select_related("base").first()
     active = active_version(gemeente)
@@ -430,11 +484,14 @@ def version_deploy(
         )
     frozen = _frozen(bundle)
     digest = version_hash(files, **frozen)
+    scenarios = scenarios_of_set(own_from=draft if from_draft else active, base=base)
     if drive:
         _refuse_unless_driven(gemeente, digest, bundle, files, findings, user)
+        _refuse_unless_scenarios_pass(bundle, scenarios, findings)
     with transaction.atomic():
         if active is not None and active.content_hash == digest:
             if from_draft:
+                scenarios_keep(rows=scenarios, version=active)
                 draft.delete()
             return active, False
         same = DefinitionVersion.objects.filter(
@@ -465,6 +522,7 @@ def version_deploy(
                 deployed_at=_now(clock),
             )
         _activate(same)
+        scenarios_keep(rows=scenarios, version=same)
         if from_draft:
             draft.delete()
         _audit(

@@ -267,3 +267,6 @@ WEGWIJS_BASE_URL = os.environ.get("WEGWIJS_BASE_URL", "http://127.0.0.1:8000")
 # long one proefrit may take before it reports what it covered so far.
 WEGWIJS_PROEFRIT = os.environ.get("WEGWIJS_PROEFRIT", "1") == "1"
 WEGWIJS_PROEFRIT_SECONDS = int(os.environ.get("WEGWIJS_PROEFRIT_SECONDS", "90"))
+# ... and the version's scenarios (webui/definitions/scenarios.py) replayed on it, as
+# on every rebase of a draft.
+WEGWIJS_SCENARIOS = os.environ.get("WEGWIJS_SCENARIOS", "1") == "1"

@@ -26,3 +26,6 @@ AUTHENTICATION_BACKENDS = [
 # the tests that are about it switch it on, the many that deploy sets for other
 # reasons do without.
 WEGWIJS_PROEFRIT = False
+# Likewise the scenarios on every deploy and rebase (about a second each); the tests
+# about them switch them on.
+WEGWIJS_SCENARIOS = False

@@ -1,10 +1,12 @@
-"""The studio's small forms: deploy note, upload, new files, migration choices."""
+"""The studio's small forms: deploy note, upload, new files, migration choices,
+scenarios."""
 
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from forms.jsontext import JsonTooDeep, json_loads
 from webui.definitions.files import MAX_ZIP_BYTES
 
 _KEY = re.compile(r"[a-z][a-z0-9_]{1,60}")
@@ -148,3 +150,68 @@ def settings_form_class(rules):  # type: ignore[no-untyped-def]
                 label=rule.label, required=False, help_text=help_text
             )
     return type("SettingsForm", (forms.Form,), fields)
+
+
+def _json_object(text: str, what: str) -> dict:
+    if not text.strip():
+        return {}
+    try:
+        value = json_loads(text)
+    except (ValueError, JsonTooDeep) as exc:
+        raise ValidationError(f"{what} is geen geldige JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ValidationError(f"{what} is een JSON-object: {{ … }}")
+    return value
+
+
+class ScenarioSaveForm(forms.Form):
+    """A proefdossier kept as a scenario: what happens with these answers now is what
+    must happen on every later deploy."""
+
+    naam = forms.CharField(label="Naam", max_length=200)
+    bewijst = forms.CharField(
+        label="Wat het bewijst",
+        help_text="Bijv. ‘Bij ontheffing geen PVT; PIP-termijn 10 weken na"
+        " binnenkomst’.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    start = forms.CharField(
+        label="Antwoorden bij de aanmelding (JSON, mag leeg)",
+        help_text='Bijv. {"datum_binnenkomst": "2026-02-02"}. Wat leeg blijft, krijgt'
+        " het gewone antwoord van de proefrit.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    antwoorden = forms.CharField(
+        label="Antwoorden per taak (JSON, mag leeg)",
+        help_text='Per taak-id of formuliersleutel, bijv. {"pip_opstellen":'
+        ' {"inburgeringsplicht_besluit": "ontheffing"}}; een lijst geeft per ronde'
+        " een antwoord.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_start(self) -> dict:
+        return _json_object(self.cleaned_data["start"], "De aanmelding")
+
+    def clean_antwoorden(self) -> dict:
+        return _json_object(self.cleaned_data["antwoorden"], "De antwoorden")
+
+
+class ScenarioUploadForm(forms.Form):
+    bestand = forms.FileField(
+        label="Scenario (.json)",
+        help_text="Een scenario als JSON-bestand, zoals beschreven in"
+        " docs/scenarios.md.",
+    )
+
+    def clean_bestand(self) -> dict:
+        upload = self.cleaned_data["bestand"]
+        if upload.size > 200_000:
+            raise ValidationError("Een scenario is kleiner dan 200 kB.")
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("Het bestand is geen UTF-8-tekst.") from exc
+        return _json_object(text, "Het bestand")

@@ -326,3 +326,13 @@ def draft_diff(*, gemeente: Gemeente, draft: Draft) -> DraftDiff:
         against_base=set_diff(version_files(draft.base), files),
         draft_files=files,
     )
+
+
+def gemeente_version(*, gemeente: Gemeente, number: int) -> DefinitionVersion | None:
+    """One of the gemeente's versions by its number."""
+    return DefinitionVersion.objects.filter(gemeente=gemeente, number=number).first()
+
+
+def gemeente_versions(*, gemeente: Gemeente) -> list[DefinitionVersion]:
+    """The gemeente's versions, newest first."""
+    return list(DefinitionVersion.objects.filter(gemeente=gemeente).order_by("-number"))

@@ -16,6 +16,41 @@ urlpatterns = [
         views.studio_proefrit_start,
         name="proefrit_start",
     ),
+    path(
+        "<slug:slug>/studio/scenarios/",
+        views.studio_scenarios,
+        name="scenarios",
+    ),
+    path(
+        "<slug:slug>/studio/scenarios/draaien/",
+        views.studio_scenarios_run,
+        name="scenarios_run",
+    ),
+    path(
+        "<slug:slug>/studio/scenarios/bewaren/",
+        views.studio_scenario_save,
+        name="scenario_save",
+    ),
+    path(
+        "<slug:slug>/studio/scenarios/toevoegen/",
+        views.studio_scenario_upload,
+        name="scenario_upload",
+    ),
+    path(
+        "<slug:slug>/studio/scenarios/<int:pk>/json/",
+        views.studio_scenario_download,
+        name="scenario_download",
+    ),
+    path(
+        "<slug:slug>/studio/scenarios/<int:pk>/verwijderen/",
+        views.studio_scenario_delete,
+        name="scenario_delete",
+    ),
+    path(
+        "<slug:slug>/versies/<int:number>/scenarios/",
+        views.studio_version_scenarios,
+        name="version_scenarios",
+    ),
     path("<slug:slug>/studio/nieuwe-basis/", views.studio_rebase, name="rebase"),
     path("<slug:slug>/studio/verwijderen/", views.studio_remove, name="remove"),
     path("<slug:slug>/studio/uploaden/", views.studio_upload, name="upload"),

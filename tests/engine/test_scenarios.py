@@ -1,0 +1,148 @@
+"""Scenarios replayed on the base: each shipped scenario passes; a scenario whose
+expectation the process does not meet says the difference in Dutch; the JSON form
+round-trips."""
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+import engine
+from engine.proefrit import variables_read
+from engine.scenarios import (
+    ScenarioInvalid,
+    run_scenario,
+    scenario_data,
+    scenario_from_data,
+)
+from forms.registry import load_registry
+from forms.synthetic import answer_sets
+
+from .conftest import WORKFLOWS, setting_defaults
+
+SCENARIOS = sorted((WORKFLOWS / "base" / "scenarios").glob("*.json"))
+AT = datetime(2026, 1, 5, 8, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def base() -> engine.DeployedVersion:
+    return engine.load_version(engine.collect_diagrams(WORKFLOWS))
+
+
+def run(version: engine.DeployedVersion, data: dict) -> engine.scenarios.ScenarioResult:
+    registry = load_registry()
+    read = variables_read(version)
+    today = date(2026, 1, 5)
+
+    def defaults(task: engine.ReadyTask, visit: int) -> dict:
+        if task.form_key not in registry:
+            return {}
+        sets = answer_sets(registry.get(task.form_key), today=today, read=read)
+        return sets[visit % len(sets)]
+
+    start = {
+        **setting_defaults(),
+        **answer_sets(registry.get("aanmelding"), today=today, read=())[0],
+    }
+    return run_scenario(
+        version,
+        scenario_from_data(data),
+        start=start,
+        defaults=defaults,
+        at=AT,
+        field_milestones={k: registry.get(k).milestones for k in registry.keys()},
+        labels={"verklaring_ondertekend": "Participatieverklaring ondertekend"},
+    )
+
+
+def test_the_base_ships_a_scenario_for_each_route_and_outcome() -> None:
+    names = {p.stem for p in SCENARIOS}
+    assert {
+        "leerroute_b1",
+        "leerroute_onderwijs",
+        "leerroute_z",
+        "ontheffing_geen_pvt",
+        "pvt_inhaalworkshop",
+        "vervolg_afronden",
+        "vervolg_overdragen",
+        "vervolg_voortzetten",
+    } <= names
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_each_base_scenario_passes_on_the_base(
+    base: engine.DeployedVersion, path: Path
+) -> None:
+    result = run(base, json.loads(path.read_text(encoding="utf-8")))
+    assert result.differences == ()
+    assert result.outcome.ended
+
+
+def test_a_milestone_not_reached_is_named_with_what_happened(
+    base: engine.DeployedVersion,
+) -> None:
+    data = json.loads(
+        (WORKFLOWS / "base/scenarios/ontheffing_geen_pvt.json").read_text()
+    )
+    data["verwacht"]["mijlpalen"] = ["verklaring_ondertekend"]
+    result = run(base, data)
+    assert result.differences == (
+        "verwacht: mijlpaal ‘Participatieverklaring ondertekend’ bereikt;"
+        " werkelijk: niet bereikt",
+    )
+
+
+def test_a_wrong_deadline_and_a_task_that_should_not_come_are_both_said(
+    base: engine.DeployedVersion,
+) -> None:
+    data = {
+        "naam": "te kort",
+        "start": {"datum_binnenkomst": "2026-02-02"},
+        "verwacht": {
+            "termijnen": [{"taak": "pip_vaststellen", "weken": 8}],
+            "niet_bereikt": ["pvt_workshop"],
+        },
+    }
+    found = run(base, data).differences
+    assert (
+        "verwacht: taak ‘PVT-workshop 1 van 4’ komt niet aan de beurt; werkelijk: wel"
+        in found
+    )
+    assert any(
+        d.startswith("verwacht: termijn van ‘")
+        and "8 weken na datum_binnenkomst (30-03-2026); werkelijk: 13-04-2026" in d
+        for d in found
+    ), found
+
+
+def test_a_different_path_shows_where_it_parts(base: engine.DeployedVersion) -> None:
+    done = run(base, {"naam": "pad"}).outcome.path
+    wrong = [*done[:5], "iets_anders", *done[6:]]
+    found = run(base, {"naam": "pad", "verwacht": {"pad": wrong}}).differences
+    assert len(found) == 1
+    assert found[0].startswith("verwacht pad … ")
+    assert "iets_anders" in found[0].split(";")[0]
+    assert done[5] in found[0].split(";")[1]
+
+
+def test_the_json_form_round_trips() -> None:
+    for path in SCENARIOS:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        scenario = scenario_from_data(data)
+        again = scenario_from_data(json.loads(json.dumps(scenario_data(scenario))))
+        assert again == scenario
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {"naam": ""},
+        {"naam": "x", "antwoorden": {"t": 3}},
+        {"naam": "x", "verwacht": {"einde": "ja"}},
+    ],
+)
+def test_a_malformed_scenario_is_refused_in_dutch(data: object) -> None:
+    with pytest.raises(ScenarioInvalid):
+        scenario_from_data(data)
