@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 
 TRAIL_KEY = "trail"
@@ -53,8 +54,22 @@ def begin(workflow: Any) -> None:
     setattr(workflow, _ATTRIBUTE, {"since": "", "from_start": True})
 
 
+def _arrivals(workflow: Any) -> list[tuple[str, str, str]]:
+    """How the case reached what waits now (a ready task, a timer, a join): the step
+    into it, without counting it as done."""
+    found = []
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        element = getattr(task.task_spec, "bpmn_id", None)
+        parent = task.parent
+        before = getattr(parent.task_spec, "bpmn_id", None) if parent else None
+        if element and before:
+            found.append((task.workflow.spec.name, before, element))
+    return found
+
+
 def record(workflow: Any, ran: Iterable[tuple[str, str, str]], now: datetime) -> None:
-    """Add what one operation ran, as (process id, element before, element)."""
+    """Add what one operation ran, as (process id, element before, element), and the
+    steps into what waits now."""
     trail = getattr(workflow, _ATTRIBUTE, None)
     if not isinstance(trail, dict):
         trail = {"since": "", "from_start": False}
@@ -63,14 +78,17 @@ def record(workflow: Any, ran: Iterable[tuple[str, str, str]], now: datetime) ->
     done: dict[str, list[str]] = trail.setdefault("done", {})
     steps: dict[str, list[str]] = trail.setdefault("steps", {})
     count = sum(len(v) for v in done.values()) + sum(len(v) for v in steps.values())
-    for process, before, element in ran:
-        for table, entry in ((done, element), (steps, f"{before}>{element}")):
-            if entry.startswith(">"):
-                continue
-            known = table.setdefault(process, [])
-            if entry not in known and count < MAX_ENTRIES:
-                known.append(entry)
-                count += 1
+    entries = [
+        (process, table, entry)
+        for process, before, element in ran
+        for table, entry in ((done, element), (steps, f"{before}>{element}"))
+    ]
+    entries += [(p, steps, f"{b}>{e}") for p, b, e in _arrivals(workflow)]
+    for process, table, entry in entries:
+        known = table.setdefault(process, [])
+        if not entry.startswith(">") and entry not in known and count < MAX_ENTRIES:
+            known.append(entry)
+            count += 1
     setattr(workflow, _ATTRIBUTE, trail)
 
 
