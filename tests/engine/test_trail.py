@@ -71,3 +71,18 @@ def test_an_embedded_subprocess_is_drawn_in_its_parents_file(
     assert owners["pip_termijn"] == "brede_intake_pip"
     assert owners["brede_intake_pip"] == "brede_intake_pip"
     assert owners[engine.MAIN_PROCESS] == engine.MAIN_PROCESS
+
+
+def test_each_phase_runs_in_the_lane_its_version_draws_it_in(
+    base_version: engine.DeployedVersion, v1_version: engine.DeployedVersion
+) -> None:
+    from engine.tracks import phase_lanes
+
+    lanes = phase_lanes(base_version)
+    assert lanes["voortraject"] == lanes["uitvoering"] == "begeleider"
+    assert lanes["brede_intake_pip"] == lanes["ontzorgen"] == "regievoerder"
+    # v1 draws no lanes in its main process: most of a phase's tasks decide, those
+    # in its embedded subprocess included.
+    old = phase_lanes(v1_version)
+    assert old["brede_intake_pip"] == "regievoerder"
+    assert old["voortraject"] == "begeleider"

@@ -252,13 +252,13 @@ def phase_statuses(case: Case) -> dict[str, str]:
     return statuses
 
 
-def case_phases(case: Case) -> list[PhaseStep]:
-    """The phases of the case's own version and where the case stands in each."""
+def case_phases(case: Case, statuses: dict[str, str] | None = None) -> list[PhaseStep]:
+    """The phases of the case's own version and where the case stands in each
+    (``statuses`` from phase_statuses, when already read)."""
     names = bundle_of(case.version).process.phase_names
-    return [
-        PhaseStep(names.get(pid, pid), status)
-        for pid, status in phase_statuses(case).items()
-    ]
+    if statuses is None:
+        statuses = phase_statuses(case)
+    return [PhaseStep(names.get(pid, pid), status) for pid, status in statuses.items()]
 
 
 @dataclass(frozen=True)
