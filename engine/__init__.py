@@ -36,6 +36,7 @@ from .specs import (
     load_version,
     validate,
 )
+from .trail import Trail, file_processes, trail_of
 from .validation import FormCatalog, FormSummary
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "SystemClock",
     "TaskNotFound",
     "TaskNotReady",
+    "Trail",
     "Validation",
     "WorkflowFailed",
     "build_version",
@@ -73,6 +75,7 @@ __all__ = [
     "content_hash",
     "convert_camunda",
     "declared_processes",
+    "file_processes",
     "fire_timers",
     "has_errors",
     "inspect_case",
@@ -80,5 +83,6 @@ __all__ = [
     "parse_rules",
     "sort_findings",
     "start_case",
+    "trail_of",
     "validate",
 ]

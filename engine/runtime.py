@@ -23,6 +23,7 @@ from .pruning import prune
 from .scripting import HELPERS, TIMEZONE, ScriptLimit
 from .serialization import DumpedState, dump_state, load_state, new_workflow
 from .specs import DeployedVersion
+from .trail import record
 
 COMPLETED_PHASE = "afgerond"
 _READY_AT = "wegwijs_ready_at"
@@ -306,6 +307,8 @@ def _run(
         try:
             step(operation)
             operation.advance()
+            if dump:  # a stored case; the proefrit keeps its own account of paths
+                record(workflow, operation.ran, clock.now())
             return _snapshot(
                 workflow,
                 version,

@@ -23,6 +23,7 @@ from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
 
 from .scripting import script_engine
 from .specs import DeployedVersion
+from .trail import TRAIL_KEY, attach, begin, stored
 
 STATE_FORMAT = "wegwijs-1"
 
@@ -71,6 +72,9 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     """The workflow's state as a JSON-able dict; the specs stay with the version."""
     dct = CONVERTER.to_dict(workflow)
     dct["format"] = STATE_FORMAT
+    trail = stored(workflow)
+    if trail is not None:
+        dct[TRAIL_KEY] = trail
     return dct
 
 
@@ -86,7 +90,10 @@ def load_state(state: DumpedState, version: DeployedVersion) -> BpmnWorkflow:
     fresh = json.loads(state) if isinstance(state, str) else _copy(state)
     if fresh.get("format") != STATE_FORMAT:
         raise ValueError(f"unknown workflow state format {fresh.get('format')!r}")
-    return CONVERTER.restore(fresh, version)
+    trail = fresh.pop(TRAIL_KEY, None)
+    workflow = CONVERTER.restore(fresh, version)
+    attach(workflow, trail)
+    return workflow
 
 
 def _copy(state: dict[str, Any]) -> dict[str, Any]:
@@ -101,6 +108,8 @@ def _copy(state: dict[str, Any]) -> dict[str, Any]:
 def new_workflow(version: DeployedVersion) -> BpmnWorkflow:
     """A fresh workflow of the version's main process, with the restricted script
     engine."""
-    return BpmnWorkflow(
+    workflow = BpmnWorkflow(
         version.spec, dict(version.subprocess_specs), script_engine=script_engine()
     )
+    begin(workflow)
+    return workflow

@@ -112,8 +112,12 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     open_tasks = coordinator.locator("#open-tasks")
     assert HUISVESTING not in open_tasks.inner_text()
     assert "Financiën regelen" in open_tasks.inner_text()
-    # The tracks run side by side: the case is in three phases at once.
-    both = "Voortraject · Brede intake en PIP · Financieel ontzorgen"
+    # The tracks run side by side: the case is in three phases at once, one of the
+    # begeleiding and two of the gemeente.
+    both = (
+        "Begeleiding: Voortraject\n"
+        "Gemeente: Brede intake en PIP en Financieel ontzorgen"
+    )
     assert coordinator.locator("#case-phase").inner_text() == both
     stepper = coordinator.get_by_role("list", name="Traject")
     current = stepper.locator('[aria-current="step"]')
@@ -158,8 +162,8 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     coordinator.reload()
     phase = coordinator.locator("#case-phase").inner_text()
     assert phase == (
-        "Intake maatschappelijke begeleiding · Brede intake en PIP"
-        " · Financieel ontzorgen"
+        "Begeleiding: Intake maatschappelijke begeleiding\n"
+        "Gemeente: Brede intake en PIP en Financieel ontzorgen"
     )
     assert "Intakegesprek" in open_tasks.inner_text()
     shot(coordinator, "case-page")

@@ -97,3 +97,54 @@ def test_case_page_link_opens_the_diagram_with_the_open_tasks_marked(
         in page.locator("#diagram-case").inner_text()
     )
     shot(page, "process-viewer-case")
+
+
+def has_class(page: "Page", element_id: str, cls: str) -> bool:
+    element = page.locator(f'{VIEWER} [data-element-id="{element_id}"]').first
+    return cls in (element.get_attribute("class") or "").split()
+
+
+def test_the_viewer_marks_an_open_task_inside_an_embedded_subprocess_as_now(
+    e2e_world: World, page: "Page"
+) -> None:
+    from webui.cases.demo import archived_base_v1
+    from webui.definitions.services import base_register, version_deploy
+
+    world = e2e_world
+    base_register(files=archived_base_v1())
+    version_deploy(gemeente=world.polderdam, own_files={})
+    case = world.run_until(world.start(), "brede_intake")
+    login(page, "regievoerder.polderdam")
+    page.goto(f"/processen/polderdam/brede_intake_pip.bpmn/?dossier={case.reference}")
+
+    result = imported(page)
+    assert result["import"] == "ok", result
+    assert has_class(page, "brede_intake", MARKER)
+    badge = page.locator(f"{VIEWER} .wegwijs-badge-open")
+    assert badge.count() == 1 and badge.inner_text() == "nu"
+    # The way in: the subprocess's start event to the open task.
+    assert has_class(page, "pip_termijn_start", "wegwijs-path")
+    assert "Brede intake" in page.locator("#diagram-case").inner_text()
+    shot(page, "process-viewer-subprocess")
+
+
+def test_the_viewer_does_not_mark_the_branch_an_absentee_never_took(
+    e2e_world: World, page: "Page"
+) -> None:
+    world = e2e_world
+    case = world.run_until(world.start(), "pvt_workshop", max_steps=80)
+    case = world.complete(case, "pvt_workshop", aanwezig=False)
+    case = world.complete(case, "pvt_inhaalworkshop", inhaal_aanwezig=True)
+    login(page, "trainer.polderdam")
+    page.goto(
+        f"/processen/polderdam/participatieverklaring.bpmn/?dossier={case.reference}"
+    )
+
+    result = imported(page)
+    assert result["import"] == "ok", result
+    path = "wegwijs-path"
+    assert has_class(page, "flow_aanwezig_keuze_to_pvt_inhaalworkshop", path)
+    assert has_class(page, "flow_ingehaald_keuze_to_workshop_verwerkt", path)
+    assert not has_class(page, "flow_aanwezig_keuze_to_workshop_verwerkt", path)
+    assert has_class(page, "pvt_workshop", MARKER)  # the next workshop, now
+    shot(page, "process-viewer-absentee")

@@ -1,7 +1,8 @@
 """Reads for case pages, lists and the export."""
 
+import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -33,6 +34,7 @@ from .models import (
     AuditEvent,
     Case,
     CaseMigration,
+    CaseState,
     Consent,
     ConsentRequest,
     Referral,
@@ -251,13 +253,13 @@ def phase_statuses(case: Case) -> dict[str, str]:
     return statuses
 
 
-def case_phases(case: Case) -> list[PhaseStep]:
-    """The phases of the case's own version and where the case stands in each."""
+def case_phases(case: Case, statuses: dict[str, str] | None = None) -> list[PhaseStep]:
+    """The phases of the case's own version and where the case stands in each
+    (``statuses`` from phase_statuses, when already read)."""
     names = bundle_of(case.version).process.phase_names
-    return [
-        PhaseStep(names.get(pid, pid), status)
-        for pid, status in phase_statuses(case).items()
-    ]
+    if statuses is None:
+        statuses = phase_statuses(case)
+    return [PhaseStep(names.get(pid, pid), status) for pid, status in statuses.items()]
 
 
 @dataclass(frozen=True)
@@ -644,12 +646,17 @@ def case_outcome(case: Case) -> str:
 class CaseMarks:
     """What the viewer marks in one diagram file for one case: element id -> class
     (open tasks and what was done), called process id -> class (for the call
-    activities of the phases), and the same in words."""
+    activities of the phases), and the same in words. ``trail`` is what the engine
+    recorded running in this file: the gateways and events passed ("path") and the
+    steps between elements ("steps"), or None for a case without a trail."""
 
     elements: dict[str, str]
     calls: dict[str, str]
     done: list[str]
     open: list[str]
+    trail: dict[str, Any] | None = None
+    # When the trail began, if the case ran before trails were kept.
+    trail_since: datetime | None = None
 
 
 def _mark_classes(open_ids: set[str], done_ids: set[str]) -> dict[str, str]:
@@ -664,11 +671,30 @@ def _mark_classes(open_ids: set[str], done_ids: set[str]) -> dict[str, str]:
     }
 
 
+def _file_processes(process: engine.DeployedVersion) -> dict[str, str]:
+    """Process id (embedded subprocesses included) -> the file that draws it."""
+    owners = engine.file_processes(
+        process.process_files,
+        {engine.MAIN_PROCESS: process.spec, **process.subprocess_specs},
+    )
+    return {pid: process.process_files[top] for pid, top in owners.items()}
+
+
+def case_trail(case: Case) -> engine.Trail | None:
+    """What the engine recorded running for the case (None before trails were
+    kept, until its next step)."""
+    state = CaseState.objects.filter(case_id=case.pk).values_list("state", flat=True)
+    text = state.first()
+    return engine.trail_of(json.loads(text)) if text else None
+
+
 def case_marks(*, case: Case, access: CaseAccess, file_name: str) -> CaseMarks:
-    """The case's position (open tasks) and path (done tasks, reached milestones)
-    in one file of its version. A trainer sees only the PVT tasks on it."""
+    """The case's position (open tasks) and path (what the engine ran, done tasks,
+    reached milestones) in one file of its version. A trainer sees only the PVT
+    tasks on it, and the way through the processes that hold them."""
     process = bundle_of(case.version).process
-    in_file = {pid for pid, name in process.process_files.items() if name == file_name}
+    files = _file_processes(process)
+    in_file = {pid for pid, name in files.items() if name == file_name}
     process_of = {task: pid for pid, task in process.user_task_roles}
     ids: dict[bool, set[str]] = {True: set(), False: set()}
     names: dict[bool, dict[str, None]] = {True: {}, False: {}}
@@ -694,12 +720,60 @@ def case_marks(*, case: Case, access: CaseAccess, file_name: str) -> CaseMarks:
             calls[False].add(declared[bpmn_id])
             if declared[bpmn_id] in in_file:
                 ids[False].add(bpmn_id)
+    trail, since = _trail_marks(case, access, process, in_file, ids[False])
     return CaseMarks(
         elements=_mark_classes(ids[True], ids[False]),
         calls=_mark_classes(calls[True] - {""}, calls[False] - {""}),
         done=list(names[False]),
         open=list(names[True]),
+        trail=trail,
+        trail_since=since,
     )
+
+
+def _trail_marks(
+    case: Case,
+    access: CaseAccess,
+    process: engine.DeployedVersion,
+    in_file: set[str],
+    done: set[str],
+) -> tuple[dict[str, Any] | None, datetime | None]:
+    """The trail in the file's processes, for the viewer: done user tasks join
+    ``done``; gateways, events and call activities passed are the "path"; the steps
+    are the pairs (element before, element) the engine ran. User tasks the viewer
+    may not see are left out, and the steps that touch them."""
+    trail = case_trail(case)
+    if trail is None:
+        return None, None
+    roles = process.user_task_roles
+    visible = set()
+    for pid in in_file:
+        if access.trainer_only and not any(
+            p == pid and role == "trainer" for (p, _t), role in roles.items()
+        ):
+            continue
+        visible.add(pid)
+    path: set[str] = set()
+    hidden: set[str] = set()
+    for pid in visible:
+        for element in trail.done.get(pid, ()):
+            role = roles.get((pid, element))
+            if role is None:
+                path.add(element)
+            elif access.sees_submission(role):
+                done.add(element)
+            else:
+                hidden.add(element)
+    steps = sorted(
+        {
+            (before, element)
+            for pid in visible
+            for before, element in trail.steps.get(pid, ())
+            if before not in hidden and element not in hidden
+        }
+    )
+    since = None if trail.from_start else datetime.fromisoformat(trail.since)
+    return {"path": sorted(path), "steps": [list(s) for s in steps]}, since
 
 
 @dataclass(frozen=True)
@@ -762,6 +836,7 @@ def _current_file(case: Case, access: CaseAccess) -> str | None:
     """The file that holds the oldest open task of the viewer's roles (of anyone's
     the viewer may see, if they have none), or else the case's current phase."""
     process = bundle_of(case.version).process
+    files = _file_processes(process)
     process_of = {task: pid for pid, task in process.user_task_roles}
     open_tasks = case.tasks.filter(state=TaskItem.State.OPEN).order_by("ready_at", "id")
     visible = [
@@ -771,7 +846,7 @@ def _current_file(case: Case, access: CaseAccess) -> str | None:
     ]
     visible.sort(key=lambda task: task[1] not in access.roles)  # stable: mine first
     for bpmn_id, _role in visible:
-        file_name = process.process_files.get(process_of[bpmn_id])
+        file_name = files.get(process_of[bpmn_id])
         if file_name:
             return file_name
     return case_phase_file(case)

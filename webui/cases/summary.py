@@ -14,7 +14,14 @@ from webui.accounts.selectors import CaseAccess, user_choices
 from webui.definitions.bundles import START_FORM, bundle_of
 
 from .models import Case, Submission
-from .selectors import PhaseStep, case_outcome, case_phases, milestone_label
+from .selectors import (
+    PhaseStep,
+    case_outcome,
+    case_phases,
+    milestone_label,
+    phase_statuses,
+)
+from .tracks import TrackPosition, track_positions
 
 # The fields of the start form a summary shows, in this order, when the form has them.
 # The field roles (forms/field_roles.py) of the aanmelding the summary shows.
@@ -43,6 +50,8 @@ class CaseSummary:
     shown: frozenset[str] = frozenset({"persoonsgegevens"})
     # The contact rows with a link to call or mail: (label, value, href or "").
     reach: tuple[tuple[str, str, str], ...] = ()
+    # Per track (begeleiding, gemeente): its current phases and how far it is.
+    tracks: tuple[TrackPosition, ...] = ()
 
     @property
     def piezo_description(self) -> str:
@@ -53,32 +62,6 @@ class CaseSummary:
         if not code or not self.piezo.startswith(prefix):
             return ""
         return self.piezo.removeprefix(prefix).lstrip(" –-:")
-
-    @property
-    def current_phases(self) -> list[str]:
-        return [step.label for step in self.phases if step.status == "current"]
-
-    @property
-    def phases_done(self) -> int:
-        return sum(step.status == "done" for step in self.phases)
-
-    @property
-    def position(self) -> str:
-        """Where the case stands, in words: "fase 3, 4 en 5 van 9"."""
-        numbers = [
-            str(number)
-            for number, step in enumerate(self.phases, 1)
-            if step.status == "current"
-        ]
-        if not numbers:
-            done = self.phases_done == len(self.phases)
-            return "alle fasen afgerond" if done else "geen fase open"
-        listed = (
-            f"{', '.join(numbers[:-1])} en {numbers[-1]}"
-            if len(numbers) > 1
-            else numbers[0]
-        )
-        return f"fase {listed} van {len(self.phases)}"
 
 
 def readable_rows(
@@ -200,9 +183,11 @@ def case_summary(*, case: Case, access: CaseAccess, today: date) -> CaseSummary:
         piezo = milestone_label(
             version=case.version, key="piezo_fase", value=case.piezo_fase
         )
+    statuses = phase_statuses(case)
     return CaseSummary(
         case=case,
-        phases=case_phases(case),
+        phases=case_phases(case, statuses),
+        tracks=tuple(track_positions(case.version, statuses)),
         contact=[(label, value) for _, label, value, _ in contact],
         reach=tuple(
             (label, value, _link(name, value)) for name, label, value, _ in contact

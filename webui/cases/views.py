@@ -49,6 +49,7 @@ from .services import (
     referral_record,
 )
 from .timeline import PAGE as TIMELINE_PAGE
+from .tracks import with_track_phases
 
 NOT_FOUND = "Dit dossier bestaat niet of u heeft er geen toegang toe."
 
@@ -89,7 +90,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         search=search,
     )
     page = Paginator(cases, CASE_PAGE).get_page(request.GET.get("pagina"))
-    shown = with_open_task_counts(list(page.object_list))
+    shown = with_track_phases(with_open_task_counts(list(page.object_list)))
     if shown:
         processing_record(
             user=request.user,

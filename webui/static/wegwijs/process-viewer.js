@@ -5,10 +5,11 @@
 
    Markers are a list of ids (marked with the class in data-marker) or an object
    {id: class}. data-calls names an object {process id: class}: a call activity that
-   calls that process gets the class (a phase the case is in, or went through). With
-   data-path, the way a case went is drawn too: the sequence flows (and the gateways
-   and events on them) that lead from a done element, or a start event, to a marked
-   one get "wegwijs-path". Marked elements get a small label ("nu", "✓") so that the
+   calls that process gets the class (a phase the case is in, or went through).
+   data-trail names what the engine recorded running for the case ({path: [element
+   ids], steps: [[before, element]]}, or null): the way the case went is drawn from
+   it, the sequence flows and the gateways and events on them get "wegwijs-path".
+   Marked elements get a small label ("nu", "✓") so that the
    marks never rest on colour alone.
 
    Buttons with data-zoom="in|out|fit" in an element with data-viewer=<container id>
@@ -33,74 +34,51 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
-  /* Where a case can stop and wait for a person: a path runs through gateways,
-     events and the tasks that run by themselves (scripts), not through these. */
-  function waitsForSomeone(element) {
-    return /UserTask$|ManualTask$|SubProcess$|CallActivity$|Transaction$/.test(element.type);
-  }
-
   function has(classes, cls) {
     return (classes || []).indexOf(cls) >= 0;
   }
 
-  function isFlow(element) {
-    return element.type === "bpmn:SequenceFlow";
+  function isGateway(element) {
+    return /Gateway$/.test(element.type);
   }
 
-  /* Mark the way the case went: from each done element and each start event, follow
-     the outgoing flows through gateways and events to a marked element. */
-  function markPath(canvas, registry, marked) {
-    var memo = {};
+  /* Mark the way the case went, from what the engine recorded running (the trail):
+     the gateways and events it passed, and a sequence flow only when its source ran
+     and its target was reached after it. Out of a gateway that takes the recorded
+     step itself (gateway -> target): a branch the case never took stays unmarked
+     even when its target was reached another way. Without a trail nothing is
+     inferred: the done tasks are all there is. */
+  function markTrail(canvas, registry, marked, trail) {
+    var ran = {};
+    var steps = {};
     var flows = 0;
-
-    function leads(node) {
-      // Whether a path from `node` (a gateway or event) reaches a marked element.
-      if (memo[node.id] !== undefined) {
-        return memo[node.id];
+    Object.keys(marked).forEach(function (id) {
+      if (has(marked[id], DONE)) {
+        ran[id] = true;
       }
-      memo[node.id] = false; // a loop back to itself leads nowhere new
-      var found = follow(node);
-      memo[node.id] = found;
-      if (found) {
-        canvas.addMarker(node.id, PATH);
-      }
-      return found;
-    }
-
-    function follow(node) {
-      var found = false;
-      (node.outgoing || []).forEach(function (flow) {
-        if (!isFlow(flow) || !flow.target) {
-          return;
+    });
+    (trail.path || []).forEach(function (id) {
+      if (registry.get(id)) {
+        ran[id] = true;
+        if (!marked[id]) {
+          canvas.addMarker(id, PATH);
         }
-        var target = flow.target;
-        var reaches = marked[target.id] ? true : !waitsForSomeone(target) && leads(target);
-        if (reaches) {
-          canvas.addMarker(flow.id, PATH);
-          flows += 1;
-          found = true;
-        }
-      });
-      return found;
-    }
-
-    function starts(element) {
-      // Done elements (and their boundary events), and the start events of a
-      // process that has anything marked.
-      if (has(marked[element.id], DONE)) {
-        return true;
       }
-      if (element.type === "bpmn:BoundaryEvent" && element.host) {
-        return has(marked[element.host.id], DONE);
-      }
-      return element.type === "bpmn:StartEvent";
-    }
-
-    registry.filter(starts).forEach(function (element) {
-      if (marked[element.id]) {
-        follow(element);
-      } else if (follow(element)) {
-        canvas.addMarker(element.id, PATH);
+    });
+    (trail.steps || []).forEach(function (step) {
+      steps[step[0] + ">" + step[1]] = true;
+    });
+    registry.filter(function (element) {
+      return element.type === "bpmn:SequenceFlow" && element.source && element.target;
+    }).forEach(function (flow) {
+      var source = flow.source;
+      var target = flow.target;
+      var reached = ran[target.id] || marked[target.id];
+      var taken = steps[source.id + ">" + target.id] ||
+        (!isGateway(source) && ran[source.id] && reached);
+      if (taken && ran[source.id]) {
+        canvas.addMarker(flow.id, PATH);
+        flows += 1;
       }
     });
     return flows;
@@ -285,7 +263,8 @@
             badge(overlays, id, present[id]);
           }
         });
-        var flows = container.dataset.path ? markPath(canvas, registry, present) : 0;
+        var trail = container.dataset.trail ? json(container.dataset.trail) : null;
+        var flows = trail ? markTrail(canvas, registry, present, trail) : 0;
         focusOnCase(canvas, registry, present);
         result.warnings.forEach(function (warning) {
           console.warn("bpmn-js:", warning.message);
