@@ -1,7 +1,7 @@
 """Every page, as each role opens it on a phone (375 px): no serious or critical
 WCAG 2.1 AA violation (axe-core) and no sideways scrolling; and no sideways scrolling
-at desk widths (1024, 1280 and 1920 px) either. Every page answers 200: a page that refuses shows nothing to
-check."""
+at desk widths (1024, 1280 and 1920 px) either. Every page answers 200: a page that
+refuses shows nothing to check."""
 
 from datetime import time, timedelta
 from typing import TYPE_CHECKING
