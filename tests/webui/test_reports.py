@@ -459,8 +459,8 @@ def test_a_phase_name_shared_by_two_processes_is_one_filter_choice_finding_both(
 ) -> None:
     """A variant's own process may carry the base's phase name: the manager sees
     ‘Voortraject’ once, and choosing it finds the cases in either process."""
-    from webui.reports import selectors as report_selectors
     from webui.reports.filters import ReportFilter
+    from webui.reports.selectors import scope as report_selectors
 
     base = world.run_until(world.start(), "huisvesting_inschrijvingen")
     own = world.run_until(world.start(), "huisvesting_inschrijvingen")
