@@ -14,11 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from engine import ManualClock
 from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
 from webui.accounts.twofactor import second_factor_required
-from webui.cases.demo import HAPPY_ANSWERS, deploy_demo_versions, sample_answers
 from webui.cases.models import Case, CaseState
 from webui.cases.services import case_start, task_complete, timers_run
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
+from webui.demo.seed import HAPPY_ANSWERS, deploy_demo_versions, sample_answers
 from webui.tasks.models import TaskItem
 
 PASSWORD = "test-wachtwoord"

@@ -19,11 +19,11 @@ import pytest
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
-from webui.cases.demo import sample_answers
 from webui.cases.models import Case
 from webui.cases.services import case_start
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
+from webui.demo.seed import sample_answers
 from webui.privacy.models import ProcessingRecord
 from webui.reports import services as report_services
 from webui.reports.models import ExportRun

@@ -7,3 +7,6 @@ DEBUG = True
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+# The demo world and `load_demo` (make run): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405

@@ -26,3 +26,6 @@ AUTHENTICATION_BACKENDS = [
 # the tests that are about it switch it on, the many that deploy sets for other
 # reasons do without.
 WEGWIJS_PROEFRIT = False
+
+# The demo world and `load_demo`: the tests seed from it.
+INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
