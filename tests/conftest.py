@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -183,6 +184,18 @@ def state_of(case: Case) -> str:
 @pytest.fixture
 def world(db) -> World:
     return World()
+
+
+# The pages' today in tests that judge "te laat": after the World's clock (2026-01-05)
+# and every deadline it sets (the PIP's is 2026-03-16), whatever the machine's date.
+WEB_NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def web_today(monkeypatch) -> date:
+    """Pin Django's clock (timezone.now, and so localdate) to WEB_NOW."""
+    monkeypatch.setattr(timezone, "now", lambda: WEB_NOW)
+    return WEB_NOW.date()
 
 
 @pytest.fixture(autouse=True)
