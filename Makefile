@@ -3,17 +3,31 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# Every dependency at one version with its hashes, made from pyproject.toml by `make lock`.
+LOCK   := requirements.lock
+LOCK_VENV ?= .venv-lock
 
-.PHONY: install run test bench lint clean
+.PHONY: install lock run test bench lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "Wegwijs needs $(PYTHON) (Python 3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet --require-hashes -r $(LOCK)
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve the lock after a change to the ranges in pyproject.toml (or to take newer
+# releases within them), in a venv of its own so .venv holds only what the lock says.
+lock:
+	@command -v $(PYTHON) >/dev/null || { echo "Wegwijs needs $(PYTHON) (Python 3.11)"; exit 1; }
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet 'pip-tools>=7.4,<8'; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --upgrade \
+	  --extra test --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 # Development settings (DEBUG, a known key) only here: manage.py, wsgi and asgi
 # default to production, which asks for DJANGO_SECRET_KEY.
@@ -40,6 +54,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check engine forms webui exports vocabulary bench tests
 	$(VENV)/bin/ruff format --check engine forms webui exports vocabulary bench tests
+	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) wegwijs.sqlite3 .test-db.sqlite3* .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) wegwijs.sqlite3 .test-db.sqlite3* .pytest_cache

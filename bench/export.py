@@ -146,9 +146,9 @@ def _seed_places(gemeenten: int) -> tuple[list[_Place], Any]:
     from django.contrib.auth.hashers import make_password
 
     from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
-    from webui.cases.demo import demo_own_files
     from webui.definitions.bundles import bundle_of
     from webui.definitions.services import base_register, version_deploy
+    from webui.demo.seed import demo_own_files
 
     User = get_user_model()
     base_register()

@@ -207,9 +207,9 @@ class Browser:
 
 def _answers() -> dict[str, Any]:
     """The voortgangsgesprek's step 0 as a browser posts it."""
-    from webui.cases.demo import sample_answers
     from webui.definitions.bundles import bundle_of
     from webui.definitions.models import DefinitionVersion
+    from webui.demo.seed import sample_answers
 
     version = DefinitionVersion.objects.filter(gemeente__isnull=False).first()
     definition = bundle_of(version).forms.get("voortgangsgesprek")

@@ -311,8 +311,8 @@ class Driver:
         return self.org.pool(role)[0]
 
     def answers(self, item: Any, **overrides: Any) -> dict[str, Any]:
-        from webui.cases.demo import HAPPY_ANSWERS, sample_answers
         from webui.definitions.bundles import bundle_of
+        from webui.demo.seed import HAPPY_ANSWERS, sample_answers
 
         return sample_answers(
             bundle_of(item.case.version).forms.get(item.form_key),
@@ -329,9 +329,9 @@ class Driver:
         )
 
     def start(self) -> Any:
-        from webui.cases.demo import sample_answers
         from webui.cases.services import case_start
         from webui.definitions.bundles import START_FORM, bundle_of
+        from webui.demo.seed import sample_answers
 
         today = self.clock.now().date()
         answers = sample_answers(

@@ -10,7 +10,7 @@ call it is the real time.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
@@ -51,8 +51,10 @@ _current_clock: ContextVar[Clock | None] = ContextVar("wegwijs_clock", default=N
 
 
 class _ClockAwareDatetime(datetime):
+    # A plain datetime, not this subclass (typeshed says Self): SpiffWorkflow's timers
+    # only compare it and add to it.
     @classmethod
-    def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
         clock = _current_clock.get()
         if clock is None:
             return datetime.now(tz)
@@ -60,7 +62,7 @@ class _ClockAwareDatetime(datetime):
         return moment.astimezone(tz) if tz is not None else moment
 
 
-_spiff_timer.datetime = _ClockAwareDatetime  # type: ignore[misc]
+_spiff_timer.datetime = _ClockAwareDatetime
 
 
 @contextmanager

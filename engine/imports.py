@@ -3,8 +3,8 @@
 Camunda writes a user task's deadline as ``camunda:dueDate``: a fixed date, or a JUEL
 expression. Where Wegwijs can read the same thing (a fixed ISO date, or one variable
 of the case data) it becomes Wegwijs's ``dueDate`` property; anything else stays as
-it is and validation names it (engine/validation.py), so a deadline is never dropped
-without a word.
+it is and validation names it (engine/validation/foreign.py), so a deadline is
+never dropped without a word.
 """
 
 import re

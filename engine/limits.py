@@ -20,10 +20,10 @@ large in C (``'a' * 10**10``) are refused by the guards in ``scripting``.
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
@@ -43,6 +43,11 @@ class Budget:
     max_seconds: float = 3.0
     max_lines: int = 2_000_000
     max_memory_mb: int = 256
+    # Where max_seconds is read: a monotonic reading in seconds. A test passes its
+    # own, so a time budget runs out after a known amount of work, not of waiting.
+    stopwatch: Callable[[], float] = field(
+        default=time.monotonic, compare=False, repr=False
+    )
 
 
 DEFAULT_BUDGET = Budget()
@@ -61,7 +66,7 @@ class Meter:
 
     def __init__(self, budget: Budget) -> None:
         self.budget = budget
-        self.deadline = time.monotonic() + budget.max_seconds
+        self.deadline = budget.stopwatch() + budget.max_seconds
         self.steps = 0
         self.lines = 0
         self.exceeded: str | None = None
@@ -82,7 +87,7 @@ class Meter:
         self.check_time()
 
     def check_time(self) -> None:
-        if time.monotonic() > self.deadline:
+        if self.budget.stopwatch() > self.deadline:
             self._exceed(
                 f"het proces rekende langer dan {self.budget.max_seconds:g} seconden"
             )

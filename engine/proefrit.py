@@ -28,7 +28,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
 from .clock import ManualClock
 from .decisions import decision_code
@@ -159,6 +160,12 @@ def variables_read(version: DeployedVersion) -> set[str]:
     return found
 
 
+class _Operation(Protocol):
+    """One engine call of a drive, given the drive's clock for its moment."""
+
+    def __call__(self, *, clock: ManualClock) -> Any: ...
+
+
 class _Drive:
     def __init__(
         self,
@@ -220,10 +227,10 @@ class _Drive:
 
     # -- one operation ---------------------------------------------------------------
 
-    def run(self, operation: Callable[[ManualClock], Any], at: datetime) -> Any:
+    def run(self, operation: _Operation, at: datetime) -> Any:
         clock = ManualClock(at)
         self.report.operations += 1
-        result = operation(clock)
+        result = operation(clock=clock)
         snapshot = result[1] if isinstance(result, tuple) else result
         for process, before, node in snapshot.ran:
             self.report.covered.add((process, node))
@@ -253,9 +260,7 @@ class _Drive:
             step = Step("start", "Aanmelding", dict(data))
             try:
                 case, snapshot = self.run(
-                    lambda clock, d=data: LiveCase.start(
-                        self.version, d, clock=clock, budget=DRIVE_BUDGET
-                    ),
+                    partial(LiveCase.start, self.version, data, budget=DRIVE_BUDGET),
                     at,
                 )
             except WorkflowFailed as exc:
@@ -367,9 +372,7 @@ class _Drive:
                 step = Step(task.bpmn_id, task.name, dict(answers))
                 try:
                     snapshot = self.run(
-                        lambda clock, c=case, t=task, a=answers: c.complete(
-                            t.id, a, clock=clock, budget=DRIVE_BUDGET
-                        ),
+                        partial(case.complete, task.id, answers, budget=DRIVE_BUDGET),
                         path.now,
                     )
                 except WorkflowFailed as exc:
@@ -391,9 +394,7 @@ class _Drive:
                 step = Step("timer", f"tijd verstreken tot {value:%d-%m-%Y}")
                 try:
                     snapshot = self.run(
-                        lambda clock, c=case: c.fire_timers(
-                            clock=clock, budget=DRIVE_BUDGET
-                        ),
+                        partial(case.fire_timers, budget=DRIVE_BUDGET),
                         moment,
                     )
                 except WorkflowFailed as exc:

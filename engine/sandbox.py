@@ -209,15 +209,18 @@ _CHECKED: dict[tuple[type, str], Callable[[Any], Any]] = {
 }
 
 
+_KIND_NAMES: dict[type, str] = {
+    str: "een tekst",
+    list: "een lijst",
+    dict: "een woordenboek (dict)",
+    tuple: "een tupel",
+}
+
+
 def _kind(obj: Any) -> str:
     kind = type(obj)
     if kind in ATTRIBUTES:
-        return {
-            str: "een tekst",
-            list: "een lijst",
-            dict: "een woordenboek (dict)",
-            tuple: "een tupel",
-        }.get(kind, "een getal of datum")
+        return _KIND_NAMES.get(kind, "een getal of datum")
     if callable(obj):
         return "een functie"
     return "deze waarde"

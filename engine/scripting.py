@@ -24,7 +24,7 @@ RestrictedPython does not bound CPU or memory. Two things do:
 import ast
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from types import CodeType
@@ -234,7 +234,7 @@ def _refuse_forbidden(source: str, mode: str) -> None:
         )
 
 
-def _errors(errors: tuple[str, ...] | list[str]) -> ScriptRefused:
+def _errors(errors: Sequence[str]) -> ScriptRefused:
     return ScriptRefused("; ".join(errors))
 
 
@@ -250,6 +250,7 @@ def compile_expression(source: str) -> CodeType:
     )
     if result.errors:
         raise _errors(result.errors)
+    assert result.code is not None  # RestrictedPython gives code when no errors
     return result.code
 
 
@@ -265,6 +266,7 @@ def compile_script(source: str) -> CodeType:
     )
     if result.errors:
         raise _errors(result.errors)
+    assert result.code is not None  # RestrictedPython gives code when no errors
     return result.code
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -20,11 +21,11 @@ from webui.accounts.models import (
     Role,
 )
 from webui.accounts.twofactor import second_factor_required
-from webui.cases.demo import HAPPY_ANSWERS, deploy_demo_versions, sample_answers
 from webui.cases.models import Case, CaseState
 from webui.cases.services import case_start, task_complete, timers_run
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
+from webui.demo.seed import HAPPY_ANSWERS, deploy_demo_versions, sample_answers
 from webui.tasks.models import TaskItem
 
 PASSWORD = "test-wachtwoord"
@@ -189,6 +190,18 @@ def state_of(case: Case) -> str:
 @pytest.fixture
 def world(db) -> World:
     return World()
+
+
+# The pages' today in tests that judge "te laat": after the World's clock (2026-01-05)
+# and every deadline it sets (the PIP's is 2026-03-16), whatever the machine's date.
+WEB_NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def web_today(monkeypatch) -> date:
+    """Pin Django's clock (timezone.now, and so localdate) to WEB_NOW."""
+    monkeypatch.setattr(timezone, "now", lambda: WEB_NOW)
+    return WEB_NOW.date()
 
 
 @pytest.fixture(autouse=True)

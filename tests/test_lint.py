@@ -23,3 +23,11 @@ def test_code_passes_ruff() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_engine_forms_and_exports_pass_mypy() -> None:
+    """The type checks of pyproject.toml ([tool.mypy], `make lint`)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -106,12 +106,15 @@ class IdleSessionTimeoutMiddleware:
     middleware keeps that expiry sliding while the user works and says why they
     were logged out."""
 
+    # Seconds since the epoch, read once a request; the tests set their own.
+    seconds: Callable[[], float] = staticmethod(time.time)
+
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            now = int(time.time())
+            now = int(self.seconds())
             last = request.session.get(LAST_SEEN_KEY)
             if isinstance(last, int) and now - last > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)

@@ -11,11 +11,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from webui.accounts.models import LANE_SIDE
-from webui.cases.demo import demo_own_files, sample_answers
 from webui.cases.models import Case, CaseMilestone, Submission
 from webui.cases.services import contactmoment_record
 from webui.definitions.bundles import bundle_of, version_files
 from webui.definitions.services import version_deploy
+from webui.demo.seed import demo_own_files, sample_answers
 from webui.reports.filters import ReportFilter
 from webui.reports.services import cases_export
 from webui.tasks.models import TaskItem

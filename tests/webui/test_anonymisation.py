@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from webui.accounts.models import Role
-from webui.cases.demo import sample_answers
 from webui.cases.models import Case, CaseMigration, CaseState
 from webui.cases.services import (
     case_begeleider_reassign,
@@ -32,6 +31,7 @@ from webui.cases.services import (
     referral_record,
 )
 from webui.definitions.bundles import bundle_of
+from webui.demo.seed import sample_answers
 from webui.privacy.models import ProcessingRecord
 from webui.pvt.models import Participant, Session
 from webui.tasks.models import TaskDraft, TaskItem

@@ -25,10 +25,10 @@ from webui.cases.models import Case, MigrationRun
 from webui.cases.selectors import cases_for_migration
 from webui.cases.services import migration_run_start
 from webui.privacy.models import ProcessingRecord
-from webui.reports import selectors as report_selectors
 from webui.reports import services as report_services
 from webui.reports.management.commands.run_worker import SteadyWorker
 from webui.reports.models import ExportRun
+from webui.reports.selectors import rows as report_rows
 from webui.reports.tasks import run_export
 
 from ..conftest import PASSWORD, World
@@ -115,7 +115,7 @@ def test_an_export_in_the_background_finishes_while_other_users_write(
     settings.WEGWIJS_EXPORT_DIR = tmp_path / "exports"
     # Rows stream one at a time with progress after each: the export is always in
     # the middle of reading when someone else writes.
-    monkeypatch.setattr(report_selectors, "CHUNK", 1)
+    monkeypatch.setattr(report_rows, "CHUNK", 1)
     monkeypatch.setattr(report_services, "PROGRESS_EVERY", 1)
     others: list[int] = []
     record = report_services.record_progress

@@ -28,9 +28,9 @@ from forms.registry import (
     default_registry,
 )
 from forms.values import stored_data
-from webui.cases.demo import sample_answers
 from webui.cases.models import Case, Submission
 from webui.cases.selectors import case_form
+from webui.demo.seed import sample_answers
 from webui.tasks.models import TaskItem
 
 from ..conftest import PASSWORD, World

@@ -2,7 +2,7 @@
 each begeleider's caseload, everything overdue, and moving a volunteer's cases to
 colleagues when they stop."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.test import Client
@@ -299,12 +299,12 @@ def test_the_overdue_list_holds_every_late_mb_task_oldest_first(world: World) ->
     ]
 
 
-def test_the_overdue_page_names_holder_and_case(world: World) -> None:
+def test_the_overdue_page_names_holder_and_case(world: World, web_today: date) -> None:
     case = world.coupled()
     held = mine(world, case)
     TaskItem.objects.filter(pk=held.pk).update(due_date=case.koppeling_datum)
     page = client_for("coordinator.polderdam").get(reverse("coordination:overdue"))
-    # The real today is after the World's clock: the task is late.
+    # The pages' today (web_today) is after the World's clock: the task is late.
     html = page.content.decode()
     assert held in page.context["items"]
     assert case.reference in html and held.name in html

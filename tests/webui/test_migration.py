@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from lxml import etree
 
-from webui.cases.demo import archived_base_v1
 from webui.cases.models import Case, CaseMigration, MigrationRun
 from webui.cases.selectors import cases_for_migration
 from webui.cases.services import (
@@ -20,6 +19,7 @@ from webui.cases.services import (
 )
 from webui.definitions.bundles import version_files
 from webui.definitions.services import base_register, version_deploy
+from webui.demo.seed import archived_base_v1
 from webui.tasks.models import TaskItem
 
 from ..conftest import World

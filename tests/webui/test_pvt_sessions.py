@@ -14,10 +14,10 @@ from django.utils.http import urlencode
 import pytest
 
 from webui.accounts.models import Gemeente, Role
-from webui.cases.demo import deploy_demo_versions
 from webui.cases.models import Case, CaseMilestone, Submission
 from webui.definitions.bundles import version_files
 from webui.definitions.services import version_deploy
+from webui.demo.seed import deploy_demo_versions
 from webui.privacy.models import ProcessingRecord
 from webui.pvt.models import Participant, Session
 from webui.pvt.selectors import candidates, waiting_workshops

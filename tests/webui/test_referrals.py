@@ -17,7 +17,7 @@ def client_for(username: str) -> Client:
 
 
 def test_a_referral_needs_consent_and_its_follow_up_appears_in_the_queue(
-    world: World,
+    world: World, web_today: date
 ) -> None:
     case = world.coupled()
     begeleider = client_for("begeleider.polderdam")

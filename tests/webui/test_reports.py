@@ -19,11 +19,11 @@ import pytest
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
-from webui.cases.demo import sample_answers
 from webui.cases.models import Case
 from webui.cases.services import case_start
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
+from webui.demo.seed import sample_answers
 from webui.privacy.models import ProcessingRecord
 from webui.reports import services as report_services
 from webui.reports.models import ExportRun
@@ -459,8 +459,8 @@ def test_a_phase_name_shared_by_two_processes_is_one_filter_choice_finding_both(
 ) -> None:
     """A variant's own process may carry the base's phase name: the manager sees
     ‘Voortraject’ once, and choosing it finds the cases in either process."""
-    from webui.reports import selectors as report_selectors
     from webui.reports.filters import ReportFilter
+    from webui.reports.selectors import scope as report_selectors
 
     base = world.run_until(world.start(), "huisvesting_inschrijvingen")
     own = world.run_until(world.start(), "huisvesting_inschrijvingen")

@@ -408,7 +408,7 @@ def test_an_mb_beheerder_gives_the_mb_organisations_roles_only(world: World) -> 
 
 
 def test_the_demo_beheerder_has_no_admin_rights(db) -> None:
-    from webui.cases.demo import DEMO_PASSWORD, _users
+    from webui.demo.seed import DEMO_PASSWORD, _users
 
     _users()
     beheerder = get_user_model().objects.get(username="beheerder")

@@ -29,7 +29,7 @@ def test_queue_needs_login(client: Client) -> None:
 
 
 def test_queue_shows_my_tasks_then_the_pool_of_my_roles_overdue_first(
-    world: World,
+    world: World, web_today: date
 ) -> None:
     today = world.clock.now().date()
     fresh = world.start()  # came today: the PIP deadline lies ten weeks ahead
@@ -467,15 +467,20 @@ def test_one_failing_case_does_not_stop_the_timers_of_the_others(
         assert not TaskItem.objects.filter(case=broken, bpmn_id=bpmn_id).exists()
 
 
-def test_run_timers_command_reports_how_many_cases_moved(world: World) -> None:
+def test_run_timers_command_reports_how_many_cases_moved(
+    world: World, monkeypatch
+) -> None:
     from io import StringIO
 
     from django.core.management import call_command
 
-    # The deadline (2026-03-16) lies ahead on the test clock, but behind the real
-    # clock the command runs on.
+    from webui.cases.management.commands import run_timers
+
     case = world.run_until(world.start(), "brede_intake")
     assert case.next_timer_at is not None
+    # The command fires what is due on its clock: here past the deadline (2026-03-16).
+    world.clock.set(datetime(2026, 3, 17, 9, 0, tzinfo=UTC))
+    monkeypatch.setattr(run_timers, "timers_run", lambda: timers_run(clock=world.clock))
     out = StringIO()
     call_command("run_timers", stdout=out)
     assert out.getvalue().startswith("1 dossier(s) verder gezet")

@@ -9,3 +9,6 @@ EMAIL_BACKEND = os.environ.get(
 )
 # A refused page shows the Dutch 404 page, as in production, not Django's debug page.
 MIDDLEWARE = [*MIDDLEWARE, "webui.middleware.DutchNotFoundMiddleware"]  # noqa: F405
+
+# The demo world and `load_demo` (make run): never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405

@@ -29,3 +29,6 @@ WEGWIJS_PROEFRIT = False
 # Likewise the scenarios on every deploy and rebase (about a second each); the tests
 # about them switch them on.
 WEGWIJS_SCENARIOS = False
+
+# The demo world and `load_demo`: the tests seed from it.
+INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from webui.cases.demo import DEMO_PASSWORD, USERS, load_demo
+from webui.demo.seed import DEMO_PASSWORD, USERS, load_demo
 
 
 class Command(BaseCommand):

@@ -24,18 +24,8 @@ from webui.accounts.models import (
     UserProfile,
 )
 from webui.accounts.selectors import users_for_role
-from webui.definitions.bundles import START_FORM, bundle_of
-from webui.definitions.files import read_paths
-from webui.definitions.services import (
-    active_version,
-    base_register,
-    latest_base,
-    version_deploy,
-)
-from webui.tasks.models import TaskItem
-
-from .models import Case
-from .services import (
+from webui.cases.models import Case
+from webui.cases.services import (
     CONTACT_FORM,
     case_migrate,
     case_reopen,
@@ -45,6 +35,15 @@ from .services import (
     task_complete,
     timers_run,
 )
+from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.files import read_paths
+from webui.definitions.services import (
+    active_version,
+    base_register,
+    latest_base,
+    version_deploy,
+)
+from webui.tasks.models import TaskItem
 
 DEMO_PASSWORD = "wegwijs"
 

@@ -1,0 +1,1 @@
+"""Synthetic demo data for development and tests (not installed in production)."""

@@ -1,0 +1,199 @@
+"""The figures per gemeente, from aggregate queries."""
+
+import statistics
+from datetime import date
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from exports import (
+    GemeenteFigures,
+    OrganisationTasks,
+    Ratio,
+    Summary,
+)
+from webui.accounts.models import Gemeente
+from webui.cases.models import Case, CaseMilestone
+from webui.tasks.models import TaskItem
+
+from .rows import _organisation
+from .versions import _trajectory, _version_ids, _Versions
+
+
+def _phase_counts(
+    cases: QuerySet[Case], index: dict[str, int], width: int
+) -> dict[int, tuple[list[int], int, int]]:
+    """Per gemeente id: (cases per phase, closed, total)."""
+    found: dict[int, tuple[list[int], int, int]] = {}
+    for gemeente_id, phases, is_closed, n in (
+        cases.order_by()
+        .values("gemeente_id", "open_phases", "is_closed")
+        .annotate(n=Count("id"))
+        .values_list("gemeente_id", "open_phases", "is_closed", "n")
+    ):
+        counts, closed, total = found.get(gemeente_id, ([0] * width, 0, 0))
+        if is_closed:
+            closed += n
+        else:
+            for pid in phases or ():
+                if pid in index:
+                    counts[index[pid]] += n
+        found[gemeente_id] = (counts, closed, total + n)
+    return found
+
+
+def _pip_ratios(cases: QuerySet[Case], today: date) -> dict[int, Ratio]:
+    set_on_time = Q(
+        pip_vastgesteld_op__isnull=False,
+        pip_deadline__isnull=False,
+        pip_vastgesteld_op__lte=F("pip_deadline"),
+    )
+    judged = Q(pip_vastgesteld_op__isnull=False, pip_deadline__isnull=False) | Q(
+        pip_vastgesteld_op__isnull=True, pip_deadline__lt=today, is_closed=False
+    )
+    return {
+        gemeente_id: Ratio(on_time, whole)
+        for gemeente_id, on_time, whole in cases.order_by()
+        .values("gemeente_id")
+        .annotate(
+            on_time=Count("id", filter=set_on_time), whole=Count("id", filter=judged)
+        )
+        .values_list("gemeente_id", "on_time", "whole")
+    }
+
+
+def _pvt_ratios(cases: QuerySet[Case], versions: _Versions) -> dict[int, Ratio]:
+    """Per gemeente: cases that signed, of those that began the PVT (the case's
+    version decides whether a manager may read these milestones)."""
+    ids = cases.order_by().values("pk")
+    started: dict[int, int] = {}
+    signed: dict[int, int] = {}
+    for target, query in (
+        (started, CaseMilestone.objects.filter(key="pvt_workshop")),
+        (
+            signed,
+            CaseMilestone.objects.filter(key="verklaring_ondertekend", value=True),
+        ),
+    ):
+        key = "pvt_workshop" if target is started else "verklaring_ondertekend"
+        for gemeente_id, version_id, n in (
+            query.filter(case__in=ids)
+            .values("case__gemeente_id", "case__version_id")
+            .annotate(n=Count("case_id", distinct=True))
+            .values_list("case__gemeente_id", "case__version_id", "n")
+        ):
+            if key not in versions[version_id].unreadable:
+                target[gemeente_id] = target.get(gemeente_id, 0) + n
+    return {
+        gemeente_id: Ratio(signed.get(gemeente_id, 0), whole)
+        for gemeente_id, whole in started.items()
+    }
+
+
+def _medians(cases: QuerySet[Case], labels: list[str]) -> dict[int, list[float | None]]:
+    """Per gemeente, per phase: the median days a case spent in a phase it has left
+    (first task of the phase ready to its last task completed)."""
+    index = {label: i for i, label in enumerate(labels)}
+    tz = timezone.get_current_timezone()
+    days: dict[int, list[list[int]]] = {}
+    groups = (
+        TaskItem.objects.filter(case__in=cases.order_by().values("pk"))
+        .values("case__gemeente_id", "case_id", "phase", "case__phase_label")
+        .annotate(
+            start=Min("ready_at"),
+            end=Max("completed_at"),
+            running=Count("id", filter=Q(state=TaskItem.State.OPEN)),
+        )
+        .order_by()
+        .values_list(
+            "case__gemeente_id", "phase", "case__phase_label", "start", "end", "running"
+        )
+    )
+    for gemeente_id, phase, now_in, start, end, running in groups.iterator(
+        chunk_size=10_000
+    ):
+        position = index.get(phase)
+        if position is None or running or end is None:
+            continue
+        if phase in (now_in or "").split(" · "):
+            continue  # the case is still in it (waiting on a timer, say)
+        per_phase = days.setdefault(gemeente_id, [[] for _ in labels])
+        per_phase[position].append(
+            (end.astimezone(tz).date() - start.astimezone(tz).date()).days
+        )
+    return {
+        gemeente_id: [statistics.median(d) if d else None for d in per_phase]
+        for gemeente_id, per_phase in days.items()
+    }
+
+
+def _tasks_per_organisation(
+    cases: QuerySet[Case], today: date
+) -> dict[int, list[OrganisationTasks]]:
+    totals: dict[int, dict[str, list[int]]] = {}
+    for gemeente_id, role, gemeente, mb, n, late in (
+        TaskItem.objects.filter(
+            state=TaskItem.State.OPEN, case__in=cases.order_by().values("pk")
+        )
+        .values(
+            "case__gemeente_id", "role", "case__gemeente__naam", "mb_organisation__naam"
+        )
+        .annotate(n=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
+        .order_by()
+        .values_list(
+            "case__gemeente_id",
+            "role",
+            "case__gemeente__naam",
+            "mb_organisation__naam",
+            "n",
+            "late",
+        )
+    ):
+        name = _organisation(role, gemeente, mb) or "(geen MB-organisatie)"
+        counts = totals.setdefault(gemeente_id, {}).setdefault(name, [0, 0])
+        counts[0] += n
+        counts[1] += late
+    return {
+        gemeente_id: [
+            OrganisationTasks(name, n, late)
+            for name, (n, late) in sorted(per_org.items())
+        ]
+        for gemeente_id, per_org in totals.items()
+    }
+
+
+def report_summary(*, cases: QuerySet[Case], today: date) -> Summary:
+    """The figures per gemeente, by aggregate queries: cases per phase (trajectory
+    order), PIP on time, PVT completed, median days per phase, open and overdue
+    tasks per organisation."""
+    versions = _Versions()
+    phases = _trajectory(versions.load(_version_ids(cases)))
+    pids = {pid: i for i, (pid, _label) in enumerate(phases)}
+    labels = [label for _pid, label in phases]
+    gemeenten = list(
+        Gemeente.objects.filter(pk__in=cases.order_by().values("gemeente_id"))
+        .order_by("naam")
+        .values_list("pk", "slug", "naam")
+    )
+    counts = _phase_counts(cases, pids, len(phases))
+    pip = _pip_ratios(cases, today)
+    pvt = _pvt_ratios(cases, versions)
+    medians = _medians(cases, labels)
+    tasks = _tasks_per_organisation(cases, today)
+    figures = []
+    for pk, slug, naam in gemeenten:
+        per_phase, closed, total = counts.get(pk, ([0] * len(phases), 0, 0))
+        middle = medians.get(pk, [None] * len(phases))
+        figures.append(
+            GemeenteFigures(
+                naam=naam,
+                phases=tuple(zip(per_phase, middle, strict=True)),
+                closed=closed,
+                total=total,
+                pip_on_time=pip.get(pk, Ratio(0, 0)),
+                pvt_signed=pvt.get(pk, Ratio(0, 0)),
+                tasks=tuple(tasks.get(pk, ())),
+                key=slug,
+            )
+        )
+    return Summary(today=today, phase_labels=tuple(labels), gemeenten=tuple(figures))

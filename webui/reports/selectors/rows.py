@@ -1,0 +1,365 @@
+"""The workbook's rows: one per case, per open task and per PVT part, streamed
+from database iterators, a fixed number of queries per chunk of cases."""
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from itertools import islice
+from typing import Any
+
+from django.db.models import Case as CaseWhen
+from django.db.models import IntegerField, Max, QuerySet, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from exports import (
+    DossierRow,
+    OpenTaskRow,
+    PvtRow,
+)
+from webui.accounts.models import LANE_SIDE, Role
+from webui.cases.models import Case, CaseMilestone, Submission
+from webui.tasks.models import TaskItem
+
+from .versions import CONTACT_FORM, _trajectory, _version_ids, _Versions
+
+CHUNK = 2000
+
+
+# The milestones the rows read (workflows/mijlpalen.json).
+PVT_KEYS = ("pvt_workshop", "verklaring_ondertekend")
+ROW_KEYS = (*PVT_KEYS, "leerroute")
+# What a PVT milestone's task is called when its version does not say.
+PVT_PART = {"pvt_workshop": "PVT-workshop", "verklaring_ondertekend": "Ondertekening"}
+PVT_RESULT = {
+    ("pvt_workshop", True): "Aanwezig",
+    ("pvt_workshop", False): "Afwezig",
+    ("verklaring_ondertekend", True): "Ondertekend",
+    ("verklaring_ondertekend", False): "Niet ondertekend",
+}
+
+
+def pip_on_time(
+    deadline: date | None, vastgesteld: date | None, is_closed: bool, today: date
+) -> str | None:
+    """ "Ja" or "Nee" once it can be said: the PIP was vastgesteld (on or before the
+    deadline, or after it), or the deadline passed without one on a running case."""
+    if vastgesteld and deadline:
+        return "Ja" if vastgesteld <= deadline else "Nee"
+    if deadline and not is_closed and today > deadline:
+        return "Nee"
+    return None
+
+
+def _in_trajectory_order(cases: QuerySet[Case], versions: _Versions) -> QuerySet[Case]:
+    phases = _trajectory(versions.load(_version_ids(cases)))
+    position = CaseWhen(
+        *(When(phase=pid, then=Value(i)) for i, (pid, _label) in enumerate(phases)),
+        default=Value(len(phases)),
+        output_field=IntegerField(),
+    )
+    return cases.annotate(_position=position).order_by(
+        "gemeente__naam", "_position", "koppeling_datum", "reference"
+    )
+
+
+def _local_date(moment: datetime | None, tz: tzinfo) -> date | None:
+    """The day of a moment where the user is (``tz``: the current time zone, looked
+    up once per read rather than per row)."""
+    return moment.astimezone(tz).date() if moment else None
+
+
+def _person(first: str | None, last: str | None, username: str | None) -> str | None:
+    if username is None:
+        return None
+    return f"{first or ''} {last or ''}".strip() or username
+
+
+@dataclass
+class _Tasks:
+    count: int = 0
+    names: list[str] | None = None
+    overdue_name: str | None = None
+    overdue_due: date | None = None
+
+
+def _open_tasks(ids: list[int], today: date) -> dict[int, _Tasks]:
+    found: dict[int, _Tasks] = {}
+    for case_id, name, due in (
+        TaskItem.objects.filter(case_id__in=ids, state=TaskItem.State.OPEN)
+        .order_by("case_id", "ready_at", "id")
+        .values_list("case_id", "name", "due_date")
+    ):
+        tasks = found.setdefault(case_id, _Tasks(names=[]))
+        tasks.count += 1
+        tasks.names.append(name)  # type: ignore[union-attr]
+        if (
+            due
+            and due < today
+            and (tasks.overdue_due is None or due < tasks.overdue_due)
+        ):
+            tasks.overdue_name, tasks.overdue_due = name, due
+    return found
+
+
+@dataclass
+class _Milestones:
+    attended: int = 0
+    signed_on: date | None = None
+    leerroute: Any = None
+
+
+def _milestones(ids: list[int], tz: tzinfo) -> dict[int, _Milestones]:
+    found: dict[int, _Milestones] = {}
+    for case_id, key, value, reached_at in (
+        CaseMilestone.objects.filter(case_id__in=ids, key__in=ROW_KEYS)
+        .order_by("case_id", "reached_at", "id")
+        .values_list("case_id", "key", "value", "reached_at")
+    ):
+        facts = found.setdefault(case_id, _Milestones())
+        if key == "pvt_workshop":
+            facts.attended += bool(value)
+        elif key == "verklaring_ondertekend":
+            if value and facts.signed_on is None:
+                facts.signed_on = _local_date(reached_at, tz)
+        else:
+            facts.leerroute = value
+    return found
+
+
+def _last_contacts(
+    ids: list[int], tz: tzinfo, date_fields: Collection[str]
+) -> dict[int, date]:
+    """The date of the latest contact moment per case: the date it took place (in
+    the date field of the cases' versions, ``date_fields``), or when it was recorded
+    where the form has no date."""
+    found: dict[int, date] = {}
+    days = [KT(f"data__{name}") for name in sorted(date_fields)]
+    latest = (
+        Max(days[0] if len(days) == 1 else Coalesce(*days)) if days else Value(None)
+    )
+    for case_id, on, recorded in (
+        Submission.objects.filter(case_id__in=ids, form_key=CONTACT_FORM)
+        .values("case_id")
+        .annotate(on=latest, recorded=Max("submitted_at"))
+        .values_list("case_id", "on", "recorded")
+    ):
+        day = date.fromisoformat(on[:10]) if on else _local_date(recorded, tz)
+        found[case_id] = day  # type: ignore[assignment]
+    return found
+
+
+_CASE_FIELDS = (
+    "id",
+    "reference",
+    "gemeente__naam",
+    "mb_organisation__naam",
+    "begeleider__first_name",
+    "begeleider__last_name",
+    "begeleider__username",
+    "phase_label",
+    "is_closed",
+    "closed_at",
+    "koppeling_datum",
+    "pip_deadline",
+    "pip_vastgesteld_op",
+    "uitkomst",
+    "version_id",
+    "client_naam",
+)
+_VERSION_AT = _CASE_FIELDS.index("version_id")
+
+
+def dossier_rows(
+    *,
+    cases: QuerySet[Case],
+    today: date,
+    with_names: bool = False,
+    limit: int | None = None,
+    chunk_size: int = CHUNK,
+) -> Iterator[DossierRow]:
+    """One row per case, per gemeente in trajectory order: four queries per chunk of
+    cases, whatever their number."""
+    versions = _Versions()
+    tz = timezone.get_current_timezone()
+    ordered = _in_trajectory_order(cases, versions)
+    if limit is not None:
+        ordered = ordered[:limit]
+    rows = ordered.values_list(*_CASE_FIELDS).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        ids = [row[0] for row in chunk]
+        tasks = _open_tasks(ids, today)
+        milestones = _milestones(ids, tz)
+        contacts = _last_contacts(
+            ids, tz, {versions[row[_VERSION_AT]].contact_date for row in chunk} - {""}
+        )
+        for (
+            pk,
+            reference,
+            gemeente,
+            organisation,
+            first,
+            last,
+            username,
+            phase_label,
+            is_closed,
+            closed_at,
+            koppeling,
+            deadline,
+            vastgesteld,
+            uitkomst,
+            version_id,
+            client_naam,
+        ) in chunk:
+            facts = versions[version_id]
+            open_tasks = tasks.get(pk) or _Tasks()
+            reached = milestones.get(pk) or _Milestones()
+            end = (_local_date(closed_at, tz) or today) if is_closed else today
+            pvt_hidden = "pvt_workshop" in facts.unreadable
+            yield DossierRow(
+                reference=reference,
+                gemeente=gemeente,
+                mb_organisation=organisation,
+                begeleider=_person(first, last, username),
+                phase=phase_label or None,
+                step="; ".join(open_tasks.names) if open_tasks.names else None,
+                status="Afgesloten" if is_closed else "Lopend",
+                koppeling=koppeling,
+                days_in_trajectory=(end - koppeling).days if koppeling else None,
+                pip_deadline=deadline,
+                pip_vastgesteld=vastgesteld,
+                pip_on_time=pip_on_time(deadline, vastgesteld, is_closed, today),
+                leerroute=facts.label("leerroute", reached.leerroute),
+                pvt_attended=None if pvt_hidden else reached.attended,
+                pvt_total=facts.pvt_workshops,
+                verklaring_signed=None
+                if "verklaring_ondertekend" in facts.unreadable
+                else reached.signed_on,
+                open_tasks=open_tasks.count,
+                oldest_overdue_task=open_tasks.overdue_name,
+                days_overdue=(today - open_tasks.overdue_due).days
+                if open_tasks.overdue_due
+                else None,
+                last_contact=None
+                if "contact" in facts.unreadable
+                else contacts.get(pk),
+                outcome=facts.label("uitkomst", uitkomst),
+                client_naam=client_naam if with_names else None,
+            )
+
+
+def _organisation(role: str, gemeente: str, mb: str | None) -> str | None:
+    """Who does a task of this role: the gemeente, or the MB organisation."""
+    return gemeente if LANE_SIDE.get(role) == "gemeente" else mb
+
+
+def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRow]:
+    """One row per open task of the cases, streamed."""
+    labels = {role: str(label) for role, label in Role.choices}
+    tz = timezone.get_current_timezone()
+    tasks = (
+        TaskItem.objects.filter(
+            state=TaskItem.State.OPEN, case__in=cases.order_by().values("pk")
+        )
+        .order_by("case__gemeente__naam", "case__reference", "ready_at", "id")
+        .values_list(
+            "case__reference",
+            "case__gemeente__naam",
+            "name",
+            "phase",
+            "role",
+            "mb_organisation__naam",
+            "assignee__first_name",
+            "assignee__last_name",
+            "assignee__username",
+            "ready_at",
+            "due_date",
+        )
+    )
+    for (
+        reference,
+        gemeente,
+        name,
+        phase,
+        role,
+        mb,
+        first,
+        last,
+        username,
+        ready_at,
+        due,
+    ) in tasks.iterator(chunk_size=CHUNK):
+        yield OpenTaskRow(
+            reference=reference,
+            gemeente=gemeente,
+            task=name,
+            phase=phase or None,
+            role=labels.get(role, role),
+            organisation=_organisation(role, gemeente, mb),
+            holder=_person(first, last, username),
+            created=ready_at.astimezone(tz).date(),
+            due=due,
+            days_overdue=(today - due).days if due and due < today else None,
+        )
+
+
+def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
+    """Every PVT workshop (attended or not) and the signing, per case, named as the
+    case's version names the task."""
+    versions = _Versions()
+    tz = timezone.get_current_timezone()
+    milestones = (
+        CaseMilestone.objects.filter(
+            key__in=PVT_KEYS, case__in=cases.order_by().values("pk")
+        )
+        .order_by("case__gemeente__naam", "case__reference", "reached_at", "id")
+        .values_list(
+            "case_id",
+            "case__reference",
+            "case__gemeente__naam",
+            "case__version_id",
+            "key",
+            "value",
+            "reached_at",
+            "bpmn_id",
+            "version_id",
+        )
+    )
+    current, number = None, 0
+    for (
+        case_id,
+        reference,
+        gemeente,
+        case_version,
+        key,
+        value,
+        reached_at,
+        bpmn_id,
+        version_id,
+    ) in milestones.iterator(chunk_size=CHUNK):
+        if key in versions[case_version].unreadable:
+            continue
+        if case_id != current:
+            current, number = case_id, 0
+        if key == "pvt_workshop":
+            number += 1
+        part = versions[version_id].task_names.get(bpmn_id) or PVT_PART[key]
+        yield PvtRow(
+            reference=reference,
+            gemeente=gemeente,
+            part=part,
+            number=number if key == "pvt_workshop" else None,
+            on=reached_at.astimezone(tz).date(),
+            result=PVT_RESULT[(key, bool(value))],
+        )
+
+
+def export_size(*, cases: QuerySet[Case]) -> tuple[int, int, int]:
+    """(cases, open tasks, PVT rows): how many rows the workbook will hold."""
+    ids = cases.order_by().values("pk")
+    return (
+        cases.count(),
+        TaskItem.objects.filter(state=TaskItem.State.OPEN, case__in=ids).count(),
+        CaseMilestone.objects.filter(key__in=PVT_KEYS, case__in=ids).count(),
+    )
