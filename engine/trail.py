@@ -102,7 +102,7 @@ def trail_of(state: Mapping[str, Any]) -> Trail | None:
         from_start=bool(raw.get("from_start")),
         done={p: tuple(ids) for p, ids in raw.get("done", {}).items()},
         steps={
-            p: tuple(tuple(s.split(">", 1)) for s in entries)  # type: ignore[misc]
+            p: tuple(tuple(s.split(">", 1)) for s in entries)
             for p, entries in raw.get("steps", {}).items()
         },
     )

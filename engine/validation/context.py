@@ -6,6 +6,7 @@ from typing import Any
 
 from lxml import etree
 
+from vocabulary import ENGINE_PRIVACY as ENGINE_PRIVACY
 from vocabulary import LANE_ROLES, role_in_sentence
 
 from ..decisions import DecisionFile
