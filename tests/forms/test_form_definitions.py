@@ -54,6 +54,7 @@ FORM_KEYS = {
     "map_resultaat",
     "inburgeringstermijn_waarschuwing",
     "inburgeringstermijn_verlengen",
+    "termijn_verstreken",
     # participatieverklaringstraject
     "pvt_workshop",
     "pvt_inhaalworkshop",
@@ -96,7 +97,7 @@ ROUTING_FIELDS = {
     "taal_resultaat": {
         "taal_uitslag": (
             "choice",
-            ["behaald", "niet_behaald", "afgeschaald", "ontheffing"],
+            ["behaald", "niet_behaald", "afgeschaald", "z_route", "ontheffing"],
             True,
         )
     },

@@ -1,0 +1,112 @@
+"""What v3 of the base trajectory puts right (issue 18), walked on an injected
+clock: each test fails on v2."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from .conftest import Driver, ids
+
+
+def moment(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
+def finish_the_parts(driver: Driver, *, signed: bool) -> None:
+    """Every part of the inburgering done; the PVT signed or not."""
+    driver.run_until("pvt_ondertekening")
+    driver.complete("pvt_ondertekening", verklaring_ondertekend=signed)
+    if not signed:
+        driver.complete("pvt_niet_voldaan", verwijtbaar_niet_voldaan=True)
+    driver.complete("taal_resultaat")
+    driver.complete("knm_resultaat")
+    driver.complete("map_resultaat")
+
+
+# ---- 1. PVT niet voldaan is not "voldaan" ----
+
+
+@pytest.mark.parametrize(
+    ("signed", "uitkomst"), [(True, "voldaan"), (False, "niet_voldaan")]
+)
+def test_the_inburgering_records_its_outcome_as_what_it_is(
+    driver: Driver, signed: bool, uitkomst: str
+) -> None:
+    driver.start()
+    finish_the_parts(driver, signed=signed)
+    assert driver.milestones("inburgering_uitkomst") == [uitkomst]
+
+
+def test_pvt_niet_voldaan_keeps_the_termijn_watched(driver: Driver) -> None:
+    driver.start()
+    finish_the_parts(driver, signed=False)
+    # 26 weeks before the end of the termijn (2029-03-01) the warning still comes.
+    driver.clock.set(moment("2028-08-31T00:01:00+02:00"))
+    driver.fire()
+    assert "inburgeringstermijn_bewaken" in ids(driver.ready())
+
+
+# ---- 2. the termijn runs out ----
+
+
+def test_an_expired_termijn_is_signalled_to_duo_by_the_gemeente(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("taal_resultaat")
+    driver.clock.set(moment("2028-08-31T00:01:00+02:00"))
+    driver.fire()
+    driver.complete("inburgeringstermijn_bewaken", termijn_verlengen=False)
+    driver.clock.set(moment("2029-02-28T23:59:00+01:00"))
+    driver.fire()
+    assert "termijn_verstreken_signaleren" not in ids(driver.ready())
+    driver.advance(timedelta(minutes=2))
+    signal = driver.task("termijn_verstreken_signaleren")
+    assert (signal.role, signal.form_key) == ("regievoerder", "termijn_verstreken")
+    driver.complete(
+        "termijn_verstreken_signaleren",
+        duo_signaal_datum="2029-03-02",
+        duo_signaal_open=["leerroute"],
+    )
+    assert "termijn_verstreken_signaleren" not in ids(driver.ready())
+
+
+def test_a_finished_inburgering_is_not_signalled(driver: Driver) -> None:
+    driver.start()
+    finish_the_parts(driver, signed=True)
+    driver.clock.set(moment("2029-03-02T00:00:00+01:00"))
+    driver.fire()
+    assert not {"inburgeringstermijn_bewaken", "termijn_verstreken_signaleren"} & ids(
+        driver.ready()
+    )
+
+
+# ---- 3. each leerroute its own elements ----
+
+
+def test_the_z_route_has_no_knm_exam(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("z_route_voortgang", {"pip_opstellen": {"leerroute": "z"}})
+    assert "knm_resultaat" not in ids(driver.ready())
+    driver.complete("z_route_voortgang", z_participatie_uren=1600)
+    driver.complete("map_resultaat")
+    driver.run_until("pvt_ondertekening")
+    driver.complete("pvt_ondertekening")
+    assert driver.milestones("inburgering_uitkomst") == ["voldaan"]
+    assert driver.milestones("knm_uitslag") == []
+
+
+def test_afgeschaald_goes_on_with_the_exams_at_a2(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("taal_resultaat")
+    driver.complete("taal_resultaat", taal_uitslag="afgeschaald")
+    assert "taal_resultaat" in ids(driver.ready()), "the B1-route goes on, at A2"
+    driver.complete("taal_resultaat", taal_uitslag="behaald")
+    assert "taal_resultaat" not in ids(driver.ready())
+
+
+def test_moving_to_the_z_route_follows_that_route(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("taal_resultaat")
+    driver.complete("taal_resultaat", taal_uitslag="z_route")
+    assert "taal_resultaat" not in ids(driver.ready())
+    assert "z_route_voortgang" in ids(driver.ready())
+    assert driver.milestones("leerroute")[-1] == "z"
