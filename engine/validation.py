@@ -23,12 +23,13 @@ from .milestones import MilestoneRules
 from .scripting import compile_expression, compile_script, names_assigned, names_read
 
 MAIN_PROCESS = "traject"
-ROLES = ("begeleider", "coordinator", "regievoerder", "trainer")
+ROLES = ("begeleider", "coordinator", "regievoerder", "trainer", "teamleider")
 ROLE_LABELS = {
     "begeleider": "begeleider",
     "coordinator": "coördinator",
     "regievoerder": "regievoerder",
     "trainer": "trainer PVT",
+    "teamleider": "teamleider",
 }
 ENGINE_PRIVACY = "normaal"
 

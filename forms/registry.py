@@ -46,7 +46,9 @@ CHOICE_TYPES = frozenset({"choice", "multichoice"})
 
 
 # The BPMN lane names (docs/trajectory.md); a `gebruiker` field offers users of a role.
-ROLES = frozenset({"begeleider", "coordinator", "regievoerder", "trainer"})
+ROLES = frozenset(
+    {"begeleider", "coordinator", "regievoerder", "trainer", "teamleider"}
+)
 
 # Which field types can carry a milestone of each value type (engine/milestones.py).
 MILESTONE_FIELD_TYPES = {

@@ -160,14 +160,14 @@ def test_the_pip_deadline_runs_from_the_date_the_gemeente_chose(
     assert driver.milestones("pip_waarschuwing") == [None]
     driver.complete("pip_termijn_waarschuwing", pip_op_schema=False)
 
-    # The escalation at the deadline goes to the gemeente too.
+    # The escalation at the deadline goes to the gemeente's teamleider.
     driver.clock.set(moment(deadline) - timedelta(minutes=1))
     driver.fire()
     assert "pip_termijn_verstreken" not in ids(driver.ready())
     driver.advance(timedelta(minutes=2))
     escalation = driver.task("pip_termijn_verstreken")
     assert (escalation.role, escalation.form_key) == (
-        "regievoerder",
+        "teamleider",
         "pip_termijn_escalatie",
     )
     assert "pip_vaststellen" in ids(driver.ready()), "the deadline cancels nothing"
@@ -183,7 +183,7 @@ def test_the_escalation_never_holds_the_case(driver: Driver) -> None:
 
     # The PIP is set late; the begeleiding, the inburgering and the rest go on while
     # the escalation stays open.
-    open_task = {"pip_termijn_verstreken", "pip_termijn_waarschuwing"}
+    open_task = {"pip_termijn_verstreken", "pip_termijn_waarschuwing", "pip_te_laat_mb"}
     driver.run_until("eindgesprek", skip=open_task)
     assert "pip_termijn_verstreken" in ids(driver.ready())
     assert {"uitvoering", "inburgering", "vervolgtraject"} <= set(driver.phases)

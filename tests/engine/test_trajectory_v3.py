@@ -110,3 +110,21 @@ def test_moving_to_the_z_route_follows_that_route(driver: Driver) -> None:
     assert "taal_resultaat" not in ids(driver.ready())
     assert "z_route_voortgang" in ids(driver.ready())
     assert driver.milestones("leerroute")[-1] == "z"
+
+
+# ---- 6. the escalation goes above the regievoerder ----
+
+
+def test_a_late_pip_goes_to_the_teamleider_and_the_mb_coordinator_is_told(
+    driver: Driver,
+) -> None:
+    driver.start(datum_binnenkomst="2026-01-05")  # deadline 2026-03-16
+    driver.run_until("brede_intake")
+    driver.clock.set(moment("2026-03-16T00:01:00+01:00"))
+    driver.fire()
+    escalation = driver.task("pip_termijn_verstreken")
+    assert escalation.role == "teamleider"
+    told = driver.task("pip_te_laat_mb")
+    assert (told.role, told.form_key) == ("coordinator", "pip_te_laat_mb")
+    warning = driver.task("pip_termijn_waarschuwing")
+    assert warning.role == "regievoerder", "the warning stays with the regievoerder"

@@ -55,6 +55,7 @@ FORM_KEYS = {
     "inburgeringstermijn_waarschuwing",
     "inburgeringstermijn_verlengen",
     "termijn_verstreken",
+    "pip_te_laat_mb",
     # participatieverklaringstraject
     "pvt_workshop",
     "pvt_inhaalworkshop",

@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """Roles are BPMN lanes (the first four) plus the roles without a lane."""
+    """Roles are BPMN lanes (the first five) plus the roles without a lane."""
 
     BEGELEIDER = "begeleider", _("Begeleider")
     COORDINATOR = "coordinator", _("Coördinator")
     REGIEVOERDER = "regievoerder", _("Regievoerder")
     TRAINER = "trainer", _("Trainer PVT")
+    TEAMLEIDER = "teamleider", _("Teamleider")
     MANAGER = "manager", _("Manager")
     BEHEERDER = "beheerder", _("Functioneel beheerder")
     PRIVACY = "privacy", _("Privacyfunctionaris")
@@ -31,7 +32,7 @@ MB_ROLES = frozenset(
     }
 )
 GEMEENTE_ROLES = frozenset(
-    {Role.REGIEVOERDER, Role.MANAGER, Role.BEHEERDER, Role.PRIVACY}
+    {Role.REGIEVOERDER, Role.TEAMLEIDER, Role.MANAGER, Role.BEHEERDER, Role.PRIVACY}
 )
 # The side whose data a lane role's answers are: what the MB organisation writes
 # reaches the gemeente only with consent, and the other way round.
@@ -40,6 +41,7 @@ LANE_SIDE = {
     Role.COORDINATOR: "mb",
     Role.TRAINER: "mb",
     Role.REGIEVOERDER: "gemeente",
+    Role.TEAMLEIDER: "gemeente",
 }
 
 

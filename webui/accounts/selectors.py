@@ -55,6 +55,7 @@ READABLE: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset({"normaal", "persoonsgegevens", "bsn"}),
     Role.TRAINER: frozenset({"normaal"}),
     Role.REGIEVOERDER: ALL_CLASSES,
+    Role.TEAMLEIDER: ALL_CLASSES,
     Role.MANAGER: frozenset({"normaal"}),
     Role.BEHEERDER: frozenset(),
     Role.PRIVACY: frozenset(),
@@ -151,7 +152,7 @@ _THROUGH_TASKS = {Role.BEGELEIDER, Role.TRAINER}
 
 
 def _case_filter(grant: Grant, user: AbstractBaseUser) -> Q | None:
-    if grant.role == Role.REGIEVOERDER and grant.gemeente_id:
+    if grant.role in (Role.REGIEVOERDER, Role.TEAMLEIDER) and grant.gemeente_id:
         return Q(gemeente_id=grant.gemeente_id)
     if grant.mb_id is None:
         return None

@@ -105,6 +105,12 @@ USERS = (
     DemoUser(
         "rivierstad.regievoerder", "Ravi", "Regie", (("rivierstad", Role.REGIEVOERDER),)
     ),
+    DemoUser(
+        "teamleider",
+        "Tess",
+        "Teamleider",
+        (("polderdam", Role.TEAMLEIDER), ("rivierstad", Role.TEAMLEIDER)),
+    ),
     DemoUser("privacy", "Pim", "Privacy", (("polderdam", Role.PRIVACY),)),
     DemoUser(
         "beheerder",

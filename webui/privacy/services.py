@@ -23,6 +23,8 @@ GROUNDS = {
     "trainer": "Wet inburgering 2021: participatieverklaringstraject",
     "regievoerder": "Wet inburgering 2021: regie op de inburgering (taak van de"
     " gemeente)",
+    "teamleider": "Wet inburgering 2021: regie op de inburgering (taak van de"
+    " gemeente), escalatie en bezwaar",
     "manager": "Verantwoording en sturing (alleen kengetallen)",
     "beheerder": "Beheer van het proces (geen dossiergegevens)",
     "privacy": "AVG: toezicht op de verwerking, inzageverzoek (art. 15)",
