@@ -18,7 +18,7 @@ from .conftest import (
 )
 
 MB_TRACK = ["voortraject", "intake_mb", "uitvoering", "vervolgtraject"]
-REGIE_TRACK = ["brede_intake_pip", "ontzorgen", "inburgering", "voortgang"]
+REGIE_TRACK = ["brede_intake_pip", "ontzorgen", "inburgering", "voortgang", "bezwaar"]
 
 
 def moment(iso: str) -> datetime:
@@ -698,18 +698,6 @@ def test_the_voortgangsgesprek_follows_the_decision_table_and_can_adjust_the_pip
     driver.complete("voortgangsgesprek", pip_aanpassen=False, traject_afronden=True)
     driver.advance(timedelta(weeks=9))
     assert "voortgangsgesprek" not in ids(driver.ready())
-
-
-@pytest.mark.parametrize(
-    ("uitkomst", "herzien"), [("gegrond", True), ("ongegrond", False)]
-)
-def test_bezwaar_against_the_pip(driver: Driver, uitkomst: str, herzien: bool) -> None:
-    driver.start()
-    driver.run_until("pip_toelichten")
-    driver.complete("pip_toelichten", bezwaar_gewenst=True)
-    assert driver.task("bezwaar_behandelen").role == "regievoerder"
-    driver.complete("bezwaar_behandelen", bezwaar_uitkomst=uitkomst)
-    assert ("pip_herzien" in ids(driver.ready())) is herzien
 
 
 @pytest.mark.parametrize(

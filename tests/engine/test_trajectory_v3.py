@@ -17,7 +17,7 @@ def finish_the_parts(driver: Driver, *, signed: bool) -> None:
     driver.run_until("pvt_ondertekening")
     driver.complete("pvt_ondertekening", verklaring_ondertekend=signed)
     if not signed:
-        driver.complete("pvt_niet_voldaan", verwijtbaar_niet_voldaan=True)
+        driver.complete("pvt_niet_voldaan", verwijtbaar_niet_voldaan=False)
     driver.complete("taal_resultaat")
     driver.complete("knm_resultaat")
     driver.complete("map_resultaat")
@@ -128,3 +128,88 @@ def test_a_late_pip_goes_to_the_teamleider_and_the_mb_coordinator_is_told(
     assert (told.role, told.form_key) == ("coordinator", "pip_te_laat_mb")
     warning = driver.task("pip_termijn_waarschuwing")
     assert warning.role == "regievoerder", "the warning stays with the regievoerder"
+
+
+# ---- 5. bezwaar is the statushouder's right against the gemeente's besluit ----
+
+MB_START = {"huisvesting_inschrijvingen", "financien_regelen"}
+
+
+def test_the_gemeente_records_a_bezwaar_against_the_pip_without_the_mb(
+    driver: Driver,
+) -> None:
+    driver.start()
+    driver.run_until("pip_vaststellen", skip=MB_START)
+    driver.complete("pip_vaststellen", beschikking_datum="2026-03-02")
+    assert MB_START <= ids(driver.ready()), "the MB has not even started"
+    received = driver.task("bezwaar_ontvangen")
+    assert (received.role, received.name) == ("regievoerder", "Bezwaar tegen het PIP?")
+    assert str(received.due) == "2026-04-13", "six weeks from the besluit"
+    driver.complete(
+        "bezwaar_ontvangen",
+        bezwaar_ingediend=True,
+        bezwaarschrift_datum="2026-04-10",
+    )
+    decide = driver.task("bezwaar_behandelen")
+    assert decide.role == "teamleider", "not the regievoerder who took the besluit"
+    assert str(decide.due) == "2026-05-25", "six weeks after the bezwaartermijn"
+    assert driver.milestones("bezwaar")[-1].startswith("2026-05-25")
+    driver.complete("bezwaar_behandelen", bezwaar_uitkomst="gegrond")
+    assert driver.task("besluit_herzien").role == "regievoerder"
+
+
+def test_without_a_bezwaar_the_task_closes_after_the_term(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("pip_vaststellen", skip=MB_START)
+    driver.complete("pip_vaststellen", beschikking_datum="2026-03-02")
+    # six weeks, and a week for a bezwaar posted in time (2026-04-20)
+    driver.clock.set(moment("2026-04-19T23:00:00+02:00"))
+    driver.fire()
+    assert "bezwaar_ontvangen" in ids(driver.ready())
+    driver.advance(timedelta(hours=2))
+    assert "bezwaar_ontvangen" not in ids(driver.ready())
+
+
+def test_a_bijstelling_of_the_pip_can_be_objected_to(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("voortgangsgesprek", skip={"bezwaar_ontvangen"})
+    driver.complete("voortgangsgesprek", pip_aanpassen=True, traject_afronden=False)
+    driver.complete("pip_bijstellen", bijstelling_datum="2026-06-01")
+    names = {t.name for t in driver.ready() if t.bpmn_id == "bezwaar_ontvangen"}
+    assert "Bezwaar tegen de bijstelling van het PIP?" in names
+
+
+@pytest.mark.parametrize("verwijtbaar", [True, False])
+def test_verwijtbaar_niet_voldaan_can_be_objected_to(
+    driver: Driver, verwijtbaar: bool
+) -> None:
+    driver.start()
+    driver.run_until("pvt_ondertekening", skip={"bezwaar_ontvangen"})
+    driver.complete("pvt_ondertekening", verklaring_ondertekend=False)
+    driver.complete(
+        "pvt_niet_voldaan",
+        pvt_niet_voldaan_datum="2026-09-01",
+        verwijtbaar_niet_voldaan=verwijtbaar,
+    )
+    names = {t.name for t in driver.ready() if t.bpmn_id == "bezwaar_ontvangen"}
+    expected = "Bezwaar tegen verwijtbaar niet voldaan aan het PVT?"
+    assert (expected in names) is verwijtbaar
+
+
+# ---- 8. the evaluation adjusts the offer ----
+
+
+@pytest.mark.parametrize(
+    ("voldoet", "adjusted"), [("ja", False), ("bijgesteld", True), ("niet", True)]
+)
+def test_an_offer_that_no_longer_fits_is_adjusted(
+    driver: Driver, voldoet: str, adjusted: bool
+) -> None:
+    driver.start()
+    driver.run_until("begeleiding_evalueren")
+    driver.complete(
+        "begeleiding_evalueren", begeleiding_vervolg="doorgaan", aanbod_voldoet=voldoet
+    )
+    assert ("aanbod_bijstellen" in ids(driver.ready())) is adjusted
+    if adjusted:
+        assert driver.task("aanbod_bijstellen").role == "coordinator"

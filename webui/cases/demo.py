@@ -235,7 +235,9 @@ HAPPY_ANSWERS: dict[str, dict[str, Any]] = {
     "begeleiding_evalueren": {
         "begeleiding_vervolg": "eindgesprek",
         "volgende_evaluatie_datum": None,
+        "aanbod_voldoet": "ja",
     },
+    "bezwaar_ontvangen": {"bezwaar_ingediend": False},
     "eindgesprek": {"uitkomst": "afronden"},
     "overdracht_regelen": {"overdracht_toestemming": True},
     "brede_intake_uitnodigen": {"brede_intake_verschenen": True},
@@ -277,6 +279,8 @@ def _routing(index: int) -> dict[str, dict[str, Any]]:
             else "plichtig",
         },
         "pip_toelichten": {"bezwaar_gewenst": index % 7 == 0},
+        "bezwaar_ontvangen": {"bezwaar_ingediend": index % 7 == 0},
+        "begeleiding_evalueren": {"aanbod_voldoet": ("ja", "ja", "niet")[index % 3]},
         "bezwaar_behandelen": {
             "bezwaar_uitkomst": "gegrond" if index % 2 else "ongegrond"
         },
@@ -373,6 +377,7 @@ TARGETS: tuple[tuple[str | None, int], ...] = (
     ("pvt_workshop", 200),
     ("eindgesprek", 380),
     (None, 430),
+    ("bezwaar_ontvangen", 50),
 )
 V1_SHARE = 3  # every third case started on v1, every third on v2
 
