@@ -3,6 +3,7 @@
 The classes, from open to closed::
 
     normaal < persoonsgegevens < bsn < gezondheid | psychisch | schulden | juridisch
+                                     | begeleiding
 
 Each step up is read by fewer: ``persoonsgegevens`` reaches a manager's report with
 names, ``bsn`` never does; a sensitive class is read by fewer roles than ``bsn`` (no
@@ -31,6 +32,7 @@ PRIVACY_CLASSES = (
     "psychisch",
     "schulden",
     "juridisch",
+    "begeleiding",
 )
 SENSITIVE_CLASSES = frozenset(PRIVACY_CLASSES[3:])
 # Only this class enters the workflow engine; the others stay with the submission.

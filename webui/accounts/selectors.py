@@ -46,13 +46,17 @@ from .models import (
 if TYPE_CHECKING:
     from webui.cases.models import Case
 
-SENSITIVE = frozenset({"gezondheid", "psychisch", "schulden", "juridisch"})
+# "begeleiding": what the MB organisation records about its guidance (verslagen,
+# evaluaties, intentions): the MB's, unless the statushouder agreed to share it.
+SENSITIVE = frozenset(
+    {"gezondheid", "psychisch", "schulden", "juridisch", "begeleiding"}
+)
 ALL_CLASSES = frozenset({"normaal", "persoonsgegevens", "bsn"}) | SENSITIVE
 
 # The privacy classes each role may read, on the cases it may see.
 READABLE: dict[str, frozenset[str]] = {
     Role.BEGELEIDER: ALL_CLASSES,
-    Role.COORDINATOR: frozenset({"normaal", "persoonsgegevens", "bsn"}),
+    Role.COORDINATOR: frozenset({"normaal", "persoonsgegevens", "bsn", "begeleiding"}),
     Role.TRAINER: frozenset({"normaal"}),
     Role.REGIEVOERDER: ALL_CLASSES,
     Role.TEAMLEIDER: ALL_CLASSES,

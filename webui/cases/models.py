@@ -273,6 +273,7 @@ class Consent(models.Model):
         PSYCHISCH = "psychisch", _("psychische gezondheid en trauma")
         SCHULDEN = "schulden", _("schulden en financiën")
         JURIDISCH = "juridisch", _("juridische zaken")
+        BEGELEIDING = "begeleiding", _("verslagen en afspraken van de begeleiding")
 
     class Direction(models.TextChoices):
         MB_TO_GEMEENTE = "mb_naar_gemeente", _("van de MB-organisatie naar de gemeente")
