@@ -708,7 +708,9 @@ def test_the_voortgangsgesprek_follows_the_decision_table_and_can_adjust_the_pip
             {},
             True,
         ),
-        ({}, {"soort_aanmelding": "gezinshereniging"}, True),
+        # A nareiziger is not forced into legal support for a gezinshereniging
+        # that already happened: the begeleider asks.
+        ({}, {"soort_aanmelding": "gezinshereniging"}, False),
         ({}, {}, False),
     ],
 )
