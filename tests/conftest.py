@@ -25,7 +25,13 @@ PASSWORD = "test-wachtwoord"
 
 
 # Roles a gemeente holds; the others are the MB organisation's.
-GEMEENTE_SIDE = {Role.REGIEVOERDER, Role.MANAGER, Role.BEHEERDER, Role.PRIVACY}
+GEMEENTE_SIDE = {
+    Role.REGIEVOERDER,
+    Role.TEAMLEIDER,
+    Role.MANAGER,
+    Role.BEHEERDER,
+    Role.PRIVACY,
+}
 
 
 class World:
