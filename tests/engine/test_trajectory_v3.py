@@ -49,23 +49,33 @@ def test_pvt_niet_voldaan_keeps_the_termijn_watched(driver: Driver) -> None:
 # ---- 2. the termijn runs out ----
 
 
-def test_an_expired_termijn_is_signalled_to_duo_by_the_gemeente(driver: Driver) -> None:
+def test_an_unextended_termijn_gives_the_gemeente_the_duo_signal_due_at_its_end(
+    driver: Driver,
+) -> None:
     driver.start()
     driver.run_until("taal_resultaat")
     driver.clock.set(moment("2028-08-31T00:01:00+02:00"))
     driver.fire()
     driver.complete("inburgeringstermijn_bewaken", termijn_verlengen=False)
-    driver.clock.set(moment("2029-02-28T23:59:00+01:00"))
-    driver.fire()
-    assert "termijn_verstreken_signaleren" not in ids(driver.ready())
-    driver.advance(timedelta(minutes=2))
     signal = driver.task("termijn_verstreken_signaleren")
     assert (signal.role, signal.form_key) == ("regievoerder", "termijn_verstreken")
+    assert str(signal.due) == "2029-03-01", "due at the end of the termijn"
     driver.complete(
         "termijn_verstreken_signaleren",
         duo_signaal_datum="2029-03-02",
         duo_signaal_open=["leerroute"],
     )
+    assert "termijn_verstreken_signaleren" not in ids(driver.ready())
+
+
+def test_a_plicht_met_in_time_needs_no_signal(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("pvt_workshop")
+    driver.clock.set(moment("2028-08-31T00:01:00+02:00"))
+    driver.fire()
+    driver.complete("inburgeringstermijn_bewaken", termijn_verlengen=False)
+    assert "termijn_verstreken_signaleren" in ids(driver.ready())
+    finish_the_parts(driver, signed=True)
     assert "termijn_verstreken_signaleren" not in ids(driver.ready())
 
 
