@@ -3,6 +3,7 @@
 The classes, from open to closed::
 
     normaal < persoonsgegevens < bsn < gezondheid | psychisch | schulden | juridisch
+                                     | begeleiding
 
 (the classes and their labels are the vocabulary's, ``vocabulary``).
 

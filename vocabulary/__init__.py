@@ -96,8 +96,11 @@ GEZONDHEID = "gezondheid"
 PSYCHISCH = "psychisch"
 SCHULDEN = "schulden"
 JURIDISCH = "juridisch"
+# What the MB organisation records about its guidance (verslagen, evaluaties,
+# intentions): the MB's, shared with the gemeente only with consent (sources 003, 004).
+BEGELEIDING = "begeleiding"
 
-# From open to closed; the sensitive four are not ordered among themselves.
+# From open to closed; the sensitive ones are not ordered among themselves.
 PRIVACY_TERMS: tuple[PrivacyClass, ...] = (
     PrivacyClass(NORMAAL, _("Normaal (mag het proces sturen)")),
     PrivacyClass(PERSOONSGEGEVENS, _("Persoonsgegevens (naam, adres, contact)")),
@@ -116,6 +119,12 @@ PRIVACY_TERMS: tuple[PrivacyClass, ...] = (
         _("schulden en financiën"),
     ),
     PrivacyClass(JURIDISCH, _("Juridisch (gevoelig)"), True, _("juridische zaken")),
+    PrivacyClass(
+        BEGELEIDING,
+        _("Begeleiding: verslagen en afspraken van de MB (gevoelig)"),
+        True,
+        _("verslagen en afspraken van de begeleiding"),
+    ),
 )
 PRIVACY_CLASSES = tuple(c.code for c in PRIVACY_TERMS)
 PRIVACY_LABELS = {c.code: c.label for c in PRIVACY_TERMS}

@@ -99,7 +99,7 @@ def test_a_begeleider_works_three_tasks_on_a_phone(
     )
     answer(
         page,
-        "Wil de statushouder in de gemeente blijven wonen?",
+        "Wil de statushouder in Nederland blijven wonen, en waar?",
         "Ja, in deze gemeente blijven",
     )
     page.get_by_role("button", name="Volgende stap").click()

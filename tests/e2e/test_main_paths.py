@@ -205,7 +205,7 @@ def test_intake_wizard_keeps_answers_across_errors_and_steps(
     page.get_by_label("Wat wil de statushouder").fill(dream)
     realistic = "Deels: het plan moet worden bijgesteld"
     answer(page, "Zijn dat reële verwachtingen?", realistic)
-    stay = "Wil de statushouder in de gemeente blijven wonen?"
+    stay = "Wil de statushouder in Nederland blijven wonen, en waar?"
     answer(page, stay, "Ja, in deze gemeente blijven")
     page.get_by_role("button", name="Volgende stap").click()
     assert step.inner_text() == "Stap 1 van 4: Kennismaking"

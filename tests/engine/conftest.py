@@ -34,6 +34,7 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
     "begeleiding_evalueren": {
         "begeleiding_vervolg": "eindgesprek",
         "volgende_evaluatie_datum": None,
+        "aanbod_voldoet": "ja",
     },
     "eindgesprek": {"uitkomst": "afronden"},
     "overdracht_regelen": {"overdracht_toestemming": True},
@@ -51,6 +52,13 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
     },
     "ontzorgen_evalueren": {"ontzorgen_verlenging_maanden": 0},
     "voortgangsgesprek": {"pip_aanpassen": False, "traject_afronden": True},
+    "pip_bijstellen": {
+        "bijstelling_datum": "2026-06-01",
+        "nieuwe_beschikking_datum": None,
+    },
+    # bezwaar (after every besluit of the gemeente)
+    "bezwaar_ontvangen": {"bezwaar_ingediend": False},
+    "bezwaar_behandelen": {"bezwaar_uitkomst": "ongegrond"},
     "taal_resultaat": {"taal_uitslag": "behaald"},
     "taalschakeltraject_resultaat": {"taalschakeltraject_uitslag": "afgerond"},
     "z_route_voortgang": {"z_route_uitslag": "afgerond"},
@@ -66,6 +74,10 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
     "pvt_inhaalworkshop": {"inhaal_aanwezig": True},
     "pvt_uitzondering": {"pvt_besluit": "ondertekenen"},
     "pvt_ondertekening": {"verklaring_ondertekend": True},
+    "pvt_niet_voldaan": {
+        "pvt_niet_voldaan_datum": "2026-09-01",
+        "verwijtbaar_niet_voldaan": False,
+    },
 }
 
 # The v1 trajectory (archived): what its happy path answers.

@@ -114,7 +114,7 @@ def test_a_missing_called_process_is_refused() -> None:
         "__import__('os').system('touch {marker}')",
         "().__class__.__base__.__subclasses__()",
         "open('{marker}', 'w').write('x')",
-        "getattr(bezwaar_gewenst, '__class__')",
+        "getattr(aanbod_voldoet, '__class__')",
         "eval(\"__import__('os')\")",
     ],
 )
@@ -125,14 +125,14 @@ def test_a_dangerous_condition_is_refused_at_deploy_and_runs_nothing(
     condition = attack.format(marker=marker).encode()
     files = with_change(
         "uitvoering.bpmn",
-        b">bezwaar_gewenst<",
+        b'>aanbod_voldoet != "ja"<',
         b">" + condition.replace(b"'", b"&apos;") + b"<",
     )
     with pytest.raises(DiagramInvalid) as caught:
         engine.build_version(files)
     [err] = caught.value.errors
     assert err.file == "uitvoering.bpmn"
-    assert err.element == "flow_bezwaar_to_bezwaar_behandelen"
+    assert err.element == "flow_aanbod_keuze_to_aanbod_bijstellen"
     assert err.line is not None and "geweigerd" in err.message
     assert not marker.exists()
 

@@ -14,6 +14,7 @@ from engine.migration import MoveRefused, check_move, move_case
 from .conftest import (
     HAPPY_PATH,
     HAPPY_PATH_V1,
+    WORKFLOWS,
     Driver,
     ids,
     start_clock,
@@ -289,3 +290,45 @@ def test_a_refused_v1_voortraject_case_is_not_told_v2_lacks_a_voortraject(
     assert not check.ok
     assert not [r for r in check.reasons if "Voortraject" in r and "niet meer" in r]
     assert any("andere plaats" in r and "Voortraject" in r for r in check.reasons)
+
+
+# ---- the second base (v2, archived) to v3 -----------------------------------------
+
+ARCHIVE_V2 = WORKFLOWS / "archief" / "basis-v2"
+
+
+@pytest.fixture(scope="module")
+def v2_version() -> engine.DeployedVersion:
+    return engine.build_version(
+        {
+            p.name: p.read_bytes()
+            for p in sorted(ARCHIVE_V2.iterdir())
+            if p.suffix in (".bpmn", ".dmn")
+        }
+    )
+
+
+def test_a_v2_case_in_the_leerroute_moves_to_v3_and_follows_v3(
+    v2_version, base_version
+) -> None:
+    driver = Driver(v2_version, start_clock())
+    driver.start()
+    driver.run_until("taal_resultaat")
+    snapshot, _check = move_case(
+        v2_version, base_version, driver.state, clock=driver.clock
+    )
+    driver.version = base_version
+    driver._keep(snapshot)
+    driver.complete("taal_resultaat", taal_uitslag="afgeschaald")
+    assert "taal_resultaat" in ids(driver.ready()), "v3: afschalen goes on at A2"
+
+
+def test_a_v2_case_at_the_old_bezwaar_stays_on_v2(v2_version, base_version) -> None:
+    driver = Driver(v2_version, start_clock())
+    driver.start()
+    driver.run_until("pip_toelichten")
+    driver.complete("pip_toelichten", bezwaar_gewenst=True)
+    state = copy.deepcopy(driver.state)
+    check = check_move(v2_version, base_version, state)
+    assert not check.ok
+    assert any("Bezwaar behandelen" in r for r in check.reasons), check.reasons

@@ -54,6 +54,11 @@ FORM_KEYS = {
     "map_resultaat",
     "inburgeringstermijn_waarschuwing",
     "inburgeringstermijn_verlengen",
+    "termijn_verstreken",
+    "pip_te_laat_mb",
+    "bezwaar_ontvangen",
+    "besluit_herzien",
+    "aanbod_bijstellen",
     # participatieverklaringstraject
     "pvt_workshop",
     "pvt_inhaalworkshop",
@@ -88,15 +93,15 @@ ROUTING_FIELDS = {
         ),
         "leerroute": ("choice", ["b1", "onderwijs", "z"], True),
     },
-    "pip_vaststellen": {"inburgeringsplicht_start": DATE},
-    "pip_toelichten": {"bezwaar_gewenst": (*YES_NO, True)},
+    "pip_vaststellen": {"inburgeringsplicht_start": DATE, "beschikking_datum": DATE},
+    "bezwaar_ontvangen": {"bezwaar_ingediend": (*YES_NO, True)},
     "bezwaar_behandelen": {
         "bezwaar_uitkomst": ("choice", ["gegrond", "ongegrond"], True)
     },
     "taal_resultaat": {
         "taal_uitslag": (
             "choice",
-            ["behaald", "niet_behaald", "afgeschaald", "ontheffing"],
+            ["behaald", "niet_behaald", "afgeschaald", "z_route", "ontheffing"],
             True,
         )
     },
@@ -129,12 +134,18 @@ ROUTING_FIELDS = {
         "pvt_besluit": ("choice", ["ondertekenen", "opnieuw", "niet_voldaan"], True)
     },
     "pvt_ondertekening": {"verklaring_ondertekend": (*YES_NO, True)},
+    "pvt_niet_voldaan": {
+        "pvt_niet_voldaan_datum": DATE,
+        "verwijtbaar_niet_voldaan": (*YES_NO, True),
+    },
+    "pip_bijstellen": {"bijstelling_datum": DATE},
     "voortgangsgesprek": {
         "pip_aanpassen": (*YES_NO, True),
         "traject_afronden": (*YES_NO, True),
     },
     "begeleiding_evaluatie": {
-        "begeleiding_vervolg": ("choice", ["doorgaan", "eindgesprek"], True)
+        "begeleiding_vervolg": ("choice", ["doorgaan", "eindgesprek"], True),
+        "aanbod_voldoet": ("choice", ["ja", "bijgesteld", "niet"], True),
     },
     "eindgesprek": {
         "uitkomst": ("choice", ["afronden", "overdragen", "voortzetten"], True),

@@ -53,6 +53,7 @@ def test_a_sensitive_floor_allows_only_itself() -> None:
         "psychisch",
         "schulden",
         "juridisch",
+        "begeleiding",
     )
 
 

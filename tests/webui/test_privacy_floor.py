@@ -75,13 +75,13 @@ def test_a_variant_that_lowers_the_health_signal_to_normaal_is_not_deployed(
 
 
 def test_raising_a_class_is_accepted(world: World) -> None:
-    raised = with_privacy(base_form(world), "contact_verslag", "persoonsgegevens")
+    raised = with_privacy(base_form(world), "contact_duur_minuten", "persoonsgegevens")
     version, created = version_deploy(
         gemeente=world.polderdam, own_files={CONTACT: raised}
     )
     assert created and active_version(world.polderdam) == version
     fields = {f.name: f for f in bundle_of(version).forms.get("contactmoment").fields}
-    assert fields["contact_verslag"].privacy == "persoonsgegevens"
+    assert fields["contact_duur_minuten"].privacy == "persoonsgegevens"
 
 
 def test_a_sensitive_class_does_not_become_another_sensitive_class(

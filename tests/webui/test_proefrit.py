@@ -75,7 +75,10 @@ def test_the_base_trajectory_passes_its_proefrit_with_full_coverage(
     assert data["covered"] == data["elements"], [
         (name, c["missed"]) for name, c in data["coverage"].items() if c["missed"]
     ]
-    assert data["ended"] > 10
+    # v3: a path with the PVT niet voldaan now waits for the inburgeringstermijn
+    # (three years) instead of ending, and the MB evaluation loop reaches the drive's
+    # round limit first; fewer paths run to the very end than on v2 (more than 10).
+    assert data["ended"] >= 3
 
 
 @DRIVEN

@@ -241,7 +241,9 @@ def test_a_diagram_error_leaves_the_case_as_it_was(
 
     xml = (settings.WORKFLOWS_DIR / "base" / "voortraject.bpmn").read_text()
     # Valid at deploy (it reads only known data), failing when it runs.
-    broken = xml.replace("juridische_hulp_nodig or", "1 / 0 > 1 or", 1)
+    broken = xml.replace(
+        ">juridische_hulp_nodig<", ">1 / 0 > 1 or juridische_hulp_nodig<", 1
+    )
     assert broken != xml
     version_deploy(gemeente=world.polderdam, own_files={"voortraject.bpmn": broken})
 

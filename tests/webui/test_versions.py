@@ -115,8 +115,15 @@ def renamed_pip_variant(world: World) -> dict[str, str]:
     for field in form["steps"][0]["fields"]:
         if field["name"] == "beschikking_datum":
             field["name"] = "datum_beschikking"
+    # The bezwaar against the PIP runs from the beschikking's date: the renamed field.
+    traject = base_text(world, "traject.bpmn")
+    assert "besluit_datum = beschikking_datum" in traject
+    traject = traject.replace(
+        "besluit_datum = beschikking_datum", "besluit_datum = datum_beschikking"
+    )
     return {
         "brede_intake_pip.bpmn": xml,
+        "traject.bpmn": traject,
         "formulieren/pip_beschikking.json": json.dumps(form, ensure_ascii=False),
     }
 

@@ -48,21 +48,19 @@ def test_queue_shows_my_tasks_then_the_pool_of_my_roles_overdue_first(
     assert [(i.case, i.bpmn_id) for i in available] == [
         (late, "brede_intake_uitnodigen"),  # overdue: first
         (late, "pip_termijn_waarschuwing"),
-        (late, "pip_termijn_verstreken"),
         (fresh, "brede_intake_uitnodigen"),
         (fresh, "ontzorgen_starten"),  # no due date: last, oldest first
         (late, "ontzorgen_starten"),
     ]
     assert "te laat" in response.content.decode()
 
-    client.post(reverse("tasks:claim", args=[available[3].task_id]))
+    client.post(reverse("tasks:claim", args=[available[2].task_id]))
     assert [(i.case, i.bpmn_id) for i in tab("mijn")] == [
         (fresh, "brede_intake_uitnodigen")
     ]
     assert [(i.case, i.bpmn_id) for i in tab("oppakken")] == [
         (late, "brede_intake_uitnodigen"),
         (late, "pip_termijn_waarschuwing"),
-        (late, "pip_termijn_verstreken"),
         (fresh, "ontzorgen_starten"),
         (late, "ontzorgen_starten"),
     ]
@@ -241,11 +239,11 @@ def test_run_timers_warns_and_escalates_a_missed_pip_deadline(world: World) -> N
         case=case, bpmn_id="pip_termijn_verstreken"
     ).exists()
 
-    # Past the deadline with the PIP not vastgesteld: escalated to the regievoerder.
+    # Past the deadline with the PIP not vastgesteld: escalated to the teamleider.
     world.clock.set(datetime(2026, 3, 17, 9, 0, tzinfo=UTC))
     assert timers_run(clock=world.clock) == 1
     escalation = TaskItem.objects.get(case=case, bpmn_id="pip_termijn_verstreken")
-    assert escalation.state == "open" and escalation.role == "regievoerder"
+    assert escalation.state == "open" and escalation.role == "teamleider"
     assert TaskItem.objects.get(case=case, bpmn_id="brede_intake").state == "open"
     assert timers_run(clock=world.clock) == 0, "a fired timer fires once"
 
@@ -343,6 +341,7 @@ def test_the_case_page_shows_where_the_case_stands_in_its_trajectory(
         ("Voortgang en PIP bijstellen", "todo"),
         ("Begeleiding vanuit het PIP", "todo"),
         ("Vervolgtraject", "todo"),
+        ("Bezwaar", "todo"),
     ]
     case = world.run_until(case, "intake_gesprek")
     # The begeleider who picks up the intake reads the case while they hold it.
@@ -354,6 +353,7 @@ def test_the_case_page_shows_where_the_case_stands_in_its_trajectory(
         "current",
         "current",
         "current",
+        "todo",
         "todo",
         "todo",
         "todo",

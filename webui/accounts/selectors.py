@@ -55,7 +55,7 @@ ALL_CLASSES = frozenset(vocabulary.PRIVACY_CLASSES)
 # The privacy classes each role may read, on the cases it may see.
 READABLE: dict[str, frozenset[str]] = {
     Role.BEGELEIDER: ALL_CLASSES,
-    Role.COORDINATOR: frozenset({"normaal", "persoonsgegevens", "bsn"}),
+    Role.COORDINATOR: frozenset({"normaal", "persoonsgegevens", "bsn", "begeleiding"}),
     Role.TRAINER: frozenset({"normaal"}),
     Role.REGIEVOERDER: ALL_CLASSES,
     Role.TEAMLEIDER: ALL_CLASSES,

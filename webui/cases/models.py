@@ -283,6 +283,7 @@ class Consent(models.Model):
         PSYCHISCH = _category(vocabulary.PSYCHISCH)
         SCHULDEN = _category(vocabulary.SCHULDEN)
         JURIDISCH = _category(vocabulary.JURIDISCH)
+        BEGELEIDING = _category(vocabulary.BEGELEIDING)
 
     class Direction(models.TextChoices):
         MB_TO_GEMEENTE = "mb_naar_gemeente", _("van de MB-organisatie naar de gemeente")

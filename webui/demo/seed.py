@@ -104,6 +104,12 @@ USERS = (
     DemoUser(
         "rivierstad.regievoerder", "Ravi", "Regie", (("rivierstad", Role.REGIEVOERDER),)
     ),
+    DemoUser(
+        "teamleider",
+        "Tess",
+        "Teamleider",
+        (("polderdam", Role.TEAMLEIDER), ("rivierstad", Role.TEAMLEIDER)),
+    ),
     DemoUser("privacy", "Pim", "Privacy", (("polderdam", Role.PRIVACY),)),
     DemoUser(
         "beheerder",
@@ -228,7 +234,9 @@ HAPPY_ANSWERS: dict[str, dict[str, Any]] = {
     "begeleiding_evalueren": {
         "begeleiding_vervolg": "eindgesprek",
         "volgende_evaluatie_datum": None,
+        "aanbod_voldoet": "ja",
     },
+    "bezwaar_ontvangen": {"bezwaar_ingediend": False},
     "eindgesprek": {"uitkomst": "afronden"},
     "overdracht_regelen": {"overdracht_toestemming": True},
     "brede_intake_uitnodigen": {"brede_intake_verschenen": True},
@@ -270,6 +278,8 @@ def _routing(index: int) -> dict[str, dict[str, Any]]:
             else "plichtig",
         },
         "pip_toelichten": {"bezwaar_gewenst": index % 7 == 0},
+        "bezwaar_ontvangen": {"bezwaar_ingediend": index % 7 == 0},
+        "begeleiding_evalueren": {"aanbod_voldoet": ("ja", "ja", "niet")[index % 3]},
         "bezwaar_behandelen": {
             "bezwaar_uitkomst": "gegrond" if index % 2 else "ongegrond"
         },
@@ -366,8 +376,9 @@ TARGETS: tuple[tuple[str | None, int], ...] = (
     ("pvt_workshop", 200),
     ("eindgesprek", 380),
     (None, 430),
+    ("bezwaar_ontvangen", 50),
 )
-V1_SHARE = 3  # every third case started before the new base
+V1_SHARE = 3  # every third case started on v1, every third on v2
 
 
 def _drive(
@@ -408,6 +419,13 @@ def archived_base_v1() -> dict[str, str]:
     """The first base trajectory, kept in workflows/archief/basis-v1: the demo's
     older cases started on it."""
     folder = settings.WORKFLOWS_DIR / "archief" / "basis-v1"
+    return read_paths([str(folder)])
+
+
+def archived_base_v2() -> dict[str, str]:
+    """The second base trajectory (two tracks), kept in workflows/archief/basis-v2
+    with its forms: the demo's middle cases started on it."""
+    folder = settings.WORKFLOWS_DIR / "archief" / "basis-v2"
     return read_paths([str(folder)])
 
 
@@ -535,9 +553,11 @@ def _run_case(
 def load_demo(*, cases: int = 40, today: date | None = None) -> int:
     """Create the demo world once; returns the number of cases created (0 if it
     existed). On a fresh database the demo tells the story from the first base
-    trajectory (v1): every third case started on it; then the new base (v2) came,
-    the gemeenten deployed it, the v1 cases that could move were migrated and the
-    others finish on v1. Where a base is registered already, it starts on that."""
+    trajectory (v1): every third case started on it; then the second base (v2)
+    came, the gemeenten deployed it, the v1 cases that could move were migrated and
+    the others finish on v1; every third case started on v2; then the repository's
+    base (v3) came and the same happened to the cases on v2. Where a base is
+    registered already, it starts on that."""
     if Case.objects.exists():
         return 0
     today = today or date.today()
@@ -559,27 +579,49 @@ def load_demo(*, cases: int = 40, today: date | None = None) -> int:
         for index in range(cases)
     ]
     early = [p for p in plan if with_history and p[0] % V1_SHARE == 1]
-    v1_cases = [
+    middle = [p for p in plan if with_history and p[0] % V1_SHARE == 2]
+    now = ManualClock(stop_at)
+    older = [
         _run_case(g, i, target, age + i % 5, today, stop_at)
         for i, g, target, age in early
     ]
+    if with_history:
+        base_register(files=archived_base_v2())
+        _deploy_all(
+            gemeenten.values(),
+            archived=False,
+            note="Op de tweede basis: twee sporen naast elkaar (demo, basis v2)",
+        )
+        _migrate_open(older, now)
+        older += [
+            _run_case(g, i, target, age + i % 5, today, stop_at)
+            for i, g, target, age in middle
+        ]
     base_register()
     _deploy_all(
         gemeenten.values(),
         archived=False,
-        note="Op de nieuwe basis: twee sporen naast elkaar (demo)",
+        note="Op de nieuwe basis: uitkomsten, termijnen en bezwaar (demo)",
     )
-    now = ManualClock(stop_at)
-    for case in v1_cases:
-        target = active_version(case.gemeente)
-        case_migrate(case_id=case.pk, target=target, user=None, clock=now)
+    _migrate_open(older, now)
     for i, g, target, age in plan:
-        if (i, g, target, age) not in early:
+        if (i, g, target, age) not in early + middle:
             _run_case(g, i, target, age + i % 5, today, stop_at)
     group = _pvt_group(gemeenten["polderdam"], cases, today, stop_at)
     timers_run(clock=now)
     _reopen_one(now)
     return cases + len(group)
+
+
+def _migrate_open(cases: list[Case], clock: ManualClock) -> None:
+    """Move the cases that can move to their gemeente's new version; the others
+    finish on theirs."""
+    for case in cases:
+        case.refresh_from_db()
+        if case.is_closed:
+            continue
+        target = active_version(case.gemeente)
+        case_migrate(case_id=case.pk, target=target, user=None, clock=clock)
 
 
 PVT_GROUP = 5

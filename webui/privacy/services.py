@@ -24,7 +24,7 @@ GROUNDS = {
     "regievoerder": "Wet inburgering 2021: regie op de inburgering (taak van de"
     " gemeente)",
     "teamleider": "Wet inburgering 2021: regie op de inburgering (taak van de"
-    " gemeente)",
+    " gemeente), escalatie en bezwaar",
     "manager": "Verantwoording en sturing (alleen kengetallen)",
     "beheerder": "Beheer van het proces (geen dossiergegevens)",
     "privacy": "AVG: toezicht op de verwerking, inzageverzoek (art. 15)",
