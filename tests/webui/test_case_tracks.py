@@ -3,7 +3,7 @@ side by side, on every version."""
 
 import re
 
-from webui.cases.demo import archived_base_v1
+from webui.demo.seed import archived_base_v1
 from webui.definitions.services import base_register, version_deploy
 
 from ..conftest import World
