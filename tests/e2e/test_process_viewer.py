@@ -107,8 +107,8 @@ def has_class(page: "Page", element_id: str, cls: str) -> bool:
 def test_the_viewer_marks_an_open_task_inside_an_embedded_subprocess_as_now(
     e2e_world: World, page: "Page"
 ) -> None:
-    from webui.demo.seed import archived_base_v1
     from webui.definitions.services import base_register, version_deploy
+    from webui.demo.seed import archived_base_v1
 
     world = e2e_world
     base_register(files=archived_base_v1())

@@ -4,10 +4,10 @@ inside embedded subprocesses too, and no branch the case never took."""
 import json
 
 from webui.accounts.selectors import case_access
-from webui.demo.seed import archived_base_v1
 from webui.cases.models import CaseState
 from webui.cases.selectors import case_diagram
 from webui.definitions.services import base_register, version_deploy
+from webui.demo.seed import archived_base_v1
 
 from ..conftest import World
 from .test_studio import diagram_url, embedded

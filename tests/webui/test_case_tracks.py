@@ -3,8 +3,8 @@ side by side, on every version."""
 
 import re
 
-from webui.demo.seed import archived_base_v1
 from webui.definitions.services import base_register, version_deploy
+from webui.demo.seed import archived_base_v1
 
 from ..conftest import World
 from .test_views import client_for
