@@ -10,8 +10,8 @@ from django.urls import reverse
 
 import pytest
 
+from webui.access import case_access, visible_cases
 from webui.accounts.models import Role, UserProfile
-from webui.accounts.selectors import case_access, visible_cases
 from webui.cases.models import AuditEvent, Case
 from webui.cases.services import CaseError, cases_begeleider_reassign
 from webui.coordination.selectors import (

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import Http404
 
-from webui.accounts.selectors import case_access, roles_held, visible_cases
+from webui.access import case_access, roles_held, visible_cases
 from webui.privacy.models import ProcessingRecord
 from webui.privacy.services import processing_record
 

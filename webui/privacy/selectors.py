@@ -5,8 +5,8 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
+from webui.access import organisations_of
 from webui.accounts.models import Membership, Role
-from webui.accounts.selectors import organisations_of
 from webui.cases.models import Case
 
 from .models import ProcessingRecord

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from webui.access import organisations_of
 from webui.accounts.models import Role
-from webui.accounts.selectors import organisations_of
 from webui.cases.models import Case
 
 from .forms import LogSearchForm

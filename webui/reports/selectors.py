@@ -1,6 +1,6 @@
 """Reads for the managers' overview and the case-status workbook.
 
-Which cases a manager reports on is decided in webui.accounts.selectors
+Which cases a manager reports on is decided in webui.access
 (manager_cases); which privacy classes a manager reads too (READABLE). Everything a
 column holds is read from the case record and the milestones, never from task or form
 names, and worded with the case's own version: a gemeente's variant that renames its
@@ -35,8 +35,8 @@ from exports import (
     Summary,
 )
 from forms.registry import FieldDefinition, UnknownFormKey
+from webui.access import READABLE, manager_cases, organisations_of
 from webui.accounts.models import LANE_SIDE, Gemeente, MbOrganisation, Role
-from webui.accounts.selectors import READABLE, manager_cases, organisations_of
 from webui.cases.models import Case, CaseMilestone, Submission
 from webui.definitions.bundles import Bundle, bundle_of
 from webui.definitions.models import DefinitionVersion

@@ -19,8 +19,8 @@ from forms.registry import (
     form_file_name,
     parse_definition,
 )
+from webui.access import case_access
 from webui.accounts.models import Gemeente, Role
-from webui.accounts.selectors import case_access
 from webui.cases.models import Case, CaseMigration, MigrationRun
 from webui.cases.selectors import (
     case_marks,

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from engine import ReadyTask, Snapshot
+from webui.access import may_work_on
 from webui.accounts.models import Role
-from webui.accounts.selectors import may_work_on
 from webui.cases.models import AuditEvent
 
 from .models import TaskDraft, TaskItem

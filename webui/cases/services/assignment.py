@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from engine import Clock
+from webui.access import case_access
 from webui.accounts.models import Role
-from webui.accounts.selectors import case_access, users_for_role
+from webui.accounts.selectors import users_for_role
 from webui.tasks.models import TaskDraft, TaskItem
 
 from ..models import Case

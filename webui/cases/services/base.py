@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from engine import Clock, ReachedMilestone, Snapshot, SystemClock
 from forms.registry import FormDefinition
+from webui.access import CONSENT_HOLDER, CONSENT_MILESTONES
 from webui.accounts.models import LANE_SIDE
-from webui.accounts.selectors import CONSENT_HOLDER, CONSENT_MILESTONES
 from webui.definitions.bundles import Bundle
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from engine import Clock
-from webui.accounts.selectors import CONSENT_ROLES, case_access
+from webui.access import CONSENT_ROLES, case_access
 
 from ..models import Case, Consent, ConsentRequest
 from .base import TaskNotAllowed, audit, clock_or_system

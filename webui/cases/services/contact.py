@@ -9,7 +9,7 @@ from django.db import transaction
 
 from engine import Clock
 from forms.values import stored_data
-from webui.accounts.selectors import case_access
+from webui.access import case_access
 from webui.definitions.bundles import bundle_of
 
 from ..models import Case, Submission

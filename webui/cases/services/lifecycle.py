@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 import engine
 from engine import Clock
 from forms.values import engine_data, stored_data
+from webui.access import case_access, grants_per_request
 from webui.accounts.models import Gemeente, MbOrganisation
-from webui.accounts.selectors import grants_per_request
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.services import active_version
@@ -274,8 +274,6 @@ def case_reopen(
     """A statushouder comes back: the closed case starts again on the gemeente's
     version in use, with ``heropend`` and the reason in its data (the diagrams start
     at a new intake). Its history stays."""
-    from webui.accounts.selectors import case_access
-
     access = case_access(user=user, case=case)
     if access is None or not (access.roles & REOPEN_ROLES):
         raise TaskNotAllowed(

@@ -1,0 +1,46 @@
+"""The privacy classes each role reads, and who records and asks for consent."""
+
+from webui.accounts.models import LANE_SIDE, Role
+
+SENSITIVE = frozenset({"gezondheid", "psychisch", "schulden", "juridisch"})
+ALL_CLASSES = frozenset({"normaal", "persoonsgegevens", "bsn"}) | SENSITIVE
+
+# The privacy classes each role may read, on the cases it may see.
+READABLE: dict[str, frozenset[str]] = {
+    Role.BEGELEIDER: ALL_CLASSES,
+    Role.COORDINATOR: frozenset({"normaal", "persoonsgegevens", "bsn"}),
+    Role.TRAINER: frozenset({"normaal"}),
+    Role.REGIEVOERDER: ALL_CLASSES,
+    Role.MANAGER: frozenset({"normaal"}),
+    Role.BEHEERDER: frozenset(),
+    Role.PRIVACY: frozenset(),
+}
+# Roles that work on cases (and open case pages).
+CASE_ROLES = frozenset(LANE_SIDE)
+
+# Who records the statushouder's consent: the people who talk with them...
+CONSENT_ROLES = frozenset({Role.BEGELEIDER, Role.COORDINATOR, Role.REGIEVOERDER})
+# ...on the side that holds the data a direction lets go. The receiving side may
+# ask for consent, never record it.
+CONSENT_HOLDER = {"mb_naar_gemeente": "mb", "gemeente_naar_mb": "gemeente"}
+# The milestones (workflows/mijlpalen.json) of a form's consent question, per
+# direction.
+CONSENT_MILESTONES = {
+    "toestemming_gemeente": "mb_naar_gemeente",
+    "toestemming_mb": "gemeente_naar_mb",
+}
+
+# What a leefgebied (of a referral, or a choice on a form such as the topics of a
+# contact moment) is about, as a privacy class: a referral to schuldhulp tells as
+# much as the debt itself. Values not named here are "normaal".
+LEEFGEBIED_PRIVACY = {
+    "financien": "schulden",
+    "zorg": "gezondheid",
+    "psychisch": "psychisch",
+    "juridisch": "juridisch",
+}
+
+
+def leefgebied_privacy(value: str) -> str:
+    """The privacy class of a leefgebied (a referral's, a contact moment's topic)."""
+    return LEEFGEBIED_PRIVACY.get(value, "normaal")
