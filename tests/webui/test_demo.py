@@ -2,10 +2,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from webui.cases.demo import TARGETS, load_demo
-from webui.cases.models import AuditEvent, Case
+from webui.cases.models import Case
 from webui.cases.selectors import pip_overdue
 from webui.definitions.bundles import bundle_of
 from webui.definitions.services import latest_base
+from webui.logs.models import AuditEvent
 from webui.tasks.models import TaskItem
 
 

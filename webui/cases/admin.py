@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.http import Http404
 
 from webui.access import case_access, roles_held, visible_cases
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import AuditEvent, ProcessingRecord
+from webui.logs.services import processing_record
 
-from .models import AuditEvent, Case
+from .models import Case
 
 
 class LoggedAdmin(admin.ModelAdmin):

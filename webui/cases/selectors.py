@@ -27,17 +27,10 @@ from webui.accounts.selectors import user_choices
 from webui.definitions.bundles import START_FORM, blob_texts, bundle_of
 from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import active_version
+from webui.logs.models import AuditEvent
 from webui.tasks.models import TaskItem
 
-from .models import (
-    AuditEvent,
-    Case,
-    CaseMigration,
-    Consent,
-    ConsentRequest,
-    Referral,
-    Submission,
-)
+from .models import Case, CaseMigration, Consent, ConsentRequest, Referral, Submission
 
 
 def with_open_task_counts(cases: list[Case]) -> list[Case]:

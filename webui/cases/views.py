@@ -15,8 +15,8 @@ from webui.access import (
     roles_held,
 )
 from webui.accounts.models import Role
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .casefile import case_file, pip_document
 from .forms import (

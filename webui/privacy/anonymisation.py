@@ -25,8 +25,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ProcessingRecord
-from .services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 GONE = "(geanonimiseerd)"
 # Answers of these types are codes, dates and numbers, never typed text: with privacy
@@ -171,7 +171,8 @@ def case_anonymise(
     """Remove from a closed case everything typed about the statushouder (see the
     module); keep the figures. Returns how many answers went. The processing log
     keeps its records."""
-    from webui.cases.models import AuditEvent, Case, Submission
+    from webui.cases.models import Case, Submission
+    from webui.logs.models import AuditEvent
     from webui.tasks.models import TaskDraft
 
     typed = _Typed()

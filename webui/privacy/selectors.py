@@ -8,8 +8,7 @@ from django.db.models import Q, QuerySet
 from webui.access import organisations_of
 from webui.accounts.models import Membership, Role
 from webui.cases.models import Case
-
-from .models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 
 
 def is_privacy_officer(*, user: AbstractBaseUser) -> bool:

@@ -11,11 +11,12 @@ from django.shortcuts import render
 from webui.access import organisations_of
 from webui.accounts.models import Role
 from webui.cases.models import Case
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .forms import LogSearchForm
-from .models import ProcessingRecord
 from .selectors import is_privacy_officer, log_search, officer_case
-from .services import inzage_export, processing_record
+from .services import inzage_export
 
 
 def _officer(request: HttpRequest) -> None:

@@ -71,8 +71,8 @@ from webui.definitions.starters import (
     new_table,
     process_id_for,
 )
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .forms import (
     DeployForm,

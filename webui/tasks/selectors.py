@@ -20,7 +20,7 @@ from webui.access import (
 )
 from webui.accounts.models import LANE_SIDE, Role
 from webui.accounts.selectors import users_for_role
-from webui.cases.models import AuditEvent
+from webui.logs.models import AuditEvent
 
 from .models import TaskItem
 

@@ -20,8 +20,8 @@ from webui.accounts.models import Role
 from webui.accounts.selectors import user_choices
 from webui.cases.selectors import case_form, consent_requests_for, follow_ups
 from webui.cases.services import CaseError, task_complete
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .drafts import draft_discard, draft_save_step, step_fields
 from .forms import HandOverForm, QueueFilterForm

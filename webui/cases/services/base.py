@@ -20,7 +20,7 @@ from webui.definitions.bundles import Bundle
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project
 
-from ..models import AuditEvent, Case, CaseMilestone, CaseState, Consent
+from ..models import Case, CaseMilestone, CaseState, Consent
 
 logger = logging.getLogger("webui.cases")
 
@@ -47,17 +47,6 @@ class CaseConflict(CaseError):
 
 def clock_or_system(clock: Clock | None) -> Clock:
     return clock or SystemClock()
-
-
-def audit(
-    *,
-    case: Case | None,
-    user: AbstractBaseUser | None,
-    event: str,
-    at: datetime,
-    **detail: Any,
-) -> None:
-    AuditEvent.objects.create(case=case, user=user, event=event, detail=detail, at=at)
 
 
 def as_date(value: Any) -> date | None:

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from engine import Clock
 from webui.access import CONSENT_ROLES, case_access
+from webui.logs.services import audit
 
 from ..models import Case, Consent, ConsentRequest
-from .base import TaskNotAllowed, audit, clock_or_system
+from .base import TaskNotAllowed, clock_or_system
 
 __all__ = ["CONSENT_ROLES", "consent_record", "consent_request"]
 

@@ -21,6 +21,7 @@ from webui.accounts.models import Gemeente, MbOrganisation
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.services import active_version
+from webui.logs.services import audit
 from webui.tasks.models import TaskItem
 from webui.tasks.selectors import task_refusal
 from webui.tasks.services import tasks_project
@@ -35,7 +36,6 @@ from .base import (
     apply_milestones,
     apply_snapshot,
     as_date,
-    audit,
     case_state,
     clock_or_system,
     field_milestones,

@@ -19,11 +19,11 @@ from engine import Clock
 from engine.migration import MoveRefused, check_move, move_case
 from webui.definitions.bundles import bundle_of
 from webui.definitions.models import DefinitionVersion
+from webui.logs.services import audit
 
 from ..models import Case, CaseMigration, CaseState, MigrationRun
 from .base import (
     CaseError,
-    audit,
     case_state,
     clock_or_system,
     locked_case,

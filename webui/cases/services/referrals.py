@@ -9,9 +9,10 @@ from django.db import transaction
 from engine import Clock
 from webui.access import case_access
 from webui.accounts.models import Role
+from webui.logs.services import audit
 
 from ..models import Case, Referral
-from .base import CaseError, TaskNotAllowed, audit, clock_or_system
+from .base import CaseError, TaskNotAllowed, clock_or_system
 
 REFERRAL_ROLES = {Role.BEGELEIDER, Role.COORDINATOR}
 

@@ -7,9 +7,10 @@ from django.db import transaction
 import engine
 from engine import Clock
 from webui.definitions.bundles import bundle_of
+from webui.logs.services import audit
 
 from ..models import Case
-from .base import audit, case_state, clock_or_system, locked_case, logger, store
+from .base import case_state, clock_or_system, locked_case, logger, store
 
 
 def _fire_case_timers(case_id: int, clock: Clock, now: datetime) -> bool:
