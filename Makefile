@@ -40,6 +40,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check engine forms webui exports bench tests
 	$(VENV)/bin/ruff format --check engine forms webui exports bench tests
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) wegwijs.sqlite3 .test-db.sqlite3* .pytest_cache

@@ -25,7 +25,7 @@ chosen topic and every count inherit the class of the leefgebied they are about
 The package sits above the models of accounts, cases and tasks and below every
 service and page; it owns no models and imports no view.
 
-- ``grants``: the roles a user holds where (read once per request);
+- ``roles``: the grants, the roles a user holds where (read once per request);
 - ``classes``: the privacy classes per role, the consent rules;
 - ``cases``: visible cases, one case's access, current consents, a manager's cases;
 - ``tasks``: task pools, may work on, may see a task;
@@ -53,7 +53,6 @@ from .classes import (
     SENSITIVE,
     leefgebied_privacy,
 )
-from .grants import Grant, grants, grants_per_request, organisations_of, roles_held
 from .organisations import (
     Member,
     has_roles_elsewhere,
@@ -65,6 +64,7 @@ from .organisations import (
     registering_organisations,
     related_gemeenten,
 )
+from .roles import Grant, grants, grants_per_request, organisations_of, roles_held
 from .tasks import may_see_task, may_work_on, task_pools
 
 __all__ = [

@@ -18,7 +18,7 @@ from .classes import (
     SENSITIVE,
     leefgebied_privacy,
 )
-from .grants import Grant, grants, organisations_of
+from .roles import Grant, grants, organisations_of
 
 # The roles whose filter below reaches into the task rows (one case, many rows).
 _THROUGH_TASKS = {Role.BEGELEIDER, Role.TRAINER}

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from webui.accounts.models import Gemeente, MbOrganisation, Membership, Role
 from webui.accounts.selectors import Organisation, organisation_key
 
-from .grants import grants, organisations_of
+from .roles import grants, organisations_of
 
 
 def managed_gemeenten(*, user: AbstractBaseUser) -> QuerySet[Gemeente]:

@@ -9,7 +9,7 @@ from webui.accounts.models import LANE_SIDE
 from webui.tasks.models import TaskItem
 
 from .cases import visible_cases
-from .grants import Grant, grants
+from .roles import Grant, grants
 
 
 def _pool(grant: Grant) -> Q | None:

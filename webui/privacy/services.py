@@ -6,8 +6,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
+from forms.values import display_rows
+from webui.definitions.bundles import bundle_of
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record
+
+from .selectors import records_about
 
 
 def retention_passed(*, closed_at: Any, years: int, today: date) -> bool:
@@ -21,9 +25,6 @@ def retention_passed(*, closed_at: Any, years: int, today: date) -> bool:
 
 
 def _submission_rows(submission: Any) -> list[dict[str, Any]]:
-    from forms.values import display_rows
-    from webui.definitions.bundles import bundle_of
-
     try:
         definition = bundle_of(submission.version).forms.get(submission.form_key)
     except Exception:  # noqa: BLE001 - an unknown form: give the raw answers
@@ -37,8 +38,6 @@ def _submission_rows(submission: Any) -> list[dict[str, Any]]:
 def _milestone_label(milestone: Any) -> str:
     """What a reached milestone is called in the rule set of the version it was
     reached on (frozen into it), whatever the repository says today."""
-    from webui.definitions.bundles import bundle_of
-
     rule = bundle_of(milestone.version).rules.get(milestone.key)
     return rule.label if rule is not None else milestone.key
 
@@ -49,8 +48,6 @@ def inzage_export(
     """Everything Wegwijs holds about one statushouder, for an inzageverzoek (AVG art.
     15): the case, every answer, milestones, consents, the case's history and every
     processing of their data. Logged as an inzage."""
-    from .selectors import records_about
-
     data = {
         "dossier": {
             "kenmerk": case.reference,

@@ -12,6 +12,7 @@ from webui.access import CONSENT_ROLES, case_access
 from webui.logs.services import audit
 
 from ..models import Case, Consent, ConsentRequest
+from ..selectors import open_consent_requests
 from .base import TaskNotAllowed, clock_or_system
 
 __all__ = ["CONSENT_ROLES", "consent_record", "consent_request"]
@@ -105,8 +106,6 @@ def consent_request(
             "Om deze toestemming vraagt u niet: uw organisatie heeft de gegevens zelf"
             " en legt de toestemming vast."
         )
-    from ..selectors import open_consent_requests
-
     existing = [
         r
         for r in open_consent_requests(case=case)
