@@ -29,6 +29,7 @@ service and page; it owns no models and imports no view.
 - ``classes``: the privacy classes per role, the consent rules;
 - ``cases``: visible cases, one case's access, current consents, a manager's cases;
 - ``tasks``: task pools, may work on, may see a task;
+- ``privacy``: the processing log and the cases a privacy officer may search;
 - ``organisations``: the gemeenten and organisations a user manages or works for,
   and the users a beheerder may manage.
 """
@@ -64,6 +65,7 @@ from .organisations import (
     registering_organisations,
     related_gemeenten,
 )
+from .privacy import is_privacy_officer, log_scope, officer_case
 from .roles import Grant, grants, grants_per_request, organisations_of, roles_held
 from .tasks import may_see_task, may_work_on, task_pools
 
@@ -86,7 +88,9 @@ __all__ = [
     "grants",
     "grants_per_request",
     "has_roles_elsewhere",
+    "is_privacy_officer",
     "leefgebied_privacy",
+    "log_scope",
     "manageable_user",
     "managed_gemeenten",
     "managed_organisation",
@@ -94,6 +98,7 @@ __all__ = [
     "manager_cases",
     "may_see_task",
     "may_work_on",
+    "officer_case",
     "organisation_members",
     "organisations_of",
     "registering_organisations",
