@@ -55,6 +55,7 @@ lint: install
 	$(VENV)/bin/ruff check engine forms webui exports vocabulary bench tests
 	$(VENV)/bin/ruff format --check engine forms webui exports vocabulary bench tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) wegwijs.sqlite3 .test-db.sqlite3* .pytest_cache

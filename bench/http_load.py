@@ -329,7 +329,8 @@ def _round(
 def verify(acknowledged: list[tuple[str, str]], since: Any) -> dict[str, int]:
     from django.db.models import Count
 
-    from webui.cases.models import AuditEvent, Submission
+    from webui.cases.models import Submission
+    from webui.logs.models import AuditEvent
     from webui.tasks.models import TaskItem
 
     task_ids = [task for task, _user in acknowledged]

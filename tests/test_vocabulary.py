@@ -8,8 +8,8 @@ import engine
 import forms
 import vocabulary
 from forms import registry
+from webui.access import ALL_CLASSES, READABLE, SENSITIVE
 from webui.accounts.models import GEMEENTE_ROLES, LANE_SIDE, MB_ROLES, Role
-from webui.accounts.selectors import ALL_CLASSES, READABLE, SENSITIVE
 from webui.cases.models import Consent
 
 from .conftest import World

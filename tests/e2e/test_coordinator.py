@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from webui.accounts.models import Role, UserProfile
-from webui.cases.models import AuditEvent, Case
+from webui.cases.models import Case
+from webui.logs.models import AuditEvent
 from webui.tasks.models import TaskItem
 
 from ..conftest import World

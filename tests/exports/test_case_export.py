@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from exports import DOSSIER_COLUMNS
 from webui.cases.models import Case
 from webui.definitions.bundles import bundle_of
-from webui.privacy.models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 
 from ..conftest import World
 from .helpers import (

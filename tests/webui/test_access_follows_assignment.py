@@ -8,7 +8,7 @@ from django.urls import reverse
 
 import pytest
 
-from webui.accounts.selectors import visible_cases
+from webui.access import visible_cases
 from webui.cases.models import Case
 from webui.cases.services import cases_begeleider_reassign
 from webui.tasks.models import TaskDraft, TaskItem

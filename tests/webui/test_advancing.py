@@ -11,7 +11,7 @@ from django.db.models import F
 import pytest
 
 from engine import ManualClock
-from webui.cases.models import AuditEvent, Case, CaseMigration
+from webui.cases.models import Case, CaseMigration
 from webui.cases.services import (
     CaseConflict,
     CaseError,
@@ -21,6 +21,7 @@ from webui.cases.services import (
     task_complete,
     timers_run,
 )
+from webui.logs.models import AuditEvent
 from webui.tasks.models import TaskItem
 
 from ..conftest import World, state_of

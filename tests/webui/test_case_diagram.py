@@ -3,7 +3,7 @@ inside embedded subprocesses too, and no branch the case never took."""
 
 import json
 
-from webui.accounts.selectors import case_access
+from webui.access import case_access
 from webui.cases.models import CaseState
 from webui.cases.selectors import case_diagram
 from webui.definitions.services import base_register, version_deploy

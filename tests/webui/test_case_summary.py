@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from webui.accounts.selectors import case_access
+from webui.access import case_access
 from webui.cases.summary import case_summary, pip_status
 
 from ..conftest import World

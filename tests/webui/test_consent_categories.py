@@ -195,7 +195,7 @@ def test_the_referral_and_its_event_are_not_found_without_consent(
     client = client_for("regievoerder.polderdam")
     follow_up = reverse("cases:follow_up", args=[case.reference, referral.pk])
     event = case.audit_events.get(event="referral_recorded")
-    in_admin = reverse("admin:cases_auditevent_change", args=[event.pk])
+    in_admin = reverse("admin:logs_auditevent_change", args=[event.pk])
 
     assert client.get(follow_up).status_code == 404
     assert client.get(in_admin).status_code == 404

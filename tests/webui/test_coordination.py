@@ -10,9 +10,9 @@ from django.urls import reverse
 
 import pytest
 
+from webui.access import case_access, visible_cases
 from webui.accounts.models import Role, UserProfile
-from webui.accounts.selectors import case_access, visible_cases
-from webui.cases.models import AuditEvent, Case
+from webui.cases.models import Case
 from webui.cases.services import CaseError, cases_begeleider_reassign
 from webui.coordination.selectors import (
     _area_of,
@@ -24,7 +24,7 @@ from webui.coordination.selectors import (
     tab_counts,
     waiting_for_begeleider,
 )
-from webui.privacy.models import ProcessingRecord
+from webui.logs.models import AuditEvent, ProcessingRecord
 from webui.tasks.models import TaskItem
 
 from ..conftest import PASSWORD, World

@@ -17,7 +17,7 @@ from webui.accounts.models import Role
 from webui.cases.models import MigrationRun
 from webui.cases.services import referral_record
 from webui.definitions.services import active_version
-from webui.privacy.models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 from webui.pvt.services import session_plan
 from webui.reports.filters import ReportFilter
 from webui.reports.services import export_run_execute, export_run_start
@@ -114,7 +114,7 @@ for _model, _why in {
     "django_tasks_database_dbtaskresult": "background jobs: their ids and status",
     "reminders_digestsent": "which user got a daily e-mail with how many tasks",
     # The log itself, for superusers only: who looked, and a kenmerk.
-    "privacy_processingrecord": "the processing log (superusers only)",
+    "logs_processingrecord": "the processing log (superusers only)",
     "otp_totp_totpdevice": "staff members' authenticator apps (superusers only)",
 }.items():
     for _view in _ADMIN_VIEWS:
@@ -127,7 +127,7 @@ NO_PERSONAL_DATA["accounts:second_factor_code"] = "the code after the password"
 NO_PERSONAL_DATA["accounts:second_factor_setup"] = "setting up one's own app"
 NO_PERSONAL_DATA["accounts:second_factor_off"] = "turning one's own app off"
 # A case and its events cannot be added or deleted in the admin (403).
-for _model in ("cases_case", "cases_auditevent"):
+for _model in ("cases_case", "logs_auditevent"):
     for _view in ("add", "delete"):
         NO_PERSONAL_DATA[f"admin:{_model}_{_view}"] = "refused: a 403"
 
@@ -342,22 +342,22 @@ def visits(world: World, settings, tmp_path) -> dict[str, tuple]:
             reverse("admin:cases_case_history", args=[case.pk]),
             ref,
         ),
-        "admin:cases_auditevent_changelist": (
+        "admin:logs_auditevent_changelist": (
             coordinator,
             get,
-            reverse("admin:cases_auditevent_changelist"),
+            reverse("admin:logs_auditevent_changelist"),
             ref,
         ),
-        "admin:cases_auditevent_change": (
+        "admin:logs_auditevent_change": (
             coordinator,
             get,
-            reverse("admin:cases_auditevent_change", args=[event.pk]),
+            reverse("admin:logs_auditevent_change", args=[event.pk]),
             ref,
         ),
-        "admin:cases_auditevent_history": (
+        "admin:logs_auditevent_history": (
             coordinator,
             get,
-            reverse("admin:cases_auditevent_history", args=[event.pk]),
+            reverse("admin:logs_auditevent_history", args=[event.pk]),
             ref,
         ),
     }

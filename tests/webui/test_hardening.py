@@ -21,8 +21,8 @@ from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 import pytest
 from axes.models import AccessAttempt
 
+from webui.logs.models import ProcessingRecord
 from webui.middleware import LAST_SEEN_KEY, IdleSessionTimeoutMiddleware
-from webui.privacy.models import ProcessingRecord
 from webui.settings.base import proxy_settings
 from webui.tasks.views import TaskFormView
 

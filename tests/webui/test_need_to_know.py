@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from webui.cases.models import Case
-from webui.privacy.models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 
 from ..conftest import PASSWORD, World
 

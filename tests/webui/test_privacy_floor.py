@@ -11,7 +11,7 @@ from django.core.management import call_command
 import pytest
 
 from forms.privacy import PRIVACY_CLASSES, lowers
-from webui.accounts.selectors import READABLE
+from webui.access import READABLE
 from webui.definitions.bundles import bundle_of, version_files
 from webui.definitions.models import Draft
 from webui.definitions.services import (

@@ -13,7 +13,7 @@ from django.utils import timezone
 import pytest
 
 from webui.cases.models import Case
-from webui.privacy.models import ImmutableLog, ProcessedSubject, ProcessingRecord
+from webui.logs.models import ImmutableLog, ProcessedSubject, ProcessingRecord
 
 from ..conftest import PASSWORD, World
 

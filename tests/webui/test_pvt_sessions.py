@@ -18,7 +18,7 @@ from webui.cases.models import Case, CaseMilestone, Submission
 from webui.definitions.bundles import version_files
 from webui.definitions.services import version_deploy
 from webui.demo.seed import deploy_demo_versions
-from webui.privacy.models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 from webui.pvt.models import Participant, Session
 from webui.pvt.selectors import candidates, waiting_workshops
 from webui.pvt.services import PvtError, session_plan, session_record

@@ -11,8 +11,8 @@ from django.utils import timezone
 import pytest
 
 from webui.accounts.models import Role
-from webui.cases.models import AuditEvent, Case
-from webui.privacy.models import ProcessingRecord
+from webui.cases.models import Case
+from webui.logs.models import AuditEvent, ProcessingRecord
 from webui.tasks.models import TaskItem
 from webui.tasks.selectors import (
     AVAILABLE,

@@ -4,7 +4,8 @@ with a reason, and it starts again at a new intake, its history kept."""
 from django.test import Client
 from django.urls import reverse
 
-from webui.cases.models import AuditEvent, Case, CaseMilestone
+from webui.cases.models import Case, CaseMilestone
+from webui.logs.models import AuditEvent
 
 from ..conftest import PASSWORD, World
 

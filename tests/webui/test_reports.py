@@ -24,7 +24,7 @@ from webui.cases.services import case_start
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
 from webui.demo.seed import sample_answers
-from webui.privacy.models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 from webui.reports import services as report_services
 from webui.reports.models import ExportRun
 from webui.reports.services import export_runs_expire

@@ -6,13 +6,14 @@ from django.db import connection
 
 import pytest
 
-from webui.cases.models import AuditEvent, Case, Submission
+from webui.cases.models import Case, Submission
 from webui.cases.services import (
     CaseError,
     TaskAlreadyDone,
     TaskNotAllowed,
     task_complete,
 )
+from webui.logs.models import AuditEvent
 from webui.tasks.models import TaskItem
 
 from ..conftest import World, state_of

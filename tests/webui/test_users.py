@@ -15,7 +15,7 @@ import pytest
 
 from webui.accounts.models import MbOrganisation, Membership, Role
 from webui.accounts.selectors import organisation_key
-from webui.privacy.models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 from webui.users.services import UserChangeRefused, user_roles_set
 
 from ..conftest import PASSWORD, World

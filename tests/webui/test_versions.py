@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 import pytest
 
-from webui.accounts.selectors import case_access
+from webui.access import case_access
 from webui.cases.models import Case
 from webui.cases.selectors import case_form, case_view
 from webui.definitions.bundles import bundle_of, version_files

@@ -10,7 +10,7 @@ import pytest
 from forms.registry import default_registry
 from webui.cases.models import Case, Submission
 from webui.cases.services import timers_run
-from webui.privacy.models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 from webui.tasks.models import TaskItem
 from webui.tasks.services import task_claim
 

@@ -1,9 +1,9 @@
 from django.http import HttpRequest
 
 from engine import ROLES
+from webui.access import CASE_ROLES, roles_held
 
 from .models import Role
-from .selectors import CASE_ROLES, roles_held
 
 
 def lane_labels(request: HttpRequest) -> dict[str, object]:

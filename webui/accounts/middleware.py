@@ -7,7 +7,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from .selectors import grants_per_request
+from webui.access import grants_per_request
+
 from .twofactor import second_factor_step
 
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 import segno
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from webui.access import roles_held
+
 from .models import Role
-from .selectors import roles_held
 
 SECOND_FACTOR_ROLES = frozenset({Role.BEHEERDER, Role.PRIVACY, Role.MANAGER})
 DEVICE_NAME = "Authenticator-app"

@@ -4,10 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from webui.access import roles_held
+
 from .forms import ProfileForm
 from .models import Role
 from .profiles import profile_of, profile_update, roles_in_words
-from .selectors import roles_held
 from .twofactor import confirmed_device, second_factor_required
 
 

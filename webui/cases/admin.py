@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.http import Http404
 
-from webui.accounts.selectors import case_access, roles_held, visible_cases
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.access import case_access, roles_held, visible_cases
+from webui.logs.models import AuditEvent, ProcessingRecord
+from webui.logs.services import processing_record
 
-from .models import AuditEvent, Case
+from .models import Case
 
 
 class LoggedAdmin(admin.ModelAdmin):

@@ -1,12 +1,12 @@
 """The case file: the case page (summary, open tasks, timeline, the case in its
 process diagram) and the PIP as a printable document. Pure reads, each filtered to
-what the viewer's roles may read (webui.accounts.selectors.CaseAccess)."""
+what the viewer's roles may read (webui.access.CaseAccess)."""
 
 from dataclasses import dataclass
 from datetime import date
 
+from webui.access import CaseAccess
 from webui.accounts.models import LANE_SIDE
-from webui.accounts.selectors import CaseAccess
 
 from .models import Case, Submission
 from .selectors import CaseDiagram, CaseView, case_diagram, case_view

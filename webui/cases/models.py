@@ -133,31 +133,6 @@ class Submission(models.Model):
         return f"{self.form_key} {self.task_id}"
 
 
-class AuditEvent(models.Model):
-    """Who did what to which case, and when: the case's own timeline. (Who *saw*
-    personal data is in the processing log, webui.privacy.)"""
-
-    case = models.ForeignKey(
-        Case,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="audit_events",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    event = models.CharField(max_length=50)
-    detail = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
-
-
 class CaseMilestone(models.Model):
     """A milestone a case reached (declared in its version's diagrams or forms): what
     the case record, the deadlines and the export read, whatever a task is called."""

@@ -14,24 +14,25 @@ import engine
 from forms.field_roles import CONTACT_FORM
 from forms.registry import FormDefinition, UnknownFormKey
 from forms.values import display_rows
-from webui.accounts.models import LANE_SIDE, Gemeente
-from webui.accounts.selectors import (
+from webui.access import (
     CONSENT_HOLDER,
     CONSENT_MILESTONES,
     CONSENT_ROLES,
     CaseAccess,
+    cases_for_user,
     grants,
     leefgebied_privacy,
-    user_choices,
     visible_cases,
 )
+from webui.accounts.models import LANE_SIDE, Gemeente
+from webui.accounts.selectors import user_choices
 from webui.definitions.bundles import START_FORM, blob_texts, bundle_of
 from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import active_version
+from webui.logs.models import AuditEvent
 from webui.tasks.models import TaskItem
 
 from .models import (
-    AuditEvent,
     Case,
     CaseMigration,
     CaseState,
@@ -40,15 +41,6 @@ from .models import (
     Referral,
     Submission,
 )
-
-
-def cases_for_user(*, user: AbstractBaseUser) -> QuerySet[Case]:
-    """The cases the user may open (need-to-know), newest first."""
-    return (
-        visible_cases(user=user)
-        .select_related("gemeente", "begeleider", "mb_organisation")
-        .order_by("-created_at", "-id")
-    )
 
 
 def with_open_task_counts(cases: list[Case]) -> list[Case]:
@@ -117,10 +109,6 @@ def case_overview(*, user: AbstractBaseUser, today: date) -> Overview:
     )
 
 
-def case_for_user(*, reference: str, user: AbstractBaseUser) -> Case | None:
-    return cases_for_user(user=user).filter(reference=reference).first()
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     submission: Submission
@@ -131,17 +119,6 @@ class HistoryEntry:
     # The privacy classes shown, and those shown only thanks to the consent.
     shown: frozenset[str] = frozenset()
     by_consent: frozenset[str] = frozenset()
-
-
-def current_consents(*, case: Case) -> set[tuple[str, str]]:
-    """(category, direction) pairs the statushouder consents to now: the latest
-    record of each pair says yes."""
-    latest: dict[tuple[str, str], bool] = {}
-    for category, direction, given in case.consents.order_by(
-        "recorded_at", "id"
-    ).values_list("category", "direction", "given"):
-        latest[(category, direction)] = given
-    return {pair for pair, given in latest.items() if given}
 
 
 def _history(case: Case, access: CaseAccess) -> list[HistoryEntry]:

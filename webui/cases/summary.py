@@ -9,8 +9,9 @@ from functools import cache
 from forms.builder import UserChoices
 from forms.registry import UnknownFormKey
 from forms.values import display_rows
+from webui.access import CaseAccess
 from webui.accounts.models import LANE_SIDE
-from webui.accounts.selectors import CaseAccess, user_choices
+from webui.accounts.selectors import user_choices
 from webui.definitions.bundles import START_FORM, bundle_of
 
 from .models import Case, Submission

@@ -5,7 +5,7 @@ among them), referrals and their follow-ups, the deadlines met or missed, the mo
 to another process version, consent, hand-overs, the opening, closing and reopening
 of the case and the changes of the Piëzo phase. Each entry says when, what, who and
 what kind of thing it is, and carries only what the viewer's roles may read (the
-need-to-know of webui.accounts.selectors.CaseAccess); a trainer sees the PVT work
+need-to-know of webui.access.CaseAccess); a trainer sees the PVT work
 only.
 """
 
@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from forms.field_roles import CONTACT_FORM
-from webui.accounts.selectors import CaseAccess, leefgebied_privacy
+from webui.access import CaseAccess, leefgebied_privacy
 from webui.definitions.bundles import START_FORM, bundle_of
 
 from .models import Case, CaseMilestone, Consent, Referral

@@ -7,14 +7,16 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 
 from forms.builder import build_form_class
-from webui.accounts.models import Role
-from webui.accounts.selectors import (
+from webui.access import (
     case_access,
+    case_for_user,
     leefgebied_privacy,
     registering_organisations,
+    roles_held,
 )
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.accounts.models import Role
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .casefile import case_file, pip_document
 from .forms import (
@@ -26,7 +28,6 @@ from .forms import (
 )
 from .models import Consent
 from .selectors import (
-    case_for_user,
     case_form,
     case_overview,
     filtered_cases,
@@ -113,7 +114,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _roles(request: HttpRequest) -> set[str]:
-    from webui.accounts.selectors import roles_held
 
     return roles_held(user=request.user)
 

@@ -1,6 +1,6 @@
 """Reads for the coördinator's pages: which statushouders wait for a vaste
 begeleider, how full each begeleider is, what is overdue, and who would suit a
-statushouder. Need-to-know comes from webui.accounts.selectors: a coördinator sees
+statushouder. Need-to-know comes from webui.access: a coördinator sees
 their own MB organisation's begeleiders and cases, and reads the statushouder's
 language and postcode only as far as their role may read them."""
 
@@ -16,9 +16,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Q
 
 from forms.registry import UnknownFormKey
+from webui.access import CaseAccess, organisations_of
 from webui.accounts.models import LANE_SIDE, MbOrganisation, Role, UserProfile
 from webui.accounts.profiles import profiles_for
-from webui.accounts.selectors import CaseAccess, organisations_of, users_for_role
+from webui.accounts.selectors import users_for_role
 from webui.cases.models import Case
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.models import DefinitionVersion

@@ -11,11 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from webui.access import case_access
 from webui.accounts.models import MbOrganisation, Role
-from webui.accounts.selectors import case_access
 from webui.cases.services import cases_begeleider_reassign
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .forms import ReassignForm
 from .selectors import (

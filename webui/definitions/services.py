@@ -15,6 +15,7 @@ import engine
 from engine import Clock, Finding, SystemClock
 from forms.registry import shipped_form_files
 from webui.accounts.models import Gemeente
+from webui.logs.models import AuditEvent
 
 from .bundles import Bundle, blob_texts, check_files, rules_data, version_files
 from .files import FileRefused, check_name, from_upload, is_bpmn
@@ -105,9 +106,6 @@ def _frozen(bundle: Bundle) -> dict[str, Any]:
 
 
 def _audit(**kwargs) -> None:  # type: ignore[no-untyped-def]
-    # Lazily imported: the cases app depends on this one, not the other way round.
-    from webui.cases.models import AuditEvent
-
     AuditEvent.objects.create(**kwargs)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ProcessingRecord
+from webui.logs.models import ProcessingRecord
 
 
 @admin.register(ProcessingRecord)

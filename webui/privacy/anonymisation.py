@@ -25,8 +25,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ProcessingRecord
-from .services import processing_record
+from forms.registry import ENGINE_PRIVACY
+from webui.cases.models import Case, CaseMigration, CaseState, Submission
+from webui.definitions.bundles import bundle_of
+from webui.logs.models import AuditEvent, ProcessingRecord
+from webui.logs.services import processing_record
+from webui.pvt.models import Participant, Session
+from webui.tasks.models import TaskDraft
 
 GONE = "(geanonimiseerd)"
 # Answers of these types are codes, dates and numbers, never typed text: with privacy
@@ -91,9 +96,6 @@ class _Typed:
 def _answer_fields(submission: Any) -> tuple[set[str], dict[str, bool]]:
     """(the answers that stay, {typed answer: whether it identifies}); with a form
     no version knows any more, nothing stays and every answer counts as typed."""
-    from forms.registry import ENGINE_PRIVACY
-    from webui.definitions.bundles import bundle_of
-
     try:
         definition = bundle_of(submission.version).forms.get(submission.form_key)
     except Exception:  # noqa: BLE001 - an unknown form: keep nothing
@@ -171,9 +173,6 @@ def case_anonymise(
     """Remove from a closed case everything typed about the statushouder (see the
     module); keep the figures. Returns how many answers went. The processing log
     keeps its records."""
-    from webui.cases.models import AuditEvent, Case, Submission
-    from webui.tasks.models import TaskDraft
-
     typed = _Typed()
     typed.add([case.client_naam], identifying=True)
     removed = 0
@@ -221,8 +220,6 @@ def case_anonymise(
 def _engine_copies_redact(*, case: Any, typed: _Typed) -> None:
     """The engine state, the states kept for undoing a migration, and milestone
     values: where typed answers were copied."""
-    from webui.cases.models import CaseMigration, CaseState
-
     for state in CaseState.objects.filter(case=case):
         state.state = _engine_data_redacted(state.state, typed)
         state.save(update_fields=["state"])
@@ -240,9 +237,6 @@ def _engine_copies_redact(*, case: Any, typed: _Typed) -> None:
 def _shared_text_redact(*, case: Any, typed: _Typed) -> None:
     """Text shared with other cases (a PVT session's notes) and the admin's history
     lose the statushouder's words; the rest of that text stays."""
-    from webui.cases.models import Case
-    from webui.pvt.models import Participant, Session
-
     text_fields = ("place", "interpreter", "bestuurder", "note")
     words = typed.everything()
     session_ids = Participant.objects.filter(case=case).values("session_id")

@@ -1,129 +1,17 @@
-"""Writes to the processing log, the inzage export and anonymisation."""
+"""The inzage export and the retention rule (writes to the logs: webui.logs)."""
 
-import uuid
-from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
-from webui.middleware import client_address
+from forms.values import display_rows
+from webui.definitions.bundles import bundle_of
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
-from .models import ProcessedSubject, ProcessingRecord
-
-# The legal ground each role processes personal data on (logged with every record).
-GROUNDS = {
-    "begeleider": "Wet inburgering 2021: maatschappelijke begeleiding in opdracht van"
-    " de gemeente",
-    "coordinator": "Wet inburgering 2021: maatschappelijke begeleiding in opdracht van"
-    " de gemeente",
-    "trainer": "Wet inburgering 2021: participatieverklaringstraject",
-    "regievoerder": "Wet inburgering 2021: regie op de inburgering (taak van de"
-    " gemeente)",
-    "teamleider": "Wet inburgering 2021: regie op de inburgering (taak van de"
-    " gemeente), escalatie en bezwaar",
-    "manager": "Verantwoording en sturing (alleen kengetallen)",
-    "beheerder": "Beheer van het proces (geen dossiergegevens)",
-    "privacy": "AVG: toezicht op de verwerking, inzageverzoek (art. 15)",
-}
-CONSENT_GROUND = "toestemming van de statushouder"
-
-
-def request_id(request: HttpRequest | None) -> str:
-    """One id for everything one request processed (links its records)."""
-    if request is None:
-        return ""
-    if not hasattr(request, "_processing_id"):
-        request._processing_id = uuid.uuid4().hex  # type: ignore[attr-defined]
-    return request._processing_id  # type: ignore[attr-defined]
-
-
-def _without_typed_words(detail: Mapping[str, Any]) -> dict[str, Any]:
-    """The detail with every address cut to its path: a query string holds what a
-    user typed (``?zoek=<a name>``), and the log records its subjects by reference
-    (ProcessedSubject), never by the words that found them. Which parameters were
-    used stays (``zoek``: a search was done), their values do not."""
-    kept: dict[str, Any] = {}
-    for key, value in detail.items():
-        if isinstance(value, str) and value.startswith("/") and "?" in value:
-            path, _sep, query = value.partition("?")
-            kept[key] = path
-            names = {part.partition("=")[0][:30] for part in query.split("&")}
-            if names - {""}:
-                kept[f"{key}_parameters"] = sorted(names - {""})[:20]
-        else:
-            kept[key] = value
-    return kept
-
-
-def processing_record(
-    *,
-    user: AbstractBaseUser | None,
-    action: str,
-    cases: Iterable[Any] = (),
-    categories: Iterable[str] = (),
-    roles: Iterable[str] = (),
-    consented: Iterable[str] = (),
-    detail: Mapping[str, Any] | None = None,
-    request: HttpRequest | None = None,
-    username: str = "",
-) -> ProcessingRecord:
-    """Add one record to the processing log, with every statushouder it touched."""
-    roles = sorted(set(roles))
-    grounds = [GROUNDS[r] for r in roles if r in GROUNDS]
-    consented = sorted(set(consented))
-    if consented:
-        grounds.append(f"{CONSENT_GROUND} ({', '.join(consented)})")
-    with transaction.atomic():
-        record = ProcessingRecord.objects.create(
-            at=timezone.now(),
-            request_id=request_id(request),
-            user_id=getattr(user, "pk", None),
-            username=username or (user.get_username() if user is not None else ""),
-            roles=", ".join(roles),
-            action=action,
-            categories=sorted(set(categories)),
-            ground="; ".join(dict.fromkeys(grounds)),
-            detail=_without_typed_words(detail or {}),
-        )
-        ProcessedSubject.objects.bulk_create(
-            [
-                ProcessedSubject(
-                    record=record,
-                    case_id=case.pk,
-                    case_reference=case.reference,
-                    gemeente_id=case.gemeente_id,
-                    mb_organisation_id=case.mb_organisation_id,
-                )
-                for case in cases
-            ]
-        )
-    return record
-
-
-def login_failed(
-    sender: Any,
-    credentials: Mapping[str, Any],
-    request: HttpRequest | None = None,
-    **kwargs: Any,
-) -> None:
-    """A failed login, with the name that was tried and where from. When that name
-    is an account, the record is about that account (by its id), so the privacy
-    officer of the organisation it works for finds the attempt."""
-    from django.contrib.auth import get_user_model
-
-    tried = str(credentials.get("username", ""))[:150]
-    account = get_user_model().objects.filter(username=tried).first() if tried else None
-    processing_record(
-        user=account,
-        username=tried,
-        action=ProcessingRecord.Action.LOGIN_FAILED,
-        detail={"ip": (client_address(request) or "") if request else ""},
-        request=request,
-    )
+from .selectors import records_about
 
 
 def retention_passed(*, closed_at: Any, years: int, today: date) -> bool:
@@ -137,9 +25,6 @@ def retention_passed(*, closed_at: Any, years: int, today: date) -> bool:
 
 
 def _submission_rows(submission: Any) -> list[dict[str, Any]]:
-    from forms.values import display_rows
-    from webui.definitions.bundles import bundle_of
-
     try:
         definition = bundle_of(submission.version).forms.get(submission.form_key)
     except Exception:  # noqa: BLE001 - an unknown form: give the raw answers
@@ -153,8 +38,6 @@ def _submission_rows(submission: Any) -> list[dict[str, Any]]:
 def _milestone_label(milestone: Any) -> str:
     """What a reached milestone is called in the rule set of the version it was
     reached on (frozen into it), whatever the repository says today."""
-    from webui.definitions.bundles import bundle_of
-
     rule = bundle_of(milestone.version).rules.get(milestone.key)
     return rule.label if rule is not None else milestone.key
 
@@ -165,8 +48,6 @@ def inzage_export(
     """Everything Wegwijs holds about one statushouder, for an inzageverzoek (AVG art.
     15): the case, every answer, milestones, consents, the case's history and every
     processing of their data. Logged as an inzage."""
-    from .selectors import records_about
-
     data = {
         "dossier": {
             "kenmerk": case.reference,

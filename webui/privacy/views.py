@@ -4,18 +4,17 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from webui.access import is_privacy_officer, officer_case
 from webui.accounts.models import Role
-from webui.accounts.selectors import organisations_of
-from webui.cases.models import Case
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .forms import LogSearchForm
-from .models import ProcessingRecord
-from .selectors import is_privacy_officer, log_search, officer_case
-from .services import inzage_export, processing_record
+from .selectors import log_search
+from .services import inzage_export
 
 
 def _officer(request: HttpRequest) -> None:
@@ -60,24 +59,11 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/log.html", {"form": form, "page": page})
 
 
-def _officers_cases(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """The cases of the privacy officer's organisation(s)."""
-    gemeenten, mbs = organisations_of(user=request.user, role=Role.PRIVACY)
-    return Case.objects.filter(
-        Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
-    )
-
-
 @login_required
 def inzage(request: HttpRequest, reference: str) -> HttpResponse:
     """Everything about one statushouder, as a file (inzageverzoek)."""
     _officer(request)
-    case = (
-        _officers_cases(request)
-        .filter(reference=reference)
-        .select_related("gemeente", "mb_organisation")
-        .first()
-    )
+    case = officer_case(user=request.user, reference=reference)
     if case is None:
         raise Http404("Dit dossier bestaat niet of hoort niet bij uw organisatie.")
     data = inzage_export(case=case, user=request.user, request=request)

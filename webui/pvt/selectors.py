@@ -1,5 +1,5 @@
 """Reads for the trainer's group sessions. Who may see which cases and tasks comes
-from webui.accounts.selectors: a trainer works the open trainer tasks of their MB
+from webui.access: a trainer works the open trainer tasks of their MB
 organisation (task_pools) and sees the cases that have one (visible_cases)."""
 
 from collections.abc import Iterable
@@ -13,13 +13,8 @@ from django.db.models import Count, F, Q, QuerySet
 
 from forms.registry import FormDefinition, UnknownFormKey
 from forms.values import display_rows
+from webui.access import READABLE, organisations_of, task_pools, visible_cases
 from webui.accounts.models import MbOrganisation, Role
-from webui.accounts.selectors import (
-    READABLE,
-    organisations_of,
-    task_pools,
-    visible_cases,
-)
 from webui.cases.models import Case, Submission
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.tasks.models import TaskItem

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from webui.accounts.models import MbOrganisation, Role
 from webui.confirmation import ConfirmForm
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .forms import AttendanceForm, ParticipantsForm, SessionForm
 from .models import Participant, Session

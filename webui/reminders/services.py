@@ -19,9 +19,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from webui.access import task_pools
 from webui.accounts.models import LANE_SIDE
 from webui.accounts.profiles import wants_digest
-from webui.accounts.selectors import task_pools
 from webui.tasks.models import TaskItem
 from webui.tasks.selectors import week_end
 

@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from exports import CaseStatusBook, case_status_workbook
 from webui.accounts.models import Role
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .filters import NAMES_REFUSED, ReportFilter
 from .models import ExportRun

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from webui.cases.models import Case
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .filters import NAMES_REFUSED, ReportFilter, ReportScope, parse_filter
 from .models import ExportRun

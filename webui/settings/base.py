@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "webui.logs",
     "webui.accounts",
     "webui.definitions",
     "webui.cases",

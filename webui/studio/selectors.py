@@ -10,10 +10,9 @@ import engine
 from engine.validation import SAFE_PARSER
 from forms.jsontext import json_loads
 from forms.registry import form_key_of
+from webui.access import case_for_user, managed_gemeenten, related_gemeenten
 from webui.accounts.models import Gemeente
-from webui.accounts.selectors import managed_gemeenten, related_gemeenten
 from webui.cases.models import Case
-from webui.cases.selectors import case_for_user
 from webui.definitions.bundles import blob_texts, bundle_of, version_files
 from webui.definitions.diffs import FileDiff, set_diff
 from webui.definitions.files import is_bpmn, is_decision_table

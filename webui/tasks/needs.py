@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from webui.accounts.selectors import case_access
+from webui.access import case_access
 from webui.cases.selectors import HistoryEntry, case_history
 from webui.cases.summary import CaseSummary, case_summary
 

@@ -1,5 +1,5 @@
 """Reads for the task queue; who may see and work on which task comes from
-webui.accounts.selectors (need-to-know)."""
+webui.access (need-to-know)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -10,17 +10,17 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from webui.accounts.models import LANE_SIDE, Role
-from webui.accounts.selectors import (
+from webui.access import (
     grants,
     may_see_task,
     may_work_on,
     organisations_of,
     related_gemeenten,
     task_pools,
-    users_for_role,
 )
-from webui.cases.models import AuditEvent
+from webui.accounts.models import LANE_SIDE, Role
+from webui.accounts.selectors import users_for_role
+from webui.logs.models import AuditEvent
 
 from .models import TaskItem
 

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from engine import ReadyTask, Snapshot
+from webui.access import may_work_on
 from webui.accounts.models import Role
-from webui.accounts.selectors import may_work_on
-from webui.cases.models import AuditEvent
+from webui.logs.models import AuditEvent
 
 from .models import TaskDraft, TaskItem
 from .selectors import HANDED_OVER, hand_over_candidates, hand_over_refusal

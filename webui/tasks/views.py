@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.views import WizardView
 
 from forms.builder import build_step_forms
+from webui.access import leefgebied_privacy, roles_held
 from webui.accounts.models import Role
-from webui.accounts.selectors import leefgebied_privacy, roles_held, user_choices
+from webui.accounts.selectors import user_choices
 from webui.cases.selectors import case_form, consent_requests_for, follow_ups
 from webui.cases.services import CaseError, task_complete
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .drafts import draft_discard, draft_save_step, step_fields
 from .forms import HandOverForm, QueueFilterForm

@@ -24,17 +24,11 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from webui.access import has_roles_elsewhere, manageable_user, managed_organisations
 from webui.accounts.models import Gemeente, Membership, Role
-from webui.accounts.selectors import (
-    Organisation,
-    assignable_roles,
-    has_roles_elsewhere,
-    manageable_user,
-    managed_organisations,
-    roles_at,
-)
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.accounts.selectors import Organisation, assignable_roles, roles_at
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 
 class UserChangeRefused(Exception):

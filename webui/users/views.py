@@ -11,15 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from webui.accounts.selectors import (
+from webui.access import (
     has_roles_elsewhere,
     manageable_user,
     managed_organisation,
     managed_organisations,
-    organisation_key,
     organisation_members,
-    roles_at,
 )
+from webui.accounts.selectors import organisation_key, roles_at
 
 from .forms import ActiveForm, InviteForm, RolesForm
 from .services import (

@@ -39,6 +39,7 @@ from django.utils import timezone
 from engine import ReachedMilestone, Snapshot
 from webui.accounts.models import LANE_SIDE
 from webui.definitions.bundles import Bundle
+from webui.logs.services import audit
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project
 
@@ -48,7 +49,6 @@ from .base import (
     CaseError,
     apply_milestones,
     apply_snapshot,
-    audit,
     locked_case,
     store_consents,
     store_milestones,

@@ -17,12 +17,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from engine import Clock
+from webui.access import case_access
 from webui.accounts.models import Role
-from webui.accounts.selectors import case_access, users_for_role
+from webui.accounts.selectors import users_for_role
+from webui.logs.services import audit
 from webui.tasks.models import TaskDraft, TaskItem
 
 from ..models import Case
-from .base import CaseError, TaskNotAllowed, audit, clock_or_system, locked_case
+from .base import CaseError, TaskNotAllowed, clock_or_system, locked_case
 
 logger = logging.getLogger("webui.cases")
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from engine import Clock, ReachedMilestone, Snapshot, SystemClock
 from forms.registry import FormDefinition
-from webui.accounts.selectors import CONSENT_HOLDER, CONSENT_MILESTONES
+from webui.access import CONSENT_HOLDER, CONSENT_MILESTONES
 from webui.definitions.bundles import Bundle
 
-from ..models import AuditEvent, Case, CaseMilestone, CaseState, Consent
+from ..models import Case, CaseMilestone, CaseState, Consent
 
 logger = logging.getLogger("webui.cases")
 
@@ -42,17 +42,6 @@ class CaseConflict(CaseError):
 
 def clock_or_system(clock: Clock | None) -> Clock:
     return clock or SystemClock()
-
-
-def audit(
-    *,
-    case: Case | None,
-    user: AbstractBaseUser | None,
-    event: str,
-    at: datetime,
-    **detail: Any,
-) -> None:
-    AuditEvent.objects.create(case=case, user=user, event=event, detail=detail, at=at)
 
 
 def as_date(value: Any) -> date | None:

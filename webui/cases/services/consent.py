@@ -8,10 +8,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from engine import Clock
-from webui.accounts.selectors import CONSENT_ROLES, case_access
+from webui.access import CONSENT_ROLES, case_access
+from webui.logs.services import audit
 
 from ..models import Case, Consent, ConsentRequest
-from .base import TaskNotAllowed, audit, clock_or_system
+from ..selectors import open_consent_requests
+from .base import TaskNotAllowed, clock_or_system
 
 __all__ = ["CONSENT_ROLES", "consent_record", "consent_request"]
 
@@ -104,8 +106,6 @@ def consent_request(
             "Om deze toestemming vraagt u niet: uw organisatie heeft de gegevens zelf"
             " en legt de toestemming vast."
         )
-    from ..selectors import open_consent_requests
-
     existing = [
         r
         for r in open_consent_requests(case=case)

@@ -10,15 +10,15 @@ from django.db import transaction
 from engine import Clock
 from forms.field_roles import CONTACT_FORM
 from forms.values import stored_data
-from webui.accounts.selectors import case_access
+from webui.access import case_access
 from webui.definitions.bundles import bundle_of
+from webui.logs.services import audit
 
 from ..models import Case, Submission
 from .base import (
     CaseError,
     TaskNotAllowed,
     apply_milestones,
-    audit,
     clock_or_system,
     field_milestones,
     store_milestones,

@@ -13,8 +13,8 @@ import engine
 from engine import Clock
 from forms.registry import FormDefinition
 from forms.values import engine_data, stored_data
+from webui.access import case_access, grants_per_request
 from webui.accounts.models import Gemeente, MbOrganisation
-from webui.accounts.selectors import grants_per_request
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.services import active_version
@@ -262,8 +262,6 @@ def case_reopen(
     """A statushouder comes back: the closed case starts again on the gemeente's
     version in use, with ``heropend`` and the reason in its data (the diagrams start
     at a new intake). Its history stays."""
-    from webui.accounts.selectors import case_access
-
     access = case_access(user=user, case=case)
     if access is None or not (access.roles & REOPEN_ROLES):
         raise TaskNotAllowed(

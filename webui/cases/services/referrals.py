@@ -7,11 +7,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from engine import Clock
+from webui.access import case_access
 from webui.accounts.models import Role
-from webui.accounts.selectors import case_access
+from webui.logs.services import audit
 
 from ..models import Case, Referral
-from .base import CaseError, TaskNotAllowed, audit, clock_or_system
+from .base import CaseError, TaskNotAllowed, clock_or_system
 
 REFERRAL_ROLES = {Role.BEGELEIDER, Role.COORDINATOR}
 

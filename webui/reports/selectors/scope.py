@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
+from webui.access import READABLE, manager_cases, organisations_of
 from webui.accounts.models import Gemeente, MbOrganisation
-from webui.accounts.selectors import READABLE, manager_cases, organisations_of
 from webui.cases.models import Case
 from webui.definitions.services import active_version
 

@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 
 from forms.field_roles import CONTACT_FORM
 from forms.registry import FieldDefinition
+from webui.access import READABLE
 from webui.accounts.models import Role
-from webui.accounts.selectors import READABLE
 from webui.cases.models import Case
 from webui.definitions.bundles import Bundle, bundle_of
 from webui.definitions.models import DefinitionVersion

@@ -20,8 +20,8 @@ from webui.cases.services import (
     migration_runs_resume,
 )
 from webui.confirmation import ConfirmForm
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from ..forms import MigrationForm
 from ..migration_selectors import (

@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from webui.accounts.selectors import case_access
+from webui.access import case_access
 from webui.cases.selectors import case_marks
-from webui.privacy.models import ProcessingRecord
-from webui.privacy.services import processing_record
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from ..selectors import (
     diagram_for_user,

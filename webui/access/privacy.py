@@ -1,0 +1,45 @@
+"""What a privacy officer may search: the processing log of their organisation(s),
+and the cases of those organisations (for an inzageverzoek)."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from webui.accounts.models import Membership, Role
+from webui.cases.models import Case
+from webui.logs.models import ProcessingRecord
+
+from .roles import organisations_of
+
+
+def is_privacy_officer(*, user: AbstractBaseUser) -> bool:
+    gemeenten, mbs = organisations_of(user=user, role=Role.PRIVACY)
+    return bool(gemeenten or mbs)
+
+
+def log_scope(*, user: AbstractBaseUser) -> QuerySet[ProcessingRecord]:
+    """The records a privacy officer may search: about the cases of their
+    organisation(s), or by people who work there."""
+    gemeenten, mbs = organisations_of(user=user, role=Role.PRIVACY)
+    if not gemeenten and not mbs:
+        return ProcessingRecord.objects.none()
+    members = Membership.objects.filter(
+        Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+    ).values("user_id")
+    return ProcessingRecord.objects.filter(
+        Q(subjects__gemeente_id__in=gemeenten)
+        | Q(subjects__mb_organisation_id__in=mbs)
+        | Q(user_id__in=members)
+    ).distinct()
+
+
+def officer_case(*, user: AbstractBaseUser, reference: str) -> Case | None:
+    """The case with this reference if it belongs to the officer's organisation(s)."""
+    gemeenten, mbs = organisations_of(user=user, role=Role.PRIVACY)
+    return (
+        Case.objects.filter(
+            Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+        )
+        .filter(reference=reference.strip())
+        .select_related("gemeente", "mb_organisation")
+        .first()
+    )
