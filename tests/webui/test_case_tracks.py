@@ -26,7 +26,7 @@ def test_the_case_page_names_each_tracks_current_phase(world: World) -> None:
     )
     assert text_of(html, "steps-title") == (
         "Voortgang per spoor (ze lopen naast elkaar): begeleiding 1 van 5 fasen"
-        " afgerond, nu Voortraject; gemeente 0 van 4 fasen afgerond, nu Brede"
+        " afgerond, nu Voortraject; gemeente 0 van 5 fasen afgerond, nu Brede"
         " intake en PIP en Financieel ontzorgen."
     )
     listing = client.get("/dossiers/").content.decode()
