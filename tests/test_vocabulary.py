@@ -44,6 +44,7 @@ def test_the_privacy_classes_are_the_vocabularys_everywhere() -> None:
             "psychisch",
             "schulden",
             "juridisch",
+            "begeleiding",  # the MB's notes of its guidance: shared only with consent
         }
     )
     assert Consent.Category.values == list(vocabulary.SENSITIVE_CLASSES)
