@@ -107,3 +107,20 @@ def test_no_import_between_apps_hides_in_a_function() -> None:
             if _app(imported) and _app(module) and _app(imported) != _app(module):
                 found.add((module, imported))
     assert found - set(FUNCTION_IMPORTS_ALLOWED) == set()
+
+
+def test_a_service_hands_work_to_its_tasks_module_one_way() -> None:
+    """The tasks module imports the services and hands their work to the worker; no
+    module of an app imports a webui module inside a function to dodge that circle
+    (an AppConfig.ready that connects signals is Django's own way, not a dodge)."""
+    found = set()
+    for path in (ROOT / "webui").rglob("*.py"):
+        relative = path.relative_to(ROOT).with_suffix("")
+        if "migrations" in relative.parts or relative.name == "apps":
+            continue
+        module = ".".join(relative.parts)
+        package = module.rpartition(".")[0]
+        for imported in _function_imports(path, package):
+            if imported.startswith("webui."):
+                found.add((module, imported))
+    assert found == set()

@@ -25,7 +25,7 @@ def test_code_passes_ruff() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_engine_forms_and_exports_pass_mypy() -> None:
+def test_typed_packages_pass_mypy() -> None:
     """The type checks of pyproject.toml ([tool.mypy], `make lint`)."""
     result = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True

@@ -20,7 +20,8 @@ from webui.definitions.services import active_version
 from webui.logs.models import ProcessingRecord
 from webui.pvt.services import session_plan
 from webui.reports.filters import ReportFilter
-from webui.reports.services import export_run_execute, export_run_start
+from webui.reports.services import export_run_execute
+from webui.reports.tasks import export_run_start
 from webui.tasks.models import TaskItem
 
 from ..conftest import PASSWORD, World

@@ -15,8 +15,8 @@ from webui.cases.services import (
     case_migration_revert,
     cases_move_preview,
     migration_run_execute,
-    migration_run_start,
 )
+from webui.cases.tasks import migration_run_start
 from webui.definitions.bundles import version_files
 from webui.definitions.services import base_register, version_deploy
 from webui.demo.seed import archived_base_v1

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 import vocabulary
 
 
-def _role(code: str) -> tuple[str, Any]:
-    """A role's code and its label (marked for translation in the vocabulary)."""
+def _role(code: str) -> Any:
+    """A role's code and its label (marked for translation in the vocabulary), as
+    a pair that Django's choices turn into a member: a str, the code. Django is Any to
+    mypy (pyproject.toml), so the member is Any too, not the pair."""
     return code, _(vocabulary.ROLE_LABELS[code])
 
 
@@ -30,7 +32,9 @@ class Role(models.TextChoices):
 # (the vocabulary's; see there).
 MB_ROLES = frozenset(Role(code) for code in vocabulary.MB_ROLES)
 GEMEENTE_ROLES = frozenset(Role(code) for code in vocabulary.GEMEENTE_ROLES)
-LANE_SIDE = {Role(code): side for code, side in vocabulary.LANE_SIDE.items()}
+LANE_SIDE: dict[str, str] = {
+    Role(code): side for code, side in vocabulary.LANE_SIDE.items()
+}
 
 
 class Gemeente(models.Model):

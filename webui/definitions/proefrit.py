@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 import engine
@@ -230,29 +229,17 @@ def proefrit_for(content_hash: str) -> Proefrit | None:
     return Proefrit.objects.filter(content_hash=content_hash).first()
 
 
-def _new_run(
-    gemeente: Gemeente | None, content_hash: str, user: AbstractBaseUser | None
+def proefrit_record(
+    *, gemeente: Gemeente | None, content_hash: str, user: AbstractBaseUser | None
 ) -> Proefrit:
+    """Record a proefrit of a set, not yet driven (``proefrit_start`` in
+    webui.definitions.tasks hands it to the background worker)."""
     return Proefrit.objects.create(
         gemeente=gemeente,
         content_hash=content_hash,
         started_by=user,
         started_at=timezone.now(),
     )
-
-
-def proefrit_start(
-    *,
-    gemeente: Gemeente | None,
-    content_hash: str,
-    user: AbstractBaseUser | None,
-) -> Proefrit:
-    """Queue a proefrit of a set (the background worker runs it)."""
-    from .tasks import run_proefrit
-
-    run = _new_run(gemeente, content_hash, user)
-    transaction.on_commit(lambda: run_proefrit.enqueue(run.pk))
-    return run
 
 
 def proefrit_execute(
@@ -293,5 +280,5 @@ def proefrit_passed_or_run(
     )
     if done is not None:
         return done
-    run = _new_run(gemeente, content_hash, user)
+    run = proefrit_record(gemeente=gemeente, content_hash=content_hash, user=user)
     return proefrit_execute(run=run, bundle=bundle, files=files)

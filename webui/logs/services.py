@@ -39,8 +39,8 @@ def request_id(request: HttpRequest | None) -> str:
     if request is None:
         return ""
     if not hasattr(request, "_processing_id"):
-        request._processing_id = uuid.uuid4().hex  # type: ignore[attr-defined]
-    return request._processing_id  # type: ignore[attr-defined]
+        request._processing_id = uuid.uuid4().hex
+    return request._processing_id
 
 
 def _without_typed_words(detail: Mapping[str, Any]) -> dict[str, Any]:
@@ -120,7 +120,8 @@ def login_failed(
     processing_record(
         user=account,
         username=tried,
-        action=ProcessingRecord.Action.LOGIN_FAILED,
+        # The code (str() of a choice): a choice read without Django's types is a pair.
+        action=str(ProcessingRecord.Action.LOGIN_FAILED),
         detail={"ip": (client_address(request) or "") if request else ""},
         request=request,
     )

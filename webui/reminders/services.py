@@ -211,13 +211,3 @@ def digest_send(*, digest_id: int, now: datetime | None = None) -> int:
         raise
     DigestSent.objects.filter(pk=digest_id).update(tasks=digest.count)
     return digest.count
-
-
-def digests_enqueue(*, now: datetime | None = None) -> int:
-    """Queue today's digests and hand each to the background worker."""
-    from .tasks import send_digest  # the task imports these services
-
-    rows = digests_queue(now=now)
-    for row in rows:
-        send_digest.enqueue(row.pk)
-    return len(rows)

@@ -20,7 +20,6 @@ from django.db import (
     OperationalError,
     connection,
     connections,
-    transaction,
 )
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Q
@@ -218,12 +217,11 @@ def _keep() -> timedelta:
     return timedelta(hours=settings.WEGWIJS_EXPORT_KEEP_HOURS)
 
 
-def export_run_start(
+def export_run_record(
     *, user: AbstractBaseUser, report_filter: ReportFilter, now: datetime | None = None
 ) -> ExportRun:
-    """Record a big export and hand it to the background worker."""
-    from .tasks import run_export  # the task imports these services
-
+    """Record a big export for the background worker (``export_run_start`` in
+    webui.reports.tasks hands it over)."""
     if report_filter.met_namen and not names_allowed(user=user):
         _refuse(user, NAMES_REFUSED, None, "achtergrond")
     now = now or timezone.now()
@@ -233,7 +231,6 @@ def export_run_start(
         requested_at=now,
         expires_at=now + _keep(),
     )
-    transaction.on_commit(lambda: run_export.enqueue(run.pk))
     return run
 
 

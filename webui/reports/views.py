@@ -36,9 +36,9 @@ from .services import (
     cases_export,
     export_refusal_record,
     export_run_download_record,
-    export_run_start,
     export_runs_sweep,
 )
+from .tasks import export_run_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_A_MANAGER = "Het overzicht en de export zijn er voor managers."

@@ -26,8 +26,8 @@ from .migrating import (
     case_move_preview,
     cases_move_preview,
     migration_run_execute,
-    migration_run_start,
-    migration_runs_resume,
+    migration_run_record,
+    migration_runs_claim,
 )
 from .referrals import REFERRAL_ROLES, referral_follow_up, referral_record
 from .timers import timers_run
@@ -56,8 +56,8 @@ __all__ = [
     "consent_request",
     "cases_move_preview",
     "migration_run_execute",
-    "migration_run_start",
-    "migration_runs_resume",
+    "migration_run_record",
+    "migration_runs_claim",
     "referral_follow_up",
     "referral_record",
     "contactmoment_record",

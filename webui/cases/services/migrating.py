@@ -6,11 +6,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -194,16 +192,15 @@ def case_migration_revert(
     return reverted
 
 
-def migration_run_start(
+def migration_run_record(
     *,
     cases: Iterable[Case],
     target: DefinitionVersion,
     user: AbstractBaseUser | None,
     clock: Clock | None = None,
 ) -> MigrationRun:
-    """Record a bulk migration and hand it to the background worker."""
-    from webui.cases.tasks import run_migration  # the task imports these services
-
+    """Record a bulk migration for the background worker (``migration_run_start``
+    in webui.cases.tasks hands it over)."""
     ids = [case.pk for case in cases]
     run = MigrationRun.objects.create(
         gemeente_id=target.gemeente_id,
@@ -213,7 +210,6 @@ def migration_run_start(
         requested_by=user,
         requested_at=clock_or_system(clock).now(),
     )
-    transaction.on_commit(lambda: run_migration.enqueue(run.pk))
     return run
 
 
@@ -252,24 +248,21 @@ def migration_run_execute(*, run_id: int, clock: Clock | None = None) -> Migrati
     return run
 
 
-def migration_runs_resume(*, now: datetime | None = None) -> int:
-    """Hand the bulk migrations that stopped halfway (a worker killed, a machine
-    restarted: no progress for WEGWIJS_BACKGROUND_TIMEOUT_MINUTES) to the worker
-    again; they go on from the first case not yet done. Returns how many."""
-    from webui.cases.tasks import run_migration
-
+def migration_runs_claim(*, now: datetime | None = None) -> list[int]:
+    """The bulk migrations that stopped halfway (a worker killed, a machine
+    restarted: no progress for WEGWIJS_BACKGROUND_TIMEOUT_MINUTES), claimed for the
+    worker again (``migration_runs_resume`` in webui.cases.tasks hands them over)."""
     now = now or timezone.now()
     limit = now - timedelta(minutes=settings.WEGWIJS_BACKGROUND_TIMEOUT_MINUTES)
     stuck = MigrationRun.objects.filter(status=MigrationRun.Status.RUNNING).filter(
         Q(touched_at__lt=limit) | Q(touched_at=None, requested_at__lt=limit)
     )
-    resumed = 0
+    resumed = []
     for run in stuck.only("pk", "touched_at"):
         # Claimed by its timestamp: two sweeps at once resume a run once.
         claimed = MigrationRun.objects.filter(
             pk=run.pk, touched_at=run.touched_at
         ).update(touched_at=now)
         if claimed:
-            transaction.on_commit(partial(run_migration.enqueue, run.pk))
-            resumed += 1
+            resumed.append(run.pk)
     return resumed

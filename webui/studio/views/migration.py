@@ -16,9 +16,8 @@ from webui.cases.services import (
     CaseError,
     case_migration_revert,
     cases_move_preview,
-    migration_run_start,
-    migration_runs_resume,
 )
+from webui.cases.tasks import migration_run_start, migration_runs_resume
 from webui.confirmation import ConfirmForm
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record

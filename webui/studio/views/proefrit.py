@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from webui.definitions.proefrit import proefrit_start
 from webui.definitions.services import draft_open
+from webui.definitions.tasks import proefrit_start
 
 from ..forms import ScenarioSaveForm
 from ..proefrit import draft_proefrit

@@ -2,7 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from webui.reminders.services import digest_send, digests_enqueue, digests_queue
+from webui.reminders.services import digest_send, digests_queue
+from webui.reminders.tasks import digests_enqueue
 
 
 class Command(BaseCommand):
