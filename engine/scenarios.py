@@ -5,8 +5,10 @@ what must go right on one: "ontheffing → geen PVT, PIP-termijn 10 weken na
 binnenkomst". It is replayed on a manual clock, the same way the proefrit drives a
 path: the first ready task (by the moment it became ready, then its id) is done with
 the scenario's answers for it, the rest of its form answered the ordinary way; when
-nothing is ready the clock moves to the next timer. The outcome - the user tasks done
-in order, the milestones reached, the due dates, whether the case ended - is compared
+nothing is ready the clock moves to the next timer. A task the scenario holds open
+waits until nothing else is ready and no timer waits, so a timer can fire while it
+stays open. The outcome - the user tasks done in order, the milestones reached and
+their values, the due dates, whether the case ended - is compared
 with what the scenario expects, and every difference is said in Dutch.
 
 The format is plain data (docs/scenarios.md), so a scenario is kept as JSON with a
@@ -54,6 +56,8 @@ class Expected:
     not_tasks: tuple[str, ...] = ()  # never ready
     milestones: tuple[str, ...] = ()
     not_milestones: tuple[str, ...] = ()
+    # milestone -> a value it was reached with (the outcome recorded as what it is)
+    milestone_values: Mapping[str, Any] = field(default_factory=dict)
     deadlines: tuple[Deadline, ...] = ()
     ended: bool | None = None
 
@@ -67,6 +71,10 @@ class Scenario:
     # one goes on for later visits).
     answers: Mapping[str, tuple[Mapping[str, Any], ...]]
     expected: Expected
+    # Tasks (BPMN id or form key) left open: done only when nothing else is ready and
+    # no timer waits, so a timer can fire while they stay open (a termijn running out
+    # while the exams go on, a bezwaar term passing without a bezwaar).
+    held: tuple[str, ...] = ()
 
 
 @dataclass
@@ -77,6 +85,7 @@ class Outcome:
     names: dict[str, str] = field(default_factory=dict)
     ready: set[str] = field(default_factory=set)
     milestones: set[str] = field(default_factory=set)
+    values: dict[str, list[Any]] = field(default_factory=dict)
     due: dict[str, date | None] = field(default_factory=dict)
     ended: bool = False
     failure: str = ""  # why the replay stopped before the end, in Dutch
@@ -143,17 +152,22 @@ def scenario_from_data(data: Any) -> Scenario:
     deadlines = expected.get("termijnen", [])
     if not isinstance(deadlines, list):
         raise ScenarioInvalid("‘termijnen’ is een lijst")
+    values = expected.get("mijlpaalwaarden", {})
+    if not isinstance(values, dict):
+        raise ScenarioInvalid("‘mijlpaalwaarden’ is een JSON-object")
     return Scenario(
         name=name.strip(),
         proves=str(data.get("bewijst", "")),
         start=dict(start),
         answers=answers,
+        held=_names(data, "openhouden"),
         expected=Expected(
             path=_names(expected, "pad") if path is not None else None,
             tasks=_names(expected, "taken"),
             not_tasks=_names(expected, "niet_bereikt"),
             milestones=_names(expected, "mijlpalen"),
             not_milestones=_names(expected, "geen_mijlpalen"),
+            milestone_values=dict(values),
             deadlines=tuple(_deadline(d) for d in deadlines),
             ended=ended,
         ),
@@ -174,6 +188,8 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     ):
         if value:
             wanted[key] = list(value)
+    if expected.milestone_values:
+        wanted["mijlpaalwaarden"] = dict(expected.milestone_values)
     if expected.deadlines:
         wanted["termijnen"] = [
             {"taak": d.task, "vanaf": d.since, "dagen": d.days}
@@ -181,7 +197,7 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
         ]
     if expected.ended is not None:
         wanted["einde"] = expected.ended
-    return {
+    data = {
         "naam": scenario.name,
         "bewijst": scenario.proves,
         "start": dict(scenario.start),
@@ -191,6 +207,9 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
         },
         "verwacht": wanted,
     }
+    if scenario.held:
+        data["openhouden"] = list(scenario.held)
+    return data
 
 
 # ---- replaying ----
@@ -237,17 +256,17 @@ def replay(
         if snapshot.completed:
             outcome.ended = True
             return outcome
-        if snapshot.ready_tasks:
-            task = min(snapshot.ready_tasks, key=lambda t: (t.ready_at, t.bpmn_id))
+        ready = _to_do(scenario, snapshot)
+        if ready:
+            task = min(ready, key=lambda t: (t.ready_at, t.bpmn_id))
             visit = visits.get(task.bpmn_id, 0)
             visits[task.bpmn_id] = visit + 1
             answers = {**defaults(task, visit), **_given(scenario, task, visit)}
             outcome.path.append(task.bpmn_id)
-            outcome.milestones |= {
-                key
-                for key, name in fields.get(task.form_key, {}).items()
-                if answers.get(name) not in (None, "", [])
-            }
+            for key, name in fields.get(task.form_key, {}).items():
+                if answers.get(name) not in (None, "", []):
+                    outcome.milestones.add(key)
+                    outcome.values.setdefault(key, []).append(answers[name])
             try:
                 snapshot = case.complete(
                     task.id, answers, clock=ManualClock(now), budget=REPLAY_BUDGET
@@ -274,8 +293,23 @@ def replay(
     return outcome
 
 
+def _to_do(scenario: Scenario, snapshot: Snapshot) -> Sequence[ReadyTask]:
+    """The ready tasks to do now: those the scenario does not hold open, or, when
+    there are none and no timer waits, the held ones."""
+    free = [
+        t
+        for t in snapshot.ready_tasks
+        if t.bpmn_id not in scenario.held and t.form_key not in scenario.held
+    ]
+    if free or snapshot.next_timer_at is not None:
+        return free
+    return snapshot.ready_tasks
+
+
 def _record(outcome: Outcome, snapshot: Snapshot) -> None:
     outcome.milestones |= {m.key for m in snapshot.reached}
+    for reached in snapshot.reached:
+        outcome.values.setdefault(reached.key, []).append(reached.value)
     for task in snapshot.ready_tasks:
         outcome.ready.add(task.bpmn_id)
         outcome.names.setdefault(task.bpmn_id, task.name)
@@ -354,6 +388,21 @@ def _milestone_differences(
     ]
 
 
+def _value_differences(
+    expected: Expected, outcome: Outcome, labels: Mapping[str, str]
+) -> list[str]:
+    found = []
+    for key, wanted in expected.milestone_values.items():
+        got = outcome.values.get(key, [])
+        if wanted not in got:
+            said = ", ".join(f"‘{v}’" for v in got) if got else "niet bereikt"
+            found.append(
+                f"verwacht: mijlpaal ‘{labels.get(key, key)}’ met ‘{wanted}’;"
+                f" werkelijk: {said}"
+            )
+    return found
+
+
 def _deadline_differences(
     expected: Expected, outcome: Outcome, data: Mapping[str, Any]
 ) -> list[str]:
@@ -384,6 +433,13 @@ def _end_differences(expected: Expected, outcome: Outcome) -> list[str]:
     return []
 
 
+def _dates(scenario: Scenario, start: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields a deadline may count from: the start's, then the scenario's own
+    answers (a term that runs from the beschikking or the start of the plicht)."""
+    given = {k: v for visits in scenario.answers.values() for k, v in visits[0].items()}
+    return {**given, **start, **scenario.start}
+
+
 def differences(
     scenario: Scenario,
     outcome: Outcome,
@@ -399,7 +455,8 @@ def differences(
         *_path_differences(expected, outcome),
         *_task_differences(expected, outcome),
         *_milestone_differences(expected, outcome, labels or {}),
-        *_deadline_differences(expected, outcome, {**start, **scenario.start}),
+        *_value_differences(expected, outcome, labels or {}),
+        *_deadline_differences(expected, outcome, _dates(scenario, start)),
         *_end_differences(expected, outcome),
     ]
 

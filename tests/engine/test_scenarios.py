@@ -1,6 +1,6 @@
-"""Scenarios replayed on the base: each shipped scenario passes; a scenario whose
-expectation the process does not meet says the difference in Dutch; the JSON form
-round-trips."""
+"""Scenarios replayed on the base: each shipped scenario passes, and those about
+issue 18 fail on the archived v2; a scenario whose expectation the process does not
+meet says the difference in Dutch; the JSON form round-trips."""
 
 import json
 from datetime import UTC, date, datetime
@@ -22,12 +22,38 @@ from forms.synthetic import answer_sets
 from .conftest import WORKFLOWS, setting_defaults
 
 SCENARIOS = sorted((WORKFLOWS / "base" / "scenarios").glob("*.json"))
+ARCHIVE_V2 = WORKFLOWS / "archief" / "basis-v2"
+# What v2 did wrong (issue 18), each kept by a base scenario that fails on v2.
+V2_WRONG = [
+    "pvt_niet_voldaan",
+    "termijn_verstreken",
+    "leerroute_z",
+    "leerroute_afgeschaald",
+    "leerroute_naar_z",
+    "bezwaar_pip",
+    "aanbod_bijstellen",
+]
 AT = datetime(2026, 1, 5, 8, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def base() -> engine.DeployedVersion:
     return engine.load_version(engine.collect_diagrams(WORKFLOWS))
+
+
+@pytest.fixture(scope="module")
+def v2() -> engine.DeployedVersion:
+    return engine.build_version(
+        {
+            p.name: p.read_bytes()
+            for p in sorted(ARCHIVE_V2.iterdir())
+            if p.suffix in (".bpmn", ".dmn")
+        }
+    )
+
+
+def scenario(stem: str) -> dict:
+    return json.loads((WORKFLOWS / f"base/scenarios/{stem}.json").read_text())
 
 
 def run(version: engine.DeployedVersion, data: dict) -> engine.scenarios.ScenarioResult:
@@ -67,6 +93,13 @@ def test_the_base_ships_a_scenario_for_each_route_and_outcome() -> None:
         "vervolg_afronden",
         "vervolg_overdragen",
         "vervolg_voortzetten",
+        "leerroute_afgeschaald",
+        "leerroute_naar_z",
+        "pvt_niet_voldaan",
+        "termijn_verstreken",
+        "bezwaar_pip",
+        "bezwaar_geen",
+        "aanbod_bijstellen",
     } <= names
 
 
@@ -77,6 +110,49 @@ def test_each_base_scenario_passes_on_the_base(
     result = run(base, json.loads(path.read_text(encoding="utf-8")))
     assert result.differences == ()
     assert result.outcome.ended
+
+
+@pytest.mark.parametrize("stem", V2_WRONG)
+def test_the_scenarios_of_issue_18_fail_on_v2(
+    v2: engine.DeployedVersion, stem: str
+) -> None:
+    assert run(v2, scenario(stem)).differences != ()
+
+
+def test_pvt_niet_voldaan_is_recorded_as_such_and_the_termijn_runs_on(
+    base: engine.DeployedVersion,
+) -> None:
+    outcome = run(base, scenario("pvt_niet_voldaan")).outcome
+    assert outcome.values["inburgering_uitkomst"] == ["niet_voldaan"]
+    assert outcome.path[-2:] == [
+        "inburgeringstermijn_bewaken",
+        "termijn_verstreken_signaleren",
+    ]
+    assert outcome.due["termijn_verstreken_signaleren"] == date(2029, 3, 2)
+
+
+def test_a_held_task_stays_open_while_a_timer_fires(
+    base: engine.DeployedVersion,
+) -> None:
+    data = scenario("termijn_verstreken")
+    held = run(base, data).outcome.path
+    assert held.index("termijn_verstreken_signaleren") < held.index("taal_resultaat")
+    del data["openhouden"]
+    found = run(base, data).differences
+    assert (
+        "verwacht: mijlpaal ‘termijn_verstreken’ bereikt; werkelijk: niet bereikt"
+        in found
+    )
+
+
+def test_a_milestone_with_another_value_says_which_values_it_had(
+    base: engine.DeployedVersion,
+) -> None:
+    data = scenario("leerroute_b1")
+    data["verwacht"]["mijlpaalwaarden"] = {"leerroute": "z"}
+    assert run(base, data).differences == (
+        "verwacht: mijlpaal ‘leerroute’ met ‘z’; werkelijk: ‘b1’",
+    )
 
 
 def test_a_milestone_not_reached_is_named_with_what_happened(
@@ -141,6 +217,8 @@ def test_the_json_form_round_trips() -> None:
         {"naam": ""},
         {"naam": "x", "antwoorden": {"t": 3}},
         {"naam": "x", "verwacht": {"einde": "ja"}},
+        {"naam": "x", "verwacht": {"mijlpaalwaarden": ["leerroute"]}},
+        {"naam": "x", "openhouden": "taal_resultaat"},
     ],
 )
 def test_a_malformed_scenario_is_refused_in_dutch(data: object) -> None:
