@@ -123,3 +123,18 @@ def test_the_beheerder_switches_it_off_and_on_on_the_gebruikers_page(
     assert refused.status_code == 404
     world.rivierstad.refresh_from_db()
     assert world.rivierstad.keep_with_completer is True
+
+
+def test_a_same_role_task_a_timer_opens_during_a_completion_stays_in_the_pool(
+    world: World,
+) -> None:
+    case = world.run_until(world.start(), "intake_gesprek")
+    case = world.complete(case, "intake_gesprek", begeleidingsvorm="individueel")
+    coordinator = world.who(Role.COORDINATOR, world.polderdam)
+    world.clock.advance(timedelta(weeks=11))  # the PIP deadline passes meanwhile
+
+    case = complete_as(world, case, "begeleider_koppelen", coordinator)
+
+    # The deadline's task for the coördinatoren opened in the same step, but it
+    # does not follow the koppeling: it waits in the pool.
+    assert holder(world, case, "pip_te_laat_mb") is None

@@ -37,9 +37,10 @@ def tasks_project(
 ) -> None:
     """Make the case's open task rows match the snapshot's ready tasks.
 
-    A new task of the role of the task just completed goes to whoever completed it
-    (see ``_follows``); other new tasks wait in their role's pool, a begeleider's
-    with the case's vaste begeleider."""
+    A new task that follows the task just completed in the flow, for the same role,
+    goes to whoever completed it (see ``_follower``); other new tasks (of another
+    role, or opened by a timer) wait in their role's pool, a begeleider's with the
+    case's vaste begeleider."""
     open_items = {
         item.task_id: item
         for item in TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
@@ -67,6 +68,7 @@ def tasks_project(
             if (
                 item.assignee is None
                 and follower is not None
+                and ready.after == completed_task_id
                 and ready.role == completed.role
                 and may_work_on(user=follower, item=item)
             ):
