@@ -47,6 +47,7 @@ def tasks_project(
     }
     completed = open_items.get(completed_task_id) if completed_task_id else None
     follower = _follower(case, completed, completed_by)
+    role_done = completed.role if completed is not None else None
     for ready in snapshot.ready_tasks:
         item = open_items.pop(ready.id, None)
         if item is None:
@@ -69,7 +70,7 @@ def tasks_project(
                 item.assignee is None
                 and follower is not None
                 and ready.after == completed_task_id
-                and ready.role == completed.role
+                and ready.role == role_done
                 and may_work_on(user=follower, item=item)
             ):
                 item.assignee = follower
