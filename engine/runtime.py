@@ -42,6 +42,11 @@ class ReadyTask:
     documentation: str
     ready_at: datetime
     due: date | None
+    # The user task this one follows in the flow (its nearest user-task ancestor,
+    # also across call activities), or None: what a host needs to let consecutive
+    # steps stay with one person, and not a task that a timer or another branch
+    # opened in the same operation.
+    after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,28 @@ def _display_name(task: Any, workflow: BpmnWorkflow) -> str:
     return str(spec.bpmn_name or spec.bpmn_id)
 
 
+def _after(task: Any) -> str | None:
+    """The id of the nearest user task before ``task`` in its tree, climbing from a
+    subprocess to the activity that called it."""
+    node = task.parent
+    tree = task.workflow
+    while True:
+        while node is not None:
+            if node.task_spec.manual:
+                return str(node.id)
+            node = node.parent
+        caller_id = getattr(tree, "parent_task_id", None)
+        if caller_id is None:
+            return None
+        try:
+            node = tree.top_workflow.get_task_from_id(caller_id)
+        except TaskNotFoundException:
+            return None
+        if node is None:
+            return None
+        tree = node.workflow
+
+
 def _ready_tasks(
     workflow: BpmnWorkflow, version: DeployedVersion, clock: Clock
 ) -> tuple[ReadyTask, ...]:
@@ -128,6 +155,7 @@ def _ready_tasks(
                 documentation=spec.documentation or "",
                 ready_at=ready_at,
                 due=_due(task, workflow, ready_at),
+                after=_after(task),
             )
         )
     return tuple(found)

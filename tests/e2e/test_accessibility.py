@@ -31,7 +31,8 @@ def pages(world: World) -> dict[str, list[str]]:
     case = world.run_until(world.start(), "intake_gesprek")
     # The begeleider picks the intake up from the pool: the case is theirs to see.
     task = case.tasks.get(state="open", bpmn_id="intake_gesprek")
-    task_claim(item=task, user=world.who("begeleider", world.polderdam))
+    begeleider = world.who("begeleider", world.polderdam)
+    task_claim(item=task, user=begeleider)
     # A statushouder waiting on a vaste begeleider, for the coordinator's matching.
     waiting = world.complete(
         world.run_until(world.start(), "intake_gesprek"),
@@ -97,9 +98,9 @@ def pages(world: World) -> dict[str, list[str]]:
             "/",
             "/coordinatie/",
             f"/coordinatie/koppelen/{koppelen.task_id}/",
-            f"/taak/{koppelen.task_id}/?begeleider=begeleider.polderdam",
+            f"/taak/{koppelen.task_id}/?begeleider={begeleider.pk}",
             "/coordinatie/begeleiders/",
-            "/coordinatie/begeleiders/begeleider.polderdam/",
+            f"/coordinatie/begeleiders/{begeleider.pk}/",
             "/coordinatie/te-laat/",
             f"/taak/{task.task_id}/overdragen/",
             "/dossiers/nieuw/",

@@ -144,7 +144,7 @@ def test_the_match_page_links_to_the_task_with_the_suggestion_filled_in(
     assert "spreekt Tigrinya" in html and "1234 AB" in html
     first, url = page.context["options"][0]
     assert first.load.user == anna
-    assert url == f"/taak/{item.task_id}/?begeleider={anna.username}"
+    assert url == f"/taak/{item.task_id}/?begeleider={anna.pk}"
     assert f'href="{url}"' in html
     assert ProcessingRecord.objects.filter(
         action=ProcessingRecord.Action.VIEW, subjects__case_id=case.pk
@@ -172,7 +172,10 @@ def test_another_organisations_begeleiders_are_never_suggested(world: World) -> 
     assert other.get(reverse("coordination:home")).context["waiting"] == []
     assert (
         other.get(
-            reverse("coordination:begeleider", args=["begeleider.polderdam"])
+            reverse(
+                "coordination:begeleider",
+                args=[world.who("begeleider", world.polderdam).pk],
+            )
         ).status_code
         == 404
     )
@@ -197,7 +200,10 @@ def test_only_a_coordinator_opens_the_coordination_pages(
         reverse("coordination:begeleiders"),
         reverse("coordination:overdue"),
         reverse("coordination:match", args=[item.task_id]),
-        reverse("coordination:begeleider", args=["begeleider.polderdam"]),
+        reverse(
+            "coordination:begeleider",
+            args=[world.who("begeleider", world.polderdam).pk],
+        ),
     ):
         assert client.get(url).status_code == 404, url
 
@@ -265,9 +271,7 @@ def test_a_begeleider_who_left_still_shows_while_they_hold_cases(world: World) -
     assert page.context["counts"]["begeleiders"] == 3
     assert "geen begeleider meer" in page.content.decode()
     # Her cases can go to an active colleague only.
-    form = client.get(reverse("coordination:begeleider", args=[bea.username])).context[
-        "form"
-    ]
+    form = client.get(reverse("coordination:begeleider", args=[bea.pk])).context["form"]
     assert list(dict(form.fields["to_all"].choices)) == ["", anna.username]
 
 
@@ -450,7 +454,7 @@ def test_the_reassign_page_moves_all_cases_and_says_what_moved(world: World) -> 
     anna = begeleider(world, "anna")
     cases = [world.coupled(), world.coupled()]
     client = client_for("coordinator.polderdam")
-    url = reverse("coordination:begeleider", args=[bea.username])
+    url = reverse("coordination:begeleider", args=[bea.pk])
     page = client.get(url)
     assert [c for c, _, _ in page.context["rows"]] == cases
 
@@ -493,7 +497,7 @@ def test_one_case_moves_on_its_own_button_to_its_own_choice(world: World) -> Non
     bob = begeleider(world, "bob")
     first, second = world.coupled(), world.coupled()
     client = client_for("coordinator.polderdam")
-    url = reverse("coordination:begeleider", args=[bea.username])
+    url = reverse("coordination:begeleider", args=[bea.pk])
 
     client.post(
         url,
@@ -517,7 +521,7 @@ def test_a_rejected_reassignment_keeps_what_was_typed_and_moves_nothing(
     anna = begeleider(world, "anna")
     first, second = world.coupled(), world.coupled()
     client = client_for("coordinator.polderdam")
-    url = reverse("coordination:begeleider", args=[bea.username])
+    url = reverse("coordination:begeleider", args=[bea.pk])
 
     no_note = client.post(
         url, {"note": "", "to_all": anna.username, "chosen": [str(first.pk)]}

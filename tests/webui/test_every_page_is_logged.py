@@ -58,6 +58,7 @@ NO_PERSONAL_DATA = {
     "coordination:begeleiders": "the begeleiders (staff) with counts, no statushouder",
     # Staff data and settings, not a statushouder's.
     "accounts:profile": "the user's own settings",
+    "users:continuity": "POST, an organisation's setting; redirects to the users page",
     "studio:list": "the processes (diagrams) in use",
     "studio:home": "a gemeente's draft diagrams and forms",
     "studio:check": "the findings of a draft",
@@ -271,7 +272,7 @@ def visits(world: World, settings, tmp_path) -> dict[str, tuple]:
         "coordination:begeleider": (
             coordinator,
             get,
-            reverse("coordination:begeleider", args=[begeleider.username]),
+            reverse("coordination:begeleider", args=[begeleider.pk]),
             ref,
         ),
         "pvt:new": (

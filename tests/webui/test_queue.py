@@ -487,10 +487,18 @@ def test_a_suggested_begeleider_in_the_address_is_filled_in_only_if_a_choice(
     task = item(case, "begeleider_koppelen")
     client = client_for("coordinator.polderdam")
     url = reverse("tasks:task", args=[task.task_id])
+    # The address names the colleague by id, never by username; the form (and what
+    # the engine stores) still chooses by username.
     chosen = '<option value="begeleider.polderdam" selected>'
-    html = client.get(url, {"begeleider": "begeleider.polderdam"}).content.decode()
+    suggested = world.who("begeleider", world.polderdam).pk
+    html = client.get(url, {"begeleider": suggested}).content.decode()
     assert chosen in html
-    for wrong in ("begeleider.rivierstad", "regievoerder.polderdam", "niemand"):
+    for wrong in (
+        world.who("begeleider", world.rivierstad).pk,
+        world.who("regievoerder", world.polderdam).pk,
+        "begeleider.polderdam",
+        "niemand",
+    ):
         html = client.get(url, {"begeleider": wrong}).content.decode()
         select = html.split('name="0-begeleider"')[1].split("</select>")[0]
         assert re.findall(r'<option value="([^"]*)" selected>', select) == [""]

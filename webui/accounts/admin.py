@@ -10,13 +10,13 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Gemeente)
 class GemeenteAdmin(admin.ModelAdmin):
-    list_display = ["naam", "slug", "bewaartermijn_jaren"]
+    list_display = ["naam", "slug", "bewaartermijn_jaren", "keep_with_completer"]
     inlines = [MembershipInline]
 
 
 @admin.register(MbOrganisation)
 class MbOrganisationAdmin(admin.ModelAdmin):
-    list_display = ["naam", "slug"]
+    list_display = ["naam", "slug", "keep_with_completer"]
     filter_horizontal = ["gemeenten"]
     inlines = [MembershipInline]
 

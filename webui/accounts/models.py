@@ -50,6 +50,14 @@ class Gemeente(models.Model):
             " (manage.py anonymise_cases); de kengetallen blijven."
         ),
     )
+    keep_with_completer = models.BooleanField(
+        _("Vervolgstappen blijven bij wie de vorige stap deed"),
+        default=True,
+        help_text=_(
+            "Een volgende taak van hetzelfde dossier voor dezelfde rol gaat naar wie"
+            " de vorige taak afrondde, niet terug naar de gedeelde takenlijst."
+        ),
+    )
 
     class Meta:
         verbose_name = _("gemeente")
@@ -71,6 +79,14 @@ class MbOrganisation(models.Model):
         related_name="mb_organisations",
         blank=True,
         verbose_name=_("werkt voor de gemeenten"),
+    )
+    keep_with_completer = models.BooleanField(
+        _("Vervolgstappen blijven bij wie de vorige stap deed"),
+        default=True,
+        help_text=_(
+            "Een volgende taak van hetzelfde dossier voor dezelfde rol gaat naar wie"
+            " de vorige taak afrondde, niet terug naar de gedeelde takenlijst."
+        ),
     )
 
     class Meta:

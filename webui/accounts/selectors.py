@@ -4,6 +4,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from .models import (
@@ -32,6 +33,18 @@ def users_for_role(
             "user__first_name", "user__username"
         )
     ]
+
+
+def username_of(*, pk: str) -> str | None:
+    """The username of the user with this id (as an address carries it), or None.
+    Addresses name a user by id, forms and the engine by username."""
+    if not pk.isdigit():
+        return None
+    model = get_user_model()
+    found = model.objects.filter(pk=int(pk)).values_list(
+        model.USERNAME_FIELD, flat=True
+    )
+    return next(iter(found), None)
 
 
 def user_choices(*, gemeente_id: int | None, mb_id: int | None):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ app_name = "coordination"
 urlpatterns = [
     path("", views.home, name="home"),
     path("begeleiders/", views.begeleiders, name="begeleiders"),
-    path("begeleiders/<str:username>/", views.begeleider, name="begeleider"),
+    path("begeleiders/<int:pk>/", views.begeleider, name="begeleider"),
     path("te-laat/", views.overdue, name="overdue"),
     path("koppelen/<str:task_id>/", views.match, name="match"),
 ]

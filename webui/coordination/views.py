@@ -127,7 +127,7 @@ def match(request: HttpRequest, task_id: str) -> HttpResponse:
     today = timezone.localdate()
     task_url = reverse("tasks:task", args=[task_id])
     options = [
-        (s, f"{task_url}?{urlencode({coupling.field: s.load.user.get_username()})}")
+        (s, f"{task_url}?{urlencode({coupling.field: s.load.user.pk})}")
         for s in suggestions(case=case, wanted=wanted, today=today)
     ]
     processing_record(
@@ -155,14 +155,15 @@ def match(request: HttpRequest, task_id: str) -> HttpResponse:
 
 
 @login_required
-def begeleider(request: HttpRequest, username: str) -> HttpResponse:
+def begeleider(request: HttpRequest, pk: int) -> HttpResponse:
     """One begeleider: their profile and cases; move some or all to colleagues."""
     org, orgs = _organisation(request)
     today = timezone.localdate()
     everyone = caseloads(org=org, today=today)
-    load = next((x for x in everyone if x.user.get_username() == username), None)
+    load = next((x for x in everyone if x.user.pk == pk), None)
     if load is None:
         raise Http404("Deze begeleider werkt niet bij uw organisatie.")
+    username = load.user.get_username()
     cases = begeleider_cases(org=org, user=load.user)
     colleagues = [x for x in everyone if x.active and x.user.pk != load.user.pk]
     form = ReassignForm(request.POST or None, cases=cases, colleagues=colleagues)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from engine import ReadyTask, Snapshot
 from webui.access import may_work_on
-from webui.accounts.models import Role
+from webui.accounts.models import LANE_SIDE, Role
 from webui.logs.models import AuditEvent
 
 from .models import TaskDraft, TaskItem
@@ -35,15 +35,23 @@ def tasks_project(
     completed_task_id: str | None = None,
     completed_by: AbstractBaseUser | None = None,
 ) -> None:
-    """Make the case's open task rows match the snapshot's ready tasks."""
+    """Make the case's open task rows match the snapshot's ready tasks.
+
+    A new task that follows the task just completed in the flow, for the same role,
+    goes to whoever completed it (see ``_follower``); other new tasks (of another
+    role, or opened by a timer) wait in their role's pool, a begeleider's with the
+    case's vaste begeleider."""
     open_items = {
         item.task_id: item
         for item in TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
     }
+    completed = open_items.get(completed_task_id) if completed_task_id else None
+    follower = _follower(case, completed, completed_by)
+    role_done = completed.role if completed is not None else None
     for ready in snapshot.ready_tasks:
         item = open_items.pop(ready.id, None)
         if item is None:
-            TaskItem.objects.create(
+            item = TaskItem(
                 task_id=ready.id,
                 case=case,
                 gemeente_id=case.gemeente_id,
@@ -58,6 +66,15 @@ def tasks_project(
                 due_date=ready.due,
                 assignee=case.begeleider if ready.role == Role.BEGELEIDER else None,
             )
+            if (
+                item.assignee is None
+                and follower is not None
+                and ready.after == completed_task_id
+                and ready.role == role_done
+                and may_work_on(user=follower, item=item)
+            ):
+                item.assignee = follower
+            item.save()
         else:
             _refresh(item, ready, case, phase_names)
     # Drafts hold sensitive answers: they go with the task they were typed for.
@@ -77,6 +94,30 @@ def tasks_project(
             role=Role.BEGELEIDER,
             assignee__isnull=True,
         ).update(assignee=case.begeleider)
+
+
+def _follower(
+    case: "Case",  # noqa: F821 - cases.models.Case, as in tasks_project
+    completed: TaskItem | None,
+    completed_by: AbstractBaseUser | None,
+) -> AbstractBaseUser | None:
+    """Who the next steps of the completed task's role stay with: its completer,
+    while active, unless the organisation of that role's side (the gemeente for a
+    gemeente role, the MB organisation for an MB role) has switched it off. A
+    regievoerder doing brede intake, PIP opstellen and vaststellen in a row then
+    finds each next step in their own tasks instead of the shared pool."""
+    if completed is None or completed_by is None or not completed_by.is_active:
+        return None
+    side = LANE_SIDE.get(completed.role)
+    if side == "gemeente":
+        organisation = case.gemeente
+    elif side == "mb":
+        organisation = case.mb_organisation
+    else:
+        return None
+    if organisation is None or not organisation.keep_with_completer:
+        return None
+    return completed_by
 
 
 def _refresh(

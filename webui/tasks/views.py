@@ -17,7 +17,7 @@ from formtools.wizard.views import WizardView
 from forms.builder import build_step_forms
 from webui.access import leefgebied_privacy, roles_held
 from webui.accounts.models import Role
-from webui.accounts.selectors import user_choices
+from webui.accounts.selectors import user_choices, username_of
 from webui.cases.selectors import case_form, consent_requests_for, follow_ups
 from webui.cases.services import CaseError, task_complete
 from webui.logs.models import ProcessingRecord
@@ -387,8 +387,8 @@ class TaskFormView(LoginRequiredMixin, WizardView):
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
         """On opening the page: what the draft holds for the step (shown, not yet
-        judged), and a colleague suggested in the address (``?begeleider=jan``) for a
-        field that chooses a user, when they are one of its choices."""
+        judged), and a colleague suggested in the address by id (``?begeleider=12``)
+        for a field that chooses a user, when they are one of its choices."""
         form_class = self.get_form_list()[step]
         probe = form_class(prefix=self.get_form_prefix(step, form_class))
         stored = self.storage.get_step_data(step)
@@ -400,7 +400,7 @@ class TaskFormView(LoginRequiredMixin, WizardView):
                 )
                 if value not in (None, "", []):
                     initial[name] = value
-            suggested = self.request.GET.get(name)
+            suggested = username_of(pk=self.request.GET.get(name, ""))
             if suggested and self._is_user_choice(name, field, suggested):
                 initial[name] = suggested
         return initial

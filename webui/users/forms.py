@@ -103,3 +103,12 @@ class ActiveForm(forms.Form):
     """Switch an account off or on, with the reason."""
 
     reason = _reason_field("uit dienst per 1 december, of: terug na verlof")
+
+
+class ContinuityForm(forms.Form):
+    """Whether consecutive steps of a case stay with who did the last one."""
+
+    keep_with_completer = forms.BooleanField(
+        label="Vervolgstappen blijven bij wie de vorige stap deed",
+        required=False,
+    )

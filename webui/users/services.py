@@ -318,3 +318,13 @@ def user_password_link_send(
             subject="Wegwijs: kies een nieuw wachtwoord",
             inviter=actor.get_full_name() or actor.get_username(),
         )
+
+
+def organisation_continuity_set(
+    *, actor: AbstractBaseUser, organisation: Organisation, on: bool
+) -> None:
+    """Switch on or off that the next task of a case for the same role goes to who
+    completed the previous one (for the roles of ``organisation``'s side)."""
+    _check_organisation(actor, organisation)
+    type(organisation).objects.filter(pk=organisation.pk).update(keep_with_completer=on)
+    organisation.keep_with_completer = on

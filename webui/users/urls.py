@@ -6,6 +6,7 @@ app_name = "users"
 urlpatterns = [
     path("", views.user_list, name="list"),
     path("uitnodigen/<str:organisation>/", views.invite, name="invite"),
+    path("vervolgstappen/<str:organisation>/", views.continuity, name="continuity"),
     path("<int:pk>/", views.user_detail, name="detail"),
     path("<int:pk>/actief/", views.active, name="active"),
     path("<int:pk>/wachtwoordlink/", views.password_link, name="password_link"),

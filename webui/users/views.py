@@ -20,9 +20,10 @@ from webui.access import (
 )
 from webui.accounts.selectors import organisation_key, roles_at
 
-from .forms import ActiveForm, InviteForm, RolesForm
+from .forms import ActiveForm, ContinuityForm, InviteForm, RolesForm
 from .services import (
     UserChangeRefused,
+    organisation_continuity_set,
     user_active_set,
     user_invite,
     user_password_link_send,
@@ -83,6 +84,28 @@ def invite(request: HttpRequest, organisation: str) -> HttpResponse:
             )
             return redirect("users:list")
     return render(request, "users/invite.html", {"form": form, "organisation": found})
+
+
+@login_required
+@require_POST
+def continuity(request: HttpRequest, organisation: str) -> HttpResponse:
+    """Switch on or off that consecutive steps stay with who did the last one."""
+    _organisations(request)
+    found = managed_organisation(user=request.user, key=organisation)
+    if found is None:
+        raise Http404("Deze organisatie bestaat niet of u beheert haar niet.")
+    form = ContinuityForm(request.POST)
+    form.is_valid()  # one checkbox: absent is off, never an error
+    on = form.cleaned_data["keep_with_completer"]
+    organisation_continuity_set(actor=request.user, organisation=found, on=on)
+    messages.success(
+        request,
+        f"Bij {found} blijven vervolgstappen van een dossier voortaan bij wie de"
+        " vorige stap deed."
+        if on
+        else f"Bij {found} gaan vervolgstappen voortaan naar de gedeelde takenlijst.",
+    )
+    return redirect("users:list")
 
 
 def _detail_context(request: HttpRequest, target: Any, **forms: Any) -> dict:
