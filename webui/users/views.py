@@ -19,6 +19,7 @@ from webui.access import (
     organisation_members,
 )
 from webui.accounts.selectors import organisation_key, roles_at
+from webui.logs.context import occasion_of
 
 from .forms import ActiveForm, InviteForm, RolesForm
 from .services import (
@@ -70,7 +71,7 @@ def invite(request: HttpRequest, organisation: str) -> HttpResponse:
             user = user_invite(
                 actor=request.user,
                 organisation=found,
-                request=request,
+                occasion=occasion_of(request),
                 **form.cleaned_data,
             )
         except UserChangeRefused as refused:
@@ -118,7 +119,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 target=target,
                 roles=form.roles_by_organisation(),
                 reason=form.cleaned_data["reason"],
-                request=request,
+                occasion=occasion_of(request),
             )
         except UserChangeRefused as refused:
             form.add_error(None, str(refused))
@@ -147,7 +148,7 @@ def active(request: HttpRequest, pk: int) -> HttpResponse:
                 target=target,
                 active=not target.is_active,
                 reason=form.cleaned_data["reason"],
-                request=request,
+                occasion=occasion_of(request),
             )
         except UserChangeRefused as refused:
             form.add_error(None, str(refused))
@@ -169,7 +170,9 @@ def active(request: HttpRequest, pk: int) -> HttpResponse:
 def password_link(request: HttpRequest, pk: int) -> HttpResponse:
     target = _target(request, pk)
     try:
-        user_password_link_send(actor=request.user, target=target, request=request)
+        user_password_link_send(
+            actor=request.user, target=target, occasion=occasion_of(request)
+        )
     except UserChangeRefused as refused:
         messages.error(request, str(refused))
     else:
