@@ -1,5 +1,7 @@
 """Writes to the logs: the processing log of reads and changes of personal data,
-and the audit of changes to a case. Callers write inside their own transaction."""
+and the audit of changes to a case. The services and selectors write them, inside
+their own transaction, with the Occasion a page hands them; a page writes only a
+refusal."""
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -63,13 +65,10 @@ def processing_record(
     detail: Mapping[str, Any] | None = None,
     occasion: Occasion | None = None,
     username: str = "",
-    request: HttpRequest | None = None,  # the pages not yet converted
 ) -> ProcessingRecord:
     """Add one record to the processing log, with every statushouder it touched.
     Written in the caller's transaction when there is one: a change that rolls back
     takes its record with it."""
-    if request is not None:
-        occasion = occasion_of(request)
     roles = sorted(set(roles))
     grounds = [GROUNDS[r] for r in roles if r in GROUNDS]
     consented = sorted(set(consented))
