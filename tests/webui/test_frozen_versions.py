@@ -152,7 +152,7 @@ def test_a_running_case_records_and_labels_milestones_by_its_versions_rules(
     assert "uitkomst" in rules and "verklaring_getekend" not in rules
     # What the statushouder reads in an inzage: the words of the case's version.
     export = inzage_export(
-        case=case, user=world.who(Role.PRIVACY, world.polderdam), request=None
+        case=case, user=world.who(Role.PRIVACY, world.polderdam), occasion=None
     )
     labels = {m["mijlpaal"]: m["omschrijving"] for m in export["mijlpalen"]}
     assert labels["pvt_workshop"] == OLD_LABEL

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import Http404
 
 from webui.access import case_access, roles_held, visible_cases
+from webui.logs.context import occasion_of
 from webui.logs.models import AuditEvent, ProcessingRecord
 from webui.logs.services import processing_record
 
@@ -30,7 +31,7 @@ class LoggedAdmin(admin.ModelAdmin):
             categories=["persoonsgegevens"],
             roles=roles,
             detail={"path": request.get_full_path()[:500]},
-            request=request,
+            occasion=occasion_of(request),
         )
 
     def changelist_view(self, request, extra_context=None):

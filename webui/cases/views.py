@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,13 +11,17 @@ from webui.access import (
     case_for_user,
     leefgebied_privacy,
     registering_organisations,
-    roles_held,
 )
-from webui.accounts.models import Role
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.context import occasion_of
+from webui.logs.services import refusal_record
 
-from .casefile import case_file, pip_document
+from .casefile import (
+    case_file,
+    case_list_page,
+    case_mb_report,
+    case_page_seen,
+    pip_document,
+)
 from .forms import (
     ConsentForm,
     ConsentRequestForm,
@@ -30,13 +33,10 @@ from .models import Consent
 from .selectors import (
     case_form,
     case_overview,
-    filtered_cases,
-    mb_report,
     open_consent_requests,
     pip_overdue,
     referral_for,
     start_form,
-    with_open_task_counts,
 )
 from .services import (
     CONTACT_FORM,
@@ -50,18 +50,14 @@ from .services import (
     referral_record,
 )
 from .timeline import PAGE as TIMELINE_PAGE
-from .tracks import with_track_phases
 
 NOT_FOUND = "Dit dossier bestaat niet of u heeft er geen toegang toe."
 
 
 def _refused(request: HttpRequest, reference: str) -> Http404:
     """A case the user may not see: a 404, and a line in the processing log."""
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.REFUSED,
-        detail={"path": request.path, "reference": reference[:20]},
-        request=request,
+    refusal_record(
+        user=request.user, occasion=occasion_of(request), reference=reference[:20]
     )
     return Http404(NOT_FOUND)
 
@@ -83,25 +79,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     only_overdue = request.GET.get("verlopen") == "1"
     phase = request.GET.get("fase", "")[:200]
     search = request.GET.get("zoek", "").strip()[:100]
-    cases = filtered_cases(
+    page, shown = case_list_page(
         user=request.user,
         today=today,
+        number=request.GET.get("pagina"),
+        per_page=CASE_PAGE,
+        occasion=occasion_of(request),
         only_overdue=only_overdue,
         phase=phase,
         search=search,
     )
-    page = Paginator(cases, CASE_PAGE).get_page(request.GET.get("pagina"))
-    shown = with_track_phases(with_open_task_counts(list(page.object_list)))
-    if shown:
-        processing_record(
-            user=request.user,
-            action=ProcessingRecord.Action.LIST,
-            cases=shown,
-            categories=["persoonsgegevens"],
-            roles=sorted({r for r in _roles(request)}),
-            detail={"path": request.get_full_path()},
-            request=request,
-        )
     context = {
         "rows": [(case, pip_overdue(case, today)) for case in shown],
         "page": page,
@@ -111,11 +98,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "search": search,
     }
     return render(request, "cases/list.html", context)
-
-
-def _roles(request: HttpRequest) -> set[str]:
-
-    return roles_held(user=request.user)
 
 
 def _number(value: str, default: int) -> int:
@@ -132,15 +114,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         kind=request.GET.get("soort", ""),
         limit=_number(request.GET.get("toon", ""), TIMELINE_PAGE),
         diagram=request.GET.get("diagram") or None,
-    )
-    processing_record(
         user=request.user,
-        action=ProcessingRecord.Action.VIEW,
-        cases=[case],
-        categories=casefile.shown_categories,
-        consented=casefile.consented_categories,
-        roles=access.roles,
-        request=request,
+        occasion=occasion_of(request),
     )
     context = {"file": casefile, "view": casefile.view, "case": case}
     return render(request, "cases/detail.html", context)
@@ -152,16 +127,12 @@ def case_pip(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _case_and_access(request, reference)
     if access.trainer_only:
         raise _refused(request, reference)
-    document = pip_document(case=case, access=access, today=timezone.localdate())
-    processing_record(
+    document = pip_document(
+        case=case,
+        access=access,
+        today=timezone.localdate(),
         user=request.user,
-        action=ProcessingRecord.Action.VIEW,
-        cases=[case],
-        categories=document.shown,
-        consented=document.by_consent,
-        roles=access.roles,
-        detail={"page": "pip"},
-        request=request,
+        occasion=occasion_of(request),
     )
     return render(request, "cases/pip.html", {"pip": document, "case": case})
 
@@ -191,19 +162,11 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 mb_organisation=org,
                 cleaned_data=form.cleaned_data,
                 user=request.user,
+                occasion=occasion_of(request),
             )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            processing_record(
-                user=request.user,
-                action=ProcessingRecord.Action.CHANGE,
-                cases=[case],
-                categories={f.privacy for f in definition.fields},
-                roles=[Role.COORDINATOR],
-                detail={"form": definition.key},
-                request=request,
-            )
             messages.success(
                 request, f"{case.client_naam} is aangemeld als {case.reference}."
             )
@@ -230,20 +193,14 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contactmoment_record(
-                case=case, user=request.user, cleaned_data=form.cleaned_data
+                case=case,
+                user=request.user,
+                cleaned_data=form.cleaned_data,
+                occasion=occasion_of(request),
             )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            processing_record(
-                user=request.user,
-                action=ProcessingRecord.Action.CHANGE,
-                cases=[case],
-                categories={f.privacy for f in definition.fields},
-                roles=access.roles,
-                detail={"form": CONTACT_FORM},
-                request=request,
-            )
             messages.success(request, "Het contactmoment is vastgelegd.")
             return redirect("cases:detail", reference=case.reference)
     _log_form_page(request, case, access, CONTACT_FORM)
@@ -280,19 +237,11 @@ def case_consent(request: HttpRequest, reference: str) -> HttpResponse:
                 on_date=data["datum"],
                 way=data["wijze"],
                 note=data["toelichting"],
+                occasion=occasion_of(request),
             )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            processing_record(
-                user=request.user,
-                action=ProcessingRecord.Action.CHANGE,
-                cases=[case],
-                categories=["normaal"],
-                roles=access.roles,
-                detail={"consent": data["categorie"], "direction": data["richting"]},
-                request=request,
-            )
             word = "gegeven" if data["toestemming"] else "ingetrokken"
             messages.success(request, f"De toestemming is vastgelegd als {word}.")
             return redirect("cases:detail", reference=case.reference)
@@ -329,11 +278,11 @@ def case_consent_request(request: HttpRequest, reference: str) -> HttpResponse:
                 category=data["categorie"],
                 direction=data["richting"],
                 note=data["toelichting"],
+                occasion=occasion_of(request),
             )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            _log_change(request, case, access, ["normaal"])
             messages.success(
                 request,
                 "Uw verzoek staat bij de andere partij in de takenlijst; die vraagt"
@@ -359,16 +308,11 @@ def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
                 reason=data["reden"],
                 consent=data["toestemming"],
                 follow_up_on=data["opvolgen_op"],
+                occasion=occasion_of(request),
             )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            _log_change(
-                request,
-                case,
-                access,
-                [leefgebied_privacy(data["leefgebied"])],
-            )
             messages.success(
                 request,
                 f"De verwijzing is vastgelegd; op {data['opvolgen_op']:%d-%m-%Y} staat"
@@ -397,11 +341,11 @@ def referral_follow_up_view(
                 outcome=data["uitkomst"],
                 note=data["toelichting"],
                 next_follow_up=data["volgende_opvolging"],
+                occasion=occasion_of(request),
             )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            _log_change(request, case, access, ["normaal"])
             messages.success(request, "De opvolging is vastgelegd.")
             return redirect("cases:detail", reference=case.reference)
     # The heading names the organisation and the leefgebied referred to.
@@ -421,16 +365,8 @@ def case_report(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _case_and_access(request, reference)
     if access.trainer_only:
         raise _refused(request, reference)
-    report = mb_report(case=case, access=access)
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.VIEW,
-        cases=[case],
-        categories=["normaal"]
-        + [category for category, n in report.signals if n is not None],
-        roles=access.roles,
-        detail={"page": "rapportage"},
-        request=request,
+    report = case_mb_report(
+        case=case, access=access, user=request.user, occasion=occasion_of(request)
     )
     return render(request, "cases/report.html", {"report": report, "case": case})
 
@@ -438,28 +374,13 @@ def case_report(request: HttpRequest, reference: str) -> HttpResponse:
 def _log_form_page(  # type: ignore[no-untyped-def]
     request: HttpRequest, case, access, page: str, categories=("persoonsgegevens",)
 ) -> None:
-    """A case's form page shows the statushouder's name (and what the form is
-    about): logged as a look at the case each time it is shown, a stored change
-    besides as its own record."""
-    processing_record(
+    case_page_seen(
+        case=case,
+        access=access,
         user=request.user,
-        action=ProcessingRecord.Action.VIEW,
-        cases=[case],
+        occasion=occasion_of(request),
+        page=page,
         categories=categories,
-        roles=access.roles,
-        detail={"page": page},
-        request=request,
-    )
-
-
-def _log_change(request: HttpRequest, case, access, categories) -> None:  # type: ignore[no-untyped-def]
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.CHANGE,
-        cases=[case],
-        categories=categories,
-        roles=access.roles,
-        request=request,
     )
 
 
@@ -471,12 +392,14 @@ def case_reopen_view(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             case = case_reopen(
-                case=case, user=request.user, reason=form.cleaned_data["reden"]
+                case=case,
+                user=request.user,
+                reason=form.cleaned_data["reden"],
+                occasion=occasion_of(request),
             )
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            _log_change(request, case, access, ["normaal"])
             messages.success(request, f"{case.reference} is heropend.")
             return redirect("cases:detail", reference=case.reference)
     _log_form_page(request, case, access, "heropenen")

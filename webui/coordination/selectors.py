@@ -23,6 +23,9 @@ from webui.accounts.selectors import users_for_role
 from webui.cases.models import Case
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.models import DefinitionVersion
+from webui.logs.context import Occasion
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 from webui.tasks.models import TaskItem
 
 # The milestone a form field declares when its answer is the vaste begeleider
@@ -393,4 +396,36 @@ def suggestions(*, case: Case, wanted: Statushouder, today: date) -> list[Sugges
     return sorted(
         (_suggestion(load, wanted, today) for load in loads),
         key=Suggestion.rank,
+    )
+
+
+def cases_listed(
+    *, user: AbstractBaseUser, cases: list[Case], occasion: Occasion
+) -> None:
+    """A coördinator's list page (waiting, overdue, one begeleider's cases) in the
+    processing log: the statushouders it names."""
+    if cases:
+        processing_record(
+            user=user,
+            action=ProcessingRecord.Action.LIST,
+            cases=cases,
+            categories=["persoonsgegevens"],
+            roles=[Role.COORDINATOR],
+            detail={"path": occasion.full_path},
+            occasion=occasion,
+        )
+
+
+def statushouder_seen(
+    *, user: AbstractBaseUser, case: Case, occasion: Occasion
+) -> None:
+    """The matching page: the statushouder's name and what they asked for."""
+    processing_record(
+        user=user,
+        action=ProcessingRecord.Action.VIEW,
+        cases=[case],
+        categories=["persoonsgegevens", "normaal"],
+        roles=[Role.COORDINATOR],
+        detail={"path": occasion.path},
+        occasion=occasion,
     )

@@ -13,23 +13,25 @@ from django.utils import timezone
 
 from webui.access import case_access
 from webui.accounts.models import MbOrganisation, Role
-from webui.cases.services import cases_begeleider_reassign
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.context import occasion_of
+from webui.logs.services import refusal_record
 
 from .forms import ReassignForm
 from .selectors import (
     begeleider_cases,
     caseloads,
+    cases_listed,
     coordinated_organisations,
     coupling_for,
     other_tasks_held,
     overdue_tasks,
     statushouder,
+    statushouder_seen,
     suggestions,
     tab_counts,
     waiting_for_begeleider,
 )
+from .services import begeleider_cases_move
 
 NOT_FOUND = "Deze pagina is er alleen voor de coördinator van een MB-organisatie."
 
@@ -44,17 +46,8 @@ def _organisation(request: HttpRequest) -> tuple[MbOrganisation, list[MbOrganisa
     return org, orgs
 
 
-def _log_list(request: HttpRequest, cases: list, action: str) -> None:
-    if cases:
-        processing_record(
-            user=request.user,
-            action=action,
-            cases=cases,
-            categories=["persoonsgegevens"],
-            roles=[Role.COORDINATOR],
-            detail={"path": request.get_full_path()},
-            request=request,
-        )
+def _log_list(request: HttpRequest, cases: list) -> None:
+    cases_listed(user=request.user, cases=cases, occasion=occasion_of(request))
 
 
 def _page(request, template, org, orgs, tab, **context):  # type: ignore[no-untyped-def]
@@ -81,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Koppelen: the statushouders waiting for a vaste begeleider."""
     org, orgs = _organisation(request)
     waiting = waiting_for_begeleider(org=org)
-    _log_list(request, [c.item.case for c in waiting], ProcessingRecord.Action.LIST)
+    _log_list(request, [c.item.case for c in waiting])
     return _page(
         request, "coordination/home.html", org, orgs, "koppelen", waiting=waiting
     )
@@ -102,7 +95,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     """Te laat: every overdue task of the organisation's MB roles, oldest first."""
     org, orgs = _organisation(request)
     items = overdue_tasks(org=org, today=timezone.localdate())
-    _log_list(request, [i.case for i in items], ProcessingRecord.Action.LIST)
+    _log_list(request, [i.case for i in items])
     return _page(
         request, "coordination/overdue.html", org, orgs, "te_laat", items=items
     )
@@ -116,12 +109,7 @@ def match(request: HttpRequest, task_id: str) -> HttpResponse:
     case = coupling.item.case if coupling else None
     access = case_access(user=request.user, case=case) if case else None
     if coupling is None or access is None or Role.COORDINATOR not in access.roles:
-        processing_record(
-            user=request.user,
-            action=ProcessingRecord.Action.REFUSED,
-            detail={"path": request.path},
-            request=request,
-        )
+        refusal_record(user=request.user, occasion=occasion_of(request))
         raise Http404("Deze statushouder wacht niet (meer) op een vaste begeleider.")
     wanted = statushouder(case=case, access=access)
     today = timezone.localdate()
@@ -130,15 +118,7 @@ def match(request: HttpRequest, task_id: str) -> HttpResponse:
         (s, f"{task_url}?{urlencode({coupling.field: s.load.user.pk})}")
         for s in suggestions(case=case, wanted=wanted, today=today)
     ]
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.VIEW,
-        cases=[case],
-        categories=["persoonsgegevens", "normaal"],
-        roles=[Role.COORDINATOR],
-        detail={"path": request.path},
-        request=request,
-    )
+    statushouder_seen(user=request.user, case=case, occasion=occasion_of(request))
     org = case.mb_organisation
     return _page(
         request,
@@ -168,23 +148,15 @@ def begeleider(request: HttpRequest, pk: int) -> HttpResponse:
     colleagues = [x for x in everyone if x.active and x.user.pk != load.user.pk]
     form = ReassignForm(request.POST or None, cases=cases, colleagues=colleagues)
     if request.method == "POST" and form.is_valid():
-        results = cases_begeleider_reassign(
+        results = begeleider_cases_move(
             moves=form.moves(),
+            cases=cases,
             from_user=load.user,
             by=request.user,
             note=form.cleaned_data["note"],
+            occasion=occasion_of(request),
         )
         moved = [r for r in results if r.moved]
-        if moved:
-            processing_record(
-                user=request.user,
-                action=ProcessingRecord.Action.CHANGE,
-                cases=[c for c in cases if c.pk in {r.case_id for r in moved}],
-                categories=["normaal"],
-                roles=[Role.COORDINATOR],
-                detail={"begeleider_reassigned": username},
-                request=request,
-            )
         return _page(
             request,
             "coordination/reassigned.html",
@@ -195,7 +167,7 @@ def begeleider(request: HttpRequest, pk: int) -> HttpResponse:
             moved=moved,
             refused=[r for r in results if not r.moved],
         )
-    _log_list(request, cases, ProcessingRecord.Action.LIST)
+    _log_list(request, cases)
     return _page(
         request,
         "coordination/begeleider.html",

@@ -1,7 +1,8 @@
 """Writes to the logs: the processing log of reads and changes of personal data,
-and the audit of changes to a case. Callers write inside their own transaction."""
+and the audit of changes to a case. The services and selectors write them, inside
+their own transaction, with the Occasion a page hands them; a page writes only a
+refusal."""
 
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from webui.middleware import client_address
 
+from .context import Occasion, occasion_of
 from .models import AuditEvent, ProcessedSubject, ProcessingRecord
 
 # The legal ground each role processes personal data on (logged with every record).
@@ -32,15 +34,6 @@ GROUNDS = {
     "privacy": "AVG: toezicht op de verwerking, inzageverzoek (art. 15)",
 }
 CONSENT_GROUND = "toestemming van de statushouder"
-
-
-def request_id(request: HttpRequest | None) -> str:
-    """One id for everything one request processed (links its records)."""
-    if request is None:
-        return ""
-    if not hasattr(request, "_processing_id"):
-        request._processing_id = uuid.uuid4().hex
-    return request._processing_id
 
 
 def _without_typed_words(detail: Mapping[str, Any]) -> dict[str, Any]:
@@ -70,10 +63,12 @@ def processing_record(
     roles: Iterable[str] = (),
     consented: Iterable[str] = (),
     detail: Mapping[str, Any] | None = None,
-    request: HttpRequest | None = None,
+    occasion: Occasion | None = None,
     username: str = "",
 ) -> ProcessingRecord:
-    """Add one record to the processing log, with every statushouder it touched."""
+    """Add one record to the processing log, with every statushouder it touched.
+    Written in the caller's transaction when there is one: a change that rolls back
+    takes its record with it."""
     roles = sorted(set(roles))
     grounds = [GROUNDS[r] for r in roles if r in GROUNDS]
     consented = sorted(set(consented))
@@ -82,7 +77,7 @@ def processing_record(
     with transaction.atomic():
         record = ProcessingRecord.objects.create(
             at=timezone.now(),
-            request_id=request_id(request),
+            request_id=occasion.request_id if occasion else "",
             user_id=getattr(user, "pk", None),
             username=username or (user.get_username() if user is not None else ""),
             roles=", ".join(roles),
@@ -123,7 +118,20 @@ def login_failed(
         # The code (str() of a choice): a choice read without Django's types is a pair.
         action=str(ProcessingRecord.Action.LOGIN_FAILED),
         detail={"ip": (client_address(request) or "") if request else ""},
-        request=request,
+        occasion=occasion_of(request) if request else None,
+    )
+
+
+def refusal_record(
+    *, user: AbstractBaseUser | None, occasion: Occasion, **detail: Any
+) -> None:
+    """A page refused (a 404 for what the user may not see): who asked for what.
+    A refusal has no service to write it; the page that refuses calls this."""
+    processing_record(
+        user=user,
+        action=ProcessingRecord.Action.REFUSED,
+        detail={"path": occasion.path, **detail},
+        occasion=occasion,
     )
 
 

@@ -1,13 +1,15 @@
 """The inzage export and the retention rule (writes to the logs: webui.logs)."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest
 
 from forms.values import display_rows
+from webui.accounts.models import Role
 from webui.definitions.bundles import bundle_of
+from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record
 
@@ -43,7 +45,7 @@ def _milestone_label(milestone: Any) -> str:
 
 
 def inzage_export(
-    *, case: Any, user: AbstractBaseUser, request: HttpRequest | None = None
+    *, case: Any, user: AbstractBaseUser, occasion: Occasion | None = None
 ) -> dict[str, Any]:
     """Everything Wegwijs holds about one statushouder, for an inzageverzoek (AVG art.
     15): the case, every answer, milestones, consents, the case's history and every
@@ -107,6 +109,26 @@ def inzage_export(
         cases=[case],
         categories=["alle"],
         roles=["privacy"],
-        request=request,
+        occasion=occasion,
     )
     return data
+
+
+def log_search_record(
+    *,
+    user: AbstractBaseUser,
+    searched: Any | None,
+    fields: Iterable[str],
+    occasion: Occasion | None = None,
+) -> None:
+    """A search of the processing log, in the log itself: the searched dossier as a
+    subject, by reference; of what was typed only which boxes were used (a name typed
+    as kenmerk stays out of the log)."""
+    processing_record(
+        user=user,
+        action=ProcessingRecord.Action.LOG_SEARCH,
+        roles=[Role.PRIVACY],
+        cases=[searched] if searched is not None else [],
+        detail={"velden": list(fields)},
+        occasion=occasion,
+    )

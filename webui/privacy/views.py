@@ -8,13 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from webui.access import is_privacy_officer, officer_case
-from webui.accounts.models import Role
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.context import occasion_of
 
 from .forms import LogSearchForm
 from .selectors import log_search
-from .services import inzage_export
+from .services import inzage_export, log_search_record
 
 
 def _officer(request: HttpRequest) -> None:
@@ -39,22 +37,15 @@ def log(request: HttpRequest) -> HttpResponse:
         # Read before this search is logged: it is not a result of itself.
         page.object_list = list(page.object_list)
         reference = form.cleaned_data["dossier"]
-        searched = officer_case(user=request.user, reference=reference)
-        processing_record(
+        log_search_record(
             user=request.user,
-            action=ProcessingRecord.Action.LOG_SEARCH,
-            roles=[Role.PRIVACY],
-            # The searched dossier as a subject, by reference; of what was typed only
-            # which boxes were used (a name typed as kenmerk stays out of the log).
-            cases=[searched] if searched is not None else [],
-            detail={
-                "velden": [
-                    name
-                    for name, value in form.cleaned_data.items()
-                    if value not in ("", None)
-                ]
-            },
-            request=request,
+            searched=officer_case(user=request.user, reference=reference),
+            fields=[
+                name
+                for name, value in form.cleaned_data.items()
+                if value not in ("", None)
+            ],
+            occasion=occasion_of(request),
         )
     return render(request, "privacy/log.html", {"form": form, "page": page})
 
@@ -66,7 +57,7 @@ def inzage(request: HttpRequest, reference: str) -> HttpResponse:
     case = officer_case(user=request.user, reference=reference)
     if case is None:
         raise Http404("Dit dossier bestaat niet of hoort niet bij uw organisatie.")
-    data = inzage_export(case=case, user=request.user, request=request)
+    data = inzage_export(case=case, user=request.user, occasion=occasion_of(request))
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

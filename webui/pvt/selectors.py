@@ -17,6 +17,9 @@ from webui.access import READABLE, organisations_of, task_pools, visible_cases
 from webui.accounts.models import MbOrganisation, Role
 from webui.cases.models import Case, Submission
 from webui.definitions.bundles import START_FORM, bundle_of
+from webui.logs.context import Occasion
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 from webui.tasks.models import TaskItem
 
 from .answers import FormMapping, form_mapping
@@ -258,3 +261,29 @@ def session_rows(*, session: Session, user: AbstractBaseUser) -> list[Row]:
             )
         )
     return rows
+
+
+# A trainer reads a participant's name and, for the interpreter, their language.
+SHOWN = ["persoonsgegevens", "normaal"]
+
+
+def participants_seen(
+    *,
+    user: AbstractBaseUser,
+    cases: Iterable[Case],
+    occasion: Occasion,
+    **detail: object,
+) -> None:
+    """A PVT page's participants (candidates or a session's rows) in the processing
+    log, as one list seen by the trainer."""
+    cases = list(cases)
+    if cases:
+        processing_record(
+            user=user,
+            action=ProcessingRecord.Action.LIST,
+            cases=cases,
+            categories=SHOWN,
+            roles=[Role.TRAINER],
+            detail={"path": occasion.full_path, **detail},
+            occasion=occasion,
+        )

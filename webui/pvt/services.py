@@ -17,10 +17,13 @@ from django.utils import timezone
 
 from engine import Clock
 from forms.builder import build_form_class
-from webui.accounts.models import MbOrganisation
+from webui.accounts.models import MbOrganisation, Role
 from webui.accounts.selectors import user_choices
 from webui.cases.services import CaseError, task_complete
 from webui.cases.services.base import clock_or_system
+from webui.logs.context import Occasion
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 from webui.tasks.models import TaskItem
 
 from .answers import SessionFacts, form_data
@@ -115,6 +118,7 @@ def session_record(
     user: AbstractBaseUser,
     attendance: Mapping[int, tuple[bool, str]],
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> Recorded:
     """Record the session: per participant (pk -> (there or signed, reason)) the
     task of their case completes with the session's date and place. One failing
@@ -160,6 +164,18 @@ def session_record(
         participant.save(update_fields=["outcome", "failure"])
         (failed if failure else done).append(participant)
     session.refresh_from_db()
+    if done and occasion is not None:
+        # One record for the session's changes: each case completed in its own
+        # transaction (one failing does not stop the others), this lists them all.
+        processing_record(
+            user=user,
+            action=ProcessingRecord.Action.CHANGE,
+            cases=[p.case for p in done],
+            categories=["normaal"],
+            roles=[Role.TRAINER],
+            detail={"pvt_session": session.pk, "task": session.task_name},
+            occasion=occasion,
+        )
     return Recorded(done=done, failed=failed)
 
 

@@ -9,15 +9,16 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from webui.accounts.models import MbOrganisation, Role
+from webui.accounts.models import MbOrganisation
 from webui.confirmation import ConfirmForm
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.context import occasion_of
+from webui.logs.services import refusal_record
 
 from .forms import AttendanceForm, ParticipantsForm, SessionForm
 from .models import Participant, Session
 from .selectors import (
     candidates,
+    participants_seen,
     session_for_user,
     session_rows,
     sessions_for_user,
@@ -27,17 +28,10 @@ from .selectors import (
 from .services import PvtError, session_cancel, session_plan, session_record
 
 NOT_FOUND = "Deze pagina is alleen voor PVT-trainers."
-# A trainer reads a participant's name and, for the interpreter, their language.
-SHOWN = ["persoonsgegevens", "normaal"]
 
 
 def _refused(request: HttpRequest, message: str = NOT_FOUND) -> Http404:
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.REFUSED,
-        detail={"path": request.path},
-        request=request,
-    )
+    refusal_record(user=request.user, occasion=occasion_of(request))
     return Http404(message)
 
 
@@ -56,16 +50,9 @@ def _session(request: HttpRequest, pk: int) -> Session:
 
 
 def _log_list(request: HttpRequest, cases: list, **detail) -> None:
-    if cases:
-        processing_record(
-            user=request.user,
-            action=ProcessingRecord.Action.LIST,
-            cases=cases,
-            categories=SHOWN,
-            roles=[Role.TRAINER],
-            detail={"path": request.get_full_path(), **detail},
-            request=request,
-        )
+    participants_seen(
+        user=request.user, cases=cases, occasion=occasion_of(request), **detail
+    )
 
 
 def plan_url(organisation: MbOrganisation, task_name: str) -> str:
@@ -210,22 +197,14 @@ def session_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = session_record(
-                session=session, user=request.user, attendance=form.attendance()
+                session=session,
+                user=request.user,
+                attendance=form.attendance(),
+                occasion=occasion_of(request),
             )
         except PvtError as exc:
             form.add_error(None, str(exc))
         else:
-            changed = [p.case for p in result.done]
-            if changed:
-                processing_record(
-                    user=request.user,
-                    action=ProcessingRecord.Action.CHANGE,
-                    cases=changed,
-                    categories=["normaal"],
-                    roles=[Role.TRAINER],
-                    detail={"pvt_session": session.pk, "task": session.task_name},
-                    request=request,
-                )
             _report(request, session, result)
             return redirect("pvt:detail", pk=session.pk)
     _log_list(request, [row.case for row in rows], session=session.pk)

@@ -23,11 +23,11 @@ from django.db import (
 )
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from exports import CaseStatusBook, case_status_workbook
 from webui.accounts.models import Role
+from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record
 
@@ -58,7 +58,7 @@ def export_refusal_record(
     *,
     user: AbstractBaseUser | None,
     reason: str,
-    request: HttpRequest | None = None,
+    occasion: Occasion | None = None,
     username: str = "",
     via: str = "pagina",
 ) -> None:
@@ -71,14 +71,16 @@ def export_refusal_record(
         detail={
             "export": reason[:300],
             "via": via,
-            **({"path": request.get_full_path()[:500]} if request else {}),
+            **({"path": occasion.full_path} if occasion else {}),
         },
-        request=request,
+        occasion=occasion,
     )
 
 
-def _refuse(user: AbstractBaseUser, reason: str, request: Any, via: str) -> None:
-    export_refusal_record(user=user, reason=reason, request=request, via=via)
+def _refuse(
+    user: AbstractBaseUser, reason: str, occasion: Occasion | None, via: str
+) -> None:
+    export_refusal_record(user=user, reason=reason, occasion=occasion, via=via)
     raise ExportRefused(reason)
 
 
@@ -141,13 +143,13 @@ def cases_export(
     target: str | IO[bytes],
     now: datetime | None = None,
     progress: Callable[[int], None] | None = None,
-    request: HttpRequest | None = None,
+    occasion: Occasion | None = None,
     via: str = "pagina",
 ) -> ExportResult:
     """Write the case-status workbook of the cases the user reports on that match the
     filter, and record it in the processing log (who, when, filters, how many)."""
     if report_filter.met_namen and not names_allowed(user=user):
-        _refuse(user, NAMES_REFUSED, request, via)
+        _refuse(user, NAMES_REFUSED, occasion, via)
     now = now or timezone.now()
     today = timezone.localdate(now)
     cases = report_cases(user=user, report_filter=report_filter)
@@ -180,7 +182,7 @@ def cases_export(
             "names": report_filter.met_namen,
             "via": via,
         },
-        request=request,
+        occasion=occasion,
     )
     return result
 
@@ -234,21 +236,23 @@ def export_run_record(
     return run
 
 
-def export_run_download_record(*, run: ExportRun, request: HttpRequest) -> None:
+def export_run_download_record(
+    *, run: ExportRun, user: AbstractBaseUser, occasion: Occasion
+) -> None:
     """Each download of a background export's file in the processing log, naming
     the dossiers of its filters (as they are now: the file was made from the same
     need-to-know and filters, at most a day ago)."""
     report_filter = ReportFilter.from_data(run.filters)
     cases = report_cases(user=run.requested_by, report_filter=report_filter)
     processing_record(
-        user=request.user,
+        user=user,
         action=ProcessingRecord.Action.EXPORT,
         cases=cases.only("pk", "reference", "gemeente_id", "mb_organisation_id"),
         categories=["normaal"]
         + (["persoonsgegevens"] if report_filter.met_namen else []),
         roles=[REPORT_ROLE],
         detail={"run": run.pk, "rows": run.cases, "via": "download"},
-        request=request,
+        occasion=occasion,
     )
 
 

@@ -16,14 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from webui.cases.models import Case
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.context import occasion_of
 
 from .filters import NAMES_REFUSED, ReportFilter, ReportScope, parse_filter
 from .models import ExportRun
 from .selectors import (
-    REPORT_ROLE,
     export_run_for,
     export_runs_of,
     names_allowed,
@@ -49,29 +46,15 @@ def _filter(request: HttpRequest):  # type: ignore[no-untyped-def]
     """(filter or None, form, scope) from the page's query string; a 404 for anyone
     who does not report on cases."""
     if not reports_allowed(user=request.user):
-        export_refusal_record(user=request.user, reason=NOT_A_MANAGER, request=request)
+        export_refusal_record(
+            user=request.user, reason=NOT_A_MANAGER, occasion=occasion_of(request)
+        )
         raise Http404(NOT_A_MANAGER)
     scope = report_scope(user=request.user)
     report_filter, form = parse_filter(
         request.GET, scope=scope, names_allowed=names_allowed(user=request.user)
     )
     return report_filter, form, scope
-
-
-def _log_shown(request: HttpRequest, references: list[str]) -> None:
-    if not references:
-        return
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.LIST,
-        cases=Case.objects.filter(reference__in=references).only(
-            "pk", "reference", "gemeente_id", "mb_organisation_id"
-        ),
-        categories=["normaal"],
-        roles=[REPORT_ROLE],
-        detail={"path": request.get_full_path()[:500]},
-        request=request,
-    )
 
 
 @login_required
@@ -89,8 +72,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     }
     if report_filter is not None:
         cases = report_cases(user=request.user, report_filter=report_filter)
-        shown = report_overview(cases=cases, today=today)
-        _log_shown(request, [r.reference for g in shown.gemeenten for r in g.rows])
+        shown = report_overview(
+            cases=cases, today=today, user=request.user, occasion=occasion_of(request)
+        )
         context |= {
             "overview": shown,
             "query": report_filter.query(),
@@ -124,7 +108,7 @@ def download(request: HttpRequest) -> HttpResponse:
     if report_filter is None:
         if NAMES_REFUSED in form.non_field_errors():
             export_refusal_record(
-                user=request.user, reason=NAMES_REFUSED, request=request
+                user=request.user, reason=NAMES_REFUSED, occasion=occasion_of(request)
             )
         return redirect(back)  # the overview shows what is wrong with the filters
     count = report_cases(user=request.user, report_filter=report_filter).count()
@@ -133,7 +117,10 @@ def download(request: HttpRequest) -> HttpResponse:
         return redirect("reports:run", run_id=run.pk)
     buffer = io.BytesIO()
     cases_export(
-        user=request.user, report_filter=report_filter, target=buffer, request=request
+        user=request.user,
+        report_filter=report_filter,
+        target=buffer,
+        occasion=occasion_of(request),
     )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = (
@@ -151,7 +138,9 @@ def _own_run(request: HttpRequest, run_id: int) -> ExportRun:
     export_runs_sweep()
     run = export_run_for(user=request.user, run_id=run_id)
     if run is None:
-        export_refusal_record(user=request.user, reason=NO_RUN, request=request)
+        export_refusal_record(
+            user=request.user, reason=NO_RUN, occasion=occasion_of(request)
+        )
         raise Http404(NO_RUN)
     return run
 
@@ -204,7 +193,9 @@ def run_download(request: HttpRequest, run_id: int) -> FileResponse:
     path = export.path
     if export.status != ExportRun.Status.DONE or path is None or not path.is_file():
         raise Http404(NO_RUN)
-    export_run_download_record(run=export, request=request)
+    export_run_download_record(
+        run=export, user=request.user, occasion=occasion_of(request)
+    )
     return FileResponse(
         path.open("rb"),
         as_attachment=True,

@@ -1,8 +1,13 @@
 """Reads for the migration pages: the recent runs, one run's moved and refused
 cases, one case's migration to revert."""
 
-from webui.accounts.models import Gemeente
+from django.contrib.auth.models import AbstractBaseUser
+
+from webui.accounts.models import Gemeente, Role
 from webui.cases.models import Case, CaseMigration, MigrationRun
+from webui.logs.context import Occasion
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 
 def migration_runs_recent(*, gemeente: Gemeente) -> list[MigrationRun]:
@@ -36,3 +41,20 @@ def case_migration_for(
         .select_related("case", "from_version")
         .first()
     )
+
+
+def migration_cases_seen(
+    *, user: AbstractBaseUser, cases: list[Case], occasion: Occasion
+) -> None:
+    """The migration pages list dossiers (kenmerk, phase, version): logged, naming
+    each one, as every list of cases is."""
+    if cases:
+        processing_record(
+            user=user,
+            action=ProcessingRecord.Action.LIST,
+            cases=cases,
+            categories=["normaal"],
+            roles=[Role.BEHEERDER],
+            detail={"path": occasion.full_path},
+            occasion=occasion,
+        )

@@ -10,14 +10,23 @@ import engine
 from engine.validation import SAFE_PARSER
 from forms.jsontext import json_loads
 from forms.registry import form_key_of
-from webui.access import case_for_user, managed_gemeenten, related_gemeenten
+from webui.access import (
+    CaseAccess,
+    case_for_user,
+    managed_gemeenten,
+    related_gemeenten,
+)
 from webui.accounts.models import Gemeente
 from webui.cases.models import Case
+from webui.cases.selectors import CaseMarks, case_marks
 from webui.definitions.bundles import blob_texts, bundle_of, version_files
 from webui.definitions.diffs import FileDiff, set_diff
 from webui.definitions.files import is_bpmn, is_decision_table
 from webui.definitions.models import DefinitionVersion, Draft
 from webui.definitions.services import active_version, draft_set, latest_base
+from webui.logs.context import Occasion
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 from webui.tasks.models import TaskItem
 
 
@@ -335,3 +344,26 @@ def gemeente_version(*, gemeente: Gemeente, number: int) -> DefinitionVersion | 
 def gemeente_versions(*, gemeente: Gemeente) -> list[DefinitionVersion]:
     """The gemeente's versions, newest first."""
     return list(DefinitionVersion.objects.filter(gemeente=gemeente).order_by("-number"))
+
+
+def diagram_marks(
+    *,
+    case: Case,
+    access: CaseAccess,
+    file_name: str,
+    user: AbstractBaseUser,
+    occasion: Occasion,
+) -> CaseMarks:
+    """A case's open tasks marked in one diagram (``cases.selectors.case_marks``),
+    logged as seen: the case's path through the diagram."""
+    marks = case_marks(case=case, access=access, file_name=file_name)
+    processing_record(
+        user=user,
+        action=ProcessingRecord.Action.VIEW,
+        cases=[case],
+        categories=["normaal"],
+        roles=access.roles,
+        detail={"page": "diagram", "file": file_name},
+        occasion=occasion,
+    )
+    return marks

@@ -15,18 +15,19 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.views import WizardView
 
 from forms.builder import build_step_forms
-from webui.access import leefgebied_privacy, roles_held
+from webui.access import roles_held
 from webui.accounts.models import Role
 from webui.accounts.selectors import user_choices, username_of
 from webui.cases.selectors import case_form, consent_requests_for, follow_ups
 from webui.cases.services import CaseError, task_complete
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.context import occasion_of
+from webui.logs.services import refusal_record
 
 from .drafts import draft_discard, draft_save_step, step_fields
 from .forms import HandOverForm, QueueFilterForm
 from .models import TaskItem
 from .needs import task_needs
+from .seen import queue_seen, task_seen
 from .selectors import (
     AVAILABLE,
     MINE,
@@ -83,7 +84,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     rows = list(page.page.object_list)
     due_follow_ups = follow_ups(user=user, today=today)
-    _log_queue(request, rows, due_follow_ups)
+    queue_seen(
+        user=user, rows=rows, follow_ups=due_follow_ups, occasion=occasion_of(request)
+    )
     return render(
         request,
         "tasks/queue.html",
@@ -104,39 +107,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _log_queue(request: HttpRequest, rows: list[TaskItem], due: list[Any]) -> None:
-    """One record for the queue page: the statushouders of its task rows and of its
-    follow-up block (name, organisation and leefgebied of each referral)."""
-    cases = {item.case_id: item.case for item in rows}
-    cases.update((referral.case_id, referral.case) for referral in due)
-    if not cases:
-        return
-    categories = {"persoonsgegevens"} | {
-        leefgebied_privacy(referral.leefgebied) for referral in due
-    }
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.LIST,
-        cases=list(cases.values()),
-        categories=categories,
-        roles=sorted({item.role for item in rows} or roles_held(user=request.user)),
-        detail={
-            "path": request.get_full_path()[:500],
-            "follow_ups": [referral.pk for referral in due],
-        },
-        request=request,
-    )
-
-
 def _task_or_404(request: HttpRequest, task_id: str) -> TaskItem:
     item = task_for_user(task_id=task_id, user=request.user)
     if item is None:
-        processing_record(
-            user=request.user,
-            action=ProcessingRecord.Action.REFUSED,
-            detail={"path": request.path},
-            request=request,
-        )
+        refusal_record(user=request.user, occasion=occasion_of(request))
         raise Http404(NOT_FOUND)
     return item
 
@@ -196,14 +170,8 @@ def hand_over(request: HttpRequest, task_id: str) -> HttpResponse:
             if was_holder:
                 return redirect("tasks:queue")
             return redirect("cases:detail", reference=item.case.reference)
-    processing_record(
-        user=request.user,
-        action=ProcessingRecord.Action.TASK,
-        cases=[item.case],
-        categories=["persoonsgegevens"],  # the statushouder's name
-        roles=[item.role],
-        detail={"task": item.bpmn_id, "page": "overdragen"},
-        request=request,
+    task_seen(
+        item=item, user=request.user, occasion=occasion_of(request), page="overdragen"
     )
     return render(
         request,
@@ -277,12 +245,7 @@ class TaskFormView(LoginRequiredMixin, WizardView):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated and self.item is None:
-            processing_record(
-                user=request.user,
-                action=ProcessingRecord.Action.REFUSED,
-                detail={"path": request.path},
-                request=request,
-            )
+            refusal_record(user=request.user, occasion=occasion_of(request))
             raise Http404(NOT_FOUND)
         return super().dispatch(request, *args, **kwargs)
 
@@ -324,16 +287,11 @@ class TaskFormView(LoginRequiredMixin, WizardView):
         return response
 
     def _log_view(self) -> None:
-        needs = getattr(self, "needs", None)
-        processing_record(
+        task_seen(
+            item=self.item,
             user=self.request.user,
-            action=ProcessingRecord.Action.TASK,
-            cases=[self.item.case],
-            categories=needs.categories if needs else ["persoonsgegevens"],
-            consented=needs.consented if needs else (),
-            roles=[self.item.role],
-            detail={"task": self.item.bpmn_id},
-            request=self.request,
+            occasion=occasion_of(self.request),
+            needs=getattr(self, "needs", None),
         )
 
     def post(self, *args, **kwargs) -> HttpResponse:
@@ -449,21 +407,15 @@ class TaskFormView(LoginRequiredMixin, WizardView):
             cleaned.update(step_form.cleaned_data)
         try:
             case = task_complete(
-                task_id=self.item.task_id, user=self.request.user, cleaned_data=cleaned
+                task_id=self.item.task_id,
+                user=self.request.user,
+                cleaned_data=cleaned,
+                occasion=occasion_of(self.request),
             )
         except CaseError as exc:
             last = form_list[-1]
             last.add_error(None, str(exc))
             return self.render(last)
-        processing_record(
-            user=self.request.user,
-            action=ProcessingRecord.Action.CHANGE,
-            cases=[case],
-            categories={f.privacy for f in self.definition.fields},
-            roles=[self.item.role],
-            detail={"task": self.item.bpmn_id, "form": self.item.form_key},
-            request=self.request,
-        )
         done = (
             f"‘{self.item.name}’ is afgerond. {case.reference} staat nu in de fase "
             f"{case.phase_label}."

@@ -18,7 +18,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -27,6 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from webui.access import has_roles_elsewhere, manageable_user, managed_organisations
 from webui.accounts.models import Gemeente, Membership, Role
 from webui.accounts.selectors import Organisation, assignable_roles, roles_at
+from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record
 
@@ -76,7 +76,7 @@ def _log(
     target: AbstractBaseUser,
     what: str,
     reason: str,
-    request: HttpRequest | None,
+    occasion: Occasion | None,
     **detail: Any,
 ) -> None:
     processing_record(
@@ -90,7 +90,7 @@ def _log(
             **detail,
             "waarom": reason,
         },
-        request=request,
+        occasion=occasion,
     )
 
 
@@ -152,7 +152,7 @@ def user_invite(
     email: str,
     roles: Iterable[str],
     reason: str,
-    request: HttpRequest | None = None,
+    occasion: Occasion | None = None,
 ) -> AbstractBaseUser:
     """A new account at ``organisation`` with ``roles`` and no usable password; the
     invitee gets an e-mail with a link to choose one. The e-mail address is the
@@ -190,7 +190,7 @@ def user_invite(
             target=user,
             what="uitgenodigd",
             reason=reason,
-            request=request,
+            occasion=occasion,
             organisatie=str(organisation),
             rollen_erbij=_labels(roles),
         )
@@ -211,7 +211,7 @@ def user_roles_set(
     target: AbstractBaseUser,
     roles: Mapping[Organisation, Iterable[str]],
     reason: str,
-    request: HttpRequest | None = None,
+    occasion: Occasion | None = None,
 ) -> int:
     """Give ``target`` exactly ``roles`` at each of these organisations (all of them
     the actor's own); returns how many roles changed. One log record per
@@ -247,7 +247,7 @@ def user_roles_set(
                 target=target,
                 what="rollen gewijzigd",
                 reason=reason,
-                request=request,
+                occasion=occasion,
                 organisatie=str(organisation),
                 rollen_erbij=_labels(added),
                 rollen_eraf=_labels(removed),
@@ -261,7 +261,7 @@ def user_active_set(
     target: AbstractBaseUser,
     active: bool,
     reason: str,
-    request: HttpRequest | None = None,
+    occasion: Occasion | None = None,
 ) -> None:
     """Switch ``target``'s account off (they can no longer log in; their name stays
     on what they did) or on again."""
@@ -282,7 +282,7 @@ def user_active_set(
             target=target,
             what="weer actief gemaakt" if active else "op non-actief gezet",
             reason=reason,
-            request=request,
+            occasion=occasion,
         )
 
 
@@ -290,7 +290,7 @@ def user_password_link_send(
     *,
     actor: AbstractBaseUser,
     target: AbstractBaseUser,
-    request: HttpRequest | None = None,
+    occasion: Occasion | None = None,
 ) -> None:
     """E-mail ``target`` a link to choose a new password. The beheerder never sees
     the link nor sets the password."""
@@ -310,7 +310,7 @@ def user_password_link_send(
             target=target,
             what="link voor een nieuw wachtwoord gestuurd",
             reason="",
-            request=request,
+            occasion=occasion,
         )
         _send(
             user=target,

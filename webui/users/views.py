@@ -19,6 +19,7 @@ from webui.access import (
     organisation_members,
 )
 from webui.accounts.selectors import organisation_key, roles_at
+from webui.logs.context import occasion_of
 
 from .forms import ActiveForm, ContinuityForm, InviteForm, RolesForm
 from .services import (
@@ -71,7 +72,7 @@ def invite(request: HttpRequest, organisation: str) -> HttpResponse:
             user = user_invite(
                 actor=request.user,
                 organisation=found,
-                request=request,
+                occasion=occasion_of(request),
                 **form.cleaned_data,
             )
         except UserChangeRefused as refused:
@@ -141,7 +142,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 target=target,
                 roles=form.roles_by_organisation(),
                 reason=form.cleaned_data["reason"],
-                request=request,
+                occasion=occasion_of(request),
             )
         except UserChangeRefused as refused:
             form.add_error(None, str(refused))
@@ -170,7 +171,7 @@ def active(request: HttpRequest, pk: int) -> HttpResponse:
                 target=target,
                 active=not target.is_active,
                 reason=form.cleaned_data["reason"],
-                request=request,
+                occasion=occasion_of(request),
             )
         except UserChangeRefused as refused:
             form.add_error(None, str(refused))
@@ -192,7 +193,9 @@ def active(request: HttpRequest, pk: int) -> HttpResponse:
 def password_link(request: HttpRequest, pk: int) -> HttpResponse:
     target = _target(request, pk)
     try:
-        user_password_link_send(actor=request.user, target=target, request=request)
+        user_password_link_send(
+            actor=request.user, target=target, occasion=occasion_of(request)
+        )
     except UserChangeRefused as refused:
         messages.error(request, str(refused))
     else:

@@ -14,6 +14,9 @@ from engine import Clock, ReachedMilestone, Snapshot, SystemClock
 from forms.registry import FormDefinition
 from webui.access import CONSENT_HOLDER, CONSENT_MILESTONES
 from webui.definitions.bundles import Bundle
+from webui.logs.context import Occasion
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from ..models import Case, CaseMilestone, CaseState, Consent
 
@@ -202,3 +205,29 @@ def case_state(case: Case) -> str:
     """The engine state of the case as stored, JSON text the engine parses (read on
     its own: nothing else selects it)."""
     return CaseState.objects.values_list("state", flat=True).get(case_id=case.pk)
+
+
+def change_record(
+    *,
+    case: Case,
+    user: AbstractBaseUser | None,
+    roles: Iterable[str],
+    categories: Iterable[str],
+    occasion: Occasion | None,
+    **detail: Any,
+) -> None:
+    """A change of a statushouder's data in the processing log, written by the
+    service that made it, inside its transaction: a change that rolls back takes its
+    record along. A page passes its ``occasion``; without one (a command, the demo
+    seed) there is no page and nothing is logged, as before."""
+    if occasion is None:
+        return
+    processing_record(
+        user=user,
+        action=ProcessingRecord.Action.CHANGE,
+        cases=[case],
+        categories=categories,
+        roles=roles,
+        detail=detail,
+        occasion=occasion,
+    )

@@ -9,11 +9,12 @@ from django.db import transaction
 
 from engine import Clock
 from webui.access import CONSENT_ROLES, case_access
+from webui.logs.context import Occasion
 from webui.logs.services import audit
 
 from ..models import Case, Consent, ConsentRequest
 from ..selectors import open_consent_requests
-from .base import TaskNotAllowed, clock_or_system
+from .base import TaskNotAllowed, change_record, clock_or_system
 
 __all__ = ["CONSENT_ROLES", "consent_record", "consent_request"]
 
@@ -42,6 +43,7 @@ def consent_record(
     way: str,
     note: str = "",
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> Consent:
     """Record that the statushouder gave or withdrew consent for one category in
     one direction, on a date, mondeling or schriftelijk. Only the side that holds
@@ -80,6 +82,15 @@ def consent_record(
             direction=direction,
             way=way,
         )
+        change_record(
+            case=case,
+            user=user,
+            roles=access.roles,
+            categories=["normaal"],
+            occasion=occasion,
+            consent=category,
+            direction=direction,
+        )
     return consent
 
 
@@ -91,6 +102,7 @@ def consent_request(
     direction: str,
     note: str = "",
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> ConsentRequest:
     """Ask the party that holds the data to ask the statushouder for consent. One
     open request per category and direction: asking again returns the open one."""
@@ -112,6 +124,14 @@ def consent_request(
         if (r.category, r.direction) == (category, direction)
     ]
     if existing:
+        # Asked again: the page still stored (and logs) the open request.
+        change_record(
+            case=case,
+            user=user,
+            roles=access.roles,
+            categories=["normaal"],
+            occasion=occasion,
+        )
         return existing[0]
     now = clock_or_system(clock).now()
     with transaction.atomic():
@@ -130,5 +150,12 @@ def consent_request(
             at=now,
             category=category,
             direction=direction,
+        )
+        change_record(
+            case=case,
+            user=user,
+            roles=access.roles,
+            categories=["normaal"],
+            occasion=occasion,
         )
     return request

@@ -12,6 +12,7 @@ from forms.field_roles import CONTACT_FORM
 from forms.values import stored_data
 from webui.access import case_access
 from webui.definitions.bundles import bundle_of
+from webui.logs.context import Occasion
 from webui.logs.services import audit
 
 from ..models import Case, Submission
@@ -19,6 +20,7 @@ from .base import (
     CaseError,
     TaskNotAllowed,
     apply_milestones,
+    change_record,
     clock_or_system,
     field_milestones,
     store_milestones,
@@ -33,6 +35,7 @@ def contactmoment_record(
     user: AbstractBaseUser,
     cleaned_data: Mapping[str, Any],
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> Submission:
     """Record a contact moment on the form of the case's version."""
     access = case_access(user=user, case=case)
@@ -65,4 +68,12 @@ def contactmoment_record(
             Case.objects.filter(pk=case.pk).update(piezo_fase=case.piezo_fase)
             store_milestones(case, reached)
         audit(case=case, user=user, event="contact_recorded", at=now)
+        change_record(
+            case=case,
+            user=user,
+            roles=roles,
+            categories={f.privacy for f in definition.fields},
+            occasion=occasion,
+            form=CONTACT_FORM,
+        )
     return submission

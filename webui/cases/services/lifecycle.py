@@ -18,6 +18,7 @@ from webui.accounts.models import Gemeente, MbOrganisation
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.services import active_version
+from webui.logs.context import Occasion
 from webui.tasks.models import TaskItem
 from webui.tasks.selectors import task_refusal
 
@@ -30,6 +31,7 @@ from .base import (
     TaskNotAllowed,
     as_date,
     case_state,
+    change_record,
     clock_or_system,
     field_milestones,
 )
@@ -55,6 +57,7 @@ def case_start(
     user: AbstractBaseUser | None,
     mb_organisation: MbOrganisation | None = None,
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> Case:
     """Register a statushouder (the start form) and start the trajectory on the
     gemeente's version in use."""
@@ -106,6 +109,14 @@ def case_start(
             data=stored,
             submitted_by=user,
             submitted_at=now,
+        )
+        change_record(
+            case=case,
+            user=user,
+            roles=["coordinator"],
+            categories={f.privacy for f in definition.fields},
+            occasion=occasion,
+            form=definition.key,
         )
 
     with transaction.atomic():
@@ -163,6 +174,7 @@ def task_complete(
     user: AbstractBaseUser,
     cleaned_data: Mapping[str, Any],
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> Case:
     """Complete a user task: advance the engine, then lock, check, save, project and
     record in one transaction (``case_advance``). On any error nothing is saved."""
@@ -174,7 +186,7 @@ def task_complete(
             nonlocal item
             if case is not item.case:  # a rerun on a fresh case: the task as it is now
                 item = _open_item(task_id, user)
-            return _completion(case, item, user, cleaned_data, clock)
+            return _completion(case, item, user, cleaned_data, clock, occasion)
 
         case = case_advance(case=item.case, step=complete)
     assert case is not None
@@ -187,6 +199,7 @@ def _completion(
     user: AbstractBaseUser,
     cleaned_data: Mapping[str, Any],
     clock: Clock,
+    occasion: Occasion | None,
 ) -> Advance:
     bundle = bundle_of(case.version)
     definition = bundle.forms.get(item.form_key)
@@ -230,6 +243,15 @@ def _completion(
             raise TaskAlreadyDone(
                 "Deze taak is al afgerond. Er is niets opgeslagen."
             ) from exc
+        change_record(
+            case=locked,
+            user=user,
+            roles=[item.role],
+            categories={f.privacy for f in definition.fields},
+            occasion=occasion,
+            task=item.bpmn_id,
+            form=item.form_key,
+        )
 
     return Advance(
         case=case,
@@ -258,6 +280,7 @@ def case_reopen(
     user: AbstractBaseUser,
     reason: str,
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> Case:
     """A statushouder comes back: the closed case starts again on the gemeente's
     version in use, with ``heropend`` and the reason in its data (the diagrams start
@@ -316,6 +339,13 @@ def case_reopen(
                 "closed_at": None,
                 "uitkomst": "",
             },
+            record=lambda reopened: change_record(
+                case=reopened,
+                user=user,
+                roles=access.roles,
+                categories=["normaal"],
+                occasion=occasion,
+            ),
         )
 
     reopened = case_advance(case=case, step=reopen)

@@ -7,22 +7,24 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from engine import Clock
-from webui.access import case_access
+from webui.access import CaseAccess, case_access, leefgebied_privacy
 from webui.accounts.models import Role
+from webui.logs.context import Occasion
 from webui.logs.services import audit
 
 from ..models import Case, Referral
-from .base import CaseError, TaskNotAllowed, clock_or_system
+from .base import CaseError, TaskNotAllowed, change_record, clock_or_system
 
 REFERRAL_ROLES = {Role.BEGELEIDER, Role.COORDINATOR}
 
 
-def _may_refer(case: Case, user: AbstractBaseUser) -> None:
+def _may_refer(case: Case, user: AbstractBaseUser) -> CaseAccess:
     access = case_access(user=user, case=case)
     if access is None or not (access.roles & REFERRAL_ROLES):
         raise TaskNotAllowed(
             "Alleen een begeleider of coördinator van dit dossier verwijst door."
         )
+    return access
 
 
 def referral_record(
@@ -35,9 +37,10 @@ def referral_record(
     consent: bool,
     follow_up_on: date,
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> Referral:
     """Record a referral; its follow-up appears in the begeleider's queue."""
-    _may_refer(case, user)
+    access = _may_refer(case, user)
     if not consent:
         raise CaseError(
             "Verwijs alleen door met toestemming van de statushouder: de andere"
@@ -66,6 +69,13 @@ def referral_record(
             at=now,
             leefgebied=leefgebied,
         )
+        change_record(
+            case=case,
+            user=user,
+            roles=access.roles,
+            categories=[leefgebied_privacy(leefgebied)],
+            occasion=occasion,
+        )
     return referral
 
 
@@ -77,9 +87,10 @@ def referral_follow_up(
     note: str,
     next_follow_up: date | None = None,
     clock: Clock | None = None,
+    occasion: Occasion | None = None,
 ) -> Referral:
     """Record how a referral went; 'loopt nog' sets the next follow-up date."""
-    _may_refer(referral.case, user)
+    access = _may_refer(referral.case, user)
     now = clock_or_system(clock).now()
     if outcome == Referral.Outcome.RUNNING:
         if next_follow_up is None:
@@ -110,5 +121,12 @@ def referral_follow_up(
             event="referral_followed_up",
             at=now,
             outcome=outcome,
+        )
+        change_record(
+            case=referral.case,
+            user=user,
+            roles=access.roles,
+            categories=["normaal"],
+            occasion=occasion,
         )
     return referral

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from exports import (
@@ -11,9 +12,13 @@ from exports import (
     Summary,
 )
 from webui.cases.models import Case
+from webui.logs.context import Occasion
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import processing_record
 
 from .figures import report_summary
 from .rows import dossier_rows
+from .versions import REPORT_ROLE
 
 FIRST_ROWS = 10
 
@@ -34,10 +39,16 @@ class Overview:
 
 
 def report_overview(
-    *, cases: QuerySet[Case], today: date, first_rows: int = FIRST_ROWS
+    *,
+    cases: QuerySet[Case],
+    today: date,
+    user: AbstractBaseUser,
+    occasion: Occasion,
+    first_rows: int = FIRST_ROWS,
 ) -> Overview:
     """The figures per gemeente and its first cases: what the overview page shows,
-    from the same reads as the workbook."""
+    from the same reads as the workbook. The dossiers of its rows are logged as a
+    list seen by ``user``."""
     summary = report_summary(cases=cases, today=today)
     gemeenten = []
     for figures in summary.gemeenten:
@@ -50,6 +61,19 @@ def report_overview(
                 rows=rows,
                 more=max(figures.total - len(rows), 0),
             )
+        )
+    shown = [row.reference for g in gemeenten for row in g.rows]
+    if shown:
+        processing_record(
+            user=user,
+            action=ProcessingRecord.Action.LIST,
+            cases=Case.objects.filter(reference__in=shown).only(
+                "pk", "reference", "gemeente_id", "mb_organisation_id"
+            ),
+            categories=["normaal"],
+            roles=[REPORT_ROLE],
+            detail={"path": occasion.full_path},
+            occasion=occasion,
         )
     return Overview(
         summary=summary,

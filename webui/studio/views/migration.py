@@ -6,7 +6,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from webui.accounts.models import Role
 from webui.cases.selectors import (
     cases_for_migration,
     migration_phases,
@@ -19,12 +18,12 @@ from webui.cases.services import (
 )
 from webui.cases.tasks import migration_run_start, migration_runs_resume
 from webui.confirmation import ConfirmForm
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.context import occasion_of
 
 from ..forms import MigrationForm
 from ..migration_selectors import (
     case_migration_for,
+    migration_cases_seen,
     migration_run_cases,
     migration_run_for,
     migration_runs_recent,
@@ -34,18 +33,7 @@ from .common import gemeente_or_404
 
 
 def _log_migration_cases(request: HttpRequest, cases: list) -> None:
-    """The migration pages list dossiers (kenmerk, phase, version): logged, naming
-    each one, as every list of cases is."""
-    if cases:
-        processing_record(
-            user=request.user,
-            action=ProcessingRecord.Action.LIST,
-            cases=cases,
-            categories=["normaal"],
-            roles=[Role.BEHEERDER],
-            detail={"path": request.get_full_path()[:500]},
-            request=request,
-        )
+    migration_cases_seen(user=request.user, cases=cases, occasion=occasion_of(request))
 
 
 @login_required

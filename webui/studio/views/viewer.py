@@ -6,12 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from webui.access import case_access
-from webui.cases.selectors import case_marks
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.context import occasion_of
 
 from ..selectors import (
     diagram_for_user,
+    diagram_marks,
     gemeenten_beheerd,
     process_sets_for_user,
 )
@@ -41,14 +40,11 @@ def diagram(request: HttpRequest, gemeente: str, file_name: str) -> HttpResponse
         access = case_access(user=request.user, case=found.case)
         if access is None:
             raise Http404("Dit diagram bestaat niet of hoort niet bij uw gemeente.")
-        marks = case_marks(case=found.case, access=access, file_name=found.file_name)
-        processing_record(
+        marks = diagram_marks(
+            case=found.case,
+            access=access,
+            file_name=found.file_name,
             user=request.user,
-            action=ProcessingRecord.Action.VIEW,
-            cases=[found.case],
-            categories=["normaal"],  # the case's path through the diagram
-            roles=access.roles,
-            detail={"page": "diagram", "file": found.file_name},
-            request=request,
+            occasion=occasion_of(request),
         )
     return render(request, "studio/diagram.html", {"diagram": found, "marks": marks})
