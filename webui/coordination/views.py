@@ -143,7 +143,6 @@ def begeleider(request: HttpRequest, pk: int) -> HttpResponse:
     load = next((x for x in everyone if x.user.pk == pk), None)
     if load is None:
         raise Http404("Deze begeleider werkt niet bij uw organisatie.")
-    username = load.user.get_username()
     cases = begeleider_cases(org=org, user=load.user)
     colleagues = [x for x in everyone if x.active and x.user.pk != load.user.pk]
     form = ReassignForm(request.POST or None, cases=cases, colleagues=colleagues)

@@ -23,8 +23,8 @@ class Occasion:
 def request_id(request: HttpRequest) -> str:
     """One id for everything one request processed (links its records)."""
     if not hasattr(request, "_processing_id"):
-        request._processing_id = uuid.uuid4().hex  # type: ignore[attr-defined]
-    return request._processing_id  # type: ignore[attr-defined]
+        request._processing_id = uuid.uuid4().hex
+    return request._processing_id
 
 
 def occasion_of(request: HttpRequest) -> Occasion:

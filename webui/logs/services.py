@@ -129,7 +129,7 @@ def refusal_record(
     A refusal has no service to write it; the page that refuses calls this."""
     processing_record(
         user=user,
-        action=ProcessingRecord.Action.REFUSED,
+        action=str(ProcessingRecord.Action.REFUSED),
         detail={"path": occasion.path, **detail},
         occasion=occasion,
     )
