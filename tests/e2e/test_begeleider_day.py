@@ -170,12 +170,17 @@ def test_a_begeleider_works_three_tasks_on_a_phone(
     answer(page, "Zijn er schulden of betalingsachterstanden?", "Nee")
     page.get_by_role("button", name="Afronden").click()
 
-    # The last one: back on the queue, which says so.
-    page.wait_for_url(re.compile(r"/(\?.*)?$"))
+    # Both practical steps done: the next step of Amal's voortraject stays with
+    # the begeleider who did them, and opens at once.
+    page.wait_for_url(re.compile(r"/taak/[^/]+/$"))
     message = page.locator(".messages").inner_text()
     assert f"‘{FINANCIEN}’ is afgerond" in message
-    assert "geen open taken meer" in message
-    fits(page, found, "queue-done")
+    assert "Dit is uw volgende taak" in message
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Voorbereiding inburgering"
+    fits(page, found, "next-step")
+    page.goto("/")
+    fits(page, found, "queue-after")
     context.close()
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
 

@@ -147,11 +147,11 @@ def test_begeleider_works_the_voortraject_from_the_queue(
     coordinator.reload()
     assert coordinator.locator("#case-phase").inner_text() == both
 
-    # Both parallel tasks are done: the next one waits in the pool (and on the
-    # case page, for whoever reads it).
+    # Both parallel tasks are done: the next step stays with the begeleider who
+    # did them, in their own tasks (and on the case page, for whoever reads it).
     assert "Voorbereiding inburgering" in open_tasks.inner_text()
     page.goto("/")
-    page.locator("#available-tasks").get_by_role(
+    page.locator("#my-tasks").get_by_role(
         "link", name="Voorbereiding inburgering"
     ).click()
     answer(page, "Is het dossier opgevraagd bij het COA?", "Ja")

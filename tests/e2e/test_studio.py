@@ -326,7 +326,9 @@ def test_a_beheerder_changes_a_task_and_its_form_in_the_browser_and_deploys(
     fresh = world.coupled(voornaam="Nieuw", achternaam="Dossier")
     assert fresh.version_id == v2.pk
     task = open_task(fresh, "begeleidingsafspraken")
-    assert (task.name, task.role, task.assignee) == (RENAMED, "coordinator", None)
+    # Now the coördinator's step right after their koppeling: it stays with them.
+    coupler = world.who("coordinator", world.polderdam)
+    assert (task.name, task.role, task.assignee) == (RENAMED, "coordinator", coupler)
     new_form = case_form(case=fresh, form_key="begeleidingsafspraken")
     added = {f.name: f for f in new_form.fields}[NEW_FIELD]
     assert (added.label, added.type, added.privacy) == (NEW_LABEL, "text", "normaal")
