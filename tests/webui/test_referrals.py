@@ -118,6 +118,11 @@ def test_the_piezo_phase_moves_with_its_history(world: World) -> None:
     assert case.piezo_fase == "2"
     history = CaseMilestone.objects.filter(case=case, key="piezo_fase")
     assert [m.value for m in history] == ["0", "1", "2"]
+    # The MB report names the phases in words, not by their number.
+    report = begeleider.get(reverse("cases:report", args=[case.reference]))
+    html = report.content.decode()
+    assert "Fase 2 – lerend vrijwilligerswerk" in html
+    assert ": fase 2<" not in html
 
 
 def test_the_mb_report_shows_the_guidance_within_the_consent(world: World) -> None:

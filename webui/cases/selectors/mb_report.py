@@ -108,8 +108,12 @@ def mb_report(*, case: Case, access: CaseAccess) -> MbReport:
             for m in milestones
             if m.key == "afspraken_nagekomen"
         ],
+        # The phase in words ("Fase 2 – lerend vrijwilligerswerk"), not its number.
         piezo=[
-            (timezone.localdate(m.reached_at), str(m.value))
+            (
+                timezone.localdate(m.reached_at),
+                milestone_label(version=case.version, key=m.key, value=m.value),
+            )
             for m in milestones
             if m.key == "piezo_fase"
         ],
