@@ -15,7 +15,7 @@ from webui.access import CaseAccess, roles_held
 from webui.accounts.models import LANE_SIDE
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.services import list_record, processing_record
 
 from .models import Case, Submission
 from .selectors import (
@@ -59,16 +59,13 @@ def case_list_page(
     )
     page = Paginator(cases, per_page).get_page(number)
     shown = with_track_phases(with_open_task_counts(list(page.object_list)))
-    if shown:
-        processing_record(
-            user=user,
-            action=ProcessingRecord.Action.LIST,
-            cases=shown,
-            categories=["persoonsgegevens"],
-            roles=roles_held(user=user),
-            detail={"path": occasion.full_path},
-            occasion=occasion,
-        )
+    list_record(
+        user=user,
+        cases=shown,
+        categories=["persoonsgegevens"],
+        roles=roles_held(user=user),
+        occasion=occasion,
+    )
     return page, shown
 
 

@@ -25,7 +25,7 @@ from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.models import DefinitionVersion
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.services import list_record, processing_record
 from webui.tasks.models import TaskItem
 
 # The milestone a form field declares when its answer is the vaste begeleider
@@ -404,16 +404,13 @@ def cases_listed(
 ) -> None:
     """A coördinator's list page (waiting, overdue, one begeleider's cases) in the
     processing log: the statushouders it names."""
-    if cases:
-        processing_record(
-            user=user,
-            action=ProcessingRecord.Action.LIST,
-            cases=cases,
-            categories=["persoonsgegevens"],
-            roles=[Role.COORDINATOR],
-            detail={"path": occasion.full_path},
-            occasion=occasion,
-        )
+    list_record(
+        user=user,
+        cases=cases,
+        categories=["persoonsgegevens"],
+        roles=[Role.COORDINATOR],
+        occasion=occasion,
+    )
 
 
 def statushouder_seen(

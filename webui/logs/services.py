@@ -101,6 +101,29 @@ def processing_record(
     return record
 
 
+def list_record(
+    *,
+    user: AbstractBaseUser | None,
+    cases: Iterable[Any],
+    categories: Iterable[str],
+    roles: Iterable[str],
+    occasion: Occasion,
+) -> None:
+    """A page that lists statushouders: one LIST record naming each case shown (none
+    when the list is empty)."""
+    cases = list(cases)
+    if cases:
+        processing_record(
+            user=user,
+            action=str(ProcessingRecord.Action.LIST),
+            cases=cases,
+            categories=categories,
+            roles=roles,
+            detail={"path": occasion.full_path},
+            occasion=occasion,
+        )
+
+
 def login_failed(
     sender: Any,
     credentials: Mapping[str, Any],

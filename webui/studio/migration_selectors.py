@@ -6,8 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from webui.accounts.models import Gemeente, Role
 from webui.cases.models import Case, CaseMigration, MigrationRun
 from webui.logs.context import Occasion
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.services import list_record
 
 
 def migration_runs_recent(*, gemeente: Gemeente) -> list[MigrationRun]:
@@ -48,13 +47,10 @@ def migration_cases_seen(
 ) -> None:
     """The migration pages list dossiers (kenmerk, phase, version): logged, naming
     each one, as every list of cases is."""
-    if cases:
-        processing_record(
-            user=user,
-            action=ProcessingRecord.Action.LIST,
-            cases=cases,
-            categories=["normaal"],
-            roles=[Role.BEHEERDER],
-            detail={"path": occasion.full_path},
-            occasion=occasion,
-        )
+    list_record(
+        user=user,
+        cases=cases,
+        categories=["normaal"],
+        roles=[Role.BEHEERDER],
+        occasion=occasion,
+    )
