@@ -108,6 +108,7 @@ def list_record(
     categories: Iterable[str],
     roles: Iterable[str],
     occasion: Occasion,
+    **detail: Any,
 ) -> None:
     """A page that lists statushouders: one LIST record naming each case shown (none
     when the list is empty)."""
@@ -119,7 +120,7 @@ def list_record(
             cases=cases,
             categories=categories,
             roles=roles,
-            detail={"path": occasion.full_path},
+            detail={"path": occasion.full_path, **detail},
             occasion=occasion,
         )
 

@@ -18,8 +18,7 @@ from webui.accounts.models import MbOrganisation, Role
 from webui.cases.models import Case, Submission
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.logs.context import Occasion
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.services import list_record
 from webui.tasks.models import TaskItem
 
 from .answers import FormMapping, form_mapping
@@ -276,14 +275,11 @@ def participants_seen(
 ) -> None:
     """A PVT page's participants (candidates or a session's rows) in the processing
     log, as one list seen by the trainer."""
-    cases = list(cases)
-    if cases:
-        processing_record(
-            user=user,
-            action=ProcessingRecord.Action.LIST,
-            cases=cases,
-            categories=SHOWN,
-            roles=[Role.TRAINER],
-            detail={"path": occasion.full_path, **detail},
-            occasion=occasion,
-        )
+    list_record(
+        user=user,
+        cases=cases,
+        categories=SHOWN,
+        roles=[Role.TRAINER],
+        occasion=occasion,
+        **detail,
+    )

@@ -13,8 +13,7 @@ from exports import (
 )
 from webui.cases.models import Case
 from webui.logs.context import Occasion
-from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.services import list_record
 
 from .figures import report_summary
 from .rows import dossier_rows
@@ -64,15 +63,13 @@ def report_overview(
         )
     shown = [row.reference for g in gemeenten for row in g.rows]
     if shown:
-        processing_record(
+        list_record(
             user=user,
-            action=ProcessingRecord.Action.LIST,
             cases=Case.objects.filter(reference__in=shown).only(
                 "pk", "reference", "gemeente_id", "mb_organisation_id"
             ),
             categories=["normaal"],
             roles=[REPORT_ROLE],
-            detail={"path": occasion.full_path},
             occasion=occasion,
         )
     return Overview(
