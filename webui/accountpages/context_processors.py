@@ -2,8 +2,7 @@ from django.http import HttpRequest
 
 from engine import ROLES
 from webui.access import CASE_ROLES, roles_held
-
-from .models import Role
+from webui.accounts.models import Role
 
 
 def lane_labels(request: HttpRequest) -> dict[str, object]:

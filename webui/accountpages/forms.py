@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from .models import UserProfile, Weekday
+from webui.accounts.models import UserProfile, Weekday
 
 # Letters, with spaces, hyphens, apostrophes and brackets: "Koerdisch (Sorani)".
 _LANGUAGE = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '()\-])*")

@@ -35,7 +35,7 @@ _BEFORE_SECOND_FACTOR = frozenset(
 class SecondFactorMiddleware:
     """After the password, nothing but the code page for a user with an
     authenticator app, and nothing but setting one up for a user whose roles require
-    it (webui.accounts.twofactor); the page first asked for comes after."""
+    it (webui.accountpages.twofactor); the page first asked for comes after."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

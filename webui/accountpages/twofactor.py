@@ -5,7 +5,7 @@ instellingen*.
 
 A user with a confirmed device gives its code after every password login; a user who
 must have one and has none sets one up before reaching any page
-(``webui.accounts.middleware.SecondFactorMiddleware``)."""
+(``webui.accountpages.middleware.SecondFactorMiddleware``)."""
 
 import base64
 from enum import StrEnum
@@ -18,8 +18,7 @@ import segno
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from webui.access import roles_held
-
-from .models import Role
+from webui.accounts.models import Role
 
 SECOND_FACTOR_ROLES = frozenset({Role.BEHEERDER, Role.PRIVACY, Role.MANAGER})
 DEVICE_NAME = "Authenticator-app"

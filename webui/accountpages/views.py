@@ -5,10 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from webui.access import roles_held
+from webui.accounts.models import Role
+from webui.accounts.profiles import profile_of, profile_update, roles_in_words
 
 from .forms import ProfileForm
-from .models import Role
-from .profiles import profile_of, profile_update, roles_in_words
 from .twofactor import confirmed_device, second_factor_required
 
 

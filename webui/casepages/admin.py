@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.http import Http404
 
 from webui.access import case_access, roles_held, visible_cases
+from webui.cases.models import Case
 from webui.logs.context import occasion_of
 from webui.logs.models import AuditEvent, ProcessingRecord
 from webui.logs.services import processing_record
-
-from .models import Case
 
 
 class LoggedAdmin(admin.ModelAdmin):

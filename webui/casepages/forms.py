@@ -1,8 +1,7 @@
 from django import forms
 
 from forms.fields import YesNoField
-
-from .models import Consent, Referral
+from webui.cases.models import Consent, Referral
 
 
 def _offer_directions(form: forms.Form, directions: list[str]) -> None:

@@ -12,25 +12,15 @@ from webui.access import (
     leefgebied_privacy,
     registering_organisations,
 )
-from webui.logs.context import occasion_of
-from webui.logs.services import refusal_record
-
-from .casefile import (
+from webui.cases.models import Consent
+from webui.casework.casefile import (
     case_file,
     case_list_page,
     case_mb_report,
     case_page_seen,
     pip_document,
 )
-from .forms import (
-    ConsentForm,
-    ConsentRequestForm,
-    FollowUpForm,
-    ReferralForm,
-    ReopenForm,
-)
-from .models import Consent
-from .selectors import (
+from webui.casework.selectors import (
     case_form,
     case_overview,
     open_consent_requests,
@@ -38,7 +28,7 @@ from .selectors import (
     referral_for,
     start_form,
 )
-from .services import (
+from webui.casework.services import (
     CONTACT_FORM,
     CaseError,
     case_reopen,
@@ -49,7 +39,17 @@ from .services import (
     referral_follow_up,
     referral_record,
 )
-from .timeline import PAGE as TIMELINE_PAGE
+from webui.casework.timeline import PAGE as TIMELINE_PAGE
+from webui.logs.context import occasion_of
+from webui.logs.services import refusal_record
+
+from .forms import (
+    ConsentForm,
+    ConsentRequestForm,
+    FollowUpForm,
+    ReferralForm,
+    ReopenForm,
+)
 
 NOT_FOUND = "Dit dossier bestaat niet of u heeft er geen toegang toe."
 

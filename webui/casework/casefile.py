@@ -13,11 +13,12 @@ from django.core.paginator import Page, Paginator
 
 from webui.access import CaseAccess, roles_held
 from webui.accounts.models import LANE_SIDE
+from webui.cases.models import Case, Submission
+from webui.cases.tracks import with_track_phases
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import list_record, processing_record
 
-from .models import Case, Submission
 from .selectors import (
     CaseDiagram,
     CaseView,
@@ -37,7 +38,6 @@ from .summary import (
     readable_rows,
 )
 from .timeline import PAGE, Timeline, case_timeline, day_of
-from .tracks import with_track_phases
 
 
 def case_list_page(

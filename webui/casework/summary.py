@@ -12,9 +12,10 @@ from forms.values import display_rows
 from webui.access import CaseAccess
 from webui.accounts.models import LANE_SIDE
 from webui.accounts.selectors import user_choices
+from webui.cases.models import Case, Submission
+from webui.cases.tracks import TrackPosition, track_positions
 from webui.definitions.bundles import START_FORM, bundle_of
 
-from .models import Case, Submission
 from .selectors import (
     PhaseStep,
     case_outcome,
@@ -22,7 +23,6 @@ from .selectors import (
     milestone_label,
     phase_statuses,
 )
-from .tracks import TrackPosition, track_positions
 
 # The fields of the start form a summary shows, in this order, when the form has them.
 # The field roles (forms/field_roles.py) of the aanmelding the summary shows.

@@ -12,9 +12,9 @@ from django.db import transaction
 from django_tasks import task
 
 from engine import Clock
+from webui.cases.models import Case, MigrationRun
 from webui.definitions.models import DefinitionVersion
 
-from .models import Case, MigrationRun
 from .services.migrating import (
     migration_run_execute,
     migration_run_record,

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from forms.field_roles import CONTACT_FORM
 from webui.access import CaseAccess, leefgebied_privacy
+from webui.cases.models import Case, CaseMilestone, Consent, Referral
 from webui.definitions.bundles import START_FORM, bundle_of
 
-from .models import Case, CaseMilestone, Consent, Referral
 from .selectors import HistoryEntry, case_history, milestone_label
 
 # The kinds of entry, in the order the filter offers them.

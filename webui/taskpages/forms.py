@@ -2,8 +2,15 @@ from typing import Any
 
 from django import forms
 
-from .selectors import AVAILABLE, BY_DUE, MINE, NEWEST, QueueFilters, QueueOptions
-from .services import NOTE_MAX_LENGTH
+from webui.taskwork.selectors import (
+    AVAILABLE,
+    BY_DUE,
+    MINE,
+    NEWEST,
+    QueueFilters,
+    QueueOptions,
+)
+from webui.taskwork.services import NOTE_MAX_LENGTH
 
 ORDERS = [(BY_DUE, "Uiterlijke datum (te laat eerst)"), (NEWEST, "Nieuwste eerst")]
 

@@ -7,10 +7,9 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 
 from webui.access import case_access
-from webui.cases.selectors import HistoryEntry, case_history
-from webui.cases.summary import CaseSummary, case_summary
-
-from .models import TaskItem
+from webui.casework.selectors import HistoryEntry, case_history
+from webui.casework.summary import CaseSummary, case_summary
+from webui.tasks.models import TaskItem
 
 EARLIER_ANSWERS = 3
 

@@ -11,8 +11,8 @@ from webui.access import leefgebied_privacy, roles_held
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record
+from webui.tasks.models import TaskItem
 
-from .models import TaskItem
 from .needs import TaskNeeds
 
 

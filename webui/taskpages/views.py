@@ -18,17 +18,13 @@ from forms.builder import build_step_forms
 from webui.access import roles_held
 from webui.accounts.models import Role
 from webui.accounts.selectors import user_choices, username_of
-from webui.cases.selectors import case_form, consent_requests_for, follow_ups
-from webui.cases.services import CaseError, task_complete
+from webui.casework.selectors import case_form, consent_requests_for, follow_ups
+from webui.casework.services import CaseError, task_complete
 from webui.logs.context import occasion_of
 from webui.logs.services import refusal_record
-
-from .drafts import draft_discard, draft_save_step, step_fields
-from .forms import HandOverForm, QueueFilterForm
-from .models import TaskItem
-from .needs import task_needs
-from .seen import queue_seen, task_seen
-from .selectors import (
+from webui.tasks.drafts import draft_discard, draft_save_step, step_fields
+from webui.tasks.models import TaskItem
+from webui.taskwork.selectors import (
     AVAILABLE,
     MINE,
     NEWEST,
@@ -43,13 +39,17 @@ from .selectors import (
     task_refusal,
     week_end,
 )
-from .services import (
+from webui.taskwork.services import (
     HandOverRefused,
     TaskNotClaimable,
     task_claim,
     task_hand_over,
     task_release,
 )
+
+from .forms import HandOverForm, QueueFilterForm
+from .needs import task_needs
+from .seen import queue_seen, task_seen
 
 NOT_FOUND = "Deze taak bestaat niet of u heeft er geen toegang toe."
 # The start page of a user without tasks, by the first of these roles they hold.

@@ -21,8 +21,7 @@ from webui.access import (
 from webui.accounts.models import LANE_SIDE, Role
 from webui.accounts.selectors import users_for_role
 from webui.logs.models import AuditEvent
-
-from .models import TaskItem
+from webui.tasks.models import TaskItem
 
 PER_PAGE = 25
 MINE, AVAILABLE = "mijn", "oppakken"

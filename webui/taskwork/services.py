@@ -11,8 +11,8 @@ from engine import ReadyTask, Snapshot
 from webui.access import may_work_on
 from webui.accounts.models import LANE_SIDE, Role
 from webui.logs.models import AuditEvent
+from webui.tasks.models import TaskDraft, TaskItem
 
-from .models import TaskDraft, TaskItem
 from .selectors import HANDED_OVER, hand_over_candidates, hand_over_refusal
 
 NOTE_MAX_LENGTH = 500

@@ -8,8 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from webui.access import CONSENT_HOLDER, CONSENT_ROLES, grants, visible_cases
 from webui.accounts.models import LANE_SIDE
-
-from ..models import Case, Consent, ConsentRequest
+from webui.cases.models import Case, Consent, ConsentRequest
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import Any
 
 import engine
 from webui.access import CaseAccess
+from webui.cases.models import Case, CaseState
 from webui.definitions.bundles import blob_texts, bundle_of
 from webui.tasks.models import TaskItem
 
-from ..models import Case, CaseState
 from .phases import case_phase_file, phase_statuses
 
 OPEN_MARK = "wegwijs-open"

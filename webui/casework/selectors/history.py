@@ -10,9 +10,8 @@ from forms.values import display_rows
 from webui.access import CONSENT_MILESTONES, CaseAccess, leefgebied_privacy
 from webui.accounts.models import LANE_SIDE
 from webui.accounts.selectors import user_choices
+from webui.cases.models import Case, Submission
 from webui.definitions.bundles import bundle_of
-
-from ..models import Case, Submission
 
 
 @dataclass(frozen=True)

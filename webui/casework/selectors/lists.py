@@ -8,9 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
 from webui.access import cases_for_user, visible_cases
+from webui.cases.models import Case
 from webui.tasks.models import TaskItem
-
-from ..models import Case
 
 
 def with_open_task_counts(cases: list[Case]) -> list[Case]:

@@ -10,9 +10,9 @@ from forms.field_roles import CONTACT_FORM
 from forms.registry import FormDefinition
 from webui.access import CaseAccess
 from webui.accounts.models import LANE_SIDE
+from webui.cases.models import Case
 from webui.definitions.bundles import bundle_of
 
-from ..models import Case
 from .milestones import milestone_label
 
 

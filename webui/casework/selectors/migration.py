@@ -4,8 +4,7 @@ be reverted."""
 from django.db.models import QuerySet
 
 from webui.accounts.models import Gemeente
-
-from ..models import Case, CaseMigration
+from webui.cases.models import Case, CaseMigration
 
 
 def cases_for_migration(

@@ -2,10 +2,9 @@
 
 from typing import Any
 
+from webui.cases.models import Case
 from webui.definitions.bundles import bundle_of
 from webui.definitions.models import DefinitionVersion
-
-from ..models import Case
 
 
 def milestone_label(*, version: DefinitionVersion, key: str, value: Any) -> str:

@@ -7,12 +7,12 @@ from typing import Any
 from forms.registry import FormDefinition
 from webui.access import CaseAccess
 from webui.accounts.models import Gemeente
+from webui.cases.models import Case
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
 from webui.logs.models import AuditEvent
 from webui.tasks.models import TaskItem
 
-from ..models import Case
 from .consents import consent_overview
 from .history import HistoryEntry, case_history
 from .phases import PhaseStep, case_phase_file, case_phases

@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass
 
+from webui.cases.models import Case
 from webui.definitions.bundles import bundle_of
 from webui.tasks.models import TaskItem
-
-from ..models import Case
 
 
 @dataclass(frozen=True)

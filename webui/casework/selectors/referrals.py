@@ -7,8 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
 from webui.access import CaseAccess, leefgebied_privacy, visible_cases
-
-from ..models import Case, Referral
+from webui.cases.models import Case, Referral
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,12 @@ from django.utils import timezone
 
 from engine import ReachedMilestone, Snapshot
 from webui.accounts.models import LANE_SIDE
+from webui.cases.models import Case, CaseState
 from webui.definitions.bundles import Bundle
 from webui.logs.services import audit
 from webui.tasks.models import TaskItem
-from webui.tasks.services import tasks_project
+from webui.taskwork.services import tasks_project
 
-from ..models import Case, CaseState
 from .base import (
     CaseConflict,
     CaseError,

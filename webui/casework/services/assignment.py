@@ -20,10 +20,10 @@ from engine import Clock
 from webui.access import case_access
 from webui.accounts.models import Role
 from webui.accounts.selectors import users_for_role
+from webui.cases.models import Case
 from webui.logs.services import audit
 from webui.tasks.models import TaskDraft, TaskItem
 
-from ..models import Case
 from .base import CaseError, TaskNotAllowed, clock_or_system, locked_case
 
 logger = logging.getLogger("webui.cases")

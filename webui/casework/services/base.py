@@ -13,12 +13,11 @@ from django.utils import timezone
 from engine import Clock, ReachedMilestone, Snapshot, SystemClock
 from forms.registry import FormDefinition
 from webui.access import CONSENT_HOLDER, CONSENT_MILESTONES
+from webui.cases.models import Case, CaseMilestone, CaseState, Consent
 from webui.definitions.bundles import Bundle
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record
-
-from ..models import Case, CaseMilestone, CaseState, Consent
 
 logger = logging.getLogger("webui.cases")
 

@@ -9,10 +9,10 @@ from django.db import transaction
 
 from engine import Clock
 from webui.access import CONSENT_ROLES, case_access
+from webui.cases.models import Case, Consent, ConsentRequest
 from webui.logs.context import Occasion
 from webui.logs.services import audit
 
-from ..models import Case, Consent, ConsentRequest
 from ..selectors import open_consent_requests
 from .base import TaskNotAllowed, change_record, clock_or_system
 

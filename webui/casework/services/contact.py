@@ -11,11 +11,11 @@ from engine import Clock
 from forms.field_roles import CONTACT_FORM
 from forms.values import stored_data
 from webui.access import case_access
+from webui.cases.models import Case, Submission
 from webui.definitions.bundles import bundle_of
 from webui.logs.context import Occasion
 from webui.logs.services import audit
 
-from ..models import Case, Submission
 from .base import (
     CaseError,
     TaskNotAllowed,

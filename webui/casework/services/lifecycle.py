@@ -15,14 +15,14 @@ from forms.registry import FormDefinition
 from forms.values import engine_data, stored_data
 from webui.access import case_access, grants_per_request
 from webui.accounts.models import Gemeente, MbOrganisation
+from webui.cases.models import Case, Submission
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.services import active_version
 from webui.logs.context import Occasion
 from webui.tasks.models import TaskItem
-from webui.tasks.selectors import task_refusal
+from webui.taskwork.selectors import task_refusal
 
-from ..models import Case, Submission
 from .advancing import Advance, advance_store, case_advance
 from .base import (
     CaseError,

@@ -15,10 +15,10 @@ from django.utils import timezone
 import engine
 from engine import Clock
 from engine.migration import MoveRefused, check_move, move_case
+from webui.cases.models import Case, CaseMigration, MigrationRun
 from webui.definitions.bundles import bundle_of
 from webui.definitions.models import DefinitionVersion
 
-from ..models import Case, CaseMigration, MigrationRun
 from .advancing import Advance, case_advance
 from .base import CaseConflict, CaseError, case_state, clock_or_system
 
@@ -200,7 +200,7 @@ def migration_run_record(
     clock: Clock | None = None,
 ) -> MigrationRun:
     """Record a bulk migration for the background worker (``migration_run_start``
-    in webui.cases.tasks hands it over)."""
+    in webui.casework.tasks hands it over)."""
     ids = [case.pk for case in cases]
     run = MigrationRun.objects.create(
         gemeente_id=target.gemeente_id,
@@ -251,7 +251,7 @@ def migration_run_execute(*, run_id: int, clock: Clock | None = None) -> Migrati
 def migration_runs_claim(*, now: datetime | None = None) -> list[int]:
     """The bulk migrations that stopped halfway (a worker killed, a machine
     restarted: no progress for WEGWIJS_BACKGROUND_TIMEOUT_MINUTES), claimed for the
-    worker again (``migration_runs_resume`` in webui.cases.tasks hands them over)."""
+    worker again (``migration_runs_resume`` in webui.casework.tasks hands them over)."""
     now = now or timezone.now()
     limit = now - timedelta(minutes=settings.WEGWIJS_BACKGROUND_TIMEOUT_MINUTES)
     stuck = MigrationRun.objects.filter(status=MigrationRun.Status.RUNNING).filter(

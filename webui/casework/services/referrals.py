@@ -9,10 +9,10 @@ from django.db import transaction
 from engine import Clock
 from webui.access import CaseAccess, case_access, leefgebied_privacy
 from webui.accounts.models import Role
+from webui.cases.models import Case, Referral
 from webui.logs.context import Occasion
 from webui.logs.services import audit
 
-from ..models import Case, Referral
 from .base import CaseError, TaskNotAllowed, change_record, clock_or_system
 
 REFERRAL_ROLES = {Role.BEGELEIDER, Role.COORDINATOR}

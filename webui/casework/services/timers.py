@@ -4,9 +4,9 @@ from datetime import datetime
 
 import engine
 from engine import Clock
+from webui.cases.models import Case
 from webui.definitions.bundles import bundle_of
 
-from ..models import Case
 from .advancing import Advance, case_advance
 from .base import case_state, clock_or_system, logger
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from webui.accounts.models import Gemeente
-from webui.cases.selectors import cases_for_migration
-from webui.cases.services import case_migrate, case_move_preview
+from webui.casework.selectors import cases_for_migration
+from webui.casework.services import case_migrate, case_move_preview
 from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import active_version
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from webui.cases.services import timers_run
+from webui.casework.services import timers_run
 
 
 class Command(BaseCommand):
