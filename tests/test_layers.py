@@ -85,7 +85,7 @@ BACK_ARROWS = [
     ("webui.tasks.drafts", "webui.access"),
     # The middleware or the two-factor pages back in accounts, asking for roles.
     ("webui.accounts.selectors", "webui.access"),
-    # Need-to-know reaching up into the case services, the pages.
+    # Need-to-know reaching up into the case services.
     ("webui.access.cases", "webui.casework.services"),
     # The case records reaching into the task records ...
     ("webui.cases.models", "webui.tasks.models"),
