@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from webui.signin.views import SignInView
+
 urlpatterns = [
     path("", include("webui.taskpages.urls")),
     path("dossiers/", include("webui.casepages.urls")),
@@ -11,8 +13,10 @@ urlpatterns = [
     path("pvt/", include("webui.pvt.urls")),
     path("overzicht/", include("webui.reports.urls")),
     path("account/", include("webui.accountpages.urls")),
+    # Sign-in with the organisation's own account, and its beheerder's page.
+    path("", include("webui.signin.urls")),
     path("gebruikers/", include("webui.users.urls")),
-    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("inloggen/", SignInView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from webui.access import grants_per_request
 
-from .twofactor import second_factor_step
+from .twofactor import IDP_MFA_SESSION_KEY, second_factor_step
 
 
 class GrantsPerRequestMiddleware:
@@ -48,6 +48,8 @@ class SecondFactorMiddleware:
     ) -> HttpResponse | None:
         user = request.user
         if not user.is_authenticated or user.is_verified():
+            return None
+        if request.session.get(IDP_MFA_SESSION_KEY):
             return None
         match = request.resolver_match
         if match is not None and match.view_name in _BEFORE_SECOND_FACTOR:

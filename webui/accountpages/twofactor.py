@@ -21,6 +21,10 @@ from webui.access import roles_held
 from webui.accounts.models import Role
 
 SECOND_FACTOR_ROLES = frozenset({Role.BEHEERDER, Role.PRIVACY, Role.MANAGER})
+# Set in the session by a sign-in with an organisation's own account whose identity
+# provider asserted more than a password (acr/amr, webui.signin.services): that
+# counts as the second factor, and Wegwijs asks no code of its own.
+IDP_MFA_SESSION_KEY = "wegwijs_second_factor_by_idp"
 DEVICE_NAME = "Authenticator-app"
 
 WRONG_CODE = (

@@ -38,6 +38,9 @@ class ProcessingRecord(models.Model):
         ADMIN = "beheer", _("ingezien in het beheer")
         REFUSED = "geweigerd", _("toegang geweigerd")
         LOGIN_FAILED = "inloggen_mislukt", _("inloggen mislukt")
+        # A sign-in with an organisation's own account (webui.signin): which
+        # roles it gave and whether the identity provider asserted MFA.
+        LOGIN = "inloggen", _("ingelogd")
         INZAGE = "inzage", _("inzageverzoek uitgevoerd")
         ANONYMISED = "geanonimiseerd", _("geanonimiseerd")
         LOG_SEARCH = "log_doorzocht", _("verwerkingenlog doorzocht")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "webui.reports",
     "webui.reminders",
     "webui.users",
+    "webui.signin",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +134,13 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in with an organisation's own account (OpenID Connect, webui.signin): it
+    # answers only to its own callback, never to a username and password.
+    "webui.signin.backend.OrganisationAccountBackend",
 ]
+# An identity provider on http:// (not https://): only on a developer's machine and
+# in the tests, where the provider runs on loopback.
+WEGWIJS_OIDC_ALLOW_HTTP = os.environ.get("WEGWIJS_OIDC_ALLOW_HTTP", "0") == "1"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -12,3 +12,6 @@ MIDDLEWARE = [*MIDDLEWARE, "webui.middleware.DutchNotFoundMiddleware"]  # noqa: 
 
 # The demo world and `load_demo` (make run): never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
+
+# A developer's identity provider may run on http:// on this machine.
+WEGWIJS_OIDC_ALLOW_HTTP = True

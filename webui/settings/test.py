@@ -20,7 +20,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 AUTHENTICATION_BACKENDS = [
     "webui.settings.axes_testclient.AxesTestClientBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "webui.signin.backend.OrganisationAccountBackend",
 ]
+# The tests' identity provider runs on loopback, without TLS.
+WEGWIJS_OIDC_ALLOW_HTTP = True
 
 # The proefrit drives every set before it goes live (tens of seconds for the base);
 # the tests that are about it switch it on, the many that deploy sets for other
