@@ -98,6 +98,11 @@ NO_PERSONAL_DATA = {
     "users:password_link": "POST, mails a staff member their reset link (logged)",
     "users:password_set": "the invitee's own password form",
     "users:password_done": "a confirmation",
+    # Sign-in with the organisation's own account: the way to its identity provider
+    # and back (a sign-in is logged as such), and the beheerder's settings for it.
+    "signin:start": "redirects to the organisation's identity provider",
+    "signin:callback": "signs in (logged as a sign-in), redirects",
+    "signin:provider": "an organisation's identity provider settings",
 }
 # Admin sections of staff data, settings or machinery: every view of each of them.
 _ADMIN_VIEWS = ("add", "change", "changelist", "delete", "history")

@@ -380,7 +380,9 @@ def sign_in_complete(
         for key, value in names.items():
             setattr(user, key, value)
         user.save(update_fields=list(names))
-    _roles_set(provider=provider, user=user, roles=roles, created=created, **_o(common))
+    _roles_set(
+        provider=provider, user=user, roles=roles, created=created, occasion=occasion
+    )
     if not roles:
         return _refuse(
             user=user,
@@ -404,7 +406,3 @@ def sign_in_complete(
         occasion=occasion,
     )
     return SignIn(user=user, roles=roles, mfa=mfa)
-
-
-def _o(common: Mapping[str, Any]) -> dict[str, Any]:
-    return {"occasion": common["occasion"]}

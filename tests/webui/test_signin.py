@@ -1,0 +1,389 @@
+"""Sign-in with the organisation's own account (issue 20, item 5), below the browser:
+what one sign-in does with the provider's claims, the checks on the ID token the
+library leaves out, the beheerder's page and its need-to-know, and the way back from
+the provider when something is off. The whole way through a real provider in
+Chromium is tests/e2e/test_signin_organisation_account.py."""
+
+import time
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousOperation
+from django.test import Client, override_settings
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from webui.accounts.models import Membership, Role
+from webui.logs.models import AuditEvent, ProcessingRecord
+from webui.signin import services
+from webui.signin.backend import OrganisationAccountBackend
+from webui.signin.discovery import DiscoveryFailed, discover
+from webui.signin.models import ExternalAccount, IdentityProvider
+from webui.signin.secrets import secret_open, secret_seal
+from webui.signin.services import sign_in_complete
+
+from ..conftest import World
+
+ISSUER = "https://login.polderdam.example/realms/medewerkers"
+SECRET = "geheim-van-polderdam-0123456789"
+
+
+def _provider(world: World, **fields: Any) -> IdentityProvider:
+    defaults: dict[str, Any] = {
+        "gemeente": world.polderdam,
+        "discovery_url": ISSUER,
+        "issuer": ISSUER,
+        "authorization_endpoint": f"{ISSUER}/auth",
+        "token_endpoint": f"{ISSUER}/token",
+        "userinfo_endpoint": f"{ISSUER}/userinfo",
+        "jwks_uri": f"{ISSUER}/certs",
+        "client_id": "wegwijs",
+        "client_secret_encrypted": secret_seal(SECRET),
+        "role_map": {
+            Role.REGIEVOERDER: ["regie"],
+            Role.TEAMLEIDER: ["teamleiding"],
+            # Not a gemeente's role: never given at a gemeente, whatever is mapped.
+            Role.BEGELEIDER: ["regie"],
+        },
+    }
+    return IdentityProvider.objects.create(**{**defaults, **fields})
+
+
+def _claims(sub: str = "abc-123", **claims: Any) -> dict[str, Any]:
+    return {
+        "sub": sub,
+        "iss": ISSUER,
+        "preferred_username": "s.smit@polderdam.example",
+        "email": "s.smit@polderdam.example",
+        "given_name": "Sanne",
+        "family_name": "Smit",
+        "groups": ["regie"],
+        **claims,
+    }
+
+
+def _roles(user: Any) -> set[tuple[str, Any, Any]]:
+    return set(
+        Membership.objects.filter(user=user).values_list(
+            "role", "gemeente_id", "mb_organisation_id"
+        )
+    )
+
+
+# ---- one sign-in ----
+
+
+def test_a_first_sign_in_makes_an_account_of_this_organisation_only(
+    world: World,
+) -> None:
+    provider = _provider(world)
+    outcome = sign_in_complete(provider=provider, claims=_claims())
+    user = outcome.user
+    assert user is not None and outcome.message == ""
+    assert user.get_username() == "s.smit@polderdam.example"
+    assert user.get_full_name() == "Sanne Smit"
+    assert not user.has_usable_password()
+    assert _roles(user) == {(Role.REGIEVOERDER, world.polderdam.pk, None)}
+    assert ExternalAccount.objects.get(user=user).subject == "abc-123"
+    actions = set(
+        ProcessingRecord.objects.filter(user_id=user.pk).values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == {ProcessingRecord.Action.USERS, ProcessingRecord.Action.LOGIN}
+    # The next sign-in finds the same account by sub, even under another name.
+    again = sign_in_complete(
+        provider=provider, claims=_claims(preferred_username="sanne")
+    )
+    assert again.user.pk == user.pk
+    assert get_user_model().objects.filter(username="sanne").count() == 0
+
+
+def test_claims_without_a_role_are_refused_and_nothing_is_made(world: World) -> None:
+    provider = _provider(world)
+    users = get_user_model().objects.count()
+    outcome = sign_in_complete(
+        provider=provider, claims=_claims(groups=["intranet", "begeleiding"])
+    )
+    assert outcome.user is None
+    assert "geen rol in Wegwijs" in outcome.message
+    assert "Er is niets aangemaakt" in outcome.message
+    assert get_user_model().objects.count() == users
+    assert not ExternalAccount.objects.exists()
+    refused = ProcessingRecord.objects.get(
+        action=ProcessingRecord.Action.LOGIN_FAILED
+    )
+    assert refused.username == "s.smit@polderdam.example"
+    assert refused.detail["organisatie"] == "Polderdam"
+
+
+def test_roles_removed_at_the_provider_are_taken_away_at_the_next_sign_in(
+    world: World,
+) -> None:
+    provider = _provider(world)
+    user = sign_in_complete(
+        provider=provider, claims=_claims(groups=["regie", "teamleiding"])
+    ).user
+    assert {r for r, _g, _m in _roles(user)} == {Role.REGIEVOERDER, Role.TEAMLEIDER}
+    # A role at another organisation (given there by its own beheerder) stays.
+    Membership.objects.create(
+        user=user, mb_organisation=world.mb["polderdam"], role=Role.BEGELEIDER
+    )
+    sign_in_complete(provider=provider, claims=_claims(groups=["teamleiding"]))
+    assert _roles(user) == {
+        (Role.TEAMLEIDER, world.polderdam.pk, None),
+        (Role.BEGELEIDER, None, world.mb["polderdam"].pk),
+    }
+    outcome = sign_in_complete(provider=provider, claims=_claims(groups=[]))
+    assert outcome.user is None and "ingetrokken" in outcome.message
+    assert _roles(user) == {(Role.BEGELEIDER, None, world.mb["polderdam"].pk)}
+
+
+def test_a_name_that_belongs_to_another_account_is_not_taken_over(
+    world: World,
+) -> None:
+    provider = _provider(world)
+    local = world.who("regievoerder", world.rivierstad)
+    before = _roles(local)
+    outcome = sign_in_complete(
+        provider=provider, claims=_claims(preferred_username=local.username)
+    )
+    assert outcome.user is None and "neemt dat account niet over" in outcome.message
+    assert _roles(local) == before
+    assert not ExternalAccount.objects.exists()
+
+
+def test_a_switched_off_account_stays_out(world: World) -> None:
+    provider = _provider(world)
+    user = sign_in_complete(provider=provider, claims=_claims()).user
+    user.is_active = False
+    user.save()
+    outcome = sign_in_complete(provider=provider, claims=_claims())
+    assert outcome.user is None and "non-actief" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("mfa_values", "claims", "expected"),
+    [
+        ([], {"amr": ["pwd", "otp"]}, False),  # nothing listed: always our code
+        (["otp"], {"amr": ["pwd", "otp"]}, True),
+        (["otp"], {"amr": ["pwd"]}, False),
+        (["http://eidas.europa.eu/LoA/substantial"], {}, False),
+        (
+            ["http://eidas.europa.eu/LoA/substantial"],
+            {"acr": "http://eidas.europa.eu/LoA/substantial"},
+            True,
+        ),
+    ],
+)
+def test_the_provider_counts_as_second_factor_only_in_the_listed_words(
+    world: World, mfa_values: list[str], claims: dict, expected: bool
+) -> None:
+    provider = _provider(world, mfa_values=mfa_values)
+    assert sign_in_complete(provider=provider, claims=_claims(**claims)).mfa is expected
+
+
+def test_the_client_secret_is_sealed_at_rest(world: World) -> None:
+    provider = _provider(world)
+    assert SECRET not in provider.client_secret_encrypted
+    assert secret_open(provider.client_secret_encrypted) == SECRET
+    with override_settings(SECRET_KEY="another-key"):
+        assert secret_open(provider.client_secret_encrypted) == ""
+
+
+# ---- the ID token: what mozilla-django-oidc leaves unchecked ----
+
+
+@pytest.fixture
+def signing_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _token(key: rsa.RSAPrivateKey, **claims: Any) -> str:
+    body = {
+        "iss": ISSUER,
+        "aud": "wegwijs",
+        "sub": "abc-123",
+        "nonce": "n-1",
+        "exp": int(time.time()) + 300,
+        **claims,
+    }
+    return jwt.encode(body, key, algorithm="RS256")
+
+
+@pytest.mark.parametrize(
+    ("claims", "accepted"),
+    [
+        ({}, True),
+        ({"iss": "https://elders.example"}, False),
+        ({"aud": "een-andere-client"}, False),
+        ({"aud": ["wegwijs", "ander"], "azp": "ander"}, False),
+        ({"aud": ["wegwijs", "ander"], "azp": "wegwijs"}, True),
+        ({"exp": int(time.time()) - 60}, False),
+    ],
+)
+def test_an_id_token_counts_only_from_this_issuer_for_this_client(
+    world: World, signing_key: rsa.RSAPrivateKey, claims: dict, accepted: bool
+) -> None:
+    backend = OrganisationAccountBackend(_provider(world))
+    backend.OIDC_RP_IDP_SIGN_KEY = signing_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    token = _token(signing_key, **claims)
+    if accepted:
+        assert backend.verify_token(token, nonce="n-1")["sub"] == "abc-123"
+    else:
+        with pytest.raises((SuspiciousOperation, jwt.InvalidTokenError)):
+            backend.verify_token(token, nonce="n-1")
+
+
+def test_the_backend_says_nothing_to_a_username_and_password(world: World) -> None:
+    assert (
+        OrganisationAccountBackend().authenticate(
+            None, username="regievoerder.polderdam", password="x"
+        )
+        is None
+    )
+
+
+# ---- the beheerder's page ----
+
+
+def _page(organisation: Any) -> str:
+    kind = "gemeente" if organisation.__class__.__name__ == "Gemeente" else "mb"
+    return f"/gebruikers/organisatieaccount/{kind}-{organisation.pk}/"
+
+
+ENDPOINTS = {
+    "issuer": ISSUER,
+    "authorization_endpoint": f"{ISSUER}/auth",
+    "token_endpoint": f"{ISSUER}/token",
+    "userinfo_endpoint": f"{ISSUER}/userinfo",
+    "jwks_uri": f"{ISSUER}/certs",
+    "sign_algo": "RS256",
+}
+
+
+def _form(**overrides: str) -> dict[str, str]:
+    return {
+        "discovery_url": ISSUER,
+        "client_id": "wegwijs",
+        "client_secret": SECRET,
+        "username_claim": "preferred_username",
+        "email_claim": "email",
+        "roles_claim": "groups",
+        "role_regievoerder": "regie wegwijs-regie",
+        "mfa_values": "otp",
+        "enabled": "on",
+        **overrides,
+    }
+
+
+def test_only_the_organisations_own_beheerder_reaches_its_page(world: World) -> None:
+    client = Client()
+    client.force_login(world.who("regievoerder", world.polderdam))
+    assert client.get(_page(world.polderdam)).status_code == 404
+    client.force_login(world.who("beheerder", world.rivierstad))
+    assert client.get(_page(world.polderdam)).status_code == 404
+    assert client.post(_page(world.polderdam), _form()).status_code == 404
+    assert not IdentityProvider.objects.exists()
+    client.force_login(world.who("beheerder", world.polderdam))
+    assert client.get(_page(world.polderdam)).status_code == 200
+
+
+def test_the_beheerder_saves_it_and_the_secret_is_never_shown_again(
+    world: World, monkeypatch
+) -> None:
+    monkeypatch.setattr(services, "discover", lambda url: dict(ENDPOINTS))
+    client = Client()
+    client.force_login(world.who("beheerder", world.polderdam))
+    response = client.post(_page(world.polderdam), _form(), follow=True)
+    assert "is opgeslagen" in response.content.decode()
+    assert SECRET not in response.content.decode()
+    provider = IdentityProvider.objects.get(gemeente=world.polderdam)
+    assert provider.role_map == {Role.REGIEVOERDER: ["regie", "wegwijs-regie"]}
+    assert provider.mfa_values == ["otp"]
+    assert AuditEvent.objects.filter(event="organisatieaccount_ingesteld").exists()
+    # Saved again without a secret: the stored one stays.
+    client.post(_page(world.polderdam), _form(client_secret="", client_id="nieuw"))
+    provider.refresh_from_db()
+    assert provider.client_id == "nieuw"
+    assert secret_open(provider.client_secret_encrypted) == SECRET
+    # The login page offers it.
+    login_page = Client().get("/inloggen/").content.decode()
+    assert "Inloggen met het account van Polderdam" in login_page
+
+
+def test_a_provider_that_cannot_be_read_is_a_dutch_error_and_nothing_is_saved(
+    world: World,
+) -> None:
+    client = Client()
+    client.force_login(world.who("beheerder", world.polderdam))
+    response = client.post(
+        _page(world.polderdam), _form(discovery_url="http://127.0.0.1:9/")
+    )
+    assert response.status_code == 200
+    assert "kon de gegevens van de identity provider niet ophalen" in (
+        response.content.decode()
+    )
+    assert not IdentityProvider.objects.exists()
+    response = client.post(_page(world.polderdam), _form(role_regievoerder=""))
+    assert "ten minste één rol" in response.content.decode()
+    assert not IdentityProvider.objects.exists()
+
+
+@override_settings(WEGWIJS_OIDC_ALLOW_HTTP=False)
+def test_outside_development_a_provider_needs_https() -> None:
+    with pytest.raises(DiscoveryFailed, match="https://"):
+        discover("http://login.polderdam.example/")
+
+
+# ---- the login page and the way back ----
+
+
+def test_the_login_page_offers_only_providers_that_are_on(world: World) -> None:
+    _provider(world)
+    _provider(world, gemeente=world.rivierstad, enabled=False)
+    page = Client().get("/inloggen/").content.decode()
+    assert "Inloggen met het account van Polderdam" in page
+    assert "Rivierstad" not in page
+    assert 'name="password"' in page  # the password stays, for everyone else
+    rivierstad = f"/inloggen/organisatie/gemeente-{world.rivierstad.pk}/"
+    assert Client().get(rivierstad).status_code == 404
+
+
+def test_the_start_goes_to_the_provider_with_pkce_and_a_nonce(world: World) -> None:
+    _provider(world)
+    response = Client().get(f"/inloggen/organisatie/gemeente-{world.polderdam.pk}/")
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(f"{ISSUER}/auth?")
+    for part in ("client_id=wegwijs", "code_challenge=", "nonce=", "state="):
+        assert part in location
+
+
+def test_an_answer_without_a_known_state_signs_nobody_in(world: World) -> None:
+    _provider(world)
+    client = Client()
+    response = client.get(
+        "/inloggen/organisatie/terug/", {"code": "x", "state": "onbekend"}, follow=True
+    )
+    assert "verlopen of al gebruikt" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_sign_in_stopped_at_the_provider_says_so(world: World) -> None:
+    _provider(world)
+    client = Client()
+    start = client.get(f"/inloggen/organisatie/gemeente-{world.polderdam.pk}/")
+    state = start["Location"].split("state=")[1].split("&")[0]
+    response = client.get(
+        "/inloggen/organisatie/terug/",
+        {"error": "access_denied", "state": state},
+        follow=True,
+    )
+    assert "afgebroken" in response.content.decode()
+    assert "_auth_user_id" not in client.session
