@@ -136,12 +136,17 @@ def test_the_beheerder_configures_it_and_a_colleague_signs_in_with_the_mapped_ro
     assert CLIENT_SECRET not in page.content()
     assert page.get_by_label("Client-secret").input_value() == ""
     assert not axe_violations(page) and sideways(page) <= 0
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert sideways(page) <= 0
+    page.set_viewport_size({"width": 375, "height": 800})
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url("**/inloggen/")
     assert page.get_by_role(
         "link", name="Inloggen met het account van Polderdam"
     ).is_visible()
     assert not axe_violations(page) and sideways(page) <= 0
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert sideways(page) <= 0
     context.close()
 
     page = _sign_in(browser, live_server, idp, "r.devries")

@@ -113,9 +113,7 @@ def test_claims_without_a_role_are_refused_and_nothing_is_made(world: World) -> 
     assert "Er is niets aangemaakt" in outcome.message
     assert get_user_model().objects.count() == users
     assert not ExternalAccount.objects.exists()
-    refused = ProcessingRecord.objects.get(
-        action=ProcessingRecord.Action.LOGIN_FAILED
-    )
+    refused = ProcessingRecord.objects.get(action=ProcessingRecord.Action.LOGIN_FAILED)
     assert refused.username == "s.smit@polderdam.example"
     assert refused.detail["organisatie"] == "Polderdam"
 
@@ -312,6 +310,13 @@ def test_the_beheerder_saves_it_and_the_secret_is_never_shown_again(
     provider.refresh_from_db()
     assert provider.client_id == "nieuw"
     assert secret_open(provider.client_secret_encrypted) == SECRET
+    # Another issuer: the accounts made through the old one are unlinked (a sub is
+    # unique at one issuer only).
+    user = sign_in_complete(provider=provider, claims=_claims()).user
+    other = {**ENDPOINTS, "issuer": "https://login.elders.example"}
+    monkeypatch.setattr(services, "discover", lambda url: other)
+    client.post(_page(world.polderdam), _form(client_secret=""))
+    assert not ExternalAccount.objects.filter(user=user).exists()
     # The login page offers it.
     login_page = Client().get("/inloggen/").content.decode()
     assert "Inloggen met het account van Polderdam" in login_page

@@ -63,8 +63,9 @@ def discover(url: str) -> dict[str, Any]:
             f"De configuratie op {address} mist {', '.join(missing)}; is dit een"
             " OpenID Connect identity provider?"
         )
-    for key in needed[1:]:
-        _check_scheme(document[key], f"Het adres {key} van de identity provider")
+    for key in [*needed[1:], "userinfo_endpoint"]:
+        if isinstance(document.get(key), str):
+            _check_scheme(document[key], f"Het adres {key} van de identity provider")
     algorithms = document.get("id_token_signing_alg_values_supported") or ["RS256"]
     usable = [a for a in algorithms if isinstance(a, str) and a[:2] in ("RS", "ES")]
     if not usable:

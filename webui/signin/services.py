@@ -129,6 +129,9 @@ def provider_save(
     if not client_secret and (existing is None or not existing.client_secret_encrypted):
         raise ProviderChangeRefused("Vul het client-secret in.")
     endpoints = discover(discovery_url)
+    # A ``sub`` is unique at one issuer only: accounts linked through another
+    # issuer are unlinked, so that nobody at the new provider reaches them.
+    unlink = existing is not None and existing.issuer != endpoints["issuer"]
     provider = existing or IdentityProvider(
         **(
             {"gemeente": organisation}
@@ -150,6 +153,11 @@ def provider_save(
     provider.enabled = enabled
     with transaction.atomic():
         provider.save()
+        unlinked = (
+            ExternalAccount.objects.filter(provider=provider).delete()[0]
+            if unlink
+            else 0
+        )
         audit(
             case=None,
             user=actor,
@@ -161,6 +169,7 @@ def provider_save(
             secret_gewijzigd=bool(client_secret),
             rollen={role: values for role, values in mapping.items()},
             aan=enabled,
+            ontkoppelde_accounts=unlinked,
         )
     return provider
 
