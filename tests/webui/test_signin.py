@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from webui.accounts.models import Membership, Role
 from webui.logs.models import AuditEvent, ProcessingRecord
+from webui.privacy.selectors import log_search
 from webui.signin import services
 from webui.signin.backend import OrganisationAccountBackend
 from webui.signin.discovery import DiscoveryFailed, discover
@@ -392,3 +393,24 @@ def test_a_sign_in_stopped_at_the_provider_says_so(world: World) -> None:
     )
     assert "afgebroken" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_organisations_privacy_officer_finds_its_sign_ins_and_refusals(
+    world: World,
+) -> None:
+    """Also of a person without an account, or without a role there any more."""
+    provider = _provider(world)
+    sign_in_complete(provider=provider, claims=_claims(sub="x-1", groups=[]))
+    sign_in_complete(provider=provider, claims=_claims(sub="x-2"))
+    sign_in_complete(provider=provider, claims=_claims(sub="x-2", groups=[]))
+    own = log_search(user=world.who("privacy", world.polderdam))
+    assert sorted(own.values_list("action", flat=True)) == sorted(
+        [
+            ProcessingRecord.Action.LOGIN_FAILED,  # x-1: no role, nothing made
+            ProcessingRecord.Action.USERS,  # x-2: made, with a role
+            ProcessingRecord.Action.LOGIN,
+            ProcessingRecord.Action.USERS,  # x-2: the role taken away
+            ProcessingRecord.Action.LOGIN_FAILED,
+        ]
+    )
+    assert not log_search(user=world.who("privacy", world.rivierstad)).exists()

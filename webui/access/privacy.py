@@ -16,19 +16,33 @@ def is_privacy_officer(*, user: AbstractBaseUser) -> bool:
     return bool(gemeenten or mbs)
 
 
+# Records of a sign-in with an organisation's own account (webui.signin) name that
+# organisation (``organisatie_sleutel``): a refused person may have no account, or no
+# role there any more, and the organisation's privacy officer still finds them.
+SIGN_IN_ACTIONS = (
+    ProcessingRecord.Action.LOGIN,
+    ProcessingRecord.Action.LOGIN_FAILED,
+    ProcessingRecord.Action.USERS,
+)
+
+
 def log_scope(*, user: AbstractBaseUser) -> QuerySet[ProcessingRecord]:
     """The records a privacy officer may search: about the cases of their
-    organisation(s), or by people who work there."""
+    organisation(s), by people who work there, or of sign-ins with the
+    organisation's own account."""
     gemeenten, mbs = organisations_of(user=user, role=Role.PRIVACY)
     if not gemeenten and not mbs:
         return ProcessingRecord.objects.none()
     members = Membership.objects.filter(
         Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
     ).values("user_id")
+    # The organisations as accounts.selectors.organisation_key names them.
+    keys = [f"gemeente-{pk}" for pk in gemeenten] + [f"mb-{pk}" for pk in mbs]
     return ProcessingRecord.objects.filter(
         Q(subjects__gemeente_id__in=gemeenten)
         | Q(subjects__mb_organisation_id__in=mbs)
         | Q(user_id__in=members)
+        | Q(action__in=SIGN_IN_ACTIONS, detail__organisatie_sleutel__in=keys)
     ).distinct()
 
 

@@ -261,6 +261,7 @@ def _refuse(
         detail={
             "via": VIA,
             "organisatie": str(provider.organisation),
+            "organisatie_sleutel": organisation_key(provider.organisation),
             "reden": reason,
             "ip": ip,
         },
@@ -300,6 +301,7 @@ def _roles_set(
             "gebruiker": user.get_username(),
             "naam": user.get_full_name(),
             "organisatie": str(organisation),
+            "organisatie_sleutel": organisation_key(organisation),
             "rollen_erbij": _labels(added),
             "rollen_eraf": _labels(removed),
             "waarom": f"volgens het organisatieaccount ({provider.issuer})",
@@ -408,6 +410,7 @@ def sign_in_complete(
         detail={
             "via": VIA,
             "organisatie": str(organisation),
+            "organisatie_sleutel": organisation_key(organisation),
             "issuer": provider.issuer,
             "tweede_factor_door_idp": mfa,
             "ip": ip,
