@@ -414,3 +414,15 @@ def test_the_organisations_privacy_officer_finds_its_sign_ins_and_refusals(
         ]
     )
     assert not log_search(user=world.who("privacy", world.rivierstad)).exists()
+
+
+def test_the_page_first_asked_for_comes_after_and_only_if_it_is_ours(
+    world: World,
+) -> None:
+    _provider(world)
+    start = f"/inloggen/organisatie/gemeente-{world.polderdam.pk}/"
+    client = Client()
+    client.get(start, {"next": "/dossiers/"})
+    assert client.session["oidc_login_next"] == "/dossiers/"
+    client.get(start, {"next": "https://elders.example/"})
+    assert client.session["oidc_login_next"] is None
