@@ -426,3 +426,17 @@ def test_the_page_first_asked_for_comes_after_and_only_if_it_is_ours(
     assert client.session["oidc_login_next"] == "/dossiers/"
     client.get(start, {"next": "https://elders.example/"})
     assert client.session["oidc_login_next"] is None
+
+
+@pytest.mark.parametrize("name", ["", "x" * 151, None])
+def test_a_first_sign_in_without_a_usable_name_is_refused(
+    world: World, name: str | None
+) -> None:
+    provider = _provider(world)
+    outcome = sign_in_complete(
+        provider=provider, claims=_claims(preferred_username=name)
+    )
+    assert outcome.user is None
+    assert "geen bruikbare gebruikersnaam" in outcome.message
+    assert "preferred_username" in outcome.message
+    assert not ExternalAccount.objects.exists()

@@ -62,7 +62,7 @@ NAME_TAKEN = (
     " hulp."
 )
 NO_NAME = (
-    "Uw account bij {organisation} stuurt geen gebruikersnaam mee (claim"
+    "Uw account bij {organisation} stuurt geen bruikbare gebruikersnaam mee (claim"
     " '{claim}'). Vraag de functioneel beheerder van {organisation} dit na te kijken."
 )
 INACTIVE = (
@@ -348,7 +348,7 @@ def sign_in_complete(
                 message=NO_ROLE.format(**words),
                 **common,
             )
-        if not subject or not username:
+        if not subject or not username or len(username) > 150:
             claim = provider.username_claim if subject else "sub"
             return _refuse(
                 user=None,
@@ -383,7 +383,7 @@ def sign_in_complete(
         )
     email = _claim(claims, provider.email_claim)
     names = {
-        "email": email or user.email,
+        "email": email[:254] or user.email,
         "first_name": _claim(claims, "given_name")[:150] or user.first_name,
         "last_name": _claim(claims, "family_name")[:150] or user.last_name,
     }
