@@ -440,3 +440,22 @@ def test_a_first_sign_in_without_a_usable_name_is_refused(
     assert "geen bruikbare gebruikersnaam" in outcome.message
     assert "preferred_username" in outcome.message
     assert not ExternalAccount.objects.exists()
+
+
+def test_a_provider_that_does_not_answer_is_said_in_dutch(world: World) -> None:
+    _provider(world, token_endpoint="http://127.0.0.1:9/token")
+    client = Client()
+    start = client.get(f"/inloggen/organisatie/gemeente-{world.polderdam.pk}/")
+    state = start["Location"].split("state=")[1].split("&")[0]
+    response = client.get(
+        "/inloggen/organisatie/terug/", {"code": "c", "state": state}, follow=True
+    )
+    assert "kon de identity provider van Polderdam niet bereiken" in (
+        response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+    # The state was used up: the same answer again is expired.
+    again = client.get(
+        "/inloggen/organisatie/terug/", {"code": "c", "state": state}, follow=True
+    )
+    assert "verlopen of al gebruikt" in again.content.decode()
