@@ -12,6 +12,8 @@ urlpatterns = [
     path("overzicht/", include("webui.reports.urls")),
     path("account/", include("webui.accounts.urls")),
     path("gebruikers/", include("webui.users.urls")),
+    # Mijn Wegwijs: the statushouder's own pages (and the staff's invitation).
+    path("mijn/", include("webui.portal.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.
