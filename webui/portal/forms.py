@@ -9,10 +9,17 @@ from webui.cases.models import Consent
 from .languages import LANGUAGES
 
 
+# Django's own messages have no Tigrinya: the portal's forms say it in their own
+# words, which the portal's catalogs translate.
+REQUIRED = _("Vul dit in.")
+SIX_DIGITS = _("De code heeft 6 cijfers.")
+
+
 class ShortCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code van uw uitnodiging"),
         max_length=20,
+        error_messages={"required": REQUIRED, "max_length": REQUIRED},
         help_text=_("De code staat op het papier dat u kreeg, bijvoorbeeld K7M2-Q9XP."),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters"}
@@ -25,6 +32,11 @@ class SignInCodeForm(forms.Form):
         label=_("Code uit de sms of e-mail"),
         min_length=6,
         max_length=6,
+        error_messages={
+            "required": SIX_DIGITS,
+            "min_length": SIX_DIGITS,
+            "max_length": SIX_DIGITS,
+        },
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
@@ -41,6 +53,7 @@ class CorrectionForm(forms.Form):
     text = forms.CharField(
         label=_("Wat klopt er niet?"),
         max_length=2000,
+        error_messages={"required": REQUIRED, "max_length": REQUIRED},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
