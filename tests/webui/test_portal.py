@@ -14,6 +14,7 @@ from webui.access import case_access
 from webui.cases.models import Case, Consent
 from webui.logs.models import ProcessingRecord
 from webui.portal import sms
+from webui.portal import urls as portal_urls
 from webui.portal.models import Invitation, PortalRequest, SignInCode
 from webui.pvt.services import session_plan
 
@@ -217,11 +218,34 @@ def test_inzage_names_roles_and_organisations_not_colleagues(
     assert correction.role == "coordinator" and correction.text == "Mijn adres is fout"
 
 
+# The statushouder's pages that show their data (the URL walk of
+# test_every_page_is_logged.py leaves them to this file: it signs in as staff).
+OWN_PAGES = {
+    "home": "",
+    "consents": "toestemming/",
+    "inzage": "inzage/",
+    "inzage_download": "inzage/download/",
+}
+SIGNING_IN_AND_ACTIONS = {
+    "start",
+    "code",
+    "invitation",
+    "language",
+    "sign_out",
+    "contact",
+    "invite",
+    "revoke",
+    "request_done",
+}
+
+
 def test_every_portal_page_writes_a_self_access_record(
     world: World, at_workshop: Case
 ) -> None:
+    names = {p.name for p in portal_urls.urlpatterns}
+    assert names == set(OWN_PAGES) | SIGNING_IN_AND_ACTIONS, "a new portal page"
     client = sign_in(at_workshop, invite(world, at_workshop))
-    for path in ("", "toestemming/", "inzage/", "inzage/download/"):
+    for path in OWN_PAGES.values():
         before = ProcessingRecord.objects.count()
         assert client.get(f"/mijn/{at_workshop.reference}/{path}").status_code == 200
         record = ProcessingRecord.objects.order_by("-id").first()

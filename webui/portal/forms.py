@@ -8,7 +8,6 @@ from webui.cases.models import Consent
 
 from .languages import LANGUAGES
 
-
 # Django's own messages have no Tigrinya: the portal's forms say it in their own
 # words, which the portal's catalogs translate.
 REQUIRED = _("Vul dit in.")

@@ -44,9 +44,13 @@ def language_of(code: str | None) -> Language:
 
 
 def from_voorkeurstaal(typed: str) -> str:
-    """The portal language a typed voorkeurstaal names, or Dutch."""
+    """The portal language a typed voorkeurstaal names first ("Tigrinya, een
+    beetje Arabisch" is Tigrinya), or Dutch."""
     words = typed.strip().lower()
-    for code, names in _NAMES.items():
-        if any(name in words for name in names):
-            return code
-    return DEFAULT
+    found = [
+        (words.find(name), code)
+        for code, names in _NAMES.items()
+        for name in names
+        if name in words
+    ]
+    return min(found)[1] if found else DEFAULT
