@@ -158,7 +158,9 @@ def test_statushouder_in_tigrinya_and_a_wrong_code(
     short_code = invite(page, case, "ti")
 
     context = browser.new_context(
-        base_url=live_server.url, viewport=PHONE, bypass_csp=True  # for axe-core
+        base_url=live_server.url,
+        viewport=PHONE,
+        bypass_csp=True,  # for axe-core
     )
     phone = context.new_page()
     phone.goto("/mijn/")
