@@ -26,8 +26,12 @@ WORKSHOP_1 = "PVT-workshop 1 van 4"
 
 def invite(world: World, case: Case, **data: str) -> dict:
     """The begeleider invites through the invitation page; the printed sheet."""
+    return invite_as(world, case, "begeleider", **data)
+
+
+def invite_as(world: World, case: Case, role: str, **data: str) -> dict:
     staff = Client()
-    staff.force_login(world.who("begeleider", world.polderdam))
+    staff.force_login(world.who(role, world.polderdam))
     response = staff.post(
         f"/mijn/uitnodigen/{case.reference}/",
         {"email": "", "phone": "06 12345678", "language": "ar", **data},
@@ -270,3 +274,17 @@ def test_invitation_by_email_sends_a_link_in_their_language(
     assert client.post("/mijn/code/", {"code": code})["Location"].startswith(
         "/mijn/WW-"
     )
+
+
+def test_without_a_vaste_begeleider_contact_goes_to_the_coordinators(
+    world: World,
+) -> None:
+    case = world.run_until(world.start(), "intake_gesprek")
+    assert case.begeleider is None
+    client = sign_in(case, invite_as(world, case, "coordinator"))
+    client.post(f"/mijn/{case.reference}/contact/")
+    asked = PortalRequest.objects.get(case=case)
+    assert asked.role == "coordinator" and asked.assignee is None
+    staff = Client()
+    staff.force_login(world.who("coordinator", world.polderdam))
+    assert "wil graag contact" in staff.get("/").content.decode()

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from webui.access import Statushouder, case_access, may_invite
-from webui.accounts.models import Membership, Role
+from webui.accounts.models import Role
 from webui.cases.models import Case, Consent
 from webui.cases.services import consent_record_by_statushouder
 from webui.cases.services.consent import SELF_GROUND_ROLE, STATUSHOUDER
@@ -76,12 +76,8 @@ def _staff_record(
 ) -> None:
     if occasion is None:
         return
-    roles = {
-        m.role
-        for m in Membership.objects.filter(
-            user=user, role__in=[Role.BEGELEIDER, Role.COORDINATOR]
-        )
-    }
+    access = case_access(user=user, case=case)
+    roles = set(access.roles) if access is not None else set()
     processing_record(
         user=user,
         action=str(ProcessingRecord.Action.CHANGE),
@@ -292,6 +288,9 @@ def _ask(
     text: str = "",
     **detail: object,
 ) -> PortalRequest:
+    if role == Role.BEGELEIDER and case.begeleider is None:
+        # No vaste begeleider yet: the coördinatoren, who match one, pick it up.
+        role = Role.COORDINATOR
     assignee = case.begeleider if role == Role.BEGELEIDER else None
     now = _now()
     with transaction.atomic():

@@ -31,6 +31,7 @@ from webui.access import (
     portal_case,
 )
 from webui.cases.models import Case
+from webui.cases.services import TaskNotAllowed
 from webui.logs.context import occasion_of
 from webui.logs.services import refusal_record
 
@@ -330,7 +331,7 @@ def consents(request: HttpRequest, reference: str) -> HttpResponse:
                     given=form.cleaned_data["given"],
                     occasion=occasion_of(request),
                 )
-            except Exception:  # noqa: BLE001 - a closed case: say so, keep nothing
+            except TaskNotAllowed:  # a closed case: say so, keep nothing
                 messages.error(request, _("Dit lukte niet. Uw dossier is afgesloten."))
             else:
                 messages.success(
@@ -439,7 +440,7 @@ def invite(request: HttpRequest, reference: str) -> HttpResponse:
                 "start": request.build_absolute_uri("/mijn/"),
                 "language": language_of(new.invitation.language),
             }
-    else:
+    if sheet is None:
         invite_seen(
             case=case, user=request.user, roles=roles, occasion=occasion_of(request)
         )
