@@ -87,6 +87,10 @@ def test_invited_statushouder_signs_in_and_sees_plan_and_appointment_in_arabic(
     assert PLACE in html and "Arabisch" in html
     # Nothing the form does not mark for the statushouder.
     assert "Motivering van de leerroute" not in html
+    # Other steps' answers marked for them: the next appointment of the intake,
+    # never its notes.
+    assert "Datum volgende afspraak" in html
+    assert "Toelichting op de behoeften" not in html
     assert len(page.content) < 100_000
 
 

@@ -62,10 +62,21 @@ class Person:
     email: str
 
 
+@dataclass(frozen=True)
+class Note:
+    """What a form marked for the statushouder, from one step of their case (an
+    invitation of the gemeente, the next appointment with the begeleider)."""
+
+    title: str  # the task's name, Dutch
+    day: date
+    rows: list[Row]
+
+
 @dataclass
 class Home:
     case: Case
     plan: list[Row] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     plan_fixed_on: date | None = None
     appointments: list[Appointment] = field(default_factory=list)
     term_end: date | None = None
@@ -101,6 +112,25 @@ def _milestone_submission(case: Case, key: str) -> Submission | None:
         .order_by("-submitted_at", "-id")
         .first()
     )
+
+
+def _notes(case: Case, skip: set[int], limit: int = 10) -> list[Note]:
+    """The newest steps whose forms mark answers for the statushouder (the PIP
+    aside, shown as the plan)."""
+    notes = []
+    for submission in (
+        case.submissions.exclude(pk__in=skip)
+        .select_related("version")
+        .order_by("-submitted_at", "-id")
+    ):
+        rows = _shown_rows(submission)
+        if rows:
+            notes.append(
+                Note(submission.task_name, submission.submitted_at.date(), rows)
+            )
+            if len(notes) == limit:
+                break
+    return notes
 
 
 def _appointments(case: Case, today: date) -> list[Appointment]:
@@ -160,11 +190,22 @@ def portal_home(*, case: Case, today: date, occasion: Occasion) -> Home:
     """The start page: the plan as vastgesteld (the fields meant for the
     statushouder), appointments, the inburgeringstermijn, the people."""
     home = Home(case=case)
+    plan = _milestone_submission(case, "pip_opgesteld")
+    decision = _milestone_submission(case, "pip_vastgesteld")
     if case.pip_vastgesteld_op:
-        plan = _milestone_submission(case, "pip_opgesteld")
-        decision = _milestone_submission(case, "pip_vastgesteld")
         home.plan = _shown_rows(plan) + _shown_rows(decision)
         home.plan_fixed_on = case.pip_vastgesteld_op
+    # The PIP's steps (found by their milestones, whatever a variant calls them)
+    # show as the plan once vastgesteld, and not at all before.
+    pip_tasks = case.milestones.filter(
+        key__in=["pip_opgesteld", "pip_vastgesteld"]
+    ).values_list("bpmn_id", flat=True)
+    pip_ids = set(
+        case.submissions.filter(bpmn_id__in=list(pip_tasks)).values_list(
+            "pk", flat=True
+        )
+    )
+    home.notes = _notes(case, pip_ids)
     home.appointments = _appointments(case, today)
     home.term_end, home.term_days_left = _term(case, today)
     home.people = _people(case)
