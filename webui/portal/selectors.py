@@ -306,7 +306,11 @@ def case_log(*, case: Case, limit: int = 200) -> list[LogRow]:
             memberships[(m.user_id, m.role)] = getattr(org, "naam", "")
     rows = []
     for record in records:
-        own = record.username == STATUSHOUDER
+        # A failed sign-in is about their case, but may be anyone's try.
+        own = (
+            record.username == STATUSHOUDER
+            and record.action != ProcessingRecord.Action.LOGIN_FAILED
+        )
         roles = [r.strip() for r in record.roles.split(",") if r.strip()]
         label = ", ".join(
             vocabulary.role_in_sentence(r) for r in roles if r != SELF_GROUND_ROLE
