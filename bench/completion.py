@@ -132,7 +132,7 @@ def _drive_to_loop(world: Any, case: Any) -> Any:
 
 
 def _fire(world: Any, case: Any) -> None:
-    from webui.cases.services import timers_run
+    from webui.casework.services import timers_run
 
     case.refresh_from_db()
     if case.next_timer_at is None:
@@ -144,7 +144,7 @@ def _fire(world: Any, case: Any) -> None:
 def _loop_round(world: Any, case: Any, timed: list[float] | None = None) -> Any:
     """Complete the open voortgangsgesprek (timed when asked), then let the timer
     that opens the next one fire."""
-    from webui.cases.services import task_complete
+    from webui.casework.services import task_complete
 
     [item] = [i for i in world.open_tasks(case) if i.bpmn_id == LOOP]
     answers = world.answers(item, **LOOP_ANSWERS)
@@ -161,7 +161,7 @@ def _loop_round(world: Any, case: Any, timed: list[float] | None = None) -> Any:
 
 def _fresh_cases(world: Any) -> tuple[list[float], float]:
     """The first completion of many new cases; and the engine tasks run by then."""
-    from webui.cases.services import task_complete
+    from webui.casework.services import task_complete
 
     samples, ages = [], []
     for _ in range(FRESH_CASES):

@@ -329,7 +329,7 @@ class Driver:
         )
 
     def start(self) -> Any:
-        from webui.cases.services import case_start
+        from webui.casework.services import case_start
         from webui.definitions.bundles import START_FORM, bundle_of
         from webui.demo.seed import sample_answers
 
@@ -354,7 +354,7 @@ class Driver:
         )
 
     def complete(self, item: Any, **overrides: Any) -> Any:
-        from webui.cases.services import task_complete
+        from webui.casework.services import task_complete
 
         user = item.assignee or self.who(item.role)
         return task_complete(
@@ -365,7 +365,7 @@ class Driver:
         )
 
     def fire(self, case: Any) -> None:
-        from webui.cases.services import timers_run
+        from webui.casework.services import timers_run
 
         case.refresh_from_db()
         if case.next_timer_at is None:

@@ -34,7 +34,7 @@ def _sweep(now: Any) -> tuple[int, int, float, str]:
     """(due, moved, seconds, plan of the due query) for one sweep at ``now``."""
     from engine import ManualClock
     from webui.cases.models import Case
-    from webui.cases.services import timers_run
+    from webui.casework.services import timers_run
 
     due = _due(now)
     query = Case.objects.filter(is_closed=False, next_timer_at__lte=now).order_by(

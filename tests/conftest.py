@@ -13,6 +13,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from engine import ManualClock
+from webui.accountpages.twofactor import second_factor_required
 from webui.accounts.models import (
     GEMEENTE_ROLES,
     Gemeente,
@@ -20,9 +21,8 @@ from webui.accounts.models import (
     Membership,
     Role,
 )
-from webui.accounts.twofactor import second_factor_required
 from webui.cases.models import Case, CaseState
-from webui.cases.services import case_start, task_complete, timers_run
+from webui.casework.services import case_start, task_complete, timers_run
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
 from webui.demo.seed import HAPPY_ANSWERS, deploy_demo_versions, sample_answers

@@ -2,7 +2,6 @@
 caching of personal data, the idle session timeout, the login lockout page and the
 400/413 error answers."""
 
-import ipaddress
 import time
 from collections.abc import Callable
 
@@ -127,32 +126,6 @@ class IdleSessionTimeoutMiddleware:
             elif not isinstance(last, int) or now - last >= TOUCH_EVERY_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The client's address as the deployment declares it (AXES_CLIENT_IP_CALLABLE).
-
-    Without proxies (WEGWIJS_PROXY_COUNT 0) it is REMOTE_ADDR. Behind N trusted
-    proxies each one appends the address it got the request from to X-Forwarded-For,
-    so the client is the N-th entry from the right; whatever stands left of it the
-    client wrote itself and is never believed. A header with fewer entries than
-    proxies did not come through them all: then REMOTE_ADDR, as without proxies.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    count = settings.WEGWIJS_PROXY_COUNT
-    if not count:
-        return remote
-    hops = [
-        hop.strip()
-        for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if hop.strip()
-    ]
-    if len(hops) < count:
-        return remote
-    try:
-        return str(ipaddress.ip_address(hops[-count]))
-    except ValueError:
-        return remote
 
 
 def lockout_response(

@@ -3,17 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("webui.tasks.urls")),
-    path("dossiers/", include("webui.cases.urls")),
+    path("", include("webui.taskpages.urls")),
+    path("dossiers/", include("webui.casepages.urls")),
     path("processen/", include("webui.studio.urls")),
     path("privacy/", include("webui.privacy.urls")),
     path("coordinatie/", include("webui.coordination.urls")),
     path("pvt/", include("webui.pvt.urls")),
     path("overzicht/", include("webui.reports.urls")),
-    path("account/", include("webui.accounts.urls")),
+    path("account/", include("webui.accountpages.urls")),
     path("gebruikers/", include("webui.users.urls")),
     # Mijn Wegwijs: the statushouder's own pages (and the staff's invitation).
-    path("mijn/", include("webui.portal.urls")),
+    path("mijn/", include("webui.portalpages.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.

@@ -98,7 +98,7 @@ def _authenticator(username: str) -> "TOTPDevice | None":
 
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from webui.accounts.twofactor import second_factor_required
+    from webui.accountpages.twofactor import second_factor_required
 
     user = get_user_model().objects.get(username=username)
     if not second_factor_required(user=user):

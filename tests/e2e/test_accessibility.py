@@ -14,7 +14,7 @@ import pytest
 from webui.portal.models import PortalRequest
 from webui.pvt.services import session_plan, session_record
 from webui.reports.models import ExportRun
-from webui.tasks.services import task_claim
+from webui.taskwork.services import task_claim
 
 from ..conftest import PASSWORD, World
 from .conftest import axe_violations, login, shot, sideways

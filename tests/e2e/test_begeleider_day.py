@@ -12,7 +12,7 @@ import pytest
 
 from webui.cases.models import Submission
 from webui.tasks.models import TaskDraft, TaskItem
-from webui.tasks.services import task_claim
+from webui.taskwork.services import task_claim
 
 from ..conftest import World
 from .conftest import axe_violations, login, shot, sideways

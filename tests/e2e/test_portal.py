@@ -14,8 +14,8 @@ import pytest
 
 from webui.access import case_access
 from webui.cases.models import Case, Consent
-from webui.portal import sms
 from webui.portal.models import PortalRequest
+from webui.portalpages import sms
 from webui.pvt.services import session_plan
 
 from ..conftest import World

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from webui.cases.models import Case
-from webui.cases.selectors import case_form
+from webui.casework.selectors import case_form
 from webui.definitions.services import active_version
 from webui.tasks.models import TaskItem
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from webui.accounts.models import LANE_SIDE
 from webui.cases.models import Case, CaseMilestone, Submission
-from webui.cases.services import contactmoment_record
+from webui.casework.services import contactmoment_record
 from webui.definitions.bundles import bundle_of, version_files
 from webui.definitions.services import version_deploy
 from webui.demo.seed import demo_own_files, sample_answers

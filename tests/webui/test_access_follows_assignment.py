@@ -10,7 +10,7 @@ import pytest
 
 from webui.access import visible_cases
 from webui.cases.models import Case
-from webui.cases.services import cases_begeleider_reassign
+from webui.casework.services import cases_begeleider_reassign
 from webui.tasks.models import TaskDraft, TaskItem
 
 from ..conftest import PASSWORD, World

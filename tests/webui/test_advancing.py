@@ -12,7 +12,7 @@ import pytest
 
 from engine import ManualClock
 from webui.cases.models import Case, CaseMigration
-from webui.cases.services import (
+from webui.casework.services import (
     CaseConflict,
     CaseError,
     advancing,

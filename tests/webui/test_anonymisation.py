@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from webui.accounts.models import Role
 from webui.cases.models import Case, CaseMigration, CaseState
-from webui.cases.services import (
+from webui.casework.services import (
     case_begeleider_reassign,
     case_reopen,
     consent_record,
@@ -36,7 +36,7 @@ from webui.demo.seed import sample_answers
 from webui.logs.models import ProcessingRecord
 from webui.pvt.models import Participant, Session
 from webui.tasks.models import TaskDraft, TaskItem
-from webui.tasks.services import task_hand_over
+from webui.taskwork.services import task_hand_over
 
 from ..conftest import PASSWORD, World
 

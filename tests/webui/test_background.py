@@ -22,8 +22,8 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from webui.cases.models import Case, MigrationRun
-from webui.cases.selectors import cases_for_migration
-from webui.cases.tasks import migration_run_start
+from webui.casework.selectors import cases_for_migration
+from webui.casework.tasks import migration_run_start
 from webui.logs.models import ProcessingRecord
 from webui.reports import services as report_services
 from webui.reports.management.commands.run_worker import SteadyWorker

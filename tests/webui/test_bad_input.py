@@ -29,7 +29,7 @@ from forms.registry import (
 )
 from forms.values import stored_data
 from webui.cases.models import Case, Submission
-from webui.cases.selectors import case_form
+from webui.casework.selectors import case_form
 from webui.demo.seed import sample_answers
 from webui.tasks.models import TaskItem
 

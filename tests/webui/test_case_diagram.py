@@ -5,7 +5,7 @@ import json
 
 from webui.access import case_access
 from webui.cases.models import CaseState
-from webui.cases.selectors import case_diagram
+from webui.casework.selectors import case_diagram
 from webui.definitions.services import base_register, version_deploy
 from webui.demo.seed import archived_base_v1
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 import pytest
 
-from webui.cases import views
+from webui.casepages import views
 from webui.tasks.models import TaskItem
 
 from ..conftest import PASSWORD, World

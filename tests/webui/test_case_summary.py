@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from webui.access import case_access
-from webui.cases.summary import case_summary, pip_status
+from webui.casework.summary import case_summary, pip_status
 
 from ..conftest import World
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 import pytest
 
 from engine import ReachedMilestone
-from webui.cases.services import TaskNotAllowed, consent_record
-from webui.cases.services.base import store_consents
+from webui.casework.services import TaskNotAllowed, consent_record
+from webui.casework.services.base import store_consents
 
 from ..conftest import PASSWORD, World
 

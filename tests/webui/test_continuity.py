@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from webui.accounts.models import Role
 from webui.accounts.selectors import organisation_key
-from webui.cases.services import task_complete, timers_run
+from webui.casework.services import task_complete, timers_run
 from webui.tasks.models import TaskItem
 
 from ..conftest import PASSWORD, World

@@ -13,7 +13,7 @@ import pytest
 from webui.access import case_access, visible_cases
 from webui.accounts.models import Role, UserProfile
 from webui.cases.models import Case
-from webui.cases.services import CaseError, cases_begeleider_reassign
+from webui.casework.services import CaseError, cases_begeleider_reassign
 from webui.coordination.selectors import (
     _area_of,
     _shared_language,
@@ -381,7 +381,7 @@ def test_bulk_reassign_moves_cases_and_tasks_one_refusal_stops_nothing(
 def test_a_failure_halfway_one_case_leaves_that_case_as_it_was(
     world: World, monkeypatch
 ) -> None:
-    from webui.cases.services import assignment
+    from webui.casework.services import assignment
 
     bea = world.who("begeleider", world.polderdam)
     anna = begeleider(world, "anna")

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from webui.cases.models import Case, CaseMigration
-from webui.cases.selectors import pip_overdue
+from webui.casework.selectors import pip_overdue
 from webui.definitions.bundles import bundle_of
 from webui.definitions.services import latest_base
 from webui.demo.seed import TARGETS, load_demo

@@ -13,9 +13,9 @@ from django.urls import reverse
 import pytest
 
 from webui.cases.models import Submission
-from webui.cases.selectors import case_form
+from webui.casework.selectors import case_form
 from webui.tasks.models import TaskDraft, TaskItem
-from webui.tasks.services import task_claim, tasks_project
+from webui.taskwork.services import task_claim, tasks_project
 
 from ..conftest import PASSWORD, World
 
@@ -202,12 +202,12 @@ def test_a_draft_is_never_shown_to_another_user(world: World) -> None:
 
 
 def test_a_refused_completion_keeps_the_draft(intake: Intake, monkeypatch) -> None:
-    from webui.cases.services import CaseError
+    from webui.casework.services import CaseError
 
     def refuse(**kwargs):
         raise CaseError("Het dossier werd tegelijk bijgewerkt. Er is niets opgeslagen.")
 
-    monkeypatch.setattr("webui.tasks.views.task_complete", refuse)
+    monkeypatch.setattr("webui.taskpages.views.task_complete", refuse)
     client = client_for("begeleider.polderdam")
     for number in range(4):
         response = client.post(intake.url, intake.step(number))

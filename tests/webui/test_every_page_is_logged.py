@@ -15,7 +15,7 @@ import pytest
 
 from webui.accounts.models import Role
 from webui.cases.models import MigrationRun
-from webui.cases.services import referral_record
+from webui.casework.services import referral_record
 from webui.definitions.services import active_version
 from webui.logs.models import ProcessingRecord
 from webui.pvt.services import session_plan

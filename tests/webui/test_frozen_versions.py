@@ -16,7 +16,7 @@ from django.urls import reverse
 import pytest
 
 from webui.accounts.models import Role
-from webui.cases.selectors import case_outcome
+from webui.casework.selectors import case_outcome
 from webui.definitions import bundles
 from webui.definitions.bundles import bundle_of, milestone_rules, version_files
 from webui.definitions.models import DefinitionVersion

@@ -24,7 +24,7 @@ from axes.models import AccessAttempt
 from webui.logs.models import ProcessingRecord
 from webui.middleware import LAST_SEEN_KEY, IdleSessionTimeoutMiddleware
 from webui.settings.base import proxy_settings
-from webui.tasks.views import TaskFormView
+from webui.taskpages.views import TaskFormView
 
 from ..conftest import PASSWORD, World
 
@@ -404,7 +404,7 @@ def test_production_reads_the_client_address_behind_the_declared_proxies() -> No
         "import django; django.setup(); from django.conf import settings as s;"
         " print(s.WEGWIJS_PROXY_COUNT, s.AXES_CLIENT_IP_CALLABLE)",
     ]
-    callable_ = "webui.middleware.client_address"
+    callable_ = "webui.logs.context.client_address"
     assert _run(code, _production_env()).stdout.split() == ["0", callable_]
     env = _production_env(DJANGO_BEHIND_PROXY="1", DJANGO_PROXY_COUNT="2")
     assert _run(code, env).stdout.split() == ["2", callable_]
@@ -491,7 +491,7 @@ def test_a_crash_on_registration_reports_no_bsn(world: World, monkeypatch) -> No
     def keep(sender, request, **kwargs):
         caught.append(request)
 
-    monkeypatch.setattr("webui.cases.views.case_start", _crash)
+    monkeypatch.setattr("webui.casepages.views.case_start", _crash)
     got_request_exception.connect(keep)
     try:
         data = {

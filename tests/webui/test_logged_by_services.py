@@ -5,7 +5,7 @@ along (issue 17, item 2)."""
 import pytest
 
 from webui.cases.models import Submission
-from webui.cases.services import advancing, task_complete
+from webui.casework.services import advancing, task_complete
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 

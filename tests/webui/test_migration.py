@@ -9,14 +9,14 @@ from django.core.management import call_command
 from lxml import etree
 
 from webui.cases.models import Case, CaseMigration, MigrationRun
-from webui.cases.selectors import cases_for_migration
-from webui.cases.services import (
+from webui.casework.selectors import cases_for_migration
+from webui.casework.services import (
     case_migrate,
     case_migration_revert,
     cases_move_preview,
     migration_run_execute,
 )
-from webui.cases.tasks import migration_run_start
+from webui.casework.tasks import migration_run_start
 from webui.definitions.bundles import version_files
 from webui.definitions.services import base_register, version_deploy
 from webui.demo.seed import archived_base_v1

@@ -13,9 +13,9 @@ import pytest
 from webui.access import case_access
 from webui.cases.models import Case, Consent
 from webui.logs.models import ProcessingRecord
-from webui.portal import sms
-from webui.portal import urls as portal_urls
 from webui.portal.models import Invitation, PortalRequest, SignInCode
+from webui.portalpages import sms
+from webui.portalpages import urls as portal_urls
 from webui.pvt.services import session_plan
 
 from ..conftest import World

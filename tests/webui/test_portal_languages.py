@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from webui.portal.languages import LANGUAGES, from_voorkeurstaal
+from webui.portalpages.languages import LANGUAGES, from_voorkeurstaal
 
-PORTAL = Path(__file__).resolve().parents[2] / "webui" / "portal"
+PORTAL = Path(__file__).resolve().parents[2] / "webui" / "portalpages"
 TRANSLATED = [lang.code for lang in LANGUAGES if lang.code != "nl"]
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 

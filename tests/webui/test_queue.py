@@ -14,7 +14,7 @@ from webui.accounts.models import Role
 from webui.cases.models import Case
 from webui.logs.models import AuditEvent, ProcessingRecord
 from webui.tasks.models import TaskItem
-from webui.tasks.selectors import (
+from webui.taskwork.selectors import (
     AVAILABLE,
     MINE,
     NEWEST,
@@ -22,7 +22,7 @@ from webui.tasks.selectors import (
     queue_page,
     week_end,
 )
-from webui.tasks.services import task_claim
+from webui.taskwork.services import task_claim
 
 from ..conftest import PASSWORD, World
 
@@ -256,7 +256,7 @@ def test_filters_in_the_address_narrow_the_list_and_a_wrong_value_is_explained(
 
 
 def test_the_page_says_which_page_of_how_many(live_pool: Pool, monkeypatch) -> None:
-    monkeypatch.setattr("webui.tasks.selectors.PER_PAGE", 4)
+    monkeypatch.setattr("webui.taskwork.selectors.PER_PAGE", 4)
     client = client_for("begeleider.polderdam")
     html = client.get(
         reverse("tasks:queue"), {"lijst": "oppakken", "pagina": "2"}

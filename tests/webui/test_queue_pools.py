@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Q
 
 from webui.tasks.models import TaskItem
-from webui.tasks.selectors import (
+from webui.taskwork.selectors import (
     AVAILABLE,
     MINE,
     QueueFilters,

@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from webui.cases.models import Case
-from webui.cases.services import case_start
+from webui.casework.services import case_start
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
 from webui.demo.seed import sample_answers

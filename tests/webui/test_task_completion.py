@@ -7,7 +7,7 @@ from django.db import connection
 import pytest
 
 from webui.cases.models import Case, Submission
-from webui.cases.services import (
+from webui.casework.services import (
     CaseError,
     TaskAlreadyDone,
     TaskNotAllowed,
@@ -206,7 +206,7 @@ def test_two_simultaneous_completions_exactly_one_succeeds() -> None:
 def test_two_timer_sweeps_at_once_fire_every_due_case_exactly_once() -> None:
     """Two workers (or an overlapping cron run) sweep at the same moment: each due
     case moves once, by one of them, and gets its deadline tasks once."""
-    from webui.cases.services import timers_run
+    from webui.casework.services import timers_run
 
     world = World()
     cases = [world.run_until(world.start(), "brede_intake") for _ in range(4)]

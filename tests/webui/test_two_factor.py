@@ -13,7 +13,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from webui.accounts.twofactor import WRONG_CODE
+from webui.accountpages.twofactor import WRONG_CODE
 
 from ..conftest import PASSWORD, World
 

@@ -11,7 +11,7 @@ import pytest
 
 from webui.access import case_access
 from webui.cases.models import Case
-from webui.cases.selectors import case_form, case_view
+from webui.casework.selectors import case_form, case_view
 from webui.definitions.bundles import bundle_of, version_files
 from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import (

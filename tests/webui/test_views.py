@@ -9,10 +9,10 @@ import pytest
 
 from forms.registry import default_registry
 from webui.cases.models import Case, Submission
-from webui.cases.services import timers_run
+from webui.casework.services import timers_run
 from webui.logs.models import ProcessingRecord
 from webui.tasks.models import TaskItem
-from webui.tasks.services import task_claim
+from webui.taskwork.services import task_claim
 
 from ..conftest import PASSWORD, World, state_of
 
@@ -327,7 +327,7 @@ def test_a_trainer_cannot_record_contact_moments(world: World) -> None:
 def test_the_case_page_shows_where_the_case_stands_in_its_trajectory(
     world: World,
 ) -> None:
-    from webui.cases.selectors import case_phases
+    from webui.casework.selectors import case_phases
 
     case = world.start()
     # The MB track, the PIP and the ontzorgen start side by side: all current.
@@ -447,7 +447,7 @@ def test_one_failing_case_does_not_stop_the_timers_of_the_others(
     world: World, monkeypatch, caplog
 ) -> None:
     import engine
-    from webui.cases.services import timers as services
+    from webui.casework.services import timers as services
 
     broken = world.run_until(world.start(), "brede_intake")
     fine = world.run_until(world.start(), "brede_intake")
@@ -474,7 +474,7 @@ def test_run_timers_command_reports_how_many_cases_moved(
 
     from django.core.management import call_command
 
-    from webui.cases.management.commands import run_timers
+    from webui.casepages.management.commands import run_timers
 
     case = world.run_until(world.start(), "brede_intake")
     assert case.next_timer_at is not None

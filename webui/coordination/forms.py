@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from webui.cases.models import Case
-from webui.cases.services.assignment import NOTE_MAX
+from webui.casework.services.assignment import NOTE_MAX
 from webui.confirmation import CONFIRM_FIELD, CONFIRM_LABEL
 
 from .selectors import Caseload

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from webui.accounts.models import Role
 from webui.cases.models import Case
-from webui.cases.services import Reassignment, cases_begeleider_reassign
+from webui.casework.services import Reassignment, cases_begeleider_reassign
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record

@@ -26,7 +26,7 @@ from .bundles import START_FORM, Bundle
 from .instellingen import engine_variables
 from .models import Proefrit
 
-# A reopened case starts again with these (webui.cases.services.lifecycle).
+# A reopened case starts again with these (webui.casework.services.lifecycle).
 REOPENED = {"heropend": True, "heropen_reden": "proefrit"}
 # The cases start on a fixed Monday morning: the report is the same whenever it runs.
 DRIVE_START = datetime(2026, 1, 5, 8, tzinfo=UTC)

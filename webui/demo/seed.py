@@ -25,7 +25,7 @@ from webui.accounts.models import (
 )
 from webui.accounts.selectors import users_for_role
 from webui.cases.models import Case
-from webui.cases.services import (
+from webui.casework.services import (
     CONTACT_FORM,
     case_migrate,
     case_reopen,

@@ -1,11 +1,15 @@
 """The occasion of a processing: which request it happened in. Built once by the page
 from its HttpRequest (``occasion_of``) and handed to the services and selectors, which
 write the log themselves; below the pages nothing knows HTTP. The actor is the user the
-service already takes, the ground the roles by which that user reaches the case."""
+service already takes, the ground the roles by which that user reaches the case. The
+client's address a record keeps is read here too (``client_address``), the one reading
+the login lockout (AXES_CLIENT_IP_CALLABLE) uses."""
 
+import ipaddress
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -34,3 +38,29 @@ def occasion_of(request: HttpRequest) -> Occasion:
         path=request.path,
         full_path=request.get_full_path()[:500],
     )
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address as the deployment declares it (AXES_CLIENT_IP_CALLABLE).
+
+    Without proxies (WEGWIJS_PROXY_COUNT 0) it is REMOTE_ADDR. Behind N trusted
+    proxies each one appends the address it got the request from to X-Forwarded-For,
+    so the client is the N-th entry from the right; whatever stands left of it the
+    client wrote itself and is never believed. A header with fewer entries than
+    proxies did not come through them all: then REMOTE_ADDR, as without proxies.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.WEGWIJS_PROXY_COUNT
+    if not count:
+        return remote
+    hops = [
+        hop.strip()
+        for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if hop.strip()
+    ]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote

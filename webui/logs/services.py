@@ -13,9 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from webui.middleware import client_address
-
-from .context import Occasion, occasion_of
+from .context import Occasion, client_address, occasion_of
 from .models import AuditEvent, ProcessedSubject, ProcessingRecord
 
 # The legal ground each role processes personal data on (logged with every record).

@@ -1,2 +1,3 @@
-"""Mijn Wegwijs: the statushouder's own, small part of the site under /mijn/ (their
-plan, appointments, consents and rights, in their language). See docs/portal.md."""
+"""The records of Mijn Wegwijs: invitations, one-time sign-in codes and the
+statushouder's requests. The pages and their work are in webui/portalpages; see
+docs/portal.md."""

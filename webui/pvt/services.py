@@ -1,7 +1,7 @@
 """Planning a PVT group session and recording it once for everyone in it.
 
 Recording completes each participant's task through the one service that completes
-tasks (webui.cases.services.task_complete), each in its own transaction: a case that
+tasks (webui.casework.services.task_complete), each in its own transaction: a case that
 cannot move on is reported with the reason and stays exactly as it was; the others
 move on.
 """
@@ -19,8 +19,8 @@ from engine import Clock
 from forms.builder import build_form_class
 from webui.accounts.models import MbOrganisation, Role
 from webui.accounts.selectors import user_choices
-from webui.cases.services import CaseError, task_complete
-from webui.cases.services.base import clock_or_system
+from webui.casework.services import CaseError, task_complete
+from webui.casework.services.base import clock_or_system
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record

@@ -23,7 +23,7 @@ from webui.access import task_pools
 from webui.accounts.models import LANE_SIDE
 from webui.accounts.profiles import wants_digest
 from webui.tasks.models import TaskItem
-from webui.tasks.selectors import week_end
+from webui.taskwork.selectors import week_end
 
 from .models import DigestSent
 

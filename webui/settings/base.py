@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "webui.definitions",
     "webui.cases",
     "webui.tasks",
+    "webui.casepages",
     "webui.studio",
     "webui.privacy",
     "webui.coordination",
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "webui.reminders",
     "webui.users",
     "webui.portal",
+    "webui.portalpages",
 ]
 
 MIDDLEWARE = [
@@ -59,10 +61,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): has this session given an authenticator code?
     "django_otp.middleware.OTPMiddleware",
-    "webui.accounts.middleware.GrantsPerRequestMiddleware",
+    "webui.accountpages.middleware.GrantsPerRequestMiddleware",
     # Beheerders, privacy officers and managers sign in with a code (after the
     # grants: it asks for the user's roles).
-    "webui.accounts.middleware.SecondFactorMiddleware",
+    "webui.accountpages.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "webui.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -82,8 +84,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "webui.accounts.context_processors.roles",
-                "webui.accounts.context_processors.lane_labels",
+                "webui.accountpages.context_processors.roles",
+                "webui.accountpages.context_processors.lane_labels",
             ],
         },
     },
@@ -140,10 +142,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "webui.middleware.lockout_response"
 # The address a lock is on is the client's as the deployment declares it
-# (webui.middleware.client_address): REMOTE_ADDR, or behind WEGWIJS_PROXY_COUNT
+# (webui.logs.context.client_address): REMOTE_ADDR, or behind WEGWIJS_PROXY_COUNT
 # trusted reverse proxies the address the outermost of them put in X-Forwarded-For.
 # (axes' AXES_IPWARE_* settings do nothing without django-ipware installed.)
-AXES_CLIENT_IP_CALLABLE = "webui.middleware.client_address"
+AXES_CLIENT_IP_CALLABLE = "webui.logs.context.client_address"
 WEGWIJS_PROXY_COUNT = 0
 
 
@@ -223,7 +225,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "webui" / "static"]
 
 LOGIN_URL = "login"
-# Two-factor sign-in (webui.accounts.twofactor): the name authenticator apps show.
+# Two-factor sign-in (webui.accountpages.twofactor): the name authenticator apps show.
 OTP_TOTP_ISSUER = "Wegwijs"
 LOGIN_REDIRECT_URL = "tasks:queue"
 LOGOUT_REDIRECT_URL = "login"
@@ -263,13 +265,14 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Wegwijs <noreply@wegwijs.invalid>"
 )
 # Text messages (the portal's sign-in codes): a class with send(to, text), see
-# webui/portal/sms.py. Development prints them (dev.py), the tests keep them in memory.
+# webui/portalpages/sms.py. Development prints them on the console, the tests keep
+# them in memory.
 WEGWIJS_SMS_BACKEND = os.environ.get(
-    "WEGWIJS_SMS_BACKEND", "webui.portal.sms.ConsoleBackend"
+    "WEGWIJS_SMS_BACKEND", "webui.portalpages.sms.ConsoleBackend"
 )
-# Mijn Wegwijs (webui/portal): a portal session ends after this many seconds without
-# a request; a sign-in code is valid this many minutes and void after so many wrong
-# tries, which also lock the invitation for a while.
+# Mijn Wegwijs (webui/portalpages): a portal session ends after this many seconds
+# without a request; a sign-in code is valid this many minutes and void after so many
+# wrong tries, which also lock the invitation for a while.
 WEGWIJS_PORTAL_IDLE_SECONDS = 15 * 60
 WEGWIJS_PORTAL_CODE_MINUTES = 10
 WEGWIJS_PORTAL_MAX_WRONG = 5

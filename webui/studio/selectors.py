@@ -18,7 +18,7 @@ from webui.access import (
 )
 from webui.accounts.models import Gemeente
 from webui.cases.models import Case
-from webui.cases.selectors import CaseMarks, case_marks
+from webui.casework.selectors import CaseMarks, case_marks
 from webui.definitions.bundles import blob_texts, bundle_of, version_files
 from webui.definitions.diffs import FileDiff, set_diff
 from webui.definitions.files import is_bpmn, is_decision_table
@@ -354,7 +354,7 @@ def diagram_marks(
     user: AbstractBaseUser,
     occasion: Occasion,
 ) -> CaseMarks:
-    """A case's open tasks marked in one diagram (``cases.selectors.case_marks``),
+    """A case's open tasks marked in one diagram (``casework.selectors.case_marks``),
     logged as seen: the case's path through the diagram."""
     marks = case_marks(case=case, access=access, file_name=file_name)
     processing_record(

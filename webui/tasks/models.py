@@ -8,8 +8,8 @@ from webui.accounts.models import Role
 class TaskItem(models.Model):
     """The queue's projection of a user task, so a queue never loads a workflow.
 
-    Rows are written only by ``tasks.services.tasks_project`` inside the case services'
-    transactions; the engine state stays the truth.
+    Rows are written only by ``taskwork.services.tasks_project`` inside the case
+    services' transactions; the engine state stays the truth.
     """
 
     class State(models.TextChoices):

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from webui.cases.selectors import cases_for_migration
+from webui.casework.selectors import cases_for_migration
 from webui.confirmation import ConfirmForm
 from webui.definitions.bundles import version_files
 from webui.definitions.files import (

@@ -6,17 +6,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from webui.cases.selectors import (
+from webui.casework.selectors import (
     cases_for_migration,
     migration_phases,
     migration_revertible,
 )
-from webui.cases.services import (
+from webui.casework.services import (
     CaseError,
     case_migration_revert,
     cases_move_preview,
 )
-from webui.cases.tasks import migration_run_start, migration_runs_resume
+from webui.casework.tasks import migration_run_start, migration_runs_resume
 from webui.confirmation import ConfirmForm
 from webui.logs.context import occasion_of
 

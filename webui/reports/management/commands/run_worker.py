@@ -21,7 +21,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from webui.cases.tasks import migration_runs_resume
+from webui.casework.tasks import migration_runs_resume
 from webui.reports.services import export_runs_sweep
 
 logger = logging.getLogger("webui.worker")

@@ -1,0 +1,190 @@
+"""One way to advance a case: run the engine outside the lock, then lock, check and
+store.
+
+Every change of a case's engine state goes through ``case_advance``: completing a
+task, firing its timers, moving it to another version and back, reopening it. Each
+of those is a *step*: a function that takes the case as read, checks what it must
+(is the task still open, is the timer still due, is the case still closed), runs the
+engine on a copy of the stored state and says what to store as an ``Advance``. The
+helper then, in one transaction:
+
+1. locks the case row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every
+   transaction takes the database's write lock when it begins, ``BEGIN IMMEDIATE``);
+2. checks the row's version stamp (``lock_version``) is the one the step read;
+3. stores: the case record, its engine state, milestones, consents, the task
+   projection, the step's own records (a submission, a migration) and its audit event.
+
+**The one policy on a changed stamp**: someone else advanced the case while the
+engine ran. Nothing is stored; the step runs again on the case as it is now, which
+checks again (a task another user finished is refused as "al afgerond", a timer
+another sweep fired is not due any more, a case reopened meanwhile is no longer
+closed). After ``ATTEMPTS`` runs that all lost the race the helper refuses with
+``CaseConflict`` and its Dutch message; nothing is saved.
+
+Case start has no row to lock yet: it stores its first ``Advance`` with the same
+``advance_store``.
+"""
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from engine import ReachedMilestone, Snapshot
+from webui.accounts.models import LANE_SIDE
+from webui.cases.models import Case, CaseState
+from webui.definitions.bundles import Bundle
+from webui.logs.services import audit
+from webui.tasks.models import TaskItem
+from webui.taskwork.services import tasks_project
+
+from .base import (
+    CaseConflict,
+    CaseError,
+    apply_milestones,
+    apply_snapshot,
+    locked_case,
+    store_consents,
+    store_milestones,
+)
+
+# The first run and two reruns on a fresh state.
+ATTEMPTS = 3
+
+CONFLICT = (
+    "Het dossier werd steeds tegelijk door anderen bijgewerkt. Er is niets"
+    " opgeslagen; probeer het opnieuw."
+)
+
+
+@dataclass(frozen=True)
+class Advance:
+    """What a step decided to store, and about whom.
+
+    ``case`` is the case as the step read it: its ``lock_version`` is the stamp the
+    store checks. ``changes`` are set on the locked case before the snapshot is
+    applied (another version, reopened). ``recheck`` runs under the lock before
+    anything is written, ``record`` after the case is stored, both in the
+    transaction: raising in either saves nothing. ``event`` and ``detail`` are the
+    audit event; ``user`` did it (None for the system).
+    """
+
+    case: Case
+    snapshot: Snapshot
+    bundle: Bundle
+    now: datetime
+    event: str
+    user: AbstractBaseUser | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    reached: Sequence[ReachedMilestone] = ()
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    completed: TaskItem | None = None
+    recheck: Callable[[], None] | None = None
+    record: Callable[[Case], None] | None = None
+
+
+Step = Callable[[Case], Advance | None]
+
+
+def case_advance(*, case: Case, step: Step) -> Case | None:
+    """Run ``step`` on ``case`` outside any transaction, then lock the case, check
+    its stamp is unchanged and store the step's ``Advance``; returns the stored
+    case, or None when the step found nothing to do. On a changed stamp the step
+    runs again on the case as it is now, up to ``ATTEMPTS`` runs in all; then
+    ``CaseConflict``. A step refuses by raising (a ``CaseError`` with its Dutch
+    message); nothing is stored then."""
+    for attempt in range(ATTEMPTS):
+        if attempt:
+            fresh = Case.objects.select_related("version").filter(pk=case.pk).first()
+            if fresh is None:
+                raise CaseError(
+                    "Dit dossier bestaat niet (meer). Er is niets opgeslagen."
+                )
+            case = fresh
+        advance = step(case)
+        if advance is None:
+            return None
+        with transaction.atomic():
+            locked = locked_case(case.pk)
+            if locked is None or locked.lock_version != case.lock_version:
+                continue
+            if advance.recheck is not None:
+                advance.recheck()
+            return advance_store(advance, into=locked)
+    raise CaseConflict(CONFLICT)
+
+
+def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
+    """Store ``advance`` on ``into`` (the locked case row) or, for a new case, insert
+    ``advance.case``: the case record, its engine state, milestones, consents, task
+    rows, the step's records and its audit event. Call it inside a transaction."""
+    case = into if into is not None else advance.case
+    for name, value in advance.changes.items():
+        setattr(case, name, value)
+    apply_snapshot(case, advance.snapshot, advance.bundle, advance.now)
+    apply_milestones(case, advance.reached)
+    state = json.dumps(advance.snapshot.state, separators=(",", ":"))
+    if case.pk is None:
+        case.save()
+        CaseState.objects.create(case=case, state=state)
+    else:
+        _save_advanced(case)
+        CaseState.objects.filter(case_id=case.pk).update(state=state)
+    store_milestones(case, advance.reached)
+    completed = advance.completed
+    side = LANE_SIDE.get(completed.role) if completed is not None else None
+    store_consents(case, advance.reached, advance.user, side)
+    tasks_project(
+        case=case,
+        snapshot=advance.snapshot,
+        phase_names=dict(advance.bundle.process.phase_names),
+        now=advance.now,
+        completed_task_id=completed.task_id if completed is not None else None,
+        completed_by=advance.user,
+    )
+    if advance.record is not None:
+        advance.record(case)
+    audit(
+        case=case,
+        user=advance.user,
+        event=advance.event,
+        at=advance.now,
+        **advance.detail,
+    )
+    return case
+
+
+_SAVED_FIELDS = (
+    "phase",
+    "phase_label",
+    "open_phases",
+    "next_timer_at",
+    "koppeling_datum",
+    "pip_deadline",
+    "pip_opgesteld_op",
+    "pip_vastgesteld_op",
+    "uitkomst",
+    "piezo_fase",
+    "begeleider",
+    "is_closed",
+    "closed_at",
+    "version",
+)
+
+
+def _save_advanced(case: Case) -> None:
+    """Write the case back with the next stamp. The row is locked and its stamp
+    checked, so the condition on the stamp is a guard that never fails."""
+    fields = {f: getattr(case, f) for f in _SAVED_FIELDS}
+    updated = Case.objects.filter(pk=case.pk, lock_version=case.lock_version).update(
+        lock_version=F("lock_version") + 1, updated_at=timezone.now(), **fields
+    )
+    if not updated:
+        raise CaseConflict(CONFLICT)
+    case.lock_version += 1

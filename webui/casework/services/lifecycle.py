@@ -1,0 +1,353 @@
+"""Starting a case, completing its tasks and reopening it: each a step that the
+one way to advance a case (``advancing.case_advance``) runs outside the lock and
+stores, locked and checked, in one transaction."""
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+import engine
+from engine import Clock
+from forms.registry import FormDefinition
+from forms.values import engine_data, stored_data
+from webui.access import case_access, grants_per_request
+from webui.accounts.models import Gemeente, MbOrganisation
+from webui.cases.models import Case, Submission
+from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.instellingen import engine_variables
+from webui.definitions.services import active_version
+from webui.logs.context import Occasion
+from webui.tasks.models import TaskItem
+from webui.taskwork.selectors import task_refusal
+
+from .advancing import Advance, advance_store, case_advance
+from .base import (
+    CaseError,
+    NoActiveVersion,
+    TaskAlreadyDone,
+    TaskNotAllowed,
+    as_date,
+    case_state,
+    change_record,
+    clock_or_system,
+    field_milestones,
+)
+
+
+def _failed(exc: engine.WorkflowFailed) -> CaseError:
+    return CaseError(
+        f"De taak kon niet worden afgerond: {exc}. Er is niets opgeslagen."
+    )
+
+
+def client_name(definition: FormDefinition, answers: Mapping[str, Any]) -> str:
+    """The statushouder's name as the aanmelding gives it: the fields with the roles
+    ``voornaam`` and ``achternaam`` (forms/field_roles.py)."""
+    fields = (definition.field_with_role(r) for r in ("voornaam", "achternaam"))
+    return " ".join(str(answers.get(f.name) or "") for f in fields if f).strip()
+
+
+def case_start(
+    *,
+    gemeente: Gemeente,
+    cleaned_data: Mapping[str, Any],
+    user: AbstractBaseUser | None,
+    mb_organisation: MbOrganisation | None = None,
+    clock: Clock | None = None,
+    occasion: Occasion | None = None,
+) -> Case:
+    """Register a statushouder (the start form) and start the trajectory on the
+    gemeente's version in use."""
+    clock = clock_or_system(clock)
+    now = clock.now()
+    version = active_version(gemeente)
+    if version is None:
+        raise NoActiveVersion(f"Voor {gemeente} is nog geen proces in gebruik genomen.")
+    contracted = list(gemeente.mb_organisations.all())
+    if mb_organisation is None and len(contracted) == 1:
+        mb_organisation = contracted[0]
+    if mb_organisation is not None and mb_organisation not in contracted:
+        raise CaseError(f"{mb_organisation} werkt niet voor {gemeente}.")
+    bundle = bundle_of(version)
+    definition = bundle.forms.get(START_FORM)
+    try:
+        data = {
+            **engine_variables(bundle.settings),
+            **engine_data(definition, cleaned_data),
+        }
+        snapshot = engine.start_case(bundle.process, data, clock=clock)
+    except engine.WorkflowFailed as exc:
+        raise CaseError(
+            f"De statushouder kon niet worden aangemeld: {exc}. Er is niets"
+            " opgeslagen; meld dit aan de functioneel beheerder."
+        ) from exc
+    stored = stored_data(definition, cleaned_data)
+    reached = list(snapshot.reached) + field_milestones(definition, stored, now, "")
+    case = Case(
+        reference=f"tmp-{uuid.uuid4().hex[:12]}",  # the real one needs the pk
+        gemeente=gemeente,
+        mb_organisation=mb_organisation,
+        version=version,
+        client_naam=client_name(definition, stored),
+        koppeling_datum=as_date(now),
+    )
+
+    def record(case: Case) -> None:
+        case.reference = f"WW-{now.year}-{case.pk:05d}"
+        case.save(update_fields=["reference"])
+        Submission.objects.create(
+            case=case,
+            task_id=f"start-{case.pk}",
+            bpmn_id=START_FORM,
+            task_name=definition.title,
+            form_key=START_FORM,
+            role="coordinator",
+            version=version,
+            data=stored,
+            submitted_by=user,
+            submitted_at=now,
+        )
+        change_record(
+            case=case,
+            user=user,
+            roles=["coordinator"],
+            categories={f.privacy for f in definition.fields},
+            occasion=occasion,
+            form=definition.key,
+        )
+
+    with transaction.atomic():
+        advance_store(
+            Advance(
+                case=case,
+                snapshot=snapshot,
+                bundle=bundle,
+                now=now,
+                event="case_started",
+                user=user,
+                detail={"version": version.number},
+                reached=reached,
+                record=record,
+            )
+        )
+    return case
+
+
+def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
+    if item.state == TaskItem.State.CANCELLED:
+        raise TaskAlreadyDone(
+            "Deze taak is vervallen: het traject is langs een andere weg verder "
+            "gegaan. Er is niets opgeslagen."
+        )
+    if item.state != TaskItem.State.OPEN:
+        who = (
+            item.completed_by.get_full_name() if item.completed_by else "iemand anders"
+        )
+        raise TaskAlreadyDone(
+            f"Deze taak is al afgerond door {who}. Er is niets opgeslagen."
+        )
+    refusal = task_refusal(item=item, user=user)
+    if refusal:
+        raise TaskNotAllowed(refusal)
+
+
+def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
+    item = (
+        TaskItem.objects.select_related(
+            "gemeente", "completed_by", "assignee", "case__version"
+        )
+        .filter(task_id=task_id)
+        .first()
+    )
+    if item is None:
+        raise TaskAlreadyDone("Deze taak bestaat niet (meer). Er is niets opgeslagen.")
+    check_may_complete(item, user)
+    return item
+
+
+def task_complete(
+    *,
+    task_id: str,
+    user: AbstractBaseUser,
+    cleaned_data: Mapping[str, Any],
+    clock: Clock | None = None,
+    occasion: Occasion | None = None,
+) -> Case:
+    """Complete a user task: advance the engine, then lock, check, save, project and
+    record in one transaction (``case_advance``). On any error nothing is saved."""
+    clock = clock_or_system(clock)
+    with grants_per_request():  # may_complete is checked before and after the lock
+        item = _open_item(task_id, user)
+
+        def complete(case: Case) -> Advance:
+            nonlocal item
+            if case is not item.case:  # a rerun on a fresh case: the task as it is now
+                item = _open_item(task_id, user)
+            return _completion(case, item, user, cleaned_data, clock, occasion)
+
+        case = case_advance(case=item.case, step=complete)
+    assert case is not None
+    return case
+
+
+def _completion(
+    case: Case,
+    item: TaskItem,
+    user: AbstractBaseUser,
+    cleaned_data: Mapping[str, Any],
+    clock: Clock,
+    occasion: Occasion | None,
+) -> Advance:
+    bundle = bundle_of(case.version)
+    definition = bundle.forms.get(item.form_key)
+    try:
+        snapshot = engine.complete_task(
+            bundle.process,
+            case_state(case),
+            item.task_id,
+            engine_data(definition, cleaned_data),
+            clock=clock,
+        )
+    except (engine.TaskNotReady, engine.TaskNotFound) as exc:
+        raise TaskAlreadyDone(
+            "Deze taak staat niet meer open. Er is niets opgeslagen."
+        ) from exc
+    except engine.WorkflowFailed as exc:
+        raise _failed(exc) from exc
+    now = clock.now()
+    stored = stored_data(definition, cleaned_data)
+
+    def recheck() -> None:
+        item.refresh_from_db()  # after the lock: the state another completion left
+        check_may_complete(item, user)
+
+    def record(locked: Case) -> None:
+        try:
+            with transaction.atomic():
+                Submission.objects.create(
+                    case=locked,
+                    task_id=item.task_id,
+                    bpmn_id=item.bpmn_id,
+                    task_name=item.name,
+                    form_key=item.form_key,
+                    role=item.role,
+                    version=locked.version,
+                    data=stored,
+                    submitted_by=user,
+                    submitted_at=now,
+                )
+        except IntegrityError as exc:
+            raise TaskAlreadyDone(
+                "Deze taak is al afgerond. Er is niets opgeslagen."
+            ) from exc
+        change_record(
+            case=locked,
+            user=user,
+            roles=[item.role],
+            categories={f.privacy for f in definition.fields},
+            occasion=occasion,
+            task=item.bpmn_id,
+            form=item.form_key,
+        )
+
+    return Advance(
+        case=case,
+        snapshot=snapshot,
+        bundle=bundle,
+        now=now,
+        event="task_completed",
+        user=user,
+        detail={"task": item.bpmn_id, "form_key": item.form_key},
+        reached=[
+            *snapshot.reached,
+            *field_milestones(definition, stored, now, item.bpmn_id),
+        ],
+        completed=item,
+        recheck=recheck,
+        record=record,
+    )
+
+
+REOPEN_ROLES = {"coordinator", "regievoerder"}
+
+
+def case_reopen(
+    *,
+    case: Case,
+    user: AbstractBaseUser,
+    reason: str,
+    clock: Clock | None = None,
+    occasion: Occasion | None = None,
+) -> Case:
+    """A statushouder comes back: the closed case starts again on the gemeente's
+    version in use, with ``heropend`` and the reason in its data (the diagrams start
+    at a new intake). Its history stays."""
+    access = case_access(user=user, case=case)
+    if access is None or not (access.roles & REOPEN_ROLES):
+        raise TaskNotAllowed(
+            "Alleen een coördinator of regievoerder van dit dossier kan het heropenen."
+        )
+    clock = clock_or_system(clock)
+
+    def reopen(case: Case) -> Advance:
+        if not case.is_closed:
+            raise CaseError("Dit dossier is niet afgesloten.")
+        if case.anonymised_at is not None:
+            raise CaseError(
+                "Dit dossier is geanonimiseerd; meld de statushouder opnieuw aan."
+            )
+        if not reason.strip():
+            raise CaseError("Geef een reden voor het heropenen.")
+        version = active_version(case.gemeente)
+        if version is None:
+            raise NoActiveVersion(f"Voor {case.gemeente} is geen proces in gebruik.")
+        bundle = bundle_of(version)
+        start = case.submissions.filter(form_key=START_FORM).first()
+        definition = bundle.forms.get(START_FORM)
+        earlier = {
+            field.name: start.data.get(field.name)
+            for field in definition.fields
+            if start is not None
+            and field.privacy == "normaal"
+            and field.name in start.data
+        }
+        data = {
+            **engine_variables(bundle.settings),
+            **earlier,
+            "heropend": True,
+            "heropen_reden": reason.strip()[:500],
+        }
+        try:
+            snapshot = engine.start_case(bundle.process, data, clock=clock)
+        except engine.WorkflowFailed as exc:
+            raise CaseError(f"Het dossier kon niet worden heropend: {exc}.") from exc
+        return Advance(
+            case=case,
+            snapshot=snapshot,
+            bundle=bundle,
+            now=clock.now(),
+            event="case_reopened",
+            user=user,
+            detail={"reason": reason.strip()[:500], "version": version.number},
+            reached=snapshot.reached,
+            changes={
+                "version": version,
+                "is_closed": False,
+                "closed_at": None,
+                "uitkomst": "",
+            },
+            record=lambda reopened: change_record(
+                case=reopened,
+                user=user,
+                roles=access.roles,
+                categories=["normaal"],
+                occasion=occasion,
+            ),
+        )
+
+    reopened = case_advance(case=case, step=reopen)
+    assert reopened is not None
+    return reopened

@@ -1,0 +1,241 @@
+"""Writes to the task projection (``tasks_project``, called only from the case
+services' transactions) and to who holds a task: claim, give back, hand over."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from engine import ReadyTask, Snapshot
+from webui.access import may_work_on
+from webui.accounts.models import LANE_SIDE, Role
+from webui.logs.models import AuditEvent
+from webui.tasks.models import TaskDraft, TaskItem
+
+from .selectors import HANDED_OVER, hand_over_candidates, hand_over_refusal
+
+NOTE_MAX_LENGTH = 500
+
+
+class TaskNotClaimable(Exception):
+    """The user may not take this task."""
+
+
+class HandOverRefused(Exception):
+    """The task cannot be handed over like this (a Dutch message)."""
+
+
+def tasks_project(
+    *,
+    case: "Case",  # noqa: F821 - cases.models.Case; imported lazily to keep apps apart
+    snapshot: Snapshot,
+    phase_names: dict[str, str],
+    now: datetime,
+    completed_task_id: str | None = None,
+    completed_by: AbstractBaseUser | None = None,
+) -> None:
+    """Make the case's open task rows match the snapshot's ready tasks.
+
+    A new task that follows the task just completed in the flow, for the same role,
+    goes to whoever completed it (see ``_follower``); other new tasks (of another
+    role, or opened by a timer) wait in their role's pool, a begeleider's with the
+    case's vaste begeleider."""
+    open_items = {
+        item.task_id: item
+        for item in TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
+    }
+    completed = open_items.get(completed_task_id) if completed_task_id else None
+    follower = _follower(case, completed, completed_by)
+    role_done = completed.role if completed is not None else None
+    for ready in snapshot.ready_tasks:
+        item = open_items.pop(ready.id, None)
+        if item is None:
+            item = TaskItem(
+                task_id=ready.id,
+                case=case,
+                gemeente_id=case.gemeente_id,
+                mb_organisation_id=case.mb_organisation_id,
+                bpmn_id=ready.bpmn_id,
+                name=ready.name,
+                role=ready.role,
+                form_key=ready.form_key,
+                phase=phase_names.get(ready.phase, ready.phase),
+                documentation=ready.documentation,
+                ready_at=ready.ready_at,
+                due_date=ready.due,
+                assignee=case.begeleider if ready.role == Role.BEGELEIDER else None,
+            )
+            if (
+                item.assignee is None
+                and follower is not None
+                and ready.after == completed_task_id
+                and ready.role == role_done
+                and may_work_on(user=follower, item=item)
+            ):
+                item.assignee = follower
+            item.save()
+        else:
+            _refresh(item, ready, case, phase_names)
+    # Drafts hold sensitive answers: they go with the task they were typed for.
+    TaskDraft.objects.filter(item__in=list(open_items.values())).delete()
+    for task_id, item in open_items.items():
+        if task_id == completed_task_id:
+            item.state = TaskItem.State.DONE
+            item.completed_by = completed_by
+        else:
+            item.state = TaskItem.State.CANCELLED
+        item.completed_at = now
+        item.save(update_fields=["state", "completed_by", "completed_at"])
+    if case.begeleider_id:
+        TaskItem.objects.filter(
+            case=case,
+            state=TaskItem.State.OPEN,
+            role=Role.BEGELEIDER,
+            assignee__isnull=True,
+        ).update(assignee=case.begeleider)
+
+
+def _follower(
+    case: "Case",  # noqa: F821 - cases.models.Case, as in tasks_project
+    completed: TaskItem | None,
+    completed_by: AbstractBaseUser | None,
+) -> AbstractBaseUser | None:
+    """Who the next steps of the completed task's role stay with: its completer,
+    while active, unless the organisation of that role's side (the gemeente for a
+    gemeente role, the MB organisation for an MB role) has switched it off. A
+    regievoerder doing brede intake, PIP opstellen and vaststellen in a row then
+    finds each next step in their own tasks instead of the shared pool."""
+    if completed is None or completed_by is None or not completed_by.is_active:
+        return None
+    side = LANE_SIDE.get(completed.role)
+    if side == "gemeente":
+        organisation = case.gemeente
+    elif side == "mb":
+        organisation = case.mb_organisation
+    else:
+        return None
+    if organisation is None or not organisation.keep_with_completer:
+        return None
+    return completed_by
+
+
+def _refresh(
+    item: TaskItem,
+    ready: ReadyTask,
+    case: "Case",  # noqa: F821 - cases.models.Case, as in tasks_project
+    phase_names: dict[str, str],
+) -> None:
+    """Bring an open task row up to date (its due date; after a migration also its
+    name, role, form and phase)."""
+    changes = {
+        "due_date": ready.due,
+        "name": ready.name,
+        "role": ready.role,
+        "form_key": ready.form_key,
+        "phase": phase_names.get(ready.phase, ready.phase),
+        "documentation": ready.documentation,
+    }
+    if ready.role != item.role:
+        # Another role now does it: whoever held it no longer may.
+        changes["assignee"] = case.begeleider if ready.role == Role.BEGELEIDER else None
+    changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    if {"form_key", "role"} & set(changed):
+        # A draft of another form, or of someone who may no longer do the task.
+        item.drafts.all().delete()
+    if changed:
+        for name in changed:
+            setattr(item, name, changes[name])
+        item.save(update_fields=changed)
+
+
+def task_claim(*, item: TaskItem, user: AbstractBaseUser) -> TaskItem:
+    """Take an unclaimed task of one of the user's roles."""
+    if item.state != TaskItem.State.OPEN:
+        raise TaskNotClaimable("Deze taak is al afgerond.")
+    if not may_work_on(user=user, item=item):
+        raise TaskNotClaimable("U heeft niet de rol die deze taak vraagt.")
+    claimed = TaskItem.objects.filter(
+        pk=item.pk, state=TaskItem.State.OPEN, assignee__isnull=True
+    ).update(assignee=user)
+    if not claimed and item.assignee_id != user.pk:
+        raise TaskNotClaimable("Iemand anders heeft deze taak al opgepakt.")
+    item.refresh_from_db()
+    return item
+
+
+def task_release(*, item: TaskItem, user: AbstractBaseUser) -> bool:
+    """Give a claimed task back to the role's pool; the user's draft of it goes.
+    Returns whether a draft went."""
+    with transaction.atomic():
+        TaskItem.objects.filter(
+            pk=item.pk, assignee=user, state=TaskItem.State.OPEN
+        ).update(assignee=None)
+        dropped, _ = TaskDraft.objects.filter(item=item, user=user).delete()
+    return bool(dropped)
+
+
+def task_hand_over(
+    *,
+    item: TaskItem,
+    user: AbstractBaseUser,
+    to_username: str,
+    note: str,
+    now: datetime | None = None,
+) -> TaskItem:
+    """Hand an open task to a colleague who may work on it, with a note for them:
+    its holder may, and a coördinator for the MB tasks of their organisation. The
+    former holder's draft goes; the case's timeline records it."""
+    refusal = hand_over_refusal(item=item, user=user)
+    if refusal:
+        raise HandOverRefused(refusal)
+    note = note.strip()
+    if not note:
+        raise HandOverRefused(
+            "Schrijf een korte notitie voor uw collega: waarom, en wat er al gedaan is."
+        )
+    if len(note) > NOTE_MAX_LENGTH:
+        raise HandOverRefused(
+            f"De notitie mag hoogstens {NOTE_MAX_LENGTH} tekens lang zijn;"
+            f" nu zijn het er {len(note)}."
+        )
+    to = next(
+        (u for u in hand_over_candidates(item=item) if u.get_username() == to_username),
+        None,
+    )
+    if to is None:
+        raise HandOverRefused("Kies een collega die deze taak mag doen.")
+    previous = item.assignee
+    with transaction.atomic():
+        moved = TaskItem.objects.filter(
+            pk=item.pk, state=TaskItem.State.OPEN, assignee_id=item.assignee_id
+        ).update(assignee=to)
+        if not moved:
+            raise HandOverRefused(
+                "De taak is intussen afgerond of door iemand anders opgepakt."
+                " Bekijk hem opnieuw."
+            )
+        if previous is not None:
+            TaskDraft.objects.filter(item=item, user=previous).delete()
+        AuditEvent.objects.create(
+            case_id=item.case_id,
+            user=user,
+            event=HANDED_OVER,
+            at=now or timezone.now(),
+            detail={
+                "task_id": item.task_id,
+                "task": item.bpmn_id,
+                "task_name": item.name,
+                "from": previous.get_username() if previous else "",
+                "from_name": _name(previous) if previous else "",
+                "to": to.get_username(),
+                "to_name": _name(to),
+                "note": note,
+            },
+        )
+    item.refresh_from_db()
+    return item
+
+
+def _name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
