@@ -141,6 +141,24 @@ def test_five_wrong_codes_lock_the_invitation(world: World, at_workshop: Case) -
     assert Invitation.objects.get(case=at_workshop).locked_until is not None
 
 
+def test_a_new_code_does_not_give_new_tries(world: World, at_workshop: Case) -> None:
+    sheet = invite(world, at_workshop, language="nl")
+    client = Client()
+    client.post("/mijn/", {"code": sheet["short_code"]})
+    for _ in range(2):
+        for _ in range(2):
+            client.post("/mijn/code/", {"code": "999999"})
+        client.post("/mijn/code/", {"opnieuw": "1"})  # a fresh code
+    client.post("/mijn/code/", {"code": "999999"})
+    code = re.search(r"\b(\d{6})\b", sms.outbox[-1][1]).group(1)
+    locked = client.post("/mijn/code/", {"code": code})
+    assert "te vaak een verkeerde code" in locked.content.decode()
+    assert Invitation.objects.get(case=at_workshop).locked_until is not None
+    texts = len(sms.outbox)
+    client.post("/mijn/code/", {"opnieuw": "1"})
+    assert len(sms.outbox) == texts, "no code is sent while locked"
+
+
 def test_revoked_invitation_ends_the_session(world: World, at_workshop: Case) -> None:
     client = sign_in(at_workshop, invite(world, at_workshop))
     staff = Client()

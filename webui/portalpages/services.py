@@ -57,6 +57,10 @@ def _now() -> datetime:
     return timezone.now()
 
 
+def _lock_window() -> timedelta:
+    return timedelta(minutes=settings.WEGWIJS_PORTAL_LOCK_MINUTES)
+
+
 @dataclass(frozen=True)
 class NewInvitation:
     """An invitation with its secrets, shown once (on the printed sheet, in the
@@ -193,6 +197,12 @@ def code_send(*, invitation: Invitation, language: str) -> SignInCode:
     now = _now()
     if invitation.locked_until and invitation.locked_until > now:
         raise CodeRefused("locked")
+    if (
+        invitation.codes.filter(sent_at__gt=now - _lock_window()).count()
+        >= settings.WEGWIJS_PORTAL_MAX_WRONG
+    ):
+        # Asking for code after code would give endless tries (and many texts).
+        raise CodeRefused("locked")
     code = f"{secrets.randbelow(10**6):06d}"
     channel = SignInCode.Channel.SMS if invitation.phone else SignInCode.Channel.EMAIL
     with transaction.atomic():
@@ -244,7 +254,14 @@ def code_check(
                 )
             sign_in.wrong_tries += 1
             reason = "wrong"
-            if sign_in.wrong_tries >= settings.WEGWIJS_PORTAL_MAX_WRONG:
+            # Wrong tries count across the codes of the last while: a new code
+            # does not start the count again.
+            earlier = sum(
+                invitation.codes.filter(sent_at__gt=now - _lock_window())
+                .exclude(pk=sign_in.pk)
+                .values_list("wrong_tries", flat=True)
+            )
+            if earlier + sign_in.wrong_tries >= settings.WEGWIJS_PORTAL_MAX_WRONG:
                 sign_in.used_at = now
                 invitation.locked_until = now + timedelta(
                     minutes=settings.WEGWIJS_PORTAL_LOCK_MINUTES
