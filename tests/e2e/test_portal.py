@@ -16,6 +16,7 @@ from webui.access import case_access
 from webui.cases.models import Case, Consent
 from webui.portal.models import PortalRequest
 from webui.portalpages import sms
+from webui.portalpages.languages import LANGUAGES
 from webui.pvt.services import session_plan
 
 from ..conftest import World
@@ -180,4 +181,15 @@ def test_statushouder_in_tigrinya_and_a_wrong_code(
     check(phone, "ti-home")
     phone.get_by_role("link", name="ፍቓድ").click()
     check(phone, "ti-consents")
+
+    # Every language, each page: phone-sized, axe clean, light; mirrored when RTL.
+    for language in LANGUAGES:
+        for path in ("", "toestemming/", "inzage/"):
+            phone.goto(f"/mijn/{case.reference}/{path}")
+            phone.locator("details.languages-menu summary").click()
+            phone.locator(f"button[name=taal][value={language.code}]").click()
+            html = phone.locator("html")
+            assert html.get_attribute("lang") == language.code
+            assert html.get_attribute("dir") == ("rtl" if language.rtl else "ltr")
+            check(phone, f"{language.code}-{path.strip('/') or 'home'}")
     context.close()
