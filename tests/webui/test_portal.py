@@ -231,9 +231,13 @@ def test_inzage_names_roles_and_organisations_not_colleagues(
     staff.force_login(world.who("regievoerder", world.polderdam))
     staff.get(f"/dossiers/{at_workshop.reference}/")
     client = sign_in(at_workshop, invite(world, at_workshop, language="nl"))
+    client.get(f"/mijn/{at_workshop.reference}/")
     page = client.get(f"/mijn/{at_workshop.reference}/inzage/").content.decode()
     assert "regievoerder, Gemeente Polderdam" in page
     assert "Regievoerder Polderdam" not in page  # the colleague's name
+    # Their own visits are counted, not listed.
+    assert "uzelf" not in page
+    assert re.search(r'id="own-visits">[^<]*: [1-9]', page)
     download = client.get(f"/mijn/{at_workshop.reference}/inzage/download/")
     assert download["Content-Disposition"].startswith("attachment;")
     assert "regievoerder, Gemeente Polderdam" in download.content.decode()

@@ -272,6 +272,7 @@ class Inzage:
     consents: list[ConsentRow]
     forms: list[tuple[str, int]]  # the kinds of forms kept about them, how many
     log: list[LogRow]
+    own_visits: int = 0
 
 
 def _organisation(record: ProcessingRecord, case: Case, memberships: dict) -> str:
@@ -288,13 +289,25 @@ def _organisation(record: ProcessingRecord, case: Case, memberships: dict) -> st
     return ""
 
 
-def case_log(*, case: Case, limit: int = 200) -> list[LogRow]:
+def _own(records: Any) -> Any:
+    """The statushouder's own visits and changes in the portal (not a failed
+    sign-in: that is about their case, but may be anyone's try)."""
+    return records.filter(
+        username=STATUSHOUDER,
+        action__in=[ProcessingRecord.Action.VIEW, ProcessingRecord.Action.CHANGE],
+    )
+
+
+def case_log(*, case: Case, limit: int = 200) -> tuple[list[LogRow], int]:
     """Who looked at the file: by role and organisation, never by a colleague's
-    name; the statushouder's own visits say "uzelf"."""
+    name, newest first; and how often the statushouder looked themselves (counted,
+    not listed: a long list of "uzelf" would hide the others)."""
+    about = ProcessingRecord.objects.filter(
+        pk__in=ProcessedSubject.objects.filter(case_id=case.pk).values("record_id")
+    )
+    own_count = _own(about).count()
     records = list(
-        ProcessingRecord.objects.filter(
-            pk__in=ProcessedSubject.objects.filter(case_id=case.pk).values("record_id")
-        ).order_by("-at", "-id")[:limit]
+        about.exclude(pk__in=_own(about).values("pk")).order_by("-at", "-id")[:limit]
     )
     users = {r.user_id for r in records if r.user_id}
     memberships: dict[tuple[int, str], str] = {}
@@ -306,11 +319,7 @@ def case_log(*, case: Case, limit: int = 200) -> list[LogRow]:
             memberships[(m.user_id, m.role)] = getattr(org, "naam", "")
     rows = []
     for record in records:
-        # A failed sign-in is about their case, but may be anyone's try.
-        own = (
-            record.username == STATUSHOUDER
-            and record.action != ProcessingRecord.Action.LOGIN_FAILED
-        )
+        own = False
         roles = [r.strip() for r in record.roles.split(",") if r.strip()]
         label = ", ".join(
             vocabulary.role_in_sentence(r) for r in roles if r != SELF_GROUND_ROLE
@@ -324,7 +333,7 @@ def case_log(*, case: Case, limit: int = 200) -> list[LogRow]:
                 own,
             )
         )
-    return rows
+    return rows, own_count
 
 
 def portal_inzage(*, case: Case, occasion: Occasion, download: bool = False) -> Inzage:
@@ -350,13 +359,15 @@ def portal_inzage(*, case: Case, occasion: Occasion, download: bool = False) -> 
     counts: dict[str, int] = {}
     for name in case.submissions.values_list("task_name", flat=True):
         counts[name] = counts.get(name, 0) + 1
+    log, own_visits = case_log(case=case)
     inzage = Inzage(
         case=case,
         personal=personal,
         plan=plan,
         consents=[],
         forms=sorted(counts.items()),
-        log=case_log(case=case),
+        log=log,
+        own_visits=own_visits,
     )
     latest: dict[tuple[str, str], Consent] = {}
     for consent in case.consents.order_by("recorded_at", "id"):
