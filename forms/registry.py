@@ -73,6 +73,7 @@ _FIELD_KEYS = frozenset(
         "routing",
         "milestone",
         "field_role",
+        "voor_statushouder",
     }
 )
 _TYPE_KEYS = {
@@ -133,6 +134,9 @@ class FieldDefinition:
     milestone: str = ""
     # What Wegwijs's own code reads this field for (forms/field_roles.py).
     field_role: str = ""
+    # Meant for the statushouder: their own portal (Mijn Wegwijs) shows the answer.
+    # Nothing else a begeleider or regievoerder writes is shown there.
+    for_statushouder: bool = False
 
 
 @dataclass(frozen=True)
@@ -448,6 +452,7 @@ def _parse_field(
         routing=routing,
         milestone=milestone,
         field_role=field_role,
+        for_statushouder=_flag(raw, "voor_statushouder", where),
         **_type_options(raw, field_type, where),
     )
 

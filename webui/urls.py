@@ -16,6 +16,8 @@ urlpatterns = [
     # Sign-in with the organisation's own account, and its beheerder's page.
     path("", include("webui.signin.urls")),
     path("gebruikers/", include("webui.users.urls")),
+    # Mijn Wegwijs: the statushouder's own pages (and the staff's invitation).
+    path("mijn/", include("webui.portalpages.urls")),
     path("inloggen/", SignInView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 
 import pytest
 
+from webui.portal.models import PortalRequest
 from webui.pvt.services import session_plan, session_record
 from webui.reports.models import ExportRun
 from webui.taskwork.services import task_claim
@@ -73,6 +74,14 @@ def pages(world: World) -> dict[str, list[str]]:
         finished_at=now,
         expires_at=now + timedelta(hours=24),
     )
+    # A statushouder asked for contact in Mijn Wegwijs: the queue shows it.
+    PortalRequest.objects.create(
+        case=case,
+        kind="contact",
+        role="begeleider",
+        assignee=begeleider,
+        created_at=now,
+    )
     plan = "/pvt/nieuw/?" + urlencode(
         {"organisatie": "mb-polderdam", "taak": WORKSHOP_1}
     )
@@ -93,6 +102,7 @@ def pages(world: World) -> dict[str, list[str]]:
             "/account/tweestapsverificatie/",
             "/processen/",
             f"/processen/polderdam/intake_mb.bpmn/?dossier={ref}",
+            f"/mijn/uitnodigen/{ref}/",
         ],
         "coordinator.polderdam": [
             "/",

@@ -34,6 +34,7 @@ from webui.casework.services import (
 from webui.definitions.bundles import bundle_of
 from webui.demo.seed import sample_answers
 from webui.logs.models import ProcessingRecord
+from webui.portal.models import Invitation, PortalRequest, SignInCode
 from webui.pvt.models import Participant, Session
 from webui.tasks.models import TaskDraft, TaskItem
 from webui.taskwork.services import task_hand_over
@@ -62,6 +63,8 @@ SEEDED = {
     "tasks.TaskDraft",
     "pvt.Session",
     "pvt.Participant",
+    "portal.Invitation",  # the statushouder's e-mail address and mobile number
+    "portal.PortalRequest",  # a correction request in their own words
 }
 # Where a user types about a statushouder, but the words are never stored.
 NEVER_STORED = {
@@ -93,6 +96,7 @@ NOT_ABOUT_A_STATUSHOUDER = {
     "otp_totp.TOTPDevice": "a staff member's authenticator app",
     "definitions.Proefrit": "test drives of diagrams with synthetic cases",
     "definitions.Scenario": "scenarios of diagrams: synthetic cases with fixed answers",
+    "portal.SignInCode": "a hash of a one-time code and its channel",
 }
 
 
@@ -246,6 +250,32 @@ def _seed_everywhere(world: World) -> Case:
         object_repr=str(Case.objects.get(pk=case.pk)),
         action_flag=CHANGE,
         change_message="[]",
+    )
+
+    # Mijn Wegwijs: an invitation with their contact details, a correction request
+    # in their own words.
+    invitation = Invitation.objects.create(
+        case=case,
+        token_hash="t" * 64,
+        short_code_hash="s" * 64,
+        email=f"{LAST.lower()}@example.invalid",
+        phone=PHONE,
+        created_by=begeleider,
+        created_at=now,
+    )
+    SignInCode.objects.create(
+        invitation=invitation,
+        code_hash="c" * 64,
+        channel="sms",
+        sent_at=now,
+        expires_at=now,
+    )
+    PortalRequest.objects.create(
+        case=case,
+        kind="correctie",
+        role=Role.COORDINATOR,
+        text=TEXT,
+        created_at=now,
     )
 
     # Searches by name: in the queue, the case list and the processing log.

@@ -103,6 +103,21 @@ NO_PERSONAL_DATA = {
     "signin:start": "redirects to the organisation's identity provider",
     "signin:callback": "signs in (logged as a sign-in), redirects",
     "signin:provider": "an organisation's identity provider settings",
+    # Mijn Wegwijs: the statushouder's own pages are opened with a portal session,
+    # not a staff login; tests/webui/test_portal.py walks every one of them and
+    # shows each writes its self-access record. The rest sign in or out, or post.
+    "portal:start": "the sign-in form (the short code of the printed sheet)",
+    "portal:code": "the one-time code form",
+    "portal:invitation": "the invitation link: a language choice, then a code",
+    "portal:language": "POST, the portal's language, redirects",
+    "portal:sign_out": "POST, ends the portal session",
+    "portal:home": "the statushouder's own plan (self-access, test_portal.py)",
+    "portal:consents": "the statushouder's own consents (self-access, test_portal.py)",
+    "portal:inzage": "the statushouder's own inzage (self-access, test_portal.py)",
+    "portal:inzage_download": "the same as a file (self-access, test_portal.py)",
+    "portal:contact": "POST, the statushouder asks for contact (a logged change)",
+    "portal:revoke": "POST, revokes an invitation (a logged change), redirects",
+    "portal:request_done": "POST, a request handled (a logged change), redirects",
 }
 # Admin sections of staff data, settings or machinery: every view of each of them.
 _ADMIN_VIEWS = ("add", "change", "changelist", "delete", "history")
@@ -238,6 +253,7 @@ def visits(world: World, settings, tmp_path) -> dict[str, tuple]:
         ),
         "cases:list": (begeleider, get, reverse("cases:list"), ref),
         "cases:detail": (begeleider, get, reverse("cases:detail", args=[ref]), ref),
+        "portal:invite": (begeleider, get, reverse("portal:invite", args=[ref]), ref),
         "cases:contact": (begeleider, get, reverse("cases:contact", args=[ref]), ref),
         "cases:consent": (begeleider, get, reverse("cases:consent", args=[ref]), ref),
         "cases:consent_request": (

@@ -30,6 +30,7 @@ service and page; it owns no models and imports no view.
 - ``classes``: the privacy classes per role, the consent rules;
 - ``cases``: visible cases, one case's access, current consents, a manager's cases;
 - ``tasks``: task pools, may work on, may see a task;
+- ``portal``: the statushouder's own case in their portal, who invites them;
 - ``privacy``: the processing log and the cases a privacy officer may search;
 - ``organisations``: the gemeenten and organisations a user manages or works for,
   and the users a beheerder may manage.
@@ -66,6 +67,7 @@ from .organisations import (
     registering_organisations,
     related_gemeenten,
 )
+from .portal import INVITING_ROLES, Statushouder, may_invite, portal_case
 from .privacy import is_privacy_officer, log_scope, officer_case
 from .roles import Grant, grants, grants_per_request, organisations_of, roles_held
 from .tasks import may_see_task, may_work_on, task_pools
@@ -80,7 +82,9 @@ __all__ = [
     "READABLE",
     "SENSITIVE",
     "CaseAccess",
+    "INVITING_ROLES",
     "Grant",
+    "Statushouder",
     "Member",
     "case_access",
     "case_for_user",
@@ -97,11 +101,13 @@ __all__ = [
     "managed_organisation",
     "managed_organisations",
     "manager_cases",
+    "may_invite",
     "may_see_task",
     "may_work_on",
     "officer_case",
     "organisation_members",
     "organisations_of",
+    "portal_case",
     "registering_organisations",
     "related_gemeenten",
     "roles_held",

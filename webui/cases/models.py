@@ -267,6 +267,8 @@ class Consent(models.Model):
     class Way(models.TextChoices):
         MONDELING = "mondeling", _("mondeling")
         SCHRIFTELIJK = "schriftelijk", _("schriftelijk")
+        # Given or withdrawn by the statushouder themselves, in Mijn Wegwijs.
+        ZELF = "zelf", _("door de statushouder zelf, in Mijn Wegwijs")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     category = models.CharField(_("categorie"), max_length=20, choices=Category.choices)

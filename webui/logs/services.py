@@ -30,6 +30,8 @@ GROUNDS = {
     "manager": "Verantwoording en sturing (alleen kengetallen)",
     "beheerder": "Beheer van het proces (geen dossiergegevens)",
     "privacy": "AVG: toezicht op de verwerking, inzageverzoek (art. 15)",
+    # The statushouder in their own portal (Mijn Wegwijs): their own data.
+    "statushouder": "AVG art. 15: de statushouder ziet en beheert de eigen gegevens",
 }
 CONSENT_GROUND = "toestemming van de statushouder"
 

@@ -30,6 +30,7 @@ from webui.cases.models import Case, CaseMigration, CaseState, Submission
 from webui.definitions.bundles import bundle_of
 from webui.logs.models import AuditEvent, ProcessingRecord
 from webui.logs.services import processing_record
+from webui.portal.models import Invitation
 from webui.pvt.models import Participant, Session
 from webui.tasks.models import TaskDraft
 
@@ -202,6 +203,10 @@ def case_anonymise(
         case.consent_requests.update(note="")
         case.referrals.update(organisation=GONE, reason=GONE, follow_up_note="")
         TaskDraft.objects.filter(item__case=case).delete()
+        # Mijn Wegwijs: the invitation (e-mail, mobile number) and its codes go; the
+        # statushouder's requests keep their kind and date, not what they typed.
+        Invitation.objects.filter(case=case).delete()
+        case.portal_requests.update(text="", detail={})
         _engine_copies_redact(case=case, typed=typed)
         _shared_text_redact(case=case, typed=typed)
         Case.objects.filter(pk=case.pk).update(

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "webui.reminders",
     "webui.users",
     "webui.signin",
+    "webui.portal",
+    "webui.portalpages",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +271,20 @@ EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Wegwijs <noreply@wegwijs.invalid>"
 )
+# Text messages (the portal's sign-in codes): a class with send(to, text), see
+# webui/portalpages/sms.py. Development prints them on the console, the tests keep
+# them in memory.
+WEGWIJS_SMS_BACKEND = os.environ.get(
+    "WEGWIJS_SMS_BACKEND", "webui.portalpages.sms.ConsoleBackend"
+)
+# Mijn Wegwijs (webui/portalpages): a portal session ends after this many seconds
+# without a request; a sign-in code is valid this many minutes and void after so many
+# wrong tries, which also lock the invitation for a while.
+WEGWIJS_PORTAL_IDLE_SECONDS = 15 * 60
+WEGWIJS_PORTAL_CODE_MINUTES = 10
+WEGWIJS_PORTAL_MAX_WRONG = 5
+WEGWIJS_PORTAL_LOCK_MINUTES = 15
+
 # Where the links in e-mails point (no request to take the host from).
 WEGWIJS_BASE_URL = os.environ.get("WEGWIJS_BASE_URL", "http://127.0.0.1:8000")
 

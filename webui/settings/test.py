@@ -35,3 +35,6 @@ WEGWIJS_SCENARIOS = False
 
 # The demo world and `load_demo`: the tests seed from it.
 INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
+
+# The portal's text messages stay in memory (webui.portalpages.sms.outbox).
+WEGWIJS_SMS_BACKEND = "webui.portalpages.sms.MemoryBackend"

@@ -22,12 +22,15 @@ def queue_seen(
     rows: Iterable[TaskItem],
     follow_ups: Iterable[Any],
     occasion: Occasion,
+    requests: Iterable[Any] = (),
 ) -> None:
-    """One record for the queue page: the statushouders of its task rows and of its
-    follow-up block (name, organisation and leefgebied of each referral)."""
+    """One record for the queue page: the statushouders of its task rows, of its
+    follow-up block (name, organisation and leefgebied of each referral) and of the
+    requests they made in Mijn Wegwijs."""
     rows, follow_ups = list(rows), list(follow_ups)
     cases = {item.case_id: item.case for item in rows}
     cases.update((referral.case_id, referral.case) for referral in follow_ups)
+    cases.update((request.case_id, request.case) for request in requests)
     if not cases:
         return
     categories = {"persoonsgegevens"} | {

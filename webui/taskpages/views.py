@@ -33,6 +33,7 @@ from webui.taskwork.selectors import (
     hand_over_refusal,
     has_task_pool,
     next_task,
+    portal_requests_for,
     queue_options,
     queue_page,
     task_for_user,
@@ -84,8 +85,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     rows = list(page.page.object_list)
     due_follow_ups = follow_ups(user=user, today=today)
+    portal_requests = portal_requests_for(user=user)
     queue_seen(
-        user=user, rows=rows, follow_ups=due_follow_ups, occasion=occasion_of(request)
+        user=user,
+        rows=rows,
+        follow_ups=due_follow_ups,
+        requests=portal_requests,
+        occasion=occasion_of(request),
     )
     return render(
         request,
@@ -103,6 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "week_end": week_end(today),
             "follow_ups": due_follow_ups,
             "consent_requests": consent_requests_for(user=user),
+            "portal_requests": portal_requests,
         },
     )
 

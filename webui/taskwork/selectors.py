@@ -16,11 +16,14 @@ from webui.access import (
     may_work_on,
     organisations_of,
     related_gemeenten,
+    roles_held,
     task_pools,
+    visible_cases,
 )
 from webui.accounts.models import LANE_SIDE, Role
 from webui.accounts.selectors import users_for_role
 from webui.logs.models import AuditEvent
+from webui.portal.models import PortalRequest
 from webui.tasks.models import TaskItem
 
 PER_PAGE = 25
@@ -348,3 +351,22 @@ def hand_over_note(*, item: TaskItem, user: AbstractBaseUser) -> HandOverNote | 
         return None
     by = (event.user.get_full_name() or event.user.get_username()) if event.user else ""
     return HandOverNote(by=by, at=event.at, note=event.detail.get("note", ""))
+
+
+def portal_requests_for(*, user: AbstractBaseUser) -> list[PortalRequest]:
+    """What statushouders asked in Mijn Wegwijs (contact, a withdrawn consent, a
+    correction) that this user handles: their own, or of their role's pool, on
+    cases they may open now."""
+    roles = roles_held(user=user) & {Role.BEGELEIDER, Role.COORDINATOR}
+    if not roles:
+        return []
+    return list(
+        PortalRequest.objects.filter(
+            done_at__isnull=True,
+            role__in=roles,
+            case__in=visible_cases(user=user).values("pk"),
+        )
+        .filter(Q(assignee=user) | Q(assignee__isnull=True))
+        .select_related("case")
+        .order_by("created_at", "id")
+    )

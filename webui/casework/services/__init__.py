@@ -16,7 +16,12 @@ from .base import (
     TaskAlreadyDone,
     TaskNotAllowed,
 )
-from .consent import CONSENT_ROLES, consent_record, consent_request
+from .consent import (
+    CONSENT_ROLES,
+    consent_record,
+    consent_record_by_statushouder,
+    consent_request,
+)
 from .contact import CONTACT_FORM, CONTACT_ROLES, contactmoment_record
 from .lifecycle import case_reopen, case_start, task_complete
 from .migrating import (
@@ -53,6 +58,7 @@ __all__ = [
     "case_reopen",
     "case_start",
     "consent_record",
+    "consent_record_by_statushouder",
     "consent_request",
     "cases_move_preview",
     "migration_run_execute",

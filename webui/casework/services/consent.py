@@ -11,12 +11,18 @@ from engine import Clock
 from webui.access import CONSENT_ROLES, case_access
 from webui.cases.models import Case, Consent, ConsentRequest
 from webui.logs.context import Occasion
-from webui.logs.services import audit
+from webui.logs.models import ProcessingRecord
+from webui.logs.services import audit, processing_record
 
 from ..selectors import open_consent_requests
 from .base import TaskNotAllowed, change_record, clock_or_system
 
-__all__ = ["CONSENT_ROLES", "consent_record", "consent_request"]
+__all__ = [
+    "CONSENT_ROLES",
+    "consent_record",
+    "consent_record_by_statushouder",
+    "consent_request",
+]
 
 NOT_YOURS = (
     "Deze toestemming legt u niet vast: dat doet de partij die de gegevens heeft"
@@ -91,6 +97,69 @@ def consent_record(
             consent=category,
             direction=direction,
         )
+    return consent
+
+
+# How the statushouder appears in the logs when they act themselves (the portal):
+# not a staff account, so a name of its own, and the AVG's ground.
+STATUSHOUDER = "statushouder (zelf)"
+SELF_GROUND_ROLE = "statushouder"
+
+
+def consent_record_by_statushouder(
+    *,
+    case: Case,
+    category: str,
+    direction: str,
+    given: bool,
+    clock: Clock | None = None,
+    occasion: Occasion | None = None,
+) -> Consent:
+    """The statushouder gives or withdraws consent themselves, in their portal:
+    recorded as given by them, today, in either direction (it is their data; the
+    portal's need-to-know has already shown it is their own case). Both parties see
+    the change at once; earlier records stay as history."""
+    _check_choice(category, direction)
+    if case.is_closed:
+        raise TaskNotAllowed("Dit dossier is afgesloten.")
+    now = clock_or_system(clock).now()
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            case=case,
+            category=category,
+            direction=direction,
+            given=given,
+            on_date=now.date(),
+            way=Consent.Way.ZELF,
+            recorded_by=None,
+            recorded_at=now,
+        )
+        audit(
+            case=case,
+            user=None,
+            event="consent_given" if given else "consent_withdrawn",
+            at=now,
+            category=category,
+            direction=direction,
+            way=Consent.Way.ZELF,
+            by="statushouder",
+        )
+        if occasion is not None:
+            processing_record(
+                user=None,
+                username=STATUSHOUDER,
+                action=str(ProcessingRecord.Action.CHANGE),
+                cases=[case],
+                categories=["normaal"],
+                roles=[SELF_GROUND_ROLE],
+                detail={
+                    "path": occasion.path,
+                    "consent": category,
+                    "direction": direction,
+                    "given": given,
+                },
+                occasion=occasion,
+            )
     return consent
 
 

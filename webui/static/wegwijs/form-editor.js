@@ -17,7 +17,7 @@
   const STEP_ORDER = ["title", "fields"];
   const FIELD_ORDER = [
     "name", "type", "label", "required", "privacy", "routing",
-    "choices", "min", "max", "decimals", "role", "milestone", "field_role", "help",
+    "choices", "min", "max", "decimals", "role", "milestone", "field_role", "voor_statushouder", "help",
   ];
   const TYPE_KEYS = {
     number: ["min", "max", "decimals"],
@@ -753,6 +753,18 @@
         onChange: function (checked) {
           setOptional(field, "routing", checked);
           updateRoutingNote(field);
+          changedModel();
+        },
+      })
+    );
+    grid.appendChild(
+      checkField({
+        id: id + "-voor-statushouder",
+        label: "Voor de statushouder: Mijn Wegwijs toont het antwoord",
+        hint: "Alleen wat de statushouder zelf mag lezen, zoals doelen en afspraken; geen notities.",
+        value: field.voor_statushouder,
+        onChange: function (checked) {
+          setOptional(field, "voor_statushouder", checked);
           changedModel();
         },
       })
