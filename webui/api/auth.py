@@ -5,6 +5,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -97,3 +98,30 @@ class TokenRateThrottle(AnonRateThrottle):
     """The token endpoint, per address: guessing secrets stays slow."""
 
     scope = "api_token"
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """The bearer token in the OpenAPI document, with where to get one."""
+
+    target_class = "webui.api.auth.BearerTokenAuthentication"
+    name = "bearer"
+
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]]:
+        scope = getattr(auto_schema.view, "required_scope", "")
+        return {self.name: [scope] if scope else []}
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "oauth2",
+            "description": (
+                "OAuth2 client credentials: vraag met client-id en geheim een token"
+                " aan bij /api/v1/token en stuur het als 'Authorization: Bearer"
+                " <token>'."
+            ),
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": "/api/v1/token",
+                    "scopes": dict(vocabulary.API_SCOPES),
+                }
+            },
+        }

@@ -35,7 +35,7 @@ from .auth import (
     TokenRateThrottle,
 )
 from .models import ApiClient, Subscription
-from .problems import problem
+from .problems import PROBLEM, problem
 from .serializers import (
     AanmeldingResultaatSerializer,
     AanmeldingSerializer,
@@ -64,8 +64,9 @@ PROBLEMS = {
 }
 
 
-def _problems(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: PROBLEMS[code] for code in codes}
+def _problems(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
+    """The errors of an operation, as problem+json (RFC 9457)."""
+    return {(code, PROBLEM): PROBLEMS[code] for code in codes}
 
 
 class ApiView(APIView):
@@ -128,6 +129,11 @@ class TokenView(APIView):
     @extend_schema(
         operation_id="token_aanvragen",
         summary="Een toegangstoken aanvragen (client credentials)",
+        description=(
+            "OAuth2 client credentials (RFC 6749, 4.4): client-id en geheim in het"
+            " formulier of als HTTP Basic; het token is kort geldig (standaard een"
+            " uur) en gaat mee als 'Authorization: Bearer <token>'."
+        ),
         request={"application/x-www-form-urlencoded": TokenRequestSerializer},
         responses={200: TokenSerializer, **_problems(400, 401, 429)},
         auth=[],
@@ -298,6 +304,11 @@ class DossiersView(ApiView):
     @extend_schema(
         operation_id="dossiers_lijst",
         summary="De dossiers die uw organisatie mag zien",
+        description=(
+            "Nieuwste eerst, per pagina. Een client van een gemeente ziet de dossiers"
+            " van die gemeente, een client van een MB-organisatie de dossiers die zij"
+            " begeleidt. Een BSN is nooit een filter (geen BSN in adressen)."
+        ),
         parameters=[
             OpenApiParameter(
                 "afgesloten",
@@ -385,6 +396,7 @@ class DossierView(ApiView):
     @extend_schema(
         operation_id="dossier_lezen",
         summary="Eén dossier: fase per spoor, mijlpalen, termijnen, open taken",
+        description="Een dossier buiten uw organisatie is 404.",
         responses={200: DossierDetailSerializer, **_problems(401, 403, 404, 429)},
         tags=["dossiers"],
     )
@@ -403,6 +415,10 @@ class MijlpalenView(ApiView):
     @extend_schema(
         operation_id="dossier_mijlpalen",
         summary="De mijlpalen die een dossier bereikte",
+        description=(
+            "Oudste eerst; een waarde alleen waar de rechten van de client de klasse"
+            " van het veld openen en die niet bijzonder is."
+        ),
         responses={200: MijlpaalSerializer(many=True), **_problems(401, 403, 404, 429)},
         tags=["dossiers"],
     )
@@ -455,6 +471,7 @@ class AbonnementenView(ApiView):
     @extend_schema(
         operation_id="abonnementen_lijst",
         summary="De lopende abonnementen van deze client",
+        description="Zonder ondertekeningssleutel: die is alleen bij het aanmaken getoond.",
         responses={200: AbonnementSerializer(many=True), **_problems(401, 403, 429)},
         tags=["gebeurtenissen"],
     )
@@ -465,6 +482,10 @@ class AbonnementenView(ApiView):
     @extend_schema(
         operation_id="abonnement_nemen",
         summary="Abonneren op gebeurtenissen",
+        description=(
+            "Gebeurtenissen komen als CloudEvents 1.0 (JSON) met een HMAC-SHA256-"
+            "handtekening in de kop Wegwijs-Signature; zie docs/api/README.md."
+        ),
         request=AbonnementSerializer,
         responses={201: NieuwAbonnementSerializer, **_problems(400, 401, 403, 429)},
         tags=["gebeurtenissen"],
@@ -505,6 +526,7 @@ class AbonnementView(ApiView):
     @extend_schema(
         operation_id="abonnement_beeindigen",
         summary="Een abonnement beëindigen",
+        description="Wat nog wacht op verzending, gaat niet meer weg.",
         responses={204: None, **_problems(401, 403, 404, 429)},
         tags=["gebeurtenissen"],
     )

@@ -308,12 +308,6 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATIONS": False,
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-        }
-    },
-    "SECURITY": [{"bearer": []}],
 }
 # Signed events to subscribers (webui/api/delivery.py): how often to try, the first
 # wait between tries (doubling each time), and whether an http:// address (not
