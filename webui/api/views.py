@@ -471,7 +471,7 @@ class AbonnementenView(ApiView):
     @extend_schema(
         operation_id="abonnementen_lijst",
         summary="De lopende abonnementen van deze client",
-        description="Zonder ondertekeningssleutel: die is alleen bij het aanmaken getoond.",
+        description="Zonder sleutel: die is alleen bij het aanmaken getoond.",
         responses={200: AbonnementSerializer(many=True), **_problems(401, 403, 429)},
         tags=["gebeurtenissen"],
     )
