@@ -20,7 +20,7 @@ class ClientForm(forms.Form):
     )
     expires_on = forms.DateField(
         label="Geldig tot en met",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Ten hoogste twee jaar vooruit.",
     )
 

@@ -33,6 +33,10 @@ urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("openapi.yaml", SpectacularYAMLAPIView.as_view(), name="schema-yaml"),
     path(
-        "docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"
+        "docs",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
     ),
 ]
