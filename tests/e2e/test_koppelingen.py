@@ -26,6 +26,13 @@ def _register(page: "Page", key: str) -> None:
     page.wait_for_load_state("load")
 
 
+def _check(page: "Page", width: int, name: str, found: dict[str, object]) -> None:
+    if width == 375 and (violations := axe_violations(page)):
+        found[f"{name} axe"] = violations
+    if sideways(page) > 0:
+        found[f"{name} {width}px"] = sideways(page)
+
+
 def test_the_koppelingen_pages_are_accessible_and_fit_a_phone(
     browser: "Browser", live_server, e2e_world: World
 ) -> None:
@@ -53,27 +60,15 @@ def test_the_koppelingen_pages_are_accessible_and_fit_a_phone(
             response = page.goto(url)
             assert response is not None and response.status == 200, url
         page.goto(f"/koppelingen/client/{client.pk}/")
-        if width == 375 and (violations := axe_violations(page)):
-            found["detail axe"] = violations
-        if sideways(page) > 0:
-            found[f"detail {width}px"] = sideways(page)
+        _check(page, width, "detail", found)
         page.goto("/koppelingen/")
-        if width == 375 and (violations := axe_violations(page)):
-            found["list axe"] = violations
-        if sideways(page) > 0:
-            found[f"list {width}px"] = sideways(page)
+        _check(page, width, "list", found)
         _register(page, key)
-        if width == 375 and (violations := axe_violations(page)):
-            found["secret axe"] = violations
-        if sideways(page) > 0:
-            found[f"secret {width}px"] = sideways(page)
+        _check(page, width, "secret", found)
         page.goto(f"/koppelingen/{key}/nieuw/")
         page.get_by_role("button", name="Client aanmaken").click()
         page.wait_for_load_state("load")
-        if width == 375 and (violations := axe_violations(page)):
-            found["form errors axe"] = violations
-        if sideways(page) > 0:
-            found[f"form errors {width}px"] = sideways(page)
+        _check(page, width, "form errors", found)
         context.close()
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
 
