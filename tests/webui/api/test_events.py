@@ -226,3 +226,16 @@ def test_a_subscription_refuses_an_unknown_type_and_can_end(world, api_for, rece
     world.start()
     events_sweep()
     assert receiver.received == []
+
+
+def test_a_pip_deadline_near_is_an_event(world, api_for, receiver):
+    from webui.cases.services import timers_run
+
+    api = api_for(world.polderdam)
+    subscribe(api, receiver.url, ["nl.wegwijs.termijn.bijna-verstreken"])
+    world.start()
+    world.clock.advance(timedelta(weeks=9))  # two weeks before the ten weeks end
+    timers_run(clock=world.clock)
+    events_sweep()
+    near = receiver.events()
+    assert [e["data"]["termijn"] for e in near] == ["pip_termijn"]
