@@ -91,7 +91,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         client = getattr(request, "auth", None)
         if not isinstance(client, ApiClient):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client.pk}
+        return self.cache_format % {"scope": self.scope, "ident": client.client_id}
 
 
 class TokenRateThrottle(AnonRateThrottle):
