@@ -14,6 +14,8 @@ database ``wegwijs_bench``, created and dropped here; never the suite's ``test``
 - timers      the timer sweep with 1% and 10% of N due, and with 1% of N/10
               (bench/timers.py)
 - export      the managers' workbook of N cases against bare openpyxl (bench/export.py)
+- api         POST aanmelding at N cases, 1,000 events to a failing receiver
+              (bench/api.py)
 
 queues, http and timers share one seeded database (bench/seed.py). The figures are
 printed as one table and written to docs/performance.md with the targets, met or not.
@@ -35,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"
 DOC = ROOT / "docs" / "performance.md"
-SECTIONS = ("completion", "queues", "http", "timers", "export")
+SECTIONS = ("completion", "queues", "http", "timers", "export", "api")
 PG_SERVER = os.environ.get("WEGWIJS_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "wegwijs_bench"
 
@@ -148,7 +150,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if "completion" in wanted:
         rows += job(backend, "completion", ["completion"], args.cases, args)
-    seeded = [s for s in ("queues", "http", "timers") if s in wanted]
+    seeded = [s for s in ("queues", "http", "timers", "api") if s in wanted]
     if seeded:
         rows += job(backend, "seeded", seeded, args.cases, args)
     if "timers" in wanted:
