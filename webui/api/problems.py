@@ -116,13 +116,31 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
             invalid=_flatten(exc.detail),
             headers=headers,
         )
+    return problem(
+        exc.status_code, _dutch(exc, request), instance=instance, headers=headers
+    )
+
+
+def _dutch(exc: exceptions.APIException, request: Any) -> str:
+    """The problem's detail in Dutch: DRF's own words are English here (its Dutch
+    catalogue is not loaded, see settings), ours are Dutch already."""
     if isinstance(exc, exceptions.Throttled):
-        detail = (
+        return (
             f"Te veel verzoeken van deze client; probeer het over {int(exc.wait or 1)}"
             " seconden opnieuw."
         )
-    elif isinstance(exc, exceptions.ParseError):
-        detail = "De inhoud van het verzoek is geen geldige JSON."
-    else:
-        detail = str(exc.detail)
-    return problem(exc.status_code, detail, instance=instance, headers=headers)
+    if isinstance(exc, exceptions.ParseError):
+        return "De inhoud van het verzoek is geen geldige JSON."
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return (
+            "Het toegangstoken ontbreekt. Vraag een token aan bij /api/v1/token en"
+            " stuur het mee als 'Authorization: Bearer <token>'."
+        )
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        method = request.method if request is not None else ""
+        return f"De methode {method} is hier niet toegestaan."
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return "Dit soort inhoud wordt niet ondersteund; stuur JSON (application/json)."
+    if isinstance(exc, exceptions.NotAcceptable):
+        return "Deze API antwoordt alleen in JSON (application/json)."
+    return str(exc.detail)

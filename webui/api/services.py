@@ -9,6 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -169,6 +171,10 @@ def subscription_create(
         )
     if not types:
         raise ApiRefused("Kies ten minste één soort gebeurtenis.", "typen")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as exc:
+        raise ApiRefused("Dit is geen geldig adres.", "url") from exc
     allow_http = getattr(settings, "WEGWIJS_EVENTS_ALLOW_HTTP", False)
     if not url.startswith("https://") and not (
         allow_http and url.startswith("http://")

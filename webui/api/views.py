@@ -20,7 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import vocabulary
-from webui.access import CaseAccess, client_case_access, client_readable
+from webui.access import (
+    CaseAccess,
+    client_case_access,
+    client_readable,
+    client_side,
+)
 from webui.accounts.models import Gemeente
 from webui.cases.models import Case
 from webui.cases.services import register
@@ -241,6 +246,7 @@ class AanmeldingenView(ApiView):
             reference=str(data.get("referentie") or ""),
             actor=None,
             occasion=self.occasion(),
+            log_roles=(f"api_{client_side(self.client)}",),
         )
         if outcome.refused:
             code = 409 if outcome.conflict else 400
@@ -502,13 +508,24 @@ class AbonnementenView(ApiView):
                 instance=request.path,
                 invalid=unknown,
             )
-        serializer = AbonnementSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
+        url, types = data.get("url"), data.get("typen")
+        if not isinstance(url, str) or not url:
+            return problem(
+                400,
+                "Geef het adres waar de gebeurtenissen heen gaan.",
+                instance=request.path,
+                invalid={"url": ["Geef een adres (https://…)."]},
+            )
+        if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+            return problem(
+                400,
+                "Geef de soorten gebeurtenis als lijst.",
+                instance=request.path,
+                invalid={"typen": ["Een lijst van soorten, bijv. nl.wegwijs.…"]},
+            )
         try:
             subscription, key = subscription_create(
-                client=self.client,
-                url=serializer.validated_data["url"],
-                types=serializer.validated_data["typen"],
+                client=self.client, url=url[:500], types=types
             )
         except ApiRefused as exc:
             return problem(

@@ -43,7 +43,10 @@ INSTALLED_APPS = [
     "webui.reminders",
     "webui.users",
     "webui.api",
-    "rest_framework",
+    # Not "rest_framework": its Dutch catalogue would override Django's own words
+    # for the same messages on every form ("Dit veld is vereist." for "Dit veld is
+    # verplicht."). The API speaks Dutch through its own problem messages
+    # (webui/api/problems.py); it needs none of DRF's templates or models.
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]

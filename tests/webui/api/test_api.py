@@ -64,6 +64,7 @@ def test_a_client_registers_a_statushouder_once_per_reference(world, api_for):
     # The change is in the processing log, naming the client.
     record = ProcessingRecord.objects.filter(action="wijzigen").get()
     assert api.client.client_id in record.username
+    assert record.roles == "api_gemeente" and "systeem van de gemeente" in record.ground
 
 
 def test_bad_aanmeldingen_are_400_or_409_naming_the_field(world, api_for):
@@ -117,7 +118,10 @@ def test_a_wrong_or_expired_token_is_401_and_nothing_is_logged(world, api_for):
     assert "token" in problem_of(wrong)["detail"]
     missing = api.http.get("/api/v1/dossiers")
     assert missing.status_code == 401
-    problem_of(missing)
+    assert "Het toegangstoken ontbreekt" in problem_of(missing)["detail"]
+    wrong_method = api.http.put("/api/v1/dossiers", **api.headers())
+    assert wrong_method.status_code == 405
+    assert "PUT" in problem_of(wrong_method)["detail"]
     ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     expired = api.get("/api/v1/dossiers")
     assert expired.status_code == 401

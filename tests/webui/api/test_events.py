@@ -217,7 +217,11 @@ def test_a_subscription_refuses_an_unknown_type_and_can_end(world, api_for, rece
     api = api_for(world.polderdam)
     bad = api.post("/api/v1/abonnementen", {"url": receiver.url, "typen": ["iets"]})
     assert bad.status_code == 400
-    assert {p["name"] for p in bad.json()["invalidParams"]} == {"typen.0"}
+    assert {p["name"] for p in bad.json()["invalidParams"]} == {"typen"}
+    assert "Onbekende soorten" in bad.json()["detail"]
+    no_url = api.post("/api/v1/abonnementen", {"url": "geen adres", "typen": ALL_TYPES})
+    assert no_url.status_code == 400
+    assert no_url.json()["invalidParams"][0]["name"] == "url"
     answer = api.post("/api/v1/abonnementen", {"url": receiver.url, "typen": ALL_TYPES})
     listed = api.get("/api/v1/abonnementen").json()
     assert [s["id"] for s in listed] == [answer.json()["id"]]

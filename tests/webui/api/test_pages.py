@@ -59,7 +59,7 @@ def test_bad_input_is_named_in_dutch_and_nothing_is_made(world):
     assert answer.status_code == 200
     page = answer.content.decode()
     assert "Kies een datum na vandaag." in page
-    assert "Dit veld is vereist." in page
+    assert "Dit veld is verplicht." in page
     assert not ApiClient.objects.exists()
 
 

@@ -59,11 +59,14 @@ def case_start(
     clock: Clock | None = None,
     occasion: Occasion | None = None,
     also_store: Callable[[Case], None] | None = None,
+    log_roles: tuple[str, ...] = ("coordinator",),
 ) -> Case:
     """Register a statushouder (the start form) and start the trajectory on the
     gemeente's version in use. ``also_store`` runs inside the same transaction once
     the case has its reference (the sender's reference of an aanmelding from
-    elsewhere, ``registration.register``): raising there stores nothing."""
+    elsewhere, ``registration.register``): raising there stores nothing.
+    ``log_roles`` are the ground of the change in the processing log (an API
+    client's are its side's, ``api_gemeente`` or ``api_mb``)."""
     clock = clock_or_system(clock)
     now = clock.now()
     version = active_version(gemeente)
@@ -116,7 +119,7 @@ def case_start(
         change_record(
             case=case,
             user=user,
-            roles=["coordinator"],
+            roles=log_roles,
             categories={f.privacy for f in definition.fields},
             occasion=occasion,
             form=definition.key,

@@ -153,12 +153,14 @@ def register(
     dry_run: bool = False,
     clock: Clock | None = None,
     occasion: Occasion | None = None,
+    log_roles: tuple[str, ...] = ("coordinator",),
 ) -> RegistrationOutcome:
     """Register a statushouder for ``organisation`` (a gemeente, or an MB
     organisation with the ``gemeente`` it works for; one it works for alone needs
     none) from ``answers`` (field name -> value, as the aanmelding form names
     them), once per ``sender`` and ``reference``. ``actor`` is the user who sent it
-    (None for an API client: the ``occasion`` names the client in the log)."""
+    (None for an API client: the ``occasion`` names the client in the log, and
+    ``log_roles`` give the ground of the change there)."""
     reference = (reference or "").strip()
     if not reference or len(reference) > 100:
         return _refused(
@@ -197,6 +199,7 @@ def register(
             clock=clock,
             occasion=occasion,
             also_store=remember,
+            log_roles=log_roles,
         )
     except IntegrityError:
         # Another request with the same reference won the race: its case stands,
