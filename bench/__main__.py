@@ -292,6 +292,27 @@ def targets(rows: list[dict[str, Any]], cases: int) -> list[tuple[str, str, str,
                         _met(bad == 0),
                     )
                 )
+            if r.get("target") == "aanmelding":
+                found.append(
+                    (
+                        backend,
+                        f"POST aanmelding: p95 ≤ 100 ms bij {r['cases']:_}"
+                        " dossiers".replace("_", "."),
+                        f"p95 {r['p95']:.1f} ms (p50 {r['p50']:.1f})",
+                        _met(r["p95"] <= 100),
+                    )
+                )
+            if r.get("target") == "events":
+                ok = r["p50"] <= 60 and r["lost"] == 0 and r["double"] == 0
+                found.append(
+                    (
+                        backend,
+                        "1.000 gebeurtenissen ≤ 60 s, ontvanger faalt 1 op 3,"
+                        " niets kwijt of dubbel",
+                        f"{r['p50']:.1f} s; kwijt {r['lost']}, dubbel {r['double']}",
+                        _met(ok),
+                    )
+                )
             if r.get("target") == "export":
                 ok = r["p50"] <= 1.3 and r["peak_mb"] < 150
                 found.append(

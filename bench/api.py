@@ -103,6 +103,8 @@ def aanmelding_rows(info: Any) -> list[dict[str, Any]]:
             "n": len(times),
             "unit": "ms",
             "note": f"in de grootste gemeente, {total:_} dossiers".replace("_", "."),
+            "target": "aanmelding",
+            "cases": total,
         },
         {
             "section": SECTION,
@@ -199,6 +201,9 @@ def events_rows(info: Any) -> list[dict[str, Any]]:
             "note": f"{len(unique)} aangekomen, {EVENTS - len(unique)} verloren,"
             f" {len(receiver.ids) - len(unique)} dubbel; {receiver.calls} aanroepen,"
             f" {sweeps} rondes, {delivered} afleveringen afgeleverd",
+            "target": "events",
+            "lost": EVENTS - len(unique),
+            "double": len(receiver.ids) - len(unique),
         }
     ]
 
