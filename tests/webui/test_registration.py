@@ -126,3 +126,38 @@ def test_a_dry_run_stores_nothing(world):
     )
     assert outcome.status == "created" and outcome.case is None
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_aanmelding_sent_twice_at_once_makes_one_case(world):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            outcomes.append(
+                register(
+                    organisation=world.polderdam,
+                    answers=answers(),
+                    sender="coa",
+                    reference="TVS-race",
+                    actor=None,
+                    clock=world.clock,
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(o.status for o in outcomes) == ["created", "known"]
+    assert outcomes[0].case == outcomes[1].case
+    assert Case.objects.count() == 1 and Registration.objects.count() == 1
