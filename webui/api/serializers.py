@@ -38,6 +38,13 @@ class AanmeldingSerializer(serializers.Serializer):
             " gemeente werkt."
         ),
     )
+    mbOrganisatie = serializers.SlugField(
+        required=False,
+        help_text=(
+            "Code van de MB-organisatie die gaat begeleiden (voor een gemeente die er"
+            " meer dan één contracteert; met één gaat het dossier daarheen)."
+        ),
+    )
     gegevens = serializers.DictField(
         help_text=(
             "De velden van het aanmeldformulier van de gemeente (docs/api/README.md):"

@@ -26,7 +26,7 @@ from webui.access import (
     client_readable,
     client_side,
 )
-from webui.accounts.models import Gemeente
+from webui.accounts.models import Gemeente, MbOrganisation
 from webui.cases.models import Case
 from webui.cases.services import register
 from webui.logs.context import Occasion, occasion_of
@@ -189,7 +189,7 @@ class TokenView(APIView):
 
 class AanmeldingenView(ApiView):
     required_scope = vocabulary.SCOPE_AANMELDEN
-    ALLOWED = {"referentie", "gemeente", "gegevens"}
+    ALLOWED = {"referentie", "gemeente", "mbOrganisatie", "gegevens"}
 
     @extend_schema(
         operation_id="aanmelding_doen",
@@ -238,9 +238,20 @@ class AanmeldingenView(ApiView):
                     instance=request.path,
                     invalid={"gemeente": [f"Geen gemeente met code '{slug}'."]},
                 )
+        guide = None
+        if slug := data.get("mbOrganisatie"):
+            guide = MbOrganisation.objects.filter(slug=str(slug)).first()
+            if guide is None:
+                return problem(
+                    400,
+                    "Onbekende MB-organisatie.",
+                    instance=request.path,
+                    invalid={"mbOrganisatie": [f"Geen MB-organisatie '{slug}'."]},
+                )
         outcome = register(
             organisation=self.client.organisation,
             gemeente=gemeente,
+            mb_organisation=guide,
             answers=answers,
             sender=self.client.sender,
             reference=str(data.get("referentie") or ""),

@@ -248,3 +248,35 @@ def test_calls_beyond_the_rate_are_429(world, api_for, monkeypatch):
     assert int(third["Retry-After"]) > 0
     other = api_for(world.rivierstad)
     assert other.get("/api/v1/dossiers").status_code == 200, "per client"
+
+
+def test_a_gemeente_names_the_mb_organisation_that_will_guide(world, api_for):
+    api = api_for(world.polderdam)
+    other = api.post(
+        "/api/v1/aanmeldingen",
+        {
+            "referentie": "ZS-7",
+            "mbOrganisatie": "mb-rivierstad",
+            "gegevens": aanmelding(),
+        },
+    )
+    assert other.status_code == 400 and invalid_names(other) == {"mbOrganisatie"}
+    unknown = api.post(
+        "/api/v1/aanmeldingen",
+        {
+            "referentie": "ZS-8",
+            "mbOrganisatie": "bestaat-niet",
+            "gegevens": aanmelding(),
+        },
+    )
+    assert unknown.status_code == 400 and invalid_names(unknown) == {"mbOrganisatie"}
+    answer = api.post(
+        "/api/v1/aanmeldingen",
+        {
+            "referentie": "ZS-9",
+            "mbOrganisatie": "mb-polderdam",
+            "gegevens": aanmelding(),
+        },
+    )
+    assert answer.status_code == 201
+    assert Case.objects.get().mb_organisation == world.mb["polderdam"]

@@ -37,6 +37,7 @@ Status = Literal["created", "known", "refused"]
 # The keys of the errors that are about the aanmelding as a whole, not one field.
 SENDER_REFERENCE = "referentie"
 GEMEENTE = "gemeente"
+MB_ORGANISATION = "mbOrganisatie"
 GENERAL = "__all__"
 
 
@@ -75,14 +76,22 @@ def answers_digest(answers: Mapping[str, Any]) -> str:
 
 
 def _gemeente_for(
-    organisation: Gemeente | MbOrganisation, gemeente: Gemeente | None
+    organisation: Gemeente | MbOrganisation,
+    gemeente: Gemeente | None,
+    mb_organisation: MbOrganisation | None,
 ) -> tuple[Gemeente | None, MbOrganisation | None, str]:
     """(gemeente, MB organisation, refusal): where the case goes for a sender of
-    this organisation."""
+    this organisation. A gemeente names the MB organisation that will guide (one
+    it contracts; with one alone, that one)."""
     if isinstance(organisation, Gemeente):
         if gemeente is not None and gemeente.pk != organisation.pk:
             return None, None, f"{organisation} meldt alleen voor zichzelf aan."
-        return organisation, None, ""
+        if (
+            mb_organisation is not None
+            and not organisation.mb_organisations.filter(pk=mb_organisation.pk).exists()
+        ):
+            return None, None, f"{mb_organisation} werkt niet voor {organisation}."
+        return organisation, mb_organisation, ""
     contracted = list(organisation.gemeenten.all())
     if gemeente is None:
         if len(contracted) == 1:
@@ -150,15 +159,16 @@ def register(
     reference: str,
     actor: AbstractBaseUser | None,
     gemeente: Gemeente | None = None,
+    mb_organisation: MbOrganisation | None = None,
     dry_run: bool = False,
     clock: Clock | None = None,
     occasion: Occasion | None = None,
     log_roles: tuple[str, ...] = ("coordinator",),
 ) -> RegistrationOutcome:
-    """Register a statushouder for ``organisation`` (a gemeente, or an MB
-    organisation with the ``gemeente`` it works for; one it works for alone needs
-    none) from ``answers`` (field name -> value, as the aanmelding form names
-    them), once per ``sender`` and ``reference``. ``actor`` is the user who sent it
+    """Register a statushouder for ``organisation`` (a gemeente, optionally with
+    the ``mb_organisation`` that will guide; or an MB organisation with the
+    ``gemeente`` it works for; one it works for alone needs none) from
+    ``answers`` (field name -> value, as the aanmelding form names them), once per ``sender`` and ``reference``. ``actor`` is the user who sent it
     (None for an API client: the ``occasion`` names the client in the log, and
     ``log_roles`` give the ground of the change there)."""
     reference = (reference or "").strip()
@@ -171,9 +181,9 @@ def register(
     known = _known(sender, reference, digest)
     if known is not None:
         return known
-    target, mb_organisation, refusal = _gemeente_for(organisation, gemeente)
+    target, guide, refusal = _gemeente_for(organisation, gemeente, mb_organisation)
     if target is None:
-        return _refused(GEMEENTE, refusal)
+        return _refused(MB_ORGANISATION if mb_organisation else GEMEENTE, refusal)
     cleaned, errors = _validated(target, answers)
     if cleaned is None:
         return RegistrationOutcome("refused", errors=errors)
@@ -193,7 +203,7 @@ def register(
     try:
         case = case_start(
             gemeente=target,
-            mb_organisation=mb_organisation,
+            mb_organisation=guide,
             cleaned_data=cleaned,
             user=actor,
             clock=clock,
