@@ -168,9 +168,10 @@ def register(
     """Register a statushouder for ``organisation`` (a gemeente, optionally with
     the ``mb_organisation`` that will guide; or an MB organisation with the
     ``gemeente`` it works for; one it works for alone needs none) from
-    ``answers`` (field name -> value, as the aanmelding form names them), once per ``sender`` and ``reference``. ``actor`` is the user who sent it
-    (None for an API client: the ``occasion`` names the client in the log, and
-    ``log_roles`` give the ground of the change there)."""
+    ``answers`` (field name -> value, as the aanmelding form names them), once per
+    ``sender`` and ``reference``. ``actor`` is the user who sent it (None for an
+    API client: the ``occasion`` names the client in the log, and ``log_roles``
+    give the ground of the change there)."""
     reference = (reference or "").strip()
     if not reference or len(reference) > 100:
         return _refused(
