@@ -50,7 +50,7 @@ def problem(
 ) -> Response:
     """A problem response; ``invalid`` maps a field name to its messages."""
     body: dict[str, Any] = {
-        "type": f"https://wegwijs.nl/problemen/{CODES.get(status_code, 'fout')}",
+        "type": f"urn:wegwijs:probleem:{CODES.get(status_code, 'fout')}",
         "title": TITLES.get(status_code, "Fout"),
         "status": status_code,
         "detail": detail,
