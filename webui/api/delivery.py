@@ -226,3 +226,13 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
         fields.update(next_attempt_at=sent_at + backoff(attempts))
     Delivery.objects.filter(pk=delivery.pk).update(**fields)
     return str(fields.get("status", Delivery.Status.PENDING))
+
+
+def events_prune(*, now: datetime) -> int:
+    """Forget events (and their deliveries) older than WEGWIJS_EVENTS_KEEP_DAYS that
+    wait for nothing: the outbox and the delivery log do not grow for ever."""
+    days = int(getattr(settings, "WEGWIJS_EVENTS_KEEP_DAYS", 90))
+    old = OutboxEvent.objects.filter(fanned_out_at__lt=now - timedelta(days=days))
+    waiting = Delivery.objects.filter(status=Delivery.Status.PENDING).values("event")
+    deleted, _per_model = old.exclude(pk__in=waiting).delete()
+    return deleted

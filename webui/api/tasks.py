@@ -13,6 +13,7 @@ from .delivery import (
     deliveries_claim,
     delivery_attempt,
     events_fan_out,
+    events_prune,
     late_tasks_record,
 )
 
@@ -28,9 +29,11 @@ def send_event(delivery_id: int) -> str:
 
 
 def events_sweep(*, now: datetime | None = None) -> int:
-    """Record the late tasks, fan new events out to the subscriptions and hand every
-    delivery due now to the worker; returns how many were handed over."""
+    """Forget old events, record the late tasks, fan new events out to the
+    subscriptions and hand every delivery due now to the worker; returns how many
+    were handed over."""
     now = now or timezone.now()
+    events_prune(now=now)
     late_tasks_record(now=now)
     while events_fan_out(now=now):
         pass

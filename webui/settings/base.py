@@ -323,3 +323,5 @@ WEGWIJS_EVENTS_TIMEOUT_SECONDS = float(
     os.environ.get("WEGWIJS_EVENTS_TIMEOUT_SECONDS", "10")
 )
 WEGWIJS_EVENTS_ALLOW_HTTP = os.environ.get("WEGWIJS_EVENTS_ALLOW_HTTP", "0") == "1"
+# Sent events and their delivery log are kept this long, then forgotten.
+WEGWIJS_EVENTS_KEEP_DAYS = int(os.environ.get("WEGWIJS_EVENTS_KEEP_DAYS", "90"))

@@ -243,3 +243,20 @@ def test_a_pip_deadline_near_is_an_event(world, api_for, receiver):
     events_sweep()
     near = receiver.events()
     assert [e["data"]["termijn"] for e in near] == ["pip_termijn"]
+
+
+def test_old_events_are_forgotten_unless_they_still_wait(world, api_for, receiver):
+    api = api_for(world.polderdam)
+    subscribe(api, receiver.url, ["nl.wegwijs.dossier.aangemeld"])
+    world.start()
+    events_sweep()
+    assert Delivery.objects.get().status == "afgeleverd"
+    receiver.fail = set(range(2, 100))
+    world.start()
+    events_sweep()
+    waiting = Delivery.objects.get(status="wacht")
+    later = waiting.last_attempt_at + timedelta(days=91)
+    Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=later)
+    events_sweep(now=later - timedelta(seconds=1))
+    assert list(Delivery.objects.values_list("status", flat=True)) == ["wacht"]
+    assert OutboxEvent.objects.filter(pk=waiting.event_id).exists()
