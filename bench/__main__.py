@@ -14,6 +14,8 @@ database ``wegwijs_bench``, created and dropped here; never the suite's ``test``
 - timers      the timer sweep with 1% and 10% of N due, and with 1% of N/10
               (bench/timers.py)
 - export      the managers' workbook of N cases against bare openpyxl (bench/export.py)
+- api         POST aanmelding at N cases, 1,000 events to a failing receiver
+              (bench/api.py)
 
 queues, http and timers share one seeded database (bench/seed.py). The figures are
 printed as one table and written to docs/performance.md with the targets, met or not.
@@ -35,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"
 DOC = ROOT / "docs" / "performance.md"
-SECTIONS = ("completion", "queues", "http", "timers", "export")
+SECTIONS = ("completion", "queues", "http", "timers", "export", "api")
 PG_SERVER = os.environ.get("WEGWIJS_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "wegwijs_bench"
 
@@ -148,7 +150,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if "completion" in wanted:
         rows += job(backend, "completion", ["completion"], args.cases, args)
-    seeded = [s for s in ("queues", "http", "timers") if s in wanted]
+    seeded = [s for s in ("queues", "http", "timers", "api") if s in wanted]
     if seeded:
         rows += job(backend, "seeded", seeded, args.cases, args)
     if "timers" in wanted:
@@ -218,12 +220,43 @@ def _completion_targets(
     return found
 
 
+def _api_targets(
+    backend: str, mine: list[dict[str, Any]]
+) -> list[tuple[str, str, str, str]]:
+    """The API's targets (bench/api.py)."""
+    found = []
+    for r in mine:
+        if r.get("target") == "aanmelding":
+            found.append(
+                (
+                    backend,
+                    f"POST aanmelding: p95 ≤ 100 ms bij {r['cases']:_}"
+                    " dossiers".replace("_", "."),
+                    f"p95 {r['p95']:.1f} ms (p50 {r['p50']:.1f})",
+                    _met(r["p95"] <= 100),
+                )
+            )
+        if r.get("target") == "events":
+            ok = r["p50"] <= 60 and r["lost"] == 0 and r["double"] == 0
+            found.append(
+                (
+                    backend,
+                    "1.000 gebeurtenissen ≤ 60 s, ontvanger faalt 1 op 3,"
+                    " niets kwijt of dubbel",
+                    f"{r['p50']:.1f} s; kwijt {r['lost']}, dubbel {r['double']}",
+                    _met(ok),
+                )
+            )
+    return found
+
+
 def targets(rows: list[dict[str, Any]], cases: int) -> list[tuple[str, str, str, str]]:
     """(backend, target, measured, met) for every target the issue sets."""
     found = []
     for backend in sorted({r["backend"] for r in rows}):
         mine = [r for r in rows if r["backend"] == backend]
         found += _completion_targets(backend, mine)
+        found += _api_targets(backend, mine)
         for r in mine:
             if r.get("target") == "queue":
                 found.append(

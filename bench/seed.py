@@ -183,6 +183,9 @@ class Org:
     def pool(self, role: str) -> list[Any]:
         return {
             "regievoerder": self.regievoerders,
+            # The teamleider's few tasks (escalation, bezwaar) are the gemeente's;
+            # the seed has no teamleiders of its own, its regievoerders stand in.
+            "teamleider": self.regievoerders,
             "begeleider": self.begeleiders,
             "coordinator": self.coordinators,
             "trainer": self.trainers,

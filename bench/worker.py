@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 # Sections that measure on the seeded cases; "completion" makes its own.
-SEEDED = ("queues", "http", "timers")
+SEEDED = ("queues", "http", "timers", "api")
 
 
 def log(text: str) -> None:
@@ -37,6 +37,10 @@ def _run(section: str, info: Any, args: argparse.Namespace) -> list[dict[str, An
         from bench import http_load
 
         return http_load.rows(info, duration=args.duration, users=args.users)
+    if section == "api":
+        from bench import api
+
+        return api.rows(info)
     if section == "export":
         from bench import export_section
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("gebruikers/", include("webui.users.urls")),
     # Mijn Wegwijs: the statushouder's own pages (and the staff's invitation).
     path("mijn/", include("webui.portalpages.urls")),
+    path("koppelingen/", include("webui.api.page_urls")),
+    path("api/v1/", include("webui.api.urls")),
     path("inloggen/", SignInView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.

@@ -32,6 +32,11 @@ GROUNDS = {
     "privacy": "AVG: toezicht op de verwerking, inzageverzoek (art. 15)",
     # The statushouder in their own portal (Mijn Wegwijs): their own data.
     "statushouder": "AVG art. 15: de statushouder ziet en beheert de eigen gegevens",
+    # A system of the gemeente or MB organisation through the API (webui/api).
+    "api_gemeente": "Wet inburgering 2021: regie op de inburgering (taak van de"
+    " gemeente), via een gekoppeld systeem van de gemeente",
+    "api_mb": "Wet inburgering 2021: maatschappelijke begeleiding in opdracht van de"
+    " gemeente, via een gekoppeld systeem van de MB-organisatie",
 }
 CONSENT_GROUND = "toestemming van de statushouder"
 
@@ -52,6 +57,12 @@ def _without_typed_words(detail: Mapping[str, Any]) -> dict[str, Any]:
         else:
             kept[key] = value
     return kept
+
+
+def _actor(user: AbstractBaseUser | None, occasion: Occasion | None) -> str:
+    if user is not None:
+        return str(user.get_username())
+    return occasion.actor[:150] if occasion is not None else ""
 
 
 def processing_record(
@@ -79,7 +90,7 @@ def processing_record(
             at=timezone.now(),
             request_id=occasion.request_id if occasion else "",
             user_id=getattr(user, "pk", None),
-            username=username or (user.get_username() if user is not None else ""),
+            username=username or _actor(user, occasion),
             roles=", ".join(roles),
             action=action,
             categories=sorted(set(categories)),

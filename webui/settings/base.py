@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "webui.logs",
+    "webui.events",
     "webui.accounts",
     "webui.definitions",
     "webui.cases",
@@ -45,6 +46,13 @@ INSTALLED_APPS = [
     "webui.signin",
     "webui.portal",
     "webui.portalpages",
+    "webui.api",
+    # Not "rest_framework": its Dutch catalogue would override Django's own words
+    # for the same messages on every form ("Dit veld is vereist." for "Dit veld is
+    # verplicht."). The API speaks Dutch through its own problem messages
+    # (webui/api/problems.py); it needs none of DRF's templates or models.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -295,3 +303,49 @@ WEGWIJS_PROEFRIT_SECONDS = int(os.environ.get("WEGWIJS_PROEFRIT_SECONDS", "90"))
 # ... and the version's scenarios (webui/definitions/scenarios.py) replayed on it, as
 # on every rebase of a draft.
 WEGWIJS_SCENARIOS = os.environ.get("WEGWIJS_SCENARIOS", "1") == "1"
+
+# The REST API (webui/api): bearer tokens from its own token endpoint, JSON only,
+# errors as problem+json, a rate per client (WEGWIJS_API_RATE calls per minute).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["webui.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["webui.api.auth.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "webui.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": os.environ.get("WEGWIJS_API_RATE", "600") + "/min",
+        "api_token": os.environ.get("WEGWIJS_API_TOKEN_RATE", "30") + "/min",
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wegwijs API",
+    "DESCRIPTION": (
+        "Aanmelden van statushouders, dossiers lezen en abonneren op gebeurtenissen,"
+        " voor systemen van gemeenten en MB-organisaties. Zie docs/api/README.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SORT_OPERATIONS": False,
+}
+# Signed events to subscribers (webui/api/delivery.py): how often to try, the first
+# wait between tries (doubling each time), and whether an http:// address (not
+# https) is allowed (development and tests only).
+WEGWIJS_EVENTS_ATTEMPTS = int(os.environ.get("WEGWIJS_EVENTS_ATTEMPTS", "8"))
+WEGWIJS_EVENTS_RETRY_SECONDS = float(
+    os.environ.get("WEGWIJS_EVENTS_RETRY_SECONDS", "30")
+)
+WEGWIJS_EVENTS_TIMEOUT_SECONDS = float(
+    os.environ.get("WEGWIJS_EVENTS_TIMEOUT_SECONDS", "10")
+)
+WEGWIJS_EVENTS_ALLOW_HTTP = os.environ.get("WEGWIJS_EVENTS_ALLOW_HTTP", "0") == "1"
+# Sent events and their delivery log are kept this long, then forgotten.
+WEGWIJS_EVENTS_KEEP_DAYS = int(os.environ.get("WEGWIJS_EVENTS_KEEP_DAYS", "90"))

@@ -15,3 +15,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
 
 # A developer's identity provider may run on http:// on this machine.
 WEGWIJS_OIDC_ALLOW_HTTP = True
+# Events may go to a receiver on loopback over plain http.
+WEGWIJS_EVENTS_ALLOW_HTTP = True

@@ -38,3 +38,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
 
 # The portal's text messages stay in memory (webui.portalpages.sms.outbox).
 WEGWIJS_SMS_BACKEND = "webui.portalpages.sms.MemoryBackend"
+# Events may go to a receiver on loopback over plain http.
+WEGWIJS_EVENTS_ALLOW_HTTP = True

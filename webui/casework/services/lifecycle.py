@@ -3,7 +3,7 @@ one way to advance a case (``advancing.case_advance``) runs outside the lock and
 stores, locked and checked, in one transaction."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -58,9 +58,15 @@ def case_start(
     mb_organisation: MbOrganisation | None = None,
     clock: Clock | None = None,
     occasion: Occasion | None = None,
+    also_store: Callable[[Case], None] | None = None,
+    log_roles: tuple[str, ...] = ("coordinator",),
 ) -> Case:
     """Register a statushouder (the start form) and start the trajectory on the
-    gemeente's version in use."""
+    gemeente's version in use. ``also_store`` runs inside the same transaction once
+    the case has its reference (the sender's reference of an aanmelding from
+    elsewhere, ``registration.register``): raising there stores nothing.
+    ``log_roles`` are the ground of the change in the processing log (an API
+    client's are its side's, ``api_gemeente`` or ``api_mb``)."""
     clock = clock_or_system(clock)
     now = clock.now()
     version = active_version(gemeente)
@@ -113,11 +119,13 @@ def case_start(
         change_record(
             case=case,
             user=user,
-            roles=["coordinator"],
+            roles=log_roles,
             categories={f.privacy for f in definition.fields},
             occasion=occasion,
             form=definition.key,
         )
+        if also_store is not None:
+            also_store(case)
 
     with transaction.atomic():
         advance_store(
