@@ -97,6 +97,14 @@ NOT_ABOUT_A_STATUSHOUDER = {
     "definitions.Proefrit": "test drives of diagrams with synthetic cases",
     "definitions.Scenario": "scenarios of diagrams: synthetic cases with fixed answers",
     "portal.SignInCode": "a hash of a one-time code and its channel",
+    "signin.IdentityProvider": "an organisation's sign-in settings (issuer, claims, roles)",
+    "signin.ExternalAccount": "a staff member's subject at their organisation's provider",
+    "api.ApiClient": "a gemeente's or MB organisation's connected system: name and scopes",
+    "api.ApiToken": "hashes of bearer tokens",
+    "api.Subscription": "a connected system's receiving address and event types",
+    "api.Delivery": "the HTTP status and error of a delivery to a receiver",
+    "events.OutboxEvent": "event types, the dossier's kenmerk and milestone keys, no typed text",
+    "cases.Registration": "the sender's name, its reference and a digest of the answers",
 }
 
 
