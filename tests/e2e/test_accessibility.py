@@ -150,6 +150,7 @@ def pages(world: World) -> dict[str, list[str]]:
             "/gebruikers/",
             f"/gebruikers/uitnodigen/gemeente-{world.polderdam.pk}/",
             f"/gebruikers/{manager.pk}/",
+            "/zaaksysteem/polderdam/",
         ],
         "privacy.polderdam": [f"/privacy/?dossier={ref}"],
     }

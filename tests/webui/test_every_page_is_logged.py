@@ -98,6 +98,8 @@ NO_PERSONAL_DATA = {
     "users:password_link": "POST, mails a staff member their reset link (logged)",
     "users:password_set": "the invitee's own password form",
     "users:password_done": "a confirmation",
+    "zaken:home": "the beheerder's gemeenten and whether each keeps a zaaksysteem",
+    "zaken:configure": "a zaaksysteem's settings and counts; dossiers by kenmerk only",
 }
 # Admin sections of staff data, settings or machinery: every view of each of them.
 _ADMIN_VIEWS = ("add", "change", "changelist", "delete", "history")

@@ -29,6 +29,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    # zgw-consumers: the connection to a gemeente's ZGW APIs (webui.zaken), with the
+    # apps its models need.
+    "solo",
+    "privates",
+    "simple_certmanager",
+    "zgw_consumers",
     "webui.logs",
     "webui.accounts",
     "webui.definitions",
@@ -41,6 +47,7 @@ INSTALLED_APPS = [
     "webui.reports",
     "webui.reminders",
     "webui.users",
+    "webui.zaken",
 ]
 
 MIDDLEWARE = [
