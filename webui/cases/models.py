@@ -380,3 +380,31 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.organisation}"
+
+
+class Registration(models.Model):
+    """An aanmelding that came from another system (an API client, a COA file): the
+    sender's own reference for it, so that sending it again finds the same case
+    instead of registering the statushouder twice."""
+
+    sender = models.CharField(_("afzender"), max_length=100)
+    reference = models.CharField(_("referentie van de afzender"), max_length=100)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="registrations"
+    )
+    # A digest of the answers as sent: the same reference with other answers is a
+    # conflict, not a repeat.
+    answers_digest = models.CharField(max_length=64)
+    registered_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("aanmelding van buiten")
+        verbose_name_plural = _("aanmeldingen van buiten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "reference"], name="unique_sender_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} {self.reference}"

@@ -18,6 +18,9 @@ class Occasion:
     request_id: str = ""
     path: str = ""
     full_path: str = ""
+    # Who acted when no user did: an API client of a gemeente or MB organisation
+    # ("API-client <naam>"), named in every record the request writes.
+    actor: str = ""
 
 
 def request_id(request: HttpRequest) -> str:

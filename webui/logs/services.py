@@ -54,6 +54,12 @@ def _without_typed_words(detail: Mapping[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def _actor(user: AbstractBaseUser | None, occasion: Occasion | None) -> str:
+    if user is not None:
+        return str(user.get_username())
+    return occasion.actor[:150] if occasion is not None else ""
+
+
 def processing_record(
     *,
     user: AbstractBaseUser | None,
@@ -79,7 +85,7 @@ def processing_record(
             at=timezone.now(),
             request_id=occasion.request_id if occasion else "",
             user_id=getattr(user, "pk", None),
-            username=username or (user.get_username() if user is not None else ""),
+            username=username or _actor(user, occasion),
             roles=", ".join(roles),
             action=action,
             categories=sorted(set(categories)),

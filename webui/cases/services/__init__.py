@@ -30,6 +30,7 @@ from .migrating import (
     migration_runs_claim,
 )
 from .referrals import REFERRAL_ROLES, referral_follow_up, referral_record
+from .registration import RegistrationOutcome, register
 from .timers import timers_run
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "TaskAlreadyDone",
     "TaskNotAllowed",
     "Reassignment",
+    "RegistrationOutcome",
     "case_begeleider_reassign",
     "cases_begeleider_reassign",
     "case_migrate",
@@ -60,6 +62,7 @@ __all__ = [
     "migration_runs_claim",
     "referral_follow_up",
     "referral_record",
+    "register",
     "contactmoment_record",
     "task_complete",
     "timers_run",

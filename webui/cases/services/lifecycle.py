@@ -3,7 +3,7 @@ one way to advance a case (``advancing.case_advance``) runs outside the lock and
 stores, locked and checked, in one transaction."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -58,9 +58,12 @@ def case_start(
     mb_organisation: MbOrganisation | None = None,
     clock: Clock | None = None,
     occasion: Occasion | None = None,
+    also_store: Callable[[Case], None] | None = None,
 ) -> Case:
     """Register a statushouder (the start form) and start the trajectory on the
-    gemeente's version in use."""
+    gemeente's version in use. ``also_store`` runs inside the same transaction once
+    the case has its reference (the sender's reference of an aanmelding from
+    elsewhere, ``registration.register``): raising there stores nothing."""
     clock = clock_or_system(clock)
     now = clock.now()
     version = active_version(gemeente)
@@ -118,6 +121,8 @@ def case_start(
             occasion=occasion,
             form=definition.key,
         )
+        if also_store is not None:
+            also_store(case)
 
     with transaction.atomic():
         advance_store(

@@ -1,0 +1,210 @@
+"""An aanmelding from another system: the API (``POST /api/v1/aanmeldingen``) and a
+COA informatieformulier file both register a statushouder here, with the same
+validation as the aanmelding form a coördinator fills in (the start form of the
+gemeente's version in use: required fields, dates, the BSN's elfproef), and
+idempotent on the sender's own reference: sending the same aanmelding again finds
+the case it made; the same reference with other answers is refused as a conflict.
+
+``register`` answers with a ``Registration`` outcome, never raises for bad input:
+``created`` (with the new case), ``known`` (the case the reference made before) or
+``refused`` (Dutch messages per field; nothing stored). ``dry_run=True`` checks
+without storing (a file's preview), and says ``created`` for what would be
+registered (without a case)."""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError
+
+from engine import Clock
+from forms.builder import build_form_class
+from webui.accounts.models import Gemeente, MbOrganisation
+from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.services import active_version
+from webui.logs.context import Occasion
+
+from ..models import Case, Registration
+from .base import CaseError, clock_or_system
+from .lifecycle import case_start
+
+Status = Literal["created", "known", "refused"]
+
+# The keys of the errors that are about the aanmelding as a whole, not one field.
+SENDER_REFERENCE = "referentie"
+GEMEENTE = "gemeente"
+GENERAL = "__all__"
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    """What became of one aanmelding. ``errors`` maps a field name (or
+    ``referentie``, ``gemeente``, ``__all__``) to its Dutch messages; ``conflict``
+    says the reference is known with other answers (HTTP 409 in the API)."""
+
+    status: Status
+    case: Case | None = None
+    errors: Mapping[str, list[str]] = field(default_factory=dict)
+    conflict: bool = False
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refused"
+
+
+def _refused(key: str, message: str, *, conflict: bool = False) -> RegistrationOutcome:
+    return RegistrationOutcome("refused", errors={key: [message]}, conflict=conflict)
+
+
+def answers_digest(answers: Mapping[str, Any]) -> str:
+    """A fingerprint of the answers as sent (keys sorted, empty values left out), to
+    tell a repeat from a different aanmelding under the same reference."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        return value
+
+    kept = {k: plain(v) for k, v in answers.items() if v not in (None, "", [])}
+    text = json.dumps(kept, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _gemeente_for(
+    organisation: Gemeente | MbOrganisation, gemeente: Gemeente | None
+) -> tuple[Gemeente | None, MbOrganisation | None, str]:
+    """(gemeente, MB organisation, refusal): where the case goes for a sender of
+    this organisation."""
+    if isinstance(organisation, Gemeente):
+        if gemeente is not None and gemeente.pk != organisation.pk:
+            return None, None, f"{organisation} meldt alleen voor zichzelf aan."
+        return organisation, None, ""
+    contracted = list(organisation.gemeenten.all())
+    if gemeente is None:
+        if len(contracted) == 1:
+            return contracted[0], organisation, ""
+        return None, None, "Geef de gemeente waarvoor de statushouder wordt aangemeld."
+    if gemeente not in contracted:
+        return None, None, f"{organisation} werkt niet voor {gemeente}."
+    return gemeente, organisation, ""
+
+
+def _validated(
+    gemeente: Gemeente, answers: Mapping[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    """The answers as the aanmelding form cleans them, or its errors per field (an
+    unknown field is an error too: nothing sent is silently dropped)."""
+    version = active_version(gemeente)
+    if version is None:
+        return None, {
+            GEMEENTE: [f"Voor {gemeente} is nog geen proces in gebruik genomen."]
+        }
+    definition = bundle_of(version).forms.get(START_FORM)
+    known = {f.name for f in definition.fields}
+    errors: dict[str, list[str]] = {
+        name: [f"Onbekend veld '{name}': het aanmeldformulier kent het niet."]
+        for name in answers
+        if name not in known
+    }
+    data = {
+        name: value.isoformat() if isinstance(value, date | datetime) else value
+        for name, value in answers.items()
+        if name in known and value is not None
+    }
+    form = build_form_class(definition)(data=data)
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            errors.setdefault(name, []).extend(str(m) for m in messages)
+    if errors:
+        return None, errors
+    return form.cleaned_data, {}
+
+
+def _known(sender: str, reference: str, digest: str) -> RegistrationOutcome | None:
+    earlier = (
+        Registration.objects.select_related("case")
+        .filter(sender=sender, reference=reference)
+        .first()
+    )
+    if earlier is None:
+        return None
+    if earlier.answers_digest != digest:
+        return _refused(
+            SENDER_REFERENCE,
+            f"Referentie '{reference}' is al gebruikt voor een andere aanmelding"
+            f" ({earlier.case.reference}) met andere gegevens.",
+            conflict=True,
+        )
+    return RegistrationOutcome("known", case=earlier.case)
+
+
+def register(
+    *,
+    organisation: Gemeente | MbOrganisation,
+    answers: Mapping[str, Any],
+    sender: str,
+    reference: str,
+    actor: AbstractBaseUser | None,
+    gemeente: Gemeente | None = None,
+    dry_run: bool = False,
+    clock: Clock | None = None,
+    occasion: Occasion | None = None,
+) -> RegistrationOutcome:
+    """Register a statushouder for ``organisation`` (a gemeente, or an MB
+    organisation with the ``gemeente`` it works for; one it works for alone needs
+    none) from ``answers`` (field name -> value, as the aanmelding form names
+    them), once per ``sender`` and ``reference``. ``actor`` is the user who sent it
+    (None for an API client: the ``occasion`` names the client in the log)."""
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 100:
+        return _refused(
+            SENDER_REFERENCE,
+            "Geef de eigen referentie van de afzender (ten hoogste 100 tekens).",
+        )
+    digest = answers_digest(answers)
+    known = _known(sender, reference, digest)
+    if known is not None:
+        return known
+    target, mb_organisation, refusal = _gemeente_for(organisation, gemeente)
+    if target is None:
+        return _refused(GEMEENTE, refusal)
+    cleaned, errors = _validated(target, answers)
+    if cleaned is None:
+        return RegistrationOutcome("refused", errors=errors)
+    if dry_run:
+        return RegistrationOutcome("created")
+    clock = clock_or_system(clock)
+
+    def remember(case: Case) -> None:
+        Registration.objects.create(
+            sender=sender,
+            reference=reference,
+            case=case,
+            answers_digest=digest,
+            registered_at=clock.now(),
+        )
+
+    try:
+        case = case_start(
+            gemeente=target,
+            mb_organisation=mb_organisation,
+            cleaned_data=cleaned,
+            user=actor,
+            clock=clock,
+            occasion=occasion,
+            also_store=remember,
+        )
+    except IntegrityError:
+        # Another request with the same reference won the race: its case stands,
+        # this one rolled back whole.
+        again = _known(sender, reference, digest)
+        if again is not None:
+            return again
+        raise
+    except CaseError as exc:
+        return _refused(GENERAL, str(exc))
+    return RegistrationOutcome("created", case=case)
