@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("webui.accounts.urls")),
     path("gebruikers/", include("webui.users.urls")),
     path("zaaksysteem/", include("webui.zaken.urls")),
+    path("aanmelden/bestand/", include("webui.aanmeldingen.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "webui.reminders",
     "webui.users",
     "webui.zaken",
+    "webui.aanmeldingen",
 ]
 
 MIDDLEWARE = [
