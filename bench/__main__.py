@@ -16,6 +16,8 @@ database ``wegwijs_bench``, created and dropped here; never the suite's ``test``
 - export      the managers' workbook of N cases against bare openpyxl (bench/export.py)
 - zaken       the zaaksysteem's outbox catching up 1,000 updates after an outage
               (bench/zaken_outbox.py)
+- coa         a 5,000-row COA informatieformulier file checked and registered
+              (bench/coa_bulk.py)
 
 queues, http and timers share one seeded database (bench/seed.py). The figures are
 printed as one table and written to docs/performance.md with the targets, met or not.
@@ -37,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".bench"
 DOC = ROOT / "docs" / "performance.md"
-SECTIONS = ("completion", "queues", "http", "timers", "export", "zaken")
+SECTIONS = ("completion", "queues", "http", "timers", "export", "zaken", "coa")
 PG_SERVER = os.environ.get("WEGWIJS_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "wegwijs_bench"
 
@@ -160,6 +162,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[dict[str, Any]]:
         rows += job(backend, "export", ["export"], args.cases, args)
     if "zaken" in wanted:
         rows += job(backend, "zaken", ["zaken"], args.cases, args)
+    if "coa" in wanted:
+        rows += job(backend, "coa", ["coa"], args.cases, args)
     return rows
 
 

@@ -45,6 +45,10 @@ def _run(section: str, info: Any, args: argparse.Namespace) -> list[dict[str, An
         from bench import zaken_outbox
 
         return zaken_outbox.rows()
+    if section == "coa":
+        from bench import coa_bulk
+
+        return coa_bulk.rows()
     raise ValueError(f"unknown section {section}")
 
 
