@@ -258,3 +258,15 @@ def test_only_the_uploaders_gemeente_sees_the_file(world: World) -> None:
         client_for("begeleider.polderdam").get("/aanmelden/bestand/").status_code == 404
     )
     assert Case.objects.count() == 0
+
+
+def test_the_docs_name_every_column_the_code_reads() -> None:
+    from pathlib import Path
+
+    from webui.aanmeldingen.coa import COLUMNS, LEFT_OUT
+
+    doc = (Path(__file__).parents[2] / "docs" / "koppelingen.md").read_text()
+    for column in COLUMNS:
+        assert " / ".join((column.name, *column.aliases)) in doc, column.name
+    for name in LEFT_OUT:
+        assert f"`{name}`" in doc, name
