@@ -37,13 +37,15 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py register_base
 	@echo "Timers (PIP-termijnen, voortgangsgesprekken) worden elke minuut gecontroleerd;"
-	@echo "achtergrondwerk (migraties, grote exports, herinneringen) doet run_worker."
+	@echo "achtergrondwerk (migraties, grote exports, herinneringen, gebeurtenissen naar"
+	@echo "abonnees: send_events zet ze elke 5 seconden klaar) doet run_worker."
 	@echo "De dagelijkse e-mails (één per gebruiker per dag) staan in .worker.log."
 	$(PY) manage.py run_timers --every 60 > /dev/null & timers=$$!; \
 	  $(PY) manage.py send_digests --every 3600 > /dev/null & digests=$$!; \
 	  $(PY) manage.py run_worker --interval 2 > .worker.log 2>&1 & worker=$$!; \
 	  $(PY) manage.py sync_zaken --every 30 > /dev/null & zaken=$$!; \
-	  trap 'kill $$timers $$digests $$worker $$zaken 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py send_events --every 5 > /dev/null & events=$$!; \
+	  trap 'kill $$timers $$digests $$worker $$zaken $$events 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

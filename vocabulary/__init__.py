@@ -133,3 +133,37 @@ SENSITIVE_CLASSES = tuple(c.code for c in PRIVACY_TERMS if c.sensitive)
 CONSENT_CATEGORIES = {c.code: c.category for c in PRIVACY_TERMS if c.sensitive}
 # Only this class enters the workflow engine; the others stay with the submission.
 ENGINE_PRIVACY = NORMAAL
+
+
+# ---- API scopes and events -----------------------------------------------------------
+
+# What an API client of a gemeente or MB organisation may do, as its beheerder grants
+# it. The reading scopes open privacy classes (need-to-know, webui/access/clients.py);
+# the other party's sensitive data still needs the statushouder's consent.
+SCOPE_AANMELDEN = "aanmeldingen.schrijven"
+SCOPE_DOSSIERS = "dossiers.lezen"
+SCOPE_PERSOONSGEGEVENS = "persoonsgegevens.lezen"
+SCOPE_BSN = "bsn.lezen"
+SCOPE_BIJZONDER = "bijzonder.lezen"
+SCOPE_ABONNEREN = "gebeurtenissen.abonneren"
+API_SCOPES: dict[str, str] = {
+    SCOPE_AANMELDEN: _("Statushouders aanmelden"),
+    SCOPE_DOSSIERS: _("Dossiers lezen: fase, mijlpalen, termijnen, open taken"),
+    SCOPE_PERSOONSGEGEVENS: _("Persoonsgegevens lezen (naam, adres, contact)"),
+    SCOPE_BSN: _("BSN lezen"),
+    SCOPE_BIJZONDER: _(
+        "Bijzondere en gevoelige gegevens lezen (van de andere partij alleen met"
+        " toestemming van de statushouder)"
+    ),
+    SCOPE_ABONNEREN: _("Abonneren op gebeurtenissen"),
+}
+
+# The events a client may subscribe to (CloudEvents ``type``), with their labels.
+EVENT_TYPES: dict[str, str] = {
+    "nl.wegwijs.dossier.aangemeld": _("Dossier aangemeld"),
+    "nl.wegwijs.mijlpaal.bereikt": _("Mijlpaal bereikt"),
+    "nl.wegwijs.termijn.bijna-verstreken": _("Termijn bijna verstreken"),
+    "nl.wegwijs.taak.te-laat": _("Taak te laat"),
+    "nl.wegwijs.dossier.afgesloten": _("Dossier afgesloten"),
+    "nl.wegwijs.dossier.heropend": _("Dossier heropend"),
+}

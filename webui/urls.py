@@ -14,6 +14,8 @@ urlpatterns = [
     path("gebruikers/", include("webui.users.urls")),
     path("zaaksysteem/", include("webui.zaken.urls")),
     path("aanmelden/bestand/", include("webui.aanmeldingen.urls")),
+    path("koppelingen/", include("webui.api.page_urls")),
+    path("api/v1/", include("webui.api.urls")),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.

@@ -57,6 +57,25 @@ NO_PERSONAL_DATA = {
     "reports:run": "a background export's progress and filters, no rows",
     "reports:run_status": "the same progress as JSON",
     "coordination:begeleiders": "the begeleiders (staff) with counts, no statushouder",
+    # The API (webui/api): no session, a client's bearer token. Every read of a
+    # dossier is walked in tests/webui/api/test_api.py
+    # (test_every_read_writes_a_processing_record_naming_the_client).
+    "api:dossiers": "an API read, walked with a client's token in tests/webui/api",
+    "api:dossier": "an API read, walked with a client's token in tests/webui/api",
+    "api:mijlpalen": "an API read, walked with a client's token in tests/webui/api",
+    "api:gebeurtenissen": "an API read, walked with a token in tests/webui/api",
+    "api:aanmeldingen": "POST, a registration is logged as a change (tests/webui/api)",
+    "api:token": "issues a token to a client, nobody's data",
+    "api:abonnementen": "a client's subscriptions: addresses and event types",
+    "api:abonnement": "ends a subscription, answers 204",
+    "api:schema": "the OpenAPI document",
+    "api:schema-yaml": "the OpenAPI document",
+    "api:docs": "the API's reference page",
+    # A beheerder's API clients: systems, scopes, deliveries by event id (no case).
+    "koppelingen:list": "the organisation's API clients",
+    "koppelingen:new": "registers an API client (a system), logged as user management",
+    "koppelingen:detail": "a client, its subscriptions, deliveries by event id",
+    "koppelingen:revoke": "POST, redirects to the client's page",
     # Staff data and settings, not a statushouder's.
     "accounts:profile": "the user's own settings",
     "users:continuity": "POST, an organisation's setting; redirects to the users page",

@@ -31,6 +31,8 @@ service and page; it owns no models and imports no view.
 - ``cases``: visible cases, one case's access, current consents, a manager's cases;
 - ``tasks``: task pools, may work on, may see a task;
 - ``privacy``: the processing log and the cases a privacy officer may search;
+- ``clients``: what an API client of a gemeente or MB organisation may read (its
+  organisation's cases, the classes its scopes open, the consents);
 - ``organisations``: the gemeenten and organisations a user manages or works for,
   and the users a beheerder may manage.
 """
@@ -56,6 +58,15 @@ from .classes import (
     SENSITIVE,
     leefgebied_privacy,
 )
+from .clients import (
+    SCOPE_CLASSES,
+    ApiClientLike,
+    client_case_access,
+    client_cases,
+    client_may,
+    client_readable,
+    client_side,
+)
 from .organisations import (
     Member,
     has_roles_elsewhere,
@@ -75,6 +86,13 @@ __all__ = [
     "RegistrationPlace",
     "registration_place",
     "registration_places",
+    "SCOPE_CLASSES",
+    "ApiClientLike",
+    "client_case_access",
+    "client_cases",
+    "client_may",
+    "client_readable",
+    "client_side",
     "ALL_CLASSES",
     "CASE_ROLES",
     "CONSENT_HOLDER",

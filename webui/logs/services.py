@@ -32,6 +32,11 @@ GROUNDS = {
     "manager": "Verantwoording en sturing (alleen kengetallen)",
     "beheerder": "Beheer van het proces (geen dossiergegevens)",
     "privacy": "AVG: toezicht op de verwerking, inzageverzoek (art. 15)",
+    # A system of the gemeente or MB organisation through the API (webui/api).
+    "api_gemeente": "Wet inburgering 2021: regie op de inburgering (taak van de"
+    " gemeente), via een gekoppeld systeem van de gemeente",
+    "api_mb": "Wet inburgering 2021: maatschappelijke begeleiding in opdracht van de"
+    " gemeente, via een gekoppeld systeem van de MB-organisatie",
 }
 CONSENT_GROUND = "toestemming van de statushouder"
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "simple_certmanager",
     "zgw_consumers",
     "webui.logs",
+    "webui.events",
     "webui.accounts",
     "webui.definitions",
     "webui.cases",
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "webui.users",
     "webui.zaken",
     "webui.aanmeldingen",
+    "webui.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -279,3 +284,47 @@ WEGWIJS_PROEFRIT_SECONDS = int(os.environ.get("WEGWIJS_PROEFRIT_SECONDS", "90"))
 # ... and the version's scenarios (webui/definitions/scenarios.py) replayed on it, as
 # on every rebase of a draft.
 WEGWIJS_SCENARIOS = os.environ.get("WEGWIJS_SCENARIOS", "1") == "1"
+
+# The REST API (webui/api): bearer tokens from its own token endpoint, JSON only,
+# errors as problem+json, a rate per client (WEGWIJS_API_RATE calls per minute).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["webui.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["webui.api.auth.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "webui.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": os.environ.get("WEGWIJS_API_RATE", "600") + "/min",
+        "api_token": os.environ.get("WEGWIJS_API_TOKEN_RATE", "30") + "/min",
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wegwijs API",
+    "DESCRIPTION": (
+        "Aanmelden van statushouders, dossiers lezen en abonneren op gebeurtenissen,"
+        " voor systemen van gemeenten en MB-organisaties. Zie docs/api/README.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SORT_OPERATIONS": False,
+}
+# Signed events to subscribers (webui/api/delivery.py): how often to try, the first
+# wait between tries (doubling each time), and whether an http:// address (not
+# https) is allowed (development and tests only).
+WEGWIJS_EVENTS_ATTEMPTS = int(os.environ.get("WEGWIJS_EVENTS_ATTEMPTS", "8"))
+WEGWIJS_EVENTS_RETRY_SECONDS = float(
+    os.environ.get("WEGWIJS_EVENTS_RETRY_SECONDS", "30")
+)
+WEGWIJS_EVENTS_TIMEOUT_SECONDS = float(
+    os.environ.get("WEGWIJS_EVENTS_TIMEOUT_SECONDS", "10")
+)
+WEGWIJS_EVENTS_ALLOW_HTTP = os.environ.get("WEGWIJS_EVENTS_ALLOW_HTTP", "0") == "1"

@@ -12,3 +12,6 @@ MIDDLEWARE = [*MIDDLEWARE, "webui.middleware.DutchNotFoundMiddleware"]  # noqa: 
 
 # The demo world and `load_demo` (make run): never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
+
+# Events may go to a receiver on loopback over plain http.
+WEGWIJS_EVENTS_ALLOW_HTTP = True

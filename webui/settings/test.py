@@ -32,3 +32,6 @@ WEGWIJS_SCENARIOS = False
 
 # The demo world and `load_demo`: the tests seed from it.
 INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
+
+# Events may go to a receiver on loopback over plain http.
+WEGWIJS_EVENTS_ALLOW_HTTP = True

@@ -12,8 +12,8 @@ helper then, in one transaction:
    transaction takes the database's write lock when it begins, ``BEGIN IMMEDIATE``);
 2. checks the row's version stamp (``lock_version``) is the one the step read;
 3. stores: the case record, its engine state, milestones, consents, the task
-   projection, the step's own records (a submission, a migration), the zaaksysteem's
-   outbox rows and its audit event.
+   projection, the step's own records (a submission, a migration), its audit event,
+   its events in the outbox (webui/events) and the zaaksysteem's outbox rows.
 
 **The one policy on a changed stamp**: someone else advanced the case while the
 engine ran. Nothing is stored; the step runs again on the case as it is now, which
@@ -40,6 +40,7 @@ from django.utils import timezone
 from engine import ReachedMilestone, Snapshot
 from webui.accounts.models import LANE_SIDE
 from webui.definitions.bundles import Bundle
+from webui.events.services import case_events_record
 from webui.logs.services import audit
 from webui.tasks.models import TaskItem
 from webui.tasks.services import tasks_project
@@ -130,6 +131,7 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
     was_closed = case.is_closed
     for name, value in advance.changes.items():
         setattr(case, name, value)
+    was_closed = case.is_closed
     apply_snapshot(case, advance.snapshot, advance.bundle, advance.now)
     apply_milestones(case, advance.reached)
     state = json.dumps(advance.snapshot.state, separators=(",", ":"))
@@ -167,6 +169,16 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
         event=advance.event,
         at=advance.now,
         **advance.detail,
+    )
+    # The outbox of events (webui/events), in this transaction: sent only for a
+    # change that stands, never lost for one that does.
+    case_events_record(
+        case=case,
+        at=advance.now,
+        started=advance.event == "case_started",
+        reopened=advance.event == "case_reopened",
+        closed=case.is_closed and not was_closed,
+        milestones=[m.key for m in advance.reached],
     )
     return case
 

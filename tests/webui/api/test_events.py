@@ -1,0 +1,241 @@
+"""Events out: an outbox row in the change's transaction, fanned out to the
+subscriptions that may see the case, delivered as signed CloudEvents to a receiver
+on loopback, retried with back-off, never doubled."""
+
+import hashlib
+import hmac
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+import vocabulary
+from webui.api.delivery import backoff
+from webui.api.models import Delivery
+from webui.api.tasks import events_sweep
+from webui.cases.services import CaseError
+from webui.events.models import OutboxEvent
+from webui.tasks.models import TaskItem
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ALL_TYPES = list(vocabulary.EVENT_TYPES)
+
+
+class Receiver:
+    """A tiny HTTP server on loopback that records what it receives and answers
+    500 to the calls listed in ``fail``."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.fail: set[int] = set()
+        self.calls = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.calls += 1
+                if receiver.calls in receiver.fail:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/wegwijs"
+
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for _headers, body in self.received]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():  # type: ignore[no-untyped-def]
+    server = Receiver()
+    yield server
+    server.close()
+
+
+def subscribe(api: Any, url: str, types: list[str] | None = None) -> str:
+    answer = api.post("/api/v1/abonnementen", {"url": url, "typen": types or ALL_TYPES})
+    assert answer.status_code == 201, answer.content
+    return answer.json()["ondertekeningssleutel"]
+
+
+def verify(key: str, headers: dict[str, str], body: bytes) -> bool:
+    """What a receiver does (docs/api/README.md)."""
+    parts = dict(p.split("=", 1) for p in headers["Wegwijs-Signature"].split(","))
+    expected = hmac.new(
+        key.encode(), parts["t"].encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
+    return hmac.compare_digest(expected, parts["v1"])
+
+
+def test_a_new_case_reaches_the_subscriber_signed_without_personal_data(
+    world, api_for, receiver
+):
+    api = api_for(world.polderdam)
+    key = subscribe(api, receiver.url)
+    case = world.start()
+    events_sweep()
+    events = receiver.events()
+    kinds = [e["type"] for e in events]
+    assert "nl.wegwijs.dossier.aangemeld" in kinds
+    assert "nl.wegwijs.mijlpaal.bereikt" in kinds
+    aangemeld = events[kinds.index("nl.wegwijs.dossier.aangemeld")]
+    assert aangemeld["specversion"] == "1.0"
+    assert aangemeld["subject"] == case.reference
+    assert aangemeld["data"]["dossier"].endswith(f"/api/v1/dossiers/{case.reference}")
+    for headers, body in receiver.received:
+        assert headers["Content-Type"].startswith("application/cloudevents+json")
+        assert verify(key, headers, body)
+        assert not verify("een-andere-sleutel", headers, body)
+        text = body.decode()
+        assert "Testa" not in text and "111222333" not in text
+    assert Delivery.objects.filter(status="afgeleverd").count() == len(events)
+
+
+def test_a_failing_receiver_gets_the_event_again_later_and_once(
+    world, api_for, receiver
+):
+    api = api_for(world.polderdam)
+    subscribe(api, receiver.url, ["nl.wegwijs.dossier.aangemeld"])
+    receiver.fail = {1, 2}
+    world.start()
+    events_sweep()
+    delivery = Delivery.objects.get()
+    assert delivery.status == "wacht" and delivery.attempts == 1
+    assert delivery.last_status == 500
+    assert receiver.received == []
+    # Not due yet: the sweep leaves it alone.
+    events_sweep(now=delivery.last_attempt_at + backoff(1) / 2)
+    assert Delivery.objects.get().attempts == 1
+    events_sweep(now=delivery.next_attempt_at)
+    second = Delivery.objects.get()
+    assert second.attempts == 2 and second.status == "wacht"
+    assert second.next_attempt_at - second.last_attempt_at == backoff(2)
+    assert backoff(2) == 2 * backoff(1)
+    events_sweep(now=second.next_attempt_at)
+    third = Delivery.objects.get()
+    assert third.status == "afgeleverd" and third.attempts == 3
+    events_sweep(now=third.next_attempt_at + timedelta(hours=1))
+    assert len(receiver.events()) == 1, "delivered once, not again"
+    assert receiver.calls == 3
+
+
+def test_an_unreachable_receiver_is_given_up_after_the_last_attempt(
+    world, api_for, settings
+):
+    settings.WEGWIJS_EVENTS_ATTEMPTS = 2
+    settings.WEGWIJS_EVENTS_TIMEOUT_SECONDS = 1
+    api = api_for(world.polderdam)
+    subscribe(api, "http://127.0.0.1:9/niemand", ["nl.wegwijs.dossier.aangemeld"])
+    world.start()
+    events_sweep()
+    first = Delivery.objects.get()
+    assert "niet bereikbaar" in first.last_error
+    events_sweep(now=first.next_attempt_at)
+    assert Delivery.objects.get().status == "mislukt"
+
+
+def test_another_organisations_subscriber_hears_nothing(world, api_for, receiver):
+    api = api_for(world.rivierstad)
+    subscribe(api, receiver.url)
+    world.start(world.polderdam)
+    events_sweep()
+    assert receiver.received == []
+    assert OutboxEvent.objects.filter(fanned_out_at__isnull=False).exists()
+
+
+def test_a_change_that_rolls_back_leaves_no_event(world, monkeypatch):
+    from webui.cases.services import lifecycle
+
+    def broken(**kwargs: Any) -> None:
+        raise CaseError("kapot")
+
+    monkeypatch.setattr(lifecycle, "change_record", broken)
+    with pytest.raises(CaseError):
+        world.start()
+    assert not OutboxEvent.objects.exists()
+
+
+def test_closing_reopening_and_a_late_task_are_events(world, api_for, receiver):
+    api = api_for(world.polderdam)
+    subscribe(api, receiver.url)
+    case = world.start()
+    item = TaskItem.objects.filter(case=case, state="open").first()
+    TaskItem.objects.filter(pk=item.pk).update(
+        due_date=world.clock.now().date() - timedelta(days=3)
+    )
+    events_sweep()
+
+    def late() -> list[str]:
+        return [
+            e["data"]["taak"]
+            for e in receiver.events()
+            if e["type"] == "nl.wegwijs.taak.te-laat"
+        ]
+
+    assert item.bpmn_id in late()
+    first = late()
+    events_sweep()
+    assert late() == first and len(set(first)) == len(first), "once per task"
+    case = world.run_to_end(case)
+    events_sweep()
+    kinds = [e["type"] for e in receiver.events()]
+    assert kinds.count("nl.wegwijs.dossier.afgesloten") == 1
+    from webui.cases.services import case_reopen
+
+    case_reopen(
+        case=case,
+        user=world.who("coordinator", world.polderdam),
+        reason="Terug in de gemeente",
+        clock=world.clock,
+    )
+    events_sweep()
+    kinds = [e["type"] for e in receiver.events()]
+    assert kinds.count("nl.wegwijs.dossier.heropend") == 1
+    ids = [e["id"] for e in receiver.events()]
+    assert len(ids) == len(set(ids)), "no event twice"
+
+
+def test_a_subscription_refuses_an_unknown_type_and_can_end(world, api_for, receiver):
+    api = api_for(world.polderdam)
+    bad = api.post("/api/v1/abonnementen", {"url": receiver.url, "typen": ["iets"]})
+    assert bad.status_code == 400
+    assert {p["name"] for p in bad.json()["invalidParams"]} == {"typen.0"}
+    answer = api.post("/api/v1/abonnementen", {"url": receiver.url, "typen": ALL_TYPES})
+    listed = api.get("/api/v1/abonnementen").json()
+    assert [s["id"] for s in listed] == [answer.json()["id"]]
+    assert "ondertekeningssleutel" not in listed[0]
+    assert api.delete(f"/api/v1/abonnementen/{answer.json()['id']}").status_code == 204
+    world.start()
+    events_sweep()
+    assert receiver.received == []
+
+
+def test_a_pip_deadline_near_is_an_event(world, api_for, receiver):
+    from webui.cases.services import timers_run
+
+    api = api_for(world.polderdam)
+    subscribe(api, receiver.url, ["nl.wegwijs.termijn.bijna-verstreken"])
+    world.start()
+    world.clock.advance(timedelta(weeks=9))  # two weeks before the ten weeks end
+    timers_run(clock=world.clock)
+    events_sweep()
+    near = receiver.events()
+    assert [e["data"]["termijn"] for e in near] == ["pip_termijn"]

@@ -1,0 +1,198 @@
+"""Events out: the outbox (webui/events) fanned out to the subscriptions that may
+see each case, and each delivery sent as a CloudEvents 1.0 JSON message, signed
+with HMAC-SHA256, until the receiver answers 2xx, with a doubling wait between
+tries, or given up after the last (the beheerder reads the delivery log).
+
+At least once, never doubled by Wegwijs: one delivery row per subscription and
+event (a unique constraint), taken by one worker at a time (a lease); a receiver
+that must not act twice keys on the CloudEvent ``id`` (the same on every try).
+
+The message carries a reference (the dossier's kenmerk and its address in the
+API), never personal data: the receiver fetches what its scopes allow."""
+
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from webui.access import client_cases
+from webui.events.models import OutboxEvent
+from webui.events.services import TAAK_TE_LAAT, event_once_record
+from webui.tasks.models import TaskItem
+
+from .models import Delivery, Subscription
+
+SIGNATURE_HEADER = "Wegwijs-Signature"
+LEASE = timedelta(minutes=2)
+FAN_OUT_BATCH = 500
+
+
+def _base() -> str:
+    return str(settings.WEGWIJS_BASE_URL).rstrip("/")
+
+
+def cloudevent(event: OutboxEvent) -> dict[str, Any]:
+    """The event as a CloudEvents 1.0 structured JSON message."""
+    url = _base() + reverse("api:dossier", args=[event.case_reference])
+    return {
+        "specversion": "1.0",
+        "id": str(event.id),
+        "source": _base() + "/api/v1",
+        "type": event.type,
+        "subject": event.case_reference,
+        "time": event.occurred_at.isoformat(),
+        "datacontenttype": "application/json",
+        "data": {"dossier": url, "kenmerk": event.case_reference, **event.data},
+    }
+
+
+def signature(key: str, timestamp: str, body: bytes) -> str:
+    """``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>``: the receiver
+    recomputes it with the subscription's key and refuses an old timestamp."""
+    mac = hmac.new(key.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def late_tasks_record(*, now: datetime) -> int:
+    """A "taak te laat" event, once per task, for every open task past its day."""
+    today = timezone.localdate(now)
+    late = TaskItem.objects.filter(
+        state=TaskItem.State.OPEN, due_date__lt=today
+    ).select_related("case")
+    found = 0
+    for item in late.iterator():
+        found += event_once_record(
+            case=item.case,
+            type_=TAAK_TE_LAAT,
+            at=now,
+            key=f"taak-te-laat:{item.task_id}",
+            data={"taak": item.bpmn_id, "uiterlijk": item.due_date.isoformat()},
+        )
+    return found
+
+
+def _sees(subscription: Subscription, event: OutboxEvent) -> bool:
+    """Whether the subscriber's client may see the event's case (need-to-know)."""
+    return client_cases(client=subscription.client).filter(pk=event.case_id).exists()
+
+
+def events_fan_out(*, now: datetime) -> int:
+    """Make a delivery for every new outbox event and every running subscription to
+    its type whose client may see the case; returns how many."""
+    made = 0
+    with transaction.atomic():
+        events = list(
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(fanned_out_at__isnull=True)
+            .order_by("occurred_at", "id")[:FAN_OUT_BATCH]
+        )
+        if not events:
+            return 0
+        subscriptions = list(
+            Subscription.objects.filter(
+                ended_at__isnull=True,
+                client__revoked_at__isnull=True,
+                client__expires_at__gt=now,
+            ).select_related("client")
+        )
+        rows = [
+            Delivery(subscription=s, event=e, next_attempt_at=now)
+            for e in events
+            for s in subscriptions
+            if e.type in s.types and _sees(s, e)
+        ]
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        made = len(rows)
+        OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(
+            fanned_out_at=now
+        )
+    return made
+
+
+def deliveries_claim(*, now: datetime, limit: int = 200) -> list[int]:
+    """Take the deliveries due now (a lease: no other worker sends them meanwhile);
+    their ids, oldest event first."""
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Delivery.objects.filter(pk__in=due).update(claimed_until=now + LEASE)
+    return due
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    timeout = float(getattr(settings, "WEGWIJS_EVENTS_TIMEOUT_SECONDS", 10))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"de ontvanger antwoordde {exc.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return None, f"niet bereikbaar: {reason}"[:300]
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed try: doubling, at most a day."""
+    first = float(getattr(settings, "WEGWIJS_EVENTS_RETRY_SECONDS", 30))
+    return timedelta(seconds=min(first * 2 ** (attempts - 1), 86_400))
+
+
+def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
+    """Send one delivery once; record the answer and, on failure, when to try
+    again (or that it is given up). Returns the delivery's status."""
+    delivery = (
+        Delivery.objects.select_related("event", "subscription")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status != Delivery.Status.PENDING:
+        return delivery.status if delivery else ""
+    subscription = delivery.subscription
+    if subscription.ended_at is not None:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.FAILED, last_error="abonnement beëindigd"
+        )
+        return Delivery.Status.FAILED
+    body = json.dumps(cloudevent(delivery.event), separators=(",", ":")).encode()
+    sent_at = now or timezone.now()
+    stamp = str(int(sent_at.timestamp()))
+    code, error = _post(
+        subscription.url,
+        body,
+        {
+            "Content-Type": "application/cloudevents+json; charset=utf-8",
+            "User-Agent": "Wegwijs-gebeurtenissen/1.0",
+            SIGNATURE_HEADER: signature(subscription.signing_key, stamp, body),
+        },
+    )
+    attempts = delivery.attempts + 1
+    fields: dict[str, Any] = {
+        "attempts": attempts,
+        "last_status": code,
+        "last_error": error,
+        "last_attempt_at": sent_at,
+        "claimed_until": None,
+    }
+    if code is not None and 200 <= code < 300:
+        fields.update(status=Delivery.Status.DELIVERED, delivered_at=sent_at)
+    elif attempts >= int(getattr(settings, "WEGWIJS_EVENTS_ATTEMPTS", 8)):
+        fields.update(status=Delivery.Status.FAILED)
+    else:
+        fields.update(next_attempt_at=sent_at + backoff(attempts))
+    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    return str(fields.get("status", Delivery.Status.PENDING))

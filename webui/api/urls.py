@@ -1,0 +1,42 @@
+"""/api/v1/: the REST API, its OpenAPI document and its reference page. No trailing
+slashes (NL API Design Rules)."""
+
+from django.urls import path
+
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularSwaggerSplitView,
+    SpectacularYAMLAPIView,
+)
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("token", views.TokenView.as_view(), name="token"),
+    path("aanmeldingen", views.AanmeldingenView.as_view(), name="aanmeldingen"),
+    path("dossiers", views.DossiersView.as_view(), name="dossiers"),
+    path("dossiers/<str:kenmerk>", views.DossierView.as_view(), name="dossier"),
+    path(
+        "dossiers/<str:kenmerk>/mijlpalen",
+        views.MijlpalenView.as_view(),
+        name="mijlpalen",
+    ),
+    path(
+        "dossiers/<str:kenmerk>/gebeurtenissen",
+        views.GebeurtenissenView.as_view(),
+        name="gebeurtenissen",
+    ),
+    path("abonnementen", views.AbonnementenView.as_view(), name="abonnementen"),
+    path("abonnementen/<uuid:pk>", views.AbonnementView.as_view(), name="abonnement"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("openapi.yaml", SpectacularYAMLAPIView.as_view(), name="schema-yaml"),
+    path(
+        "docs",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+]
