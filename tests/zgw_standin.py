@@ -321,3 +321,44 @@ def _validatiefout(invalid: list[dict[str, str]]) -> dict[str, Any]:
 
 def _page(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"count": len(rows), "next": None, "previous": None, "results": rows}
+
+
+def main() -> None:
+    """Run the stand-in by hand, to try the zaaksysteem from the README:
+    ``python -m tests.zgw_standin --port 8155``; it prints what to fill in on the
+    Zaaksysteem page and every zaak, status and resultaat as it arrives."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8155)
+    args = parser.parse_args()
+    standin = ZakenStandIn()
+    standin.stop()
+    standin.port = args.port
+    standin.start()
+    print(
+        "Zaken API stand-in (Zaken API 1.5.1) draait. Vul op de pagina Zaaksysteem in:"
+    )
+    print(f"  Adres van de Zaken API: {standin.api_root}")
+    print(f"  Client-ID: {standin.client_id}")
+    print(f"  Secret: {standin.secret}")
+    print("  RSIN van de gemeente: 002220647")
+    print(f"  Zaaktype: {ZAAKTYPE}")
+    print(f"  Statustype 'aangemeld': {statustype('aangemeld')}")
+    print(f"  Statustype 'afgesloten': {EINDSTATUS}")
+    print(f"  Resultaattype voor het vastgestelde PIP: {RESULTAATTYPE}")
+    print("Stoppen: Ctrl-C.")
+    seen = 0
+    try:
+        while True:
+            time.sleep(1)
+            for method, path, body in standin.calls[seen:]:
+                print(method, path, json.dumps(body, ensure_ascii=False))
+            seen = len(standin.calls)
+    except KeyboardInterrupt:
+        standin.stop()
+
+
+if __name__ == "__main__":
+    main()

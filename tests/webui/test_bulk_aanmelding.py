@@ -270,3 +270,17 @@ def test_the_docs_name_every_column_the_code_reads() -> None:
         assert " / ".join((column.name, *column.aliases)) in doc, column.name
     for name in LEFT_OUT:
         assert f"`{name}`" in doc, name
+
+
+@pytest.mark.parametrize(
+    "name", ["coa-informatieformulier.csv", "coa-informatieformulier.json"]
+)
+def test_the_example_files_in_the_docs_register(world: World, name: str) -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "docs" / "voorbeelden" / name
+    client = client_for("coordinator.polderdam")
+    run = upload(client, SimpleUploadedFile(name, path.read_bytes()))
+    assert run.status == "checked" and run.total and not run.refused_rows
+    client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/")
+    assert Case.objects.count() == run.total

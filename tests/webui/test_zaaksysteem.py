@@ -10,6 +10,7 @@ from django.utils import timezone
 
 import pytest
 
+from engine import ReachedMilestone
 from tests.conftest import PASSWORD, World
 from tests.zgw_standin import (
     EINDSTATUS,
@@ -20,6 +21,7 @@ from tests.zgw_standin import (
 )
 from webui.logs.models import AuditEvent
 from webui.zaken.models import ZaakDossier, Zaaksysteem, ZaakUpdate
+from webui.zaken.outbox import zaak_updates_record
 from webui.zaken.sending import zaak_dossiers_due, zaak_updates_send
 from webui.zaken.services import ZaaksysteemSettings, zaaksysteem_configure
 
@@ -265,3 +267,70 @@ def test_only_the_gemeentes_own_beheerder_sees_its_zaaksysteem(
     answer = client.post("/zaaksysteem/polderdam/", form_data(standin))
     assert answer.status_code == 404
     assert not Zaaksysteem.objects.exists()
+
+
+def test_a_dossier_closed_without_a_pip_gets_a_resultaat_before_its_eindstatus(
+    world: World, standin: ZakenStandIn
+) -> None:
+    einde = RESULTAATTYPE.replace("8f7e", "0e1d")
+    configure(
+        world,
+        standin,
+        resultaattype_einde=einde,
+        statustypen={"afgesloten": EINDSTATUS, "heropend": statustype("heropend")},
+    )
+    case = world.start()
+    now = world.clock.now()
+    # What advance_store writes when a change closes the dossier, then reopens it
+    # (a reopened dossier reaches the milestone heropend; every start reaches it
+    # with "no", which is no status).
+    zaak_updates_record(
+        case=case, event="task_completed", reached=[], now=now, closed=True
+    )
+    reopened = ReachedMilestone("heropend", "", now, True)
+    zaak_updates_record(
+        case=case, event="case_reopened", reached=[reopened], now=now, closed=False
+    )
+    sync()
+
+    zaak = standin.zaak_by_identificatie(case.reference)
+    assert [r["resultaattype"] for r in standin.resultaten] == [einde]
+    assert zaak["einddatum"] == now.date().isoformat()
+    types = [s["statustype"] for s in standin.statussen_of(zaak["url"])]
+    assert types == [EINDSTATUS, statustype("heropend")]
+
+
+def test_a_whole_trajectory_closes_the_zaak_and_a_reopen_sets_its_status(
+    world: World, standin: ZakenStandIn
+) -> None:
+    from webui.cases.services import case_reopen
+
+    configure(
+        world,
+        standin,
+        statustypen={
+            "aangemeld": statustype("aangemeld"),
+            "pip_vastgesteld": statustype("pip_vastgesteld"),
+            "heropend": statustype("heropend"),
+            "afgesloten": EINDSTATUS,
+        },
+    )
+    case = world.run_to_end(world.coupled())
+    sync()
+    zaak = standin.zaak_by_identificatie(case.reference)
+    assert zaak["einddatum"] is not None  # the eindstatus closed it
+    assert zaak["resultaat"] == standin.resultaten[0]["url"]
+    case_reopen(
+        case=case,
+        user=world.who("coordinator", world.polderdam),
+        reason="Komt terug",
+        clock=world.clock,
+    )
+    sync()
+    types = [s["statustype"] for s in standin.statussen_of(zaak["url"])]
+    assert types == [
+        statustype("aangemeld"),
+        statustype("pip_vastgesteld"),
+        EINDSTATUS,
+        statustype("heropend"),
+    ]

@@ -12,9 +12,9 @@ from webui.cases.models import Case
 
 from .models import ZaakDossier, Zaaksysteem, ZaakUpdate
 
-# The moments a beheerder can give a statustype besides the milestones.
+# The moments a beheerder can give a statustype besides the milestones (a reopened
+# dossier is the milestone "heropend").
 AANGEMELD = "aangemeld"
-HEROPEND = "heropend"
 AFGESLOTEN = "afgesloten"
 PIP_VASTGESTELD = "pip_vastgesteld"
 
@@ -45,10 +45,10 @@ def zaak_updates_record(
         # Also a dossier older than the configuration: it gets its zaak now.
         dossier = ZaakDossier.objects.create(case=case, zaaksysteem=system)
         payloads.append((ZaakUpdate.Kind.ZAAK, _zaak(system, case, now)))
-    moments = [(m.key, m.at) for m in reached]
-    first = {"case_started": AANGEMELD, "case_reopened": HEROPEND}.get(event)
-    if first is not None:
-        moments.insert(0, (first, now))
+    # A yes/no milestone answered "no" (heropend: false at every start) is no step.
+    moments = [(m.key, m.at) for m in reached if m.value is not False]
+    if event == "case_started":
+        moments.insert(0, (AANGEMELD, now))
     for key, at in moments:
         if key == PIP_VASTGESTELD and system.resultaattype_pip:
             payloads.append(

@@ -10,7 +10,7 @@ from webui.definitions.bundles import bundle_of, milestone_rules
 from webui.definitions.services import active_version
 
 from .models import ZaakDossier, Zaaksysteem
-from .outbox import AANGEMELD, AFGESLOTEN, HEROPEND
+from .outbox import AANGEMELD, AFGESLOTEN
 
 # Milestones that are not a step of the trajectory but a value kept on the way.
 _NOT_A_STATUS = {"toestemming_gemeente", "toestemming_mb", "toestemming_wijze"}
@@ -24,7 +24,8 @@ def zaaksysteem_of(*, gemeente: Gemeente) -> Zaaksysteem | None:
 
 def status_moments(*, gemeente: Gemeente) -> list[tuple[str, str]]:
     """(key, label) of every moment a statustype can be given for: the dossier
-    registered, each milestone of the gemeente's process in use, reopened, closed."""
+    registered, each milestone of the gemeente's process in use (reopened is one),
+    closed."""
     version = active_version(gemeente)
     rules = bundle_of(version).rules if version is not None else milestone_rules()
     rules = rules or milestone_rules()
@@ -35,7 +36,6 @@ def status_moments(*, gemeente: Gemeente) -> list[tuple[str, str]]:
             for rule in rules.values()
             if rule.key not in _NOT_A_STATUS and not rule.key.startswith("toestemming")
         ),
-        (HEROPEND, "Dossier heropend"),
         (AFGESLOTEN, "Dossier afgesloten (eindstatus)"),
     ]
 
