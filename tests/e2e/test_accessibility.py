@@ -104,6 +104,7 @@ def pages(world: World) -> dict[str, list[str]]:
             "/coordinatie/te-laat/",
             f"/taak/{task.task_id}/overdragen/",
             "/dossiers/nieuw/",
+            "/aanmelden/bestand/",
             f"/dossiers/{closed.reference}/",
             f"/dossiers/{closed.reference}/heropenen/",
             "/account/",

@@ -284,3 +284,19 @@ def test_the_example_files_in_the_docs_register(world: World, name: str) -> None
     assert run.status == "checked" and run.total and not run.refused_rows
     client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/")
     assert Case.objects.count() == run.total
+
+
+def test_a_file_left_unconfirmed_loses_its_rows_after_a_day(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = client_for("coordinator.polderdam")
+    old = upload(client, csv_file(line(1)))
+    BulkAanmelding.objects.filter(pk=old.pk).update(
+        uploaded_at=timezone.now() - timedelta(hours=25)
+    )
+    upload(client, csv_file(line(2)))  # every upload clears what was left
+    old.refresh_from_db()
+    assert old.status == "cancelled" and old.rows == []
+    assert "aanmelden</button>" not in client.get(f"/aanmelden/bestand/{old.pk}/").text

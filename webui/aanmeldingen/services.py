@@ -6,8 +6,10 @@ file and nothing is registered."""
 
 from collections.abc import Mapping
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +45,7 @@ def bulk_record(
 ) -> BulkAanmelding:
     """Read the file and keep its mapped rows for the dry run. A file that cannot
     be read, or has a column Wegwijs does not know, is refused whole, with why."""
+    bulk_purge()
     run = BulkAanmelding(
         gemeente=place.gemeente,
         mb_organisation=place.mb_organisation,
@@ -181,6 +184,19 @@ def bulk_cancel(*, run: BulkAanmelding) -> None:
     """Drop a file that was not registered (its rows go)."""
     if run.status in (BulkAanmelding.Status.CHECKED, BulkAanmelding.Status.REFUSED):
         _finish(run, BulkAanmelding.Status.CANCELLED, run.outcomes)
+
+
+def bulk_purge(*, now: Any = None) -> int:
+    """Files left unconfirmed longer than WEGWIJS_EXPORT_KEEP_HOURS are cancelled and
+    their rows (personal data) dropped; run at every upload. Returns how many."""
+    now = now or timezone.now()
+    stale = BulkAanmelding.objects.filter(
+        status__in=[BulkAanmelding.Status.CHECKED, BulkAanmelding.Status.REFUSED],
+        uploaded_at__lt=now - timedelta(hours=settings.WEGWIJS_EXPORT_KEEP_HOURS),
+    ).exclude(rows=[])
+    return stale.update(
+        status=BulkAanmelding.Status.CANCELLED, rows=[], finished_at=now
+    )
 
 
 def _finish(run: BulkAanmelding, status: str, outcomes: list[dict[str, Any]]) -> None:
