@@ -43,8 +43,9 @@ run: install
 	$(PY) manage.py run_timers --every 60 > /dev/null & timers=$$!; \
 	  $(PY) manage.py send_digests --every 3600 > /dev/null & digests=$$!; \
 	  $(PY) manage.py run_worker --interval 2 > .worker.log 2>&1 & worker=$$!; \
+	  $(PY) manage.py sync_zaken --every 30 > /dev/null & zaken=$$!; \
 	  $(PY) manage.py send_events --every 5 > /dev/null & events=$$!; \
-	  trap 'kill $$timers $$digests $$worker $$events 2>/dev/null' EXIT INT TERM; \
+	  trap 'kill $$timers $$digests $$worker $$zaken $$events 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -45,6 +45,14 @@ def _run(section: str, info: Any, args: argparse.Namespace) -> list[dict[str, An
         from bench import export_section
 
         return export_section.rows(args.cases)
+    if section == "zaken":
+        from bench import zaken_outbox
+
+        return zaken_outbox.rows()
+    if section == "coa":
+        from bench import coa_bulk
+
+        return coa_bulk.rows()
     raise ValueError(f"unknown section {section}")
 
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("gebruikers/", include("webui.users.urls")),
     # Mijn Wegwijs: the statushouder's own pages (and the staff's invitation).
     path("mijn/", include("webui.portalpages.urls")),
+    path("zaaksysteem/", include("webui.zaaksysteem.urls")),
+    path("aanmelden/bestand/", include("webui.aanmeldingen.urls")),
     path("koppelingen/", include("webui.api.page_urls")),
     path("api/v1/", include("webui.api.urls")),
     path("inloggen/", SignInView.as_view(), name="login"),

@@ -114,6 +114,7 @@ def pages(world: World) -> dict[str, list[str]]:
             "/coordinatie/te-laat/",
             f"/taak/{task.task_id}/overdragen/",
             "/dossiers/nieuw/",
+            "/aanmelden/bestand/",
             f"/dossiers/{closed.reference}/",
             f"/dossiers/{closed.reference}/heropenen/",
             "/account/",
@@ -160,6 +161,7 @@ def pages(world: World) -> dict[str, list[str]]:
             "/gebruikers/",
             f"/gebruikers/uitnodigen/gemeente-{world.polderdam.pk}/",
             f"/gebruikers/{manager.pk}/",
+            "/zaaksysteem/polderdam/",
         ],
         "privacy.polderdam": [f"/privacy/?dossier={ref}"],
     }

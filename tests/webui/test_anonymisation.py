@@ -97,14 +97,24 @@ NOT_ABOUT_A_STATUSHOUDER = {
     "definitions.Proefrit": "test drives of diagrams with synthetic cases",
     "definitions.Scenario": "scenarios of diagrams: synthetic cases with fixed answers",
     "portal.SignInCode": "a hash of a one-time code and its channel",
-    "signin.IdentityProvider": "an organisation's sign-in settings (issuer, claims, roles)",
-    "signin.ExternalAccount": "a staff member's subject at their organisation's provider",
-    "api.ApiClient": "a gemeente's or MB organisation's connected system: name and scopes",
+    "signin.IdentityProvider": "sign-in settings: issuer, claims, roles",
+    "signin.ExternalAccount": "a staff member's subject at their provider",
+    "api.ApiClient": "a connected system: name and scopes",
     "api.ApiToken": "hashes of bearer tokens",
     "api.Subscription": "a connected system's receiving address and event types",
     "api.Delivery": "the HTTP status and error of a delivery to a receiver",
-    "events.OutboxEvent": "event types, the dossier's kenmerk and milestone keys, no typed text",
-    "cases.Registration": "the sender's name, its reference and a digest of the answers",
+    "events.OutboxEvent": "event types, kenmerk, milestone keys",
+    "cases.Registration": "sender, its reference, a digest",
+    "zaken.Zaaksysteem": "a gemeente's zaaksysteem settings",
+    "zaken.ZaakDossier": "the zaak's address for a dossier",
+    "zaken.ZaakUpdate": "statuses and results for the zaak, by kenmerk only",
+    "zgw_consumers.Service": "addresses and credentials of the zaaksysteem",
+    "zgw_consumers.NLXConfig": "zgw-consumers' NLX settings",
+    "simple_certmanager.Certificate": "certificates for the zaaksysteem",
+    "simple_certmanager.SigningRequest": "certificate requests",
+    # A COA file's rows are about people who are not a case yet; they are dropped
+    # once the file is registered or cancelled, or after 24 hours (aanmeldingen).
+    "aanmeldingen.BulkAanmelding": "a COA file, its rows dropped within 24 hours",
 }
 
 

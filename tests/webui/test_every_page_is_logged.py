@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 
 import pytest
 
+from webui.aanmeldingen.models import BulkAanmelding
 from webui.accounts.models import Role
 from webui.cases.models import MigrationRun
 from webui.casework.services import referral_record
@@ -137,6 +138,11 @@ NO_PERSONAL_DATA = {
     "portal:contact": "POST, the statushouder asks for contact (a logged change)",
     "portal:revoke": "POST, revokes an invitation (a logged change), redirects",
     "portal:request_done": "POST, a request handled (a logged change), redirects",
+    "aanmeldingen:upload": "the upload form, the column table, the files' names",
+    "aanmeldingen:confirm": "POST, redirects; each registration is logged as a change",
+    "aanmeldingen:cancel": "POST, drops an unregistered file; redirects",
+    "zaken:home": "the beheerder's gemeenten and whether each keeps a zaaksysteem",
+    "zaken:configure": "a zaaksysteem's settings and counts; dossiers by kenmerk only",
 }
 # Admin sections of staff data, settings or machinery: every view of each of them.
 _ADMIN_VIEWS = ("add", "change", "changelist", "delete", "history")
@@ -154,6 +160,12 @@ for _model, _why in {
     "definitions_draft": "draft diagrams and forms",
     "django_tasks_database_dbtaskresult": "background jobs: their ids and status",
     "reminders_digestsent": "which user got a daily e-mail with how many tasks",
+    # zgw-consumers and its certificates: the connections to a gemeente's ZGW APIs.
+    "zaken_zaaksysteem": "a gemeente's zaaksysteem settings",
+    "zgw_consumers_service": "API connections (root, client id, secret)",
+    "zgw_consumers_nlxconfig": "the NLX settings of zgw-consumers",
+    "simple_certmanager_certificate": "TLS certificates for API connections",
+    "simple_certmanager_signingrequest": "certificate signing requests",
     # The log itself, for superusers only: who looked, and a kenmerk.
     "logs_processingrecord": "the processing log (superusers only)",
     "otp_totp_totpdevice": "staff members' authenticator apps (superusers only)",
@@ -161,6 +173,12 @@ for _model, _why in {
     for _view in _ADMIN_VIEWS:
         NO_PERSONAL_DATA[f"admin:{_model}_{_view}"] = _why
 NO_PERSONAL_DATA["admin:auth_user_password_change"] = "a user's password"
+NO_PERSONAL_DATA["admin:download_csr"] = "a certificate signing request (file)"
+NO_PERSONAL_DATA["admin:simple_certmanager_certificate_public_certificate"] = (
+    "a certificate's public part"
+)
+for _view in ("certificate", "certificate_key"):
+    NO_PERSONAL_DATA[f"admin:zgw_consumers_nlxconfig_{_view}"] = "NLX's certificate"
 NO_PERSONAL_DATA["admin:otp_totp_totpdevice_config"] = "an app's set-up (staff)"
 NO_PERSONAL_DATA["admin:otp_totp_totpdevice_qrcode"] = "an app's QR code (staff)"
 # Two-factor sign-in: the user's own authenticator app.
@@ -255,6 +273,17 @@ def visits(world: World, settings, tmp_path) -> dict[str, tuple]:
     )
     event = case.audit_events.order_by("id").first()
     privacy = world.who(Role.PRIVACY, world.polderdam)
+    bulk = BulkAanmelding.objects.create(
+        gemeente=world.polderdam,
+        mb_organisation=world.mb["polderdam"],
+        role=Role.COORDINATOR,
+        uploaded_by=coordinator,
+        uploaded_at=timezone.now(),
+        file_name="coa.csv",
+        status=BulkAanmelding.Status.DONE,
+        total=1,
+        outcomes=[{"row": 2, "reference": "TVS-1", "status": "known", "case": ref}],
+    )
     get = "get"
     return {
         "tasks:queue": (begeleider, get, reverse("tasks:queue"), ref),
@@ -271,6 +300,12 @@ def visits(world: World, settings, tmp_path) -> dict[str, tuple]:
             ref,
         ),
         "cases:list": (begeleider, get, reverse("cases:list"), ref),
+        "aanmeldingen:detail": (
+            coordinator,
+            get,
+            reverse("aanmeldingen:detail", args=[bulk.pk]),
+            ref,
+        ),
         "cases:detail": (begeleider, get, reverse("cases:detail", args=[ref]), ref),
         "portal:invite": (begeleider, get, reverse("portal:invite", args=[ref]), ref),
         "cases:contact": (begeleider, get, reverse("cases:contact", args=[ref]), ref),

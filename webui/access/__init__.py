@@ -38,6 +38,7 @@ service and page; it owns no models and imports no view.
   and the users a beheerder may manage.
 """
 
+from .bulk import RegistrationPlace, registration_place, registration_places
 from .cases import (
     CaseAccess,
     case_access,
@@ -84,6 +85,9 @@ from .roles import Grant, grants, grants_per_request, organisations_of, roles_he
 from .tasks import may_see_task, may_work_on, task_pools
 
 __all__ = [
+    "RegistrationPlace",
+    "registration_place",
+    "registration_places",
     "SCOPE_CLASSES",
     "ApiClientLike",
     "client_case_access",

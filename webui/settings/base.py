@@ -29,6 +29,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    # zgw-consumers: the connection to a gemeente's ZGW APIs (webui.zaken), with the
+    # apps its models need.
+    "solo",
+    "privates",
+    "simple_certmanager",
+    "zgw_consumers",
     "webui.logs",
     "webui.events",
     "webui.accounts",
@@ -46,6 +52,8 @@ INSTALLED_APPS = [
     "webui.signin",
     "webui.portal",
     "webui.portalpages",
+    "webui.zaken",
+    "webui.aanmeldingen",
     "webui.api",
     # Not "rest_framework": its Dutch catalogue would override Django's own words
     # for the same messages on every form ("Dit veld is vereist." for "Dit veld is

@@ -12,8 +12,8 @@ helper then, in one transaction:
    transaction takes the database's write lock when it begins, ``BEGIN IMMEDIATE``);
 2. checks the row's version stamp (``lock_version``) is the one the step read;
 3. stores: the case record, its engine state, milestones, consents, the task
-   projection, the step's own records (a submission, a migration), its audit event
-   and its events in the outbox (webui/events).
+   projection, the step's own records (a submission, a migration), its audit event,
+   its events in the outbox (webui/events) and the zaaksysteem's outbox rows.
 
 **The one policy on a changed stamp**: someone else advanced the case while the
 engine ran. Nothing is stored; the step runs again on the case as it is now, which
@@ -45,6 +45,7 @@ from webui.events.services import case_events_record
 from webui.logs.services import audit
 from webui.tasks.models import TaskItem
 from webui.taskwork.services import tasks_project
+from webui.zaken.outbox import zaak_updates_record
 
 from .base import (
     CaseConflict,
@@ -127,6 +128,7 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
     ``advance.case``: the case record, its engine state, milestones, consents, task
     rows, the step's records and its audit event. Call it inside a transaction."""
     case = into if into is not None else advance.case
+    was_closed = case.is_closed
     for name, value in advance.changes.items():
         setattr(case, name, value)
     was_closed = case.is_closed
@@ -153,6 +155,14 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
     )
     if advance.record is not None:
         advance.record(case)
+    # The zaaksysteem hears of it through its outbox, in this same transaction.
+    zaak_updates_record(
+        case=case,
+        event=advance.event,
+        reached=advance.reached,
+        now=advance.now,
+        closed=case.is_closed and not was_closed,
+    )
     audit(
         case=case,
         user=advance.user,

@@ -1,0 +1,302 @@
+"""Aanmelding in bulk from COA's informatieformulier (issue 20, item 2): a
+coördinator or regievoerder uploads a CSV or JSON file, sees per row what will
+happen, and confirms; nothing is half-done when a row fails."""
+
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+import pytest
+
+from tests.conftest import PASSWORD, World
+from webui.aanmeldingen.models import BulkAanmelding
+from webui.cases.models import Case, Registration
+from webui.casework.services import register
+from webui.logs.models import ProcessingRecord
+
+HEADER = (
+    "Referentie;Voornaam;Achternaam;Geboortedatum;BSN;Land van herkomst;Taal;"
+    "Gezinsgrootte;Soort;Datum koppeling;Datum huisvesting;Opleiding"
+)
+
+
+def line(n: int, **changes: str) -> str:
+    values = {
+        "ref": f"TVS-{n}",
+        "voornaam": f"Amal{n}",
+        "achternaam": "Haddad",
+        "geboortedatum": "01-04-1990",
+        "bsn": "111222333",
+        "land": "Syrië",
+        "taal": "Arabisch",
+        "gezin": "3",
+        "soort": "asiel",
+        "koppeling": "05-01-2026",
+        "huisvesting": "2026-01-20",
+        "opleiding": "mbo",
+        **changes,
+    }
+    return ";".join(values.values())
+
+
+def csv_file(*lines: str, name: str = "coa.csv") -> SimpleUploadedFile:
+    text = "\n".join([HEADER, *lines]) + "\n"
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def upload(client: Client, file: SimpleUploadedFile, place: str = "") -> BulkAanmelding:
+    page = client.get("/aanmelden/bestand/")
+    assert page.status_code == 200
+    place = place or page.context["form"].fields["place"].choices[0][0]
+    answer = client.post("/aanmelden/bestand/", {"place": place, "file": file})
+    assert answer.status_code == 302, answer.content
+    return BulkAanmelding.objects.latest("pk")
+
+
+def test_a_coordinator_sees_the_dry_run_then_registers_the_file(world: World) -> None:
+    client = client_for("coordinator.polderdam")
+    run = upload(client, csv_file(line(1), line(2), line(3)))
+    page = client.get(f"/aanmelden/bestand/{run.pk}/")
+    assert page.text.count("wordt aangemeld") == 3
+    assert "3 worden aangemeld, 0 al bekend, 0 geweigerd" in page.text
+    assert "Amal2 Haddad" in page.text
+    assert "opleiding (hoort bij de brede intake)" in page.text
+    assert Case.objects.count() == 0  # a dry run registers nobody
+
+    answer = client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/", follow=True)
+
+    assert "3 statushouder(s) aangemeld." in answer.text
+    cases = Case.objects.order_by("pk")
+    assert [c.client_naam for c in cases] == [
+        "Amal1 Haddad",
+        "Amal2 Haddad",
+        "Amal3 Haddad",
+    ]
+    assert {c.gemeente for c in cases} == {world.polderdam}
+    assert {c.mb_organisation for c in cases} == {world.mb["polderdam"]}
+    start = cases[0].submissions.get()
+    assert start.data["aangemeld_door"] == "coa"
+    assert start.data["geboortedatum"] == "1990-04-01"
+    assert start.data["koppeling_datum"] == "2026-01-05"
+    assert set(Registration.objects.values_list("reference", flat=True)) == {
+        "TVS-1",
+        "TVS-2",
+        "TVS-3",
+    }
+    run.refresh_from_db()
+    assert run.status == "done" and run.rows == []  # the personal data is gone
+    # Every registration is a change in the processing log, by the uploader.
+    changes = ProcessingRecord.objects.filter(action=ProcessingRecord.Action.CHANGE)
+    assert changes.count() == 3
+    # The page that lists the new dossiers logs reading them.
+    page = client.get(f"/aanmelden/bestand/{run.pk}/")
+    listed = ProcessingRecord.objects.filter(
+        action=ProcessingRecord.Action.LIST
+    ).latest("pk")
+    assert listed.subjects.count() == 3
+
+
+def test_the_same_file_again_is_already_known_and_registers_nothing(
+    world: World,
+) -> None:
+    client = client_for("coordinator.polderdam")
+    run = upload(client, csv_file(line(1), line(2)))
+    client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/")
+    again = upload(client, csv_file(line(1), line(2), line(3)))
+    page = client.get(f"/aanmelden/bestand/{again.pk}/")
+    assert "1 worden aangemeld, 2 al bekend, 0 geweigerd" in page.text
+    client.post(f"/aanmelden/bestand/{again.pk}/bevestigen/")
+    assert Case.objects.count() == 3
+
+
+def test_a_broken_row_is_named_and_nothing_is_registered(world: World) -> None:
+    client = client_for("regievoerder.polderdam")
+    run = upload(
+        client,
+        csv_file(
+            line(1),
+            line(2, bsn="123456789"),
+            line(3, koppeling="31-02-2026"),
+            line(4, ref="TVS-1"),
+        ),
+    )
+    page = client.get(f"/aanmelden/bestand/{run.pk}/")
+    assert "1 worden aangemeld, 0 al bekend, 3 geweigerd" in page.text
+    assert "rij 3, BSN: Dit is geen geldig BSN: de elfproef klopt niet." in page.text
+    assert "rij 4, Datum koppeling aan de gemeente:" in page.text
+    assert "rij 5, Referentie: Referentie &#x27;TVS-1&#x27; staat ook op rij 2." in (
+        page.text
+    )
+    assert "aanmelden</button>" not in page.text
+
+    answer = client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/", follow=True)
+    assert "Er zijn rijen geweigerd" in answer.text
+    assert Case.objects.count() == 0
+
+
+def test_a_row_refused_at_registration_rolls_back_the_whole_file(
+    world: World,
+) -> None:
+    client = client_for("coordinator.polderdam")
+    run = upload(client, csv_file(line(1), line(2), line(3)))
+    # Meanwhile another system registers TVS-3 with other answers.
+    register(
+        organisation=world.polderdam,
+        answers={
+            "voornaam": "Ander",
+            "achternaam": "Mens",
+            "geboortedatum": "1980-01-01",
+            "herkomstland": "Eritrea",
+            "gezinsgrootte": 1,
+            "soort_aanmelding": "asiel",
+            "aangemeld_door": "coa",
+            "koppeling_datum": "2026-01-05",
+            "datum_binnenkomst": "2026-01-05",
+        },
+        sender="coa-informatieformulier",
+        reference="TVS-3",
+        actor=None,
+    )
+    assert Case.objects.count() == 1
+
+    page = client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/", follow=True)
+
+    assert "Rij 4 werd bij het aanmelden geweigerd; er is niets aangemeld." in page.text
+    assert Case.objects.count() == 1  # rows 2 and 3 rolled back with it
+    run.refresh_from_db()
+    assert run.status == "refused"
+
+
+def test_a_json_file_with_an_unknown_column_is_refused_whole(world: World) -> None:
+    client = client_for("coordinator.polderdam")
+    rows = [{"referentie": "TVS-9", "voornaam": "A", "schoenmaat": "42"}]
+    file = SimpleUploadedFile(
+        "coa.json", json.dumps({"aanmeldingen": rows}).encode(), "application/json"
+    )
+    run = upload(client, file)
+    page = client.get(f"/aanmelden/bestand/{run.pk}/")
+    assert "Onbekende kolom &#x27;schoenmaat&#x27;" in page.text
+    assert "Het bestand wordt niet verwerkt" in page.text
+    assert run.status == "refused" and Case.objects.count() == 0
+
+
+def test_a_json_file_registers_like_a_csv(world: World) -> None:
+    client = client_for("coordinator.polderdam")
+    rows = [
+        {
+            "referentie": "TVS-7",
+            "voornaam": "Yonas",
+            "achternaam": "Tesfay",
+            "geboortedatum": "1995-06-30",
+            "herkomstland": "Eritrea",
+            "gezinsgrootte": 1,
+            "soort": "nareiziger",
+            "datum_koppeling": "2026-01-05",
+        }
+    ]
+    file = SimpleUploadedFile("coa.json", json.dumps(rows).encode(), "application/json")
+    run = upload(client, file)
+    client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/")
+    case = Case.objects.get()
+    data = case.submissions.get().data
+    assert data["soort_aanmelding"] == "gezinshereniging"
+    assert data["datum_binnenkomst"] == "2026-01-05"  # none given: the koppeling
+
+
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        (b"\xff\xfe\x00broken", "Het bestand is geen UTF-8-tekst."),
+        (b"\n", "De eerste regel van het CSV-bestand moet de kolomnamen geven."),
+        (b"Referentie\n", "Het bestand bevat geen aanmeldingen."),
+        (b"Referentie;Voornaam\nTVS-1;A;extra\n", "Regel 2 heeft meer waarden"),
+    ],
+)
+def test_an_unreadable_file_gets_a_dutch_reason(
+    world: World, content: bytes, reason: str
+) -> None:
+    client = client_for("coordinator.polderdam")
+    run = upload(client, SimpleUploadedFile("coa.csv", content, "text/csv"))
+    assert run.status == "refused"
+    page = client.get(f"/aanmelden/bestand/{run.pk}/")
+    assert reason in page.text
+    assert Case.objects.count() == 0
+
+
+def test_a_large_file_is_checked_and_registered_in_the_background(
+    world: World, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    monkeypatch.setattr("webui.aanmeldingen.tasks.INLINE_ROWS", 2)
+    client = client_for("coordinator.polderdam")
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        run = upload(client, csv_file(line(1), line(2), line(3)))
+    assert len(queued) == 1  # the check went to the worker
+    run.refresh_from_db()
+    assert run.status == "checked"
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/")
+    assert len(queued) == 1
+    run.refresh_from_db()
+    assert run.status == "done" and Case.objects.count() == 3
+
+
+def test_only_the_uploaders_gemeente_sees_the_file(world: World) -> None:
+    run = upload(client_for("coordinator.polderdam"), csv_file(line(1)))
+    for username in ("coordinator.rivierstad", "regievoerder.rivierstad"):
+        other = client_for(username)
+        assert other.get(f"/aanmelden/bestand/{run.pk}/").status_code == 404
+        assert other.post(f"/aanmelden/bestand/{run.pk}/bevestigen/").status_code == 404
+    # A begeleider registers nobody: no upload page either.
+    assert (
+        client_for("begeleider.polderdam").get("/aanmelden/bestand/").status_code == 404
+    )
+    assert Case.objects.count() == 0
+
+
+def test_the_docs_name_every_column_the_code_reads() -> None:
+    from pathlib import Path
+
+    from webui.aanmeldingen.coa import COLUMNS, LEFT_OUT
+
+    doc = (Path(__file__).parents[2] / "docs" / "koppelingen.md").read_text()
+    for column in COLUMNS:
+        assert " / ".join((column.name, *column.aliases)) in doc, column.name
+    for name in LEFT_OUT:
+        assert f"`{name}`" in doc, name
+
+
+@pytest.mark.parametrize(
+    "name", ["coa-informatieformulier.csv", "coa-informatieformulier.json"]
+)
+def test_the_example_files_in_the_docs_register(world: World, name: str) -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "docs" / "voorbeelden" / name
+    client = client_for("coordinator.polderdam")
+    run = upload(client, SimpleUploadedFile(name, path.read_bytes()))
+    assert run.status == "checked" and run.total and not run.refused_rows
+    client.post(f"/aanmelden/bestand/{run.pk}/bevestigen/")
+    assert Case.objects.count() == run.total
+
+
+def test_a_file_left_unconfirmed_loses_its_rows_after_a_day(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = client_for("coordinator.polderdam")
+    old = upload(client, csv_file(line(1)))
+    BulkAanmelding.objects.filter(pk=old.pk).update(
+        uploaded_at=timezone.now() - timedelta(hours=25)
+    )
+    upload(client, csv_file(line(2)))  # every upload clears what was left
+    old.refresh_from_db()
+    assert old.status == "cancelled" and old.rows == []
+    assert "aanmelden</button>" not in client.get(f"/aanmelden/bestand/{old.pk}/").text

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AanmeldingenConfig(AppConfig):
+    name = "webui.aanmeldingen"
+    verbose_name = "Aanmelding in bulk"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ZakenConfig(AppConfig):
+    name = "webui.zaken"
+    verbose_name = "Zaaksysteem"
