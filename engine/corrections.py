@@ -42,13 +42,19 @@ from .clock import Clock
 from .exceptions import EngineError
 from .limits import DEFAULT_BUDGET, Budget
 from .milestones import ReachedMilestone
-from .runtime import Snapshot, _Operation, _run, check_case_data
+from .runtime import LiveCase, Snapshot, _Operation, _run, check_case_data
 from .scripting import names_assigned, names_loaded
 from .serialization import DumpedState, load_state
 from .specs import DeployedVersion
 from .trail import Trail, trail_of
 
-__all__ = ["CorrectionRefused", "Corrected", "MovedTimer", "correct_value"]
+__all__ = [
+    "CorrectionRefused",
+    "Corrected",
+    "MovedTimer",
+    "correct_live",
+    "correct_value",
+]
 
 # How many rounds of re-running scripts a correction may take (a chain of scripts
 # each reading the one before); far above what a trajectory draws.
@@ -296,9 +302,39 @@ def correct_value(
     ``CorrectionRefused`` says in Dutch why not (the case has no such value, it does
     not change, or a step that depends on it cannot be computed again)."""
     check_case_data({name: value})
-    value = _as_data(value)
     trail = trail_of(json.loads(state) if isinstance(state, str) else state)
     workflow = load_state(state, version)
+    return _correct(workflow, version, trail, name, value, clock, budget, dump=True)
+
+
+def correct_live(
+    case: LiveCase,
+    name: str,
+    value: Any,
+    *,
+    clock: Clock,
+    budget: Budget = DEFAULT_BUDGET,
+) -> Corrected:
+    """``correct_value`` on a case a scenario or test drive holds live. It keeps no
+    trail, so a script counts as run when its results are in the data."""
+    check_case_data({name: value})
+    return _correct(
+        case.workflow, case.version, None, name, value, clock, budget, dump=False
+    )
+
+
+def _correct(
+    workflow: BpmnWorkflow,
+    version: DeployedVersion,
+    trail: Trail | None,
+    name: str,
+    value: Any,
+    clock: Clock,
+    budget: Budget,
+    *,
+    dump: bool,
+) -> Corrected:
+    value = _as_data(value)
     if workflow.is_completed():
         raise CorrectionRefused("het dossier is afgesloten")
     data = _current_data(workflow)
@@ -314,7 +350,6 @@ def correct_value(
         derived, rerun = _recompute(workflow, version, trail, data, name)
         changed = {name: (before, value), **derived}
         _write(workflow, {key: new for key, (_, new) in changed.items()})
-        reached = []
         for _process, spec in rerun:
             properties = spec.extensions.get("properties", {})
             if not properties.get("milestone"):
@@ -325,18 +360,17 @@ def correct_value(
                 if expression
                 else None
             )
-            reached.append(
+            operation.reached.append(
                 ReachedMilestone(
                     properties["milestone"], spec.bpmn_id, clock.now(), milestone_value
                 )
             )
-        operation.reached.extend(reached)
         result["changed"] = changed
         result["rerun"] = tuple(spec.bpmn_id for _, spec in rerun)
         result["moved"] = tuple(_rearm(workflow, clock, set(changed)))
         result["fired_before"] = _fired_before(trail, version, workflow, set(changed))
 
-    snapshot = _run(workflow, version, clock, budget, correct)
+    snapshot = _run(workflow, version, clock, budget, correct, dump=dump)
     return Corrected(
         snapshot=snapshot,
         before=before,
