@@ -216,10 +216,57 @@ def test_an_offer_that_no_longer_fits_is_adjusted(
     driver: Driver, voldoet: str, adjusted: bool
 ) -> None:
     driver.start()
-    driver.run_until("begeleiding_evalueren")
+    # The inburgering still runs (its exams not yet taken).
+    driver.run_until("begeleiding_evalueren", skip={"taal_resultaat"})
     driver.complete(
         "begeleiding_evalueren", begeleiding_vervolg="doorgaan", aanbod_voldoet=voldoet
     )
     assert ("aanbod_bijstellen" in ids(driver.ready())) is adjusted
     if adjusted:
         assert driver.task("aanbod_bijstellen").role == "coordinator"
+
+
+# ---- 8. the eindgesprek at the end of the inburgering ----
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_the_end_of_the_inburgering_brings_the_begeleiding_to_the_eindgesprek(
+    driver: Driver, signed: bool
+) -> None:
+    """003: "Bij beëindiging van het inburgeringstraject heeft VluchtelingenWerk een
+    gesprek met de nieuwkomer", whatever the outcome, without waiting for the
+    begeleider's next evaluation."""
+    driver.start()
+    driver.run_until("pip_toelichten")
+    assert "eindgesprek" not in ids(driver.ready())
+    finish_the_parts(driver, signed=signed)
+    ready = ids(driver.ready())
+    assert "eindgesprek" in ready
+    assert driver.task("eindgesprek").role == "begeleider"
+    # The begeleiding's open steps fall away: the eindgesprek replaces them.
+    assert not {"pip_toelichten", "begeleiding_evalueren"} & ready
+
+
+def test_an_eindgesprek_the_begeleider_chose_is_not_doubled_by_the_end(
+    driver: Driver,
+) -> None:
+    driver.start()
+    driver.run_until("begeleiding_evalueren", skip={"taal_resultaat"})
+    driver.complete("begeleiding_evalueren", begeleiding_vervolg="eindgesprek")
+    assert "eindgesprek" in ids(driver.ready())
+    # The last part of the inburgering ends it while the eindgesprek waits.
+    assert driver.milestones("inburgering_uitkomst") == []
+    driver.complete("taal_resultaat")
+    assert driver.milestones("inburgering_uitkomst") == ["voldaan"]
+    assert [t.bpmn_id for t in driver.ready()].count("eindgesprek") == 1
+
+
+def test_without_an_inburgering_the_begeleider_chooses_the_eindgesprek(
+    driver: Driver,
+) -> None:
+    driver.start()
+    driver.run_until(
+        "begeleiding_evalueren",
+        {"pip_opstellen": {"inburgeringsplicht_besluit": "ontheffing"}},
+    )
+    assert "eindgesprek" not in ids(driver.ready())
