@@ -101,6 +101,7 @@ def test_the_base_ships_a_scenario_for_each_route_and_outcome() -> None:
         "bezwaar_geen",
         "aanbod_bijstellen",
         "binnenkomst_gecorrigeerd",
+        "eindgesprek_na_inburgering",
     } <= names
 
 
@@ -253,3 +254,14 @@ def test_corrections_keep_their_json_form_and_a_bad_one_is_said() -> None:
     data["correcties"] = [{"na": "huisvesting_inschrijvingen", "veld": "x"}]
     with pytest.raises(ScenarioInvalid, match="‘waarde’"):
         scenario_from_data(data)
+
+
+def test_the_end_of_the_inburgering_brings_the_eindgesprek_without_an_evaluation(
+    base: engine.DeployedVersion,
+) -> None:
+    outcome = run(base, scenario("eindgesprek_na_inburgering")).outcome
+    assert "begeleiding_evalueren" in outcome.ready, "an evaluation was open (held)"
+    assert "begeleiding_evalueren" not in outcome.path, "and fell away"
+    # The last exam ends the inburgering; the eindgesprek is the next step.
+    last = outcome.path.index("taal_resultaat")
+    assert outcome.path[last + 1] == "eindgesprek"
