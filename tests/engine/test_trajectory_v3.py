@@ -270,3 +270,42 @@ def test_without_an_inburgering_the_begeleider_chooses_the_eindgesprek(
         {"pip_opstellen": {"inburgeringsplicht_besluit": "ontheffing"}},
     )
     assert "eindgesprek" not in ids(driver.ready())
+
+
+# ---- 9. kinderopvang arranged ----
+
+
+def test_kinderopvang_found_needed_at_the_brede_intake_is_arranged_by_the_gemeente(
+    driver: Driver,
+) -> None:
+    """002 "Regel kinderopvang"; 003 kinderopvang and lestijden as points that
+    matter for the newcomer's programme: what the brede intake finds needed becomes
+    a task once the PIP is set."""
+    driver.start()
+    driver.run_until("pip_vaststellen", {"brede_intake": {"kinderopvang_nodig": True}})
+    assert "kinderopvang_regelen" not in ids(driver.ready())
+    driver.complete("pip_vaststellen")
+    task = driver.task("kinderopvang_regelen")
+    assert (task.role, task.form_key) == ("regievoerder", "kinderopvang_regelen")
+    assert task.due is not None
+    driver.complete("kinderopvang_regelen", kinderopvang_geregeld="ja")
+    assert "kinderopvang_regelen" not in ids(driver.ready())
+
+
+@pytest.mark.parametrize("overrides", [{"kinderopvang_nodig": False}, None])
+def test_no_kinderopvang_task_when_it_is_not_needed_or_not_known(
+    driver: Driver, overrides: dict | None
+) -> None:
+    """Not needed, or no brede intake (a PIP set without the statushouder's input)."""
+    driver.start()
+    if overrides is None:
+        driver.run_until(
+            "pip_opstellen",
+            {"brede_intake_uitnodigen": {"brede_intake_verschenen": False}},
+        )
+    else:
+        driver.run_until("pip_opstellen", {"brede_intake": overrides})
+    driver.complete("pip_opstellen")
+    driver.complete("pip_vaststellen")
+    assert "kinderopvang_regelen" not in ids(driver.ready())
+    assert "bezwaar_ontvangen" in ids(driver.ready()), "the PIP was set"

@@ -59,6 +59,7 @@ FORM_KEYS = {
     "bezwaar_ontvangen",
     "besluit_herzien",
     "aanbod_bijstellen",
+    "kinderopvang_regelen",
     # participatieverklaringstraject
     "pvt_workshop",
     "pvt_inhaalworkshop",
