@@ -309,3 +309,38 @@ def test_no_kinderopvang_task_when_it_is_not_needed_or_not_known(
     driver.complete("pip_vaststellen")
     assert "kinderopvang_regelen" not in ids(driver.ready())
     assert "bezwaar_ontvangen" in ids(driver.ready()), "the PIP was set"
+
+
+# ---- Missing: the begeleider asks for a PIP-bijstelling ----
+
+
+def test_the_begeleider_asks_the_regievoerder_to_adjust_the_pip(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("begeleiding_evalueren", skip={"taal_resultaat"})
+    driver.complete(
+        "begeleiding_evalueren",
+        begeleiding_vervolg="doorgaan",
+        pip_past_nog=False,
+        pip_bijstelling_reden="Werk gevonden: de lestijden passen niet meer",
+    )
+    request = driver.task("pip_bijstelling_verzoek")
+    assert (request.role, request.form_key) == (
+        "regievoerder",
+        "pip_bijstelling_verzoek",
+    )
+    assert request.due is not None
+    driver.complete(
+        "pip_bijstelling_verzoek",
+        bijstelling_verzoek_besluit="bijstellen",
+        bijstelling_verzoek_toelichting="Bij het volgende voortgangsgesprek",
+    )
+    assert "pip_bijstelling_verzoek" not in ids(driver.ready())
+    # The begeleiding goes on to its next evaluation.
+    driver.run_until("begeleiding_evalueren", skip={"taal_resultaat"})
+
+
+def test_no_request_no_task_for_the_regievoerder(driver: Driver) -> None:
+    driver.start()
+    driver.run_until("begeleiding_evalueren", skip={"taal_resultaat"})
+    driver.complete("begeleiding_evalueren", begeleiding_vervolg="doorgaan")
+    assert "pip_bijstelling_verzoek" not in ids(driver.ready())

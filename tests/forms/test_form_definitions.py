@@ -60,6 +60,7 @@ FORM_KEYS = {
     "besluit_herzien",
     "aanbod_bijstellen",
     "kinderopvang_regelen",
+    "pip_bijstelling_verzoek",
     # participatieverklaringstraject
     "pvt_workshop",
     "pvt_inhaalworkshop",
@@ -147,6 +148,7 @@ ROUTING_FIELDS = {
     "begeleiding_evaluatie": {
         "begeleiding_vervolg": ("choice", ["doorgaan", "eindgesprek"], True),
         "aanbod_voldoet": ("choice", ["ja", "bijgesteld", "niet"], True),
+        "pip_past_nog": (*YES_NO, True),
     },
     "eindgesprek": {
         "uitkomst": ("choice", ["afronden", "overdragen", "voortzetten"], True),
