@@ -344,3 +344,28 @@ def test_no_request_no_task_for_the_regievoerder(driver: Driver) -> None:
     driver.run_until("begeleiding_evalueren", skip={"taal_resultaat"})
     driver.complete("begeleiding_evalueren", begeleiding_vervolg="doorgaan")
     assert "pip_bijstelling_verzoek" not in ids(driver.ready())
+
+
+# ---- Missing: the start of the inburgering and the directe omgeving as MB steps ----
+
+
+def test_after_the_toelichting_the_begeleider_helps_start_the_inburgering(
+    driver: Driver,
+) -> None:
+    """001 "Hulp bij start inburgering" and "kennismaken met lokale organisaties";
+    003 "wegwijs maken in de directe omgeving": steps with what was done."""
+    driver.start()
+    driver.run_until("pip_toelichten")
+    assert not {"inburgering_start_helpen", "kennismaken_omgeving"} & ids(
+        driver.ready()
+    )
+    driver.complete("pip_toelichten")
+    start = driver.task("inburgering_start_helpen")
+    assert (start.role, start.form_key) == ("begeleider", "inburgering_start_helpen")
+    driver.complete("inburgering_start_helpen", inburgering_inschrijving="ingeschreven")
+    visit = driver.task("kennismaken_omgeving")
+    assert (visit.role, visit.form_key) == ("begeleider", "kennismaken_omgeving")
+    driver.complete("kennismaken_omgeving", omgeving_bezocht=["bibliotheek"])
+    assert not {"inburgering_start_helpen", "kennismaken_omgeving"} & ids(
+        driver.ready()
+    )

@@ -61,6 +61,8 @@ FORM_KEYS = {
     "aanbod_bijstellen",
     "kinderopvang_regelen",
     "pip_bijstelling_verzoek",
+    "inburgering_start_helpen",
+    "kennismaken_omgeving",
     # participatieverklaringstraject
     "pvt_workshop",
     "pvt_inhaalworkshop",
