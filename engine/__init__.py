@@ -2,6 +2,7 @@
 here."""
 
 from .clock import Clock, ManualClock, SystemClock
+from .corrections import Corrected, CorrectionRefused, MovedTimer, correct_value
 from .exceptions import (
     DiagramInvalid,
     EngineError,
@@ -49,6 +50,8 @@ __all__ = [
     "Budget",
     "Clock",
     "Conversion",
+    "Corrected",
+    "CorrectionRefused",
     "DeployedVersion",
     "DiagramInvalid",
     "EngineError",
@@ -58,6 +61,7 @@ __all__ = [
     "ManualClock",
     "MilestoneDeclaration",
     "MilestoneRule",
+    "MovedTimer",
     "ReachedMilestone",
     "ReadyTask",
     "RulesInvalid",
@@ -74,6 +78,7 @@ __all__ = [
     "complete_task",
     "content_hash",
     "convert_camunda",
+    "correct_value",
     "declared_processes",
     "file_processes",
     "fire_timers",

@@ -119,6 +119,14 @@ def _trees(workflow: Any, diffs: Mapping[Any, Any]) -> Iterator[tuple[Any, Any]]
         yield sub, subs.get(sp_id)
 
 
+def _guarded(spec: Any) -> bool:
+    """Whether boundary events guard the activity: SpiffWorkflow then puts a split
+    before it and a join after it, which a step already running never passed."""
+    return any(
+        type(i).__name__ == "BoundaryEventSplit" for i in getattr(spec, "inputs", ())
+    )
+
+
 def _task_changes(
     task: Any, new_spec: Any, old: DeployedVersion, new: DeployedVersion
 ) -> list[str]:
@@ -178,6 +186,16 @@ def _review(
         for task, new_spec in diff.alignment.items():
             if new_spec is not None and task.has_state(TaskState.READY):
                 changes.extend(_task_changes(task, new_spec, old, new))
+            if (
+                new_spec is not None
+                and task.has_state(_WAITING)
+                and _guarded(task.task_spec) != _guarded(new_spec)
+            ):
+                reasons.append(
+                    f"‘{_name(new_spec)}’, waar het dossier nu staat, heeft in de"
+                    " nieuwe versie andere randgebeurtenissen; die kunnen een lopende"
+                    " stap niet meer bewaken"
+                )
     return MoveCheck(tuple(dict.fromkeys(reasons)), tuple(dict.fromkeys(changes)))
 
 

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .clock import ManualClock
+from .corrections import CorrectionRefused, correct_live
 from .exceptions import WorkflowFailed
 from .limits import Budget
 from .runtime import LiveCase, ReadyTask, Snapshot
@@ -50,6 +51,16 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A date corrected outside the diagrams (engine.corrections) right after the
+    first time task ``after`` (BPMN id or form key) is done."""
+
+    after: str
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Expected:
     path: tuple[str, ...] | None = None  # every user task done, in order
     tasks: tuple[str, ...] = ()  # done, in this order (others may come between)
@@ -75,6 +86,7 @@ class Scenario:
     # no timer waits, so a timer can fire while they stay open (a termijn running out
     # while the exams go on, a bezwaar term passing without a bezwaar).
     held: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass
@@ -124,6 +136,17 @@ def _deadline(item: Any) -> Deadline:
     return Deadline(item["taak"], since, days)
 
 
+def _correction(item: Any) -> Correction:
+    if not isinstance(item, dict) or not all(
+        isinstance(item.get(key), str) and item.get(key)
+        for key in ("na", "veld", "waarde")
+    ):
+        raise ScenarioInvalid(
+            "een correctie heeft ‘na’ (een taak), ‘veld’ en ‘waarde’ (tekst)"
+        )
+    return Correction(item["na"], item["veld"], item["waarde"])
+
+
 def scenario_from_data(data: Any) -> Scenario:
     """A scenario from its JSON form (docs/scenarios.md); ScenarioInvalid if it is not
     one."""
@@ -152,6 +175,9 @@ def scenario_from_data(data: Any) -> Scenario:
     deadlines = expected.get("termijnen", [])
     if not isinstance(deadlines, list):
         raise ScenarioInvalid("‘termijnen’ is een lijst")
+    corrections = data.get("correcties", [])
+    if not isinstance(corrections, list):
+        raise ScenarioInvalid("‘correcties’ is een lijst")
     values = expected.get("mijlpaalwaarden", {})
     if not isinstance(values, dict):
         raise ScenarioInvalid("‘mijlpaalwaarden’ is een JSON-object")
@@ -161,6 +187,7 @@ def scenario_from_data(data: Any) -> Scenario:
         start=dict(start),
         answers=answers,
         held=_names(data, "openhouden"),
+        corrections=tuple(_correction(c) for c in corrections),
         expected=Expected(
             path=_names(expected, "pad") if path is not None else None,
             tasks=_names(expected, "taken"),
@@ -197,7 +224,7 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
         ]
     if expected.ended is not None:
         wanted["einde"] = expected.ended
-    data = {
+    data: dict[str, Any] = {
         "naam": scenario.name,
         "bewijst": scenario.proves,
         "start": dict(scenario.start),
@@ -209,6 +236,11 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     }
     if scenario.held:
         data["openhouden"] = list(scenario.held)
+    if scenario.corrections:
+        data["correcties"] = [
+            {"na": c.after, "veld": c.name, "waarde": c.value}
+            for c in scenario.corrections
+        ]
     return data
 
 
@@ -271,6 +303,9 @@ def replay(
                 snapshot = case.complete(
                     task.id, answers, clock=ManualClock(now), budget=REPLAY_BUDGET
                 )
+                snapshot = _correct_after(
+                    scenario, task, visit, case, snapshot, outcome, now
+                )
             except WorkflowFailed as exc:
                 outcome.failure = f"‘{task.name}’ faalt: {exc}"
                 return outcome
@@ -291,6 +326,41 @@ def replay(
             return outcome
     outcome.failure = f"het dossier is na {MAX_STEPS} stappen nog niet klaar"
     return outcome
+
+
+def _correct_after(
+    scenario: Scenario,
+    task: ReadyTask,
+    visit: int,
+    case: LiveCase,
+    snapshot: Snapshot,
+    outcome: Outcome,
+    now: datetime,
+) -> Snapshot:
+    """Apply the scenario's corrections that follow the first visit of ``task``;
+    WorkflowFailed says which one could not be made. The tasks then open get their
+    corrected due dates in the snapshot's ``ready_tasks``."""
+    if visit:
+        return snapshot
+    for correction in scenario.corrections:
+        if correction.after not in (task.bpmn_id, task.form_key):
+            continue
+        _record(outcome, snapshot)  # what the task itself reached
+        try:
+            snapshot = correct_live(
+                case,
+                correction.name,
+                correction.value,
+                clock=ManualClock(now),
+                budget=REPLAY_BUDGET,
+            ).snapshot
+        except (CorrectionRefused, WorkflowFailed) as exc:
+            raise WorkflowFailed(
+                f"de correctie van ‘{correction.name}’ daarna kan niet: {exc}"
+            ) from exc
+        # What is open now runs to the corrected deadlines.
+        outcome.due.update({t.bpmn_id: t.due for t in snapshot.ready_tasks})
+    return snapshot
 
 
 def _to_do(scenario: Scenario, snapshot: Snapshot) -> Sequence[ReadyTask]:
@@ -435,9 +505,11 @@ def _end_differences(expected: Expected, outcome: Outcome) -> list[str]:
 
 def _dates(scenario: Scenario, start: Mapping[str, Any]) -> dict[str, Any]:
     """The fields a deadline may count from: the start's, then the scenario's own
-    answers (a term that runs from the beschikking or the start of the plicht)."""
+    answers (a term that runs from the beschikking or the start of the plicht), as
+    corrected by the scenario's corrections."""
     given = {k: v for visits in scenario.answers.values() for k, v in visits[0].items()}
-    return {**given, **start, **scenario.start}
+    corrected = {c.name: c.value for c in scenario.corrections}
+    return {**given, **start, **scenario.start, **corrected}
 
 
 def differences(

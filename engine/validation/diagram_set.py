@@ -10,6 +10,7 @@ from ..milestones import MilestoneRules
 from .calls import _check_business_rules, _check_calls, _processes
 from .context import MAIN_PROCESS, FormCatalog, _Context
 from .foreign import _check_foreign
+from .messages import _check_messages
 from .milestones import _check_milestones
 from .parsing import _parse, _parse_decisions
 from .routing import _check_routing
@@ -79,6 +80,8 @@ def check_set(
         _check_file(ctx, name, files[name], forms)
     processes = _processes(ctx)
     _check_calls(ctx, processes, main_process)
+    if not ctx.unreadable:
+        _check_messages(ctx)
     _check_business_rules(ctx)
     if forms is not None:
         _check_routing(ctx, forms, start_form, known_variables)

@@ -40,10 +40,6 @@ _UNSUPPORTED_ELEMENTS = {
         "een gegevensopslag wordt niet ondersteund",
         "Formuliergegevens worden al bij het dossier bewaard; verwijder de opslag.",
     ),
-    "messageEventDefinition": (
-        "berichtgebeurtenissen worden niet ondersteund",
-        "Gebruik een gebruikerstaak of een timer.",
-    ),
     "signalEventDefinition": (
         "signaalgebeurtenissen worden niet ondersteund",
         "Gebruik een gebruikerstaak of een timer.",

@@ -126,6 +126,7 @@ def pages(world: World) -> dict[str, list[str]]:
             f"/dossiers/{ref}/rapportage/",
             f"/dossiers/{ref}/toestemming/",
             f"/dossiers/{ref}/toestemming/vragen/",
+            f"/dossiers/{ref}/datum-corrigeren/",
             f"/dossiers/{pvt.reference}/",
             f"/dossiers/{pvt.reference}/pip/",
             f"/taak/{regie_task.task_id}/",

@@ -35,6 +35,7 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
         "begeleiding_vervolg": "eindgesprek",
         "volgende_evaluatie_datum": None,
         "aanbod_voldoet": "ja",
+        "pip_past_nog": True,
     },
     "eindgesprek": {"uitkomst": "afronden"},
     "overdracht_regelen": {"overdracht_toestemming": True},

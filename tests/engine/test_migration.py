@@ -313,7 +313,9 @@ def test_a_v2_case_in_the_leerroute_moves_to_v3_and_follows_v3(
 ) -> None:
     driver = Driver(v2_version, start_clock())
     driver.start()
-    driver.run_until("taal_resultaat")
+    # The MB intake not yet done, so the begeleiding has not started: a running
+    # begeleiding stays on v2 (the next test but one).
+    driver.run_until("taal_resultaat", skip={"intake_gesprek"})
     snapshot, _check = move_case(
         v2_version, base_version, driver.state, clock=driver.clock
     )
@@ -332,3 +334,37 @@ def test_a_v2_case_at_the_old_bezwaar_stays_on_v2(v2_version, base_version) -> N
     check = check_move(v2_version, base_version, state)
     assert not check.ok
     assert any("Bezwaar behandelen" in r for r in check.reasons), check.reasons
+
+
+def test_a_v2_case_in_the_begeleiding_stays_on_v2_the_new_boundary_cannot_guard_it(
+    v2_version, base_version
+) -> None:
+    """v3 guards the running begeleiding with a boundary event (the end of the
+    inburgering brings the eindgesprek); a begeleiding already running never passed
+    the split SpiffWorkflow puts before it and would fail at its end."""
+    driver = Driver(v2_version, start_clock())
+    driver.start()
+    driver.run_until("pip_toelichten")
+    check = check_move(v2_version, base_version, copy.deepcopy(driver.state))
+    assert not check.ok
+    assert any("Begeleiding vanuit het PIP" in r for r in check.reasons), check.reasons
+
+
+def test_a_v2_case_before_the_begeleiding_moves_and_gets_the_eindgesprek_at_the_end(
+    v2_version, base_version
+) -> None:
+    driver = Driver(v2_version, start_clock())
+    driver.start()
+    driver.run_until("brede_intake")
+    snapshot, _check = move_case(
+        v2_version, base_version, driver.state, clock=driver.clock
+    )
+    driver.version = base_version
+    driver._keep(snapshot)
+    driver.run_until("pip_toelichten")
+    driver.run_until("pvt_ondertekening")
+    driver.complete("pvt_ondertekening")
+    for exam in ("taal_resultaat", "knm_resultaat", "map_resultaat"):
+        if exam in ids(driver.ready()):
+            driver.complete(exam)
+    assert "eindgesprek" in ids(driver.ready())

@@ -100,6 +100,8 @@ def test_the_base_ships_a_scenario_for_each_route_and_outcome() -> None:
         "bezwaar_pip",
         "bezwaar_geen",
         "aanbod_bijstellen",
+        "binnenkomst_gecorrigeerd",
+        "eindgesprek_na_inburgering",
     } <= names
 
 
@@ -224,3 +226,42 @@ def test_the_json_form_round_trips() -> None:
 def test_a_malformed_scenario_is_refused_in_dutch(data: object) -> None:
     with pytest.raises(ScenarioInvalid):
         scenario_from_data(data)
+
+
+def test_a_corrected_binnenkomst_moves_the_deadlines_of_the_scenario(
+    base: engine.DeployedVersion,
+) -> None:
+    data = scenario("binnenkomst_gecorrigeerd")
+    outcome = run(base, data).outcome
+    assert outcome.values["pip_termijn"] == [
+        "2026-03-16T00:00:00+01:00",
+        "2026-05-11T00:00:00+02:00",
+    ]
+    assert outcome.due["pip_termijn_waarschuwing"] == date(2026, 5, 11)
+    del data["correcties"]
+    uncorrected = run(base, data)
+    assert uncorrected.differences == (
+        "verwacht: mijlpaal ‘pip_termijn’ met ‘2026-05-11T00:00:00+02:00’;"
+        " werkelijk: ‘2026-03-16T00:00:00+01:00’",
+    )
+    assert uncorrected.outcome.due["pip_termijn_waarschuwing"] == date(2026, 3, 16)
+
+
+def test_corrections_keep_their_json_form_and_a_bad_one_is_said() -> None:
+    data = scenario("binnenkomst_gecorrigeerd")
+    again = scenario_data(scenario_from_data(data))
+    assert again["correcties"] == data["correcties"]
+    data["correcties"] = [{"na": "huisvesting_inschrijvingen", "veld": "x"}]
+    with pytest.raises(ScenarioInvalid, match="‘waarde’"):
+        scenario_from_data(data)
+
+
+def test_the_end_of_the_inburgering_brings_the_eindgesprek_without_an_evaluation(
+    base: engine.DeployedVersion,
+) -> None:
+    outcome = run(base, scenario("eindgesprek_na_inburgering")).outcome
+    assert "begeleiding_evalueren" in outcome.ready, "an evaluation was open (held)"
+    assert "begeleiding_evalueren" not in outcome.path, "and fell away"
+    # The last exam ends the inburgering; the eindgesprek is the next step.
+    last = outcome.path.index("taal_resultaat")
+    assert outcome.path[last + 1] == "eindgesprek"

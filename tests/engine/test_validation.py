@@ -521,3 +521,61 @@ def test_schema_errors_in_a_file_on_one_line_name_each_wrong_element() -> None:
     assert content.count(b"\n") == 1  # all of it on one line
     found = errors({"traject.bpmn": content})
     assert [f.element for f in found] == ["traject", "einde", "f1"]
+
+
+# ---- messages between the tracks of one case ----
+
+MESSAGE = '<bpmn:message id="m" name="klaar"/>'
+
+
+def with_message(body: str, message: str = MESSAGE) -> bytes:
+    """A process that declares message ``m`` ('klaar') before the process."""
+    return process(body).replace(
+        b"<bpmn:process", f"{message}\n<bpmn:process".encode(), 1
+    )
+
+
+def throwing_end() -> str:
+    return SIMPLE.replace(
+        '<bpmn:endEvent id="einde"/>',
+        '<bpmn:endEvent id="einde"><bpmn:messageEventDefinition id="md"'
+        ' messageRef="m"/></bpmn:endEvent>',
+    )
+
+
+def catching_boundary() -> str:
+    return SIMPLE + (
+        '<bpmn:boundaryEvent id="rand" attachedToRef="taak">'
+        '<bpmn:outgoing>f3</bpmn:outgoing><bpmn:messageEventDefinition id="mc"'
+        ' messageRef="m"/></bpmn:boundaryEvent><bpmn:endEvent id="einde2"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="rand" targetRef="einde2"/>'
+    )
+
+
+def test_a_message_thrown_and_caught_inside_the_set_is_allowed() -> None:
+    both = throwing_end() + catching_boundary().replace(SIMPLE, "")
+    assert errors({"traject.bpmn": with_message(both)}) == []
+
+
+def test_a_message_nobody_throws_is_refused() -> None:
+    err = one_error({"traject.bpmn": with_message(catching_boundary())})
+    assert "wacht op bericht ‘klaar’, maar geen enkel proces" in err.message
+    assert err.element == "rand"
+
+
+def test_a_message_nobody_waits_for_is_a_warning() -> None:
+    found = check({"traject.bpmn": with_message(throwing_end())})
+    assert not [f for f in found if f.is_error]
+    [warning] = [f for f in found if "bericht" in f.message]
+    assert warning.message.endswith("stuurt bericht ‘klaar’, maar niemand wacht erop")
+    assert warning.element == "einde"
+
+
+def test_a_case_is_not_started_by_a_message() -> None:
+    started = SIMPLE.replace(
+        '<bpmn:startEvent id="start"/>',
+        '<bpmn:startEvent id="start"><bpmn:messageEventDefinition id="ms"'
+        ' messageRef="m"/></bpmn:startEvent>',
+    )
+    found = errors({"traject.bpmn": with_message(started)})
+    assert any("niet met een bericht" in f.hint for f in found)

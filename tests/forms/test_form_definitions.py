@@ -59,6 +59,10 @@ FORM_KEYS = {
     "bezwaar_ontvangen",
     "besluit_herzien",
     "aanbod_bijstellen",
+    "kinderopvang_regelen",
+    "pip_bijstelling_verzoek",
+    "inburgering_start_helpen",
+    "kennismaken_omgeving",
     # participatieverklaringstraject
     "pvt_workshop",
     "pvt_inhaalworkshop",
@@ -146,6 +150,7 @@ ROUTING_FIELDS = {
     "begeleiding_evaluatie": {
         "begeleiding_vervolg": ("choice", ["doorgaan", "eindgesprek"], True),
         "aanbod_voldoet": ("choice", ["ja", "bijgesteld", "niet"], True),
+        "pip_past_nog": (*YES_NO, True),
     },
     "eindgesprek": {
         "uitkomst": ("choice", ["afronden", "overdragen", "voortzetten"], True),

@@ -326,6 +326,12 @@ def visits(world: World, settings, tmp_path) -> dict[str, tuple]:
         "cases:report": (begeleider, get, reverse("cases:report", args=[ref]), ref),
         "cases:pip": (begeleider, get, reverse("cases:pip", args=[ref]), ref),
         "cases:reopen": (begeleider, get, reverse("cases:reopen", args=[ref]), ref),
+        "cases:date_correct": (
+            world.who(Role.REGIEVOERDER, world.polderdam),
+            get,
+            reverse("cases:date_correct", args=[ref]),
+            ref,
+        ),
         "coordination:home": (
             coordinator,
             get,

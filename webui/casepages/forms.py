@@ -153,3 +153,34 @@ class ReopenForm(forms.Form):
         help_text="Bijvoorbeeld: de statushouder is teruggekomen met een nieuwe"
         " hulpvraag. De reden komt in het verloop van het dossier.",
     )
+
+
+class DateCorrectionForm(forms.Form):
+    """A wrongly entered date corrected by the regievoerder, with a reason."""
+
+    veld = forms.ChoiceField(label="Welke datum is onjuist?", widget=forms.RadioSelect)
+    datum = forms.DateField(
+        label="De juiste datum",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Vul de juiste datum in.",
+            "invalid": "Vul een geldige datum in, bijvoorbeeld 2026-03-02.",
+        },
+    )
+    reden = forms.CharField(
+        label="Waarom wordt de datum gecorrigeerd?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Bijvoorbeeld: bij de aanmelding was de datum geschat; volgens de"
+        " sleuteloverdracht woont de statushouder sinds deze datum in de gemeente."
+        " De reden, de oude en de nieuwe datum komen in het verloop van het dossier.",
+        error_messages={"required": "Geef een reden voor de correctie."},
+    )
+
+    def __init__(self, *args, dates: dict[str, str], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        field = self.fields["veld"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(dates.items())
+        if dates:
+            field.initial = next(iter(dates))

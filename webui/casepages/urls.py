@@ -25,5 +25,10 @@ urlpatterns = [
     ),
     path("<str:reference>/rapportage/", views.case_report, name="report"),
     path("<str:reference>/pip/", views.case_pip, name="pip"),
+    path(
+        "<str:reference>/datum-corrigeren/",
+        views.case_date_correct_view,
+        name="date_correct",
+    ),
     path("<str:reference>/heropenen/", views.case_reopen_view, name="reopen"),
 ]

@@ -31,13 +31,17 @@ from webui.casework.selectors import (
 from webui.casework.services import (
     CONTACT_FORM,
     CaseError,
+    DateCorrection,
+    case_date_correct,
     case_reopen,
     case_start,
     consent_record,
     consent_request,
     contactmoment_record,
+    correctable_dates,
     referral_follow_up,
     referral_record,
+    sleuteloverdracht_date,
 )
 from webui.casework.timeline import PAGE as TIMELINE_PAGE
 from webui.logs.context import occasion_of
@@ -46,6 +50,7 @@ from webui.logs.services import refusal_record
 from .forms import (
     ConsentForm,
     ConsentRequestForm,
+    DateCorrectionForm,
     FollowUpForm,
     ReferralForm,
     ReopenForm,
@@ -404,3 +409,71 @@ def case_reopen_view(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("cases:detail", reference=case.reference)
     _log_form_page(request, case, access, "heropenen")
     return render(request, "cases/reopen.html", {"form": form, "case": case})
+
+
+def _correction_message(done: DateCorrection) -> str:
+    """What a correction did, in one Dutch message: what moved, what has passed by
+    the corrected date (and fires now), what was given on the old date."""
+
+    def day(moment) -> str:  # type: ignore[no-untyped-def]
+        return timezone.localtime(moment).strftime("%d-%m-%Y")
+
+    old = done.before.strftime("%d-%m-%Y") if done.before else "(onbekend)"
+    parts = [
+        f"{done.label} gecorrigeerd van {old} naar {done.after.strftime('%d-%m-%Y')}."
+    ]
+    if done.moved:
+        parts.append(
+            "Mee verschoven: "
+            + "; ".join(
+                f"‘{t.name}’ van {day(t.before)} naar {day(t.after)}"
+                for t in done.moved
+            )
+            + "."
+        )
+    else:
+        parts.append("Er wachtte geen termijn op deze datum.")
+    for timer in done.passed:
+        parts.append(
+            f"Let op: met de nieuwe datum is ‘{timer.name}’ al verstreken"
+            f" ({day(timer.after)}); wat daarop volgt, staat nu open."
+        )
+    if done.fired_before:
+        names = ", ".join(f"‘{name}’" for name in done.fired_before)
+        parts.append(f"Al gegeven op de oude datum en blijft staan: {names}.")
+    return " ".join(parts)
+
+
+@login_required
+def case_date_correct_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The regievoerder corrects a wrongly entered date; the deadlines move along."""
+    case, access = _case_and_access(request, reference)
+    dates = correctable_dates(case)
+    handover = sleuteloverdracht_date(case)
+    form = DateCorrectionForm(
+        request.POST or None,
+        dates=dates,
+        initial={"datum": handover} if handover else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = case_date_correct(
+                case=case,
+                user=request.user,
+                field=form.cleaned_data["veld"],
+                value=form.cleaned_data["datum"],
+                reason=form.cleaned_data["reden"],
+                occasion=occasion_of(request),
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            message = _correction_message(done)
+            if done.passed:
+                messages.warning(request, message)
+            else:
+                messages.success(request, message)
+            return redirect("cases:detail", reference=case.reference)
+    _log_form_page(request, case, access, "datum corrigeren")
+    context = {"form": form, "case": case, "handover": handover}
+    return render(request, "cases/date_correct.html", context)

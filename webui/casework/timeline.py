@@ -459,6 +459,43 @@ def _people(events: list) -> dict[str, str]:
     return {user.get_username(): _name(user) for user in users}
 
 
+def _day(iso: Any) -> str:
+    try:
+        moment = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment)
+    return moment.strftime("%d-%m-%Y")
+
+
+def _correction_entry(event: Any, detail: dict) -> TimelineEntry:
+    """A corrected date: who, the old and the new date, why, and what moved."""
+    rows = [
+        ("Oude datum", _day(detail.get("old", ""))),
+        ("Nieuwe datum", _day(detail.get("new", ""))),
+        ("Reden", str(detail.get("reason") or "")),
+    ]
+    for moved in detail.get("moved") or []:
+        passed = " (al verstreken: volgde direct)" if moved.get("passed") else ""
+        rows.append(
+            (
+                f"‘{moved.get('name')}’ verschoven",
+                f"van {_day(moved.get('before'))} naar {_day(moved.get('after'))}"
+                f"{passed}",
+            )
+        )
+    for name in detail.get("fired_before") or []:
+        rows.append((f"‘{name}’", "al gegeven op de oude datum; blijft staan"))
+    return TimelineEntry(
+        event.at,
+        "dossier",
+        f"{detail.get('label') or 'Datum'} gecorrigeerd",
+        _name(event.user),
+        rows=tuple(rows),
+    )
+
+
 def _events(case: Case, events: list, has_start: bool) -> list[TimelineEntry]:
     """The audit events a reader cares about that no other table tells."""
     people = _people(events)
@@ -486,6 +523,8 @@ def _events(case: Case, events: list, has_start: bool) -> list[TimelineEntry]:
                     text=f"Reden: {reason}" if reason else "",
                 )
             )
+        elif event.event == "date_corrected":
+            entries.append(_correction_entry(event, detail))
         elif event.event == "task_handed_over":
             task = detail.get("task_name") or detail.get("task") or "een taak"
             entries.append(

@@ -23,6 +23,13 @@ from .consent import (
     consent_request,
 )
 from .contact import CONTACT_FORM, CONTACT_ROLES, contactmoment_record
+from .corrections import (
+    CORRECTION_ROLES,
+    DateCorrection,
+    case_date_correct,
+    correctable_dates,
+    sleuteloverdracht_date,
+)
 from .lifecycle import case_reopen, case_start, task_complete
 from .migrating import (
     MovePreview,
@@ -42,6 +49,11 @@ __all__ = [
     "CONTACT_FORM",
     "CONSENT_ROLES",
     "CONTACT_ROLES",
+    "CORRECTION_ROLES",
+    "DateCorrection",
+    "case_date_correct",
+    "correctable_dates",
+    "sleuteloverdracht_date",
     "START_FORM",
     "CaseConflict",
     "MovePreview",
