@@ -314,3 +314,26 @@ def test_without_a_vaste_begeleider_contact_goes_to_the_coordinators(
     staff = Client()
     staff.force_login(world.who("coordinator", world.polderdam))
     assert "wil graag contact" in staff.get("/").content.decode()
+
+
+def test_without_an_sms_service_codes_go_by_email_and_never_to_a_console(
+    world: World, at_workshop: Case, settings
+) -> None:
+    """Production without an SMS provider: a phone-only invitation is refused with
+    the reason, and with an e-mail address the code goes by e-mail."""
+    settings.WEGWIJS_SMS_BACKEND = ""
+    staff = Client()
+    staff.force_login(world.who("begeleider", world.polderdam))
+    refused = staff.post(
+        f"/mijn/uitnodigen/{at_workshop.reference}/",
+        {"email": "", "phone": "06 12345678", "language": "nl"},
+    )
+    assert "Er is geen sms-dienst ingesteld" in refused.content.decode()
+    assert not Invitation.objects.filter(case=at_workshop).exists()
+
+    sheet = invite(world, at_workshop, email="amal@example.invalid", language="nl")
+    sms.outbox.clear()
+    mail.outbox.clear()
+    Client().post("/mijn/", {"code": sheet["short_code"]})
+    assert sms.outbox == []
+    assert re.search(r"\b\d{6}\b", mail.outbox[-1].body)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from webui.cases.models import Consent
 
 from .languages import LANGUAGES
+from .sms import sms_available
 
 # Django's own messages have no Tigrinya: the portal's forms say it in their own
 # words, which the portal's catalogs translate.
@@ -94,5 +95,10 @@ class InviteForm(forms.Form):
         if not data.get("email") and not data.get("phone"):
             raise forms.ValidationError(
                 "Vul een e-mailadres of een mobiel nummer in: daar komt de inlogcode."
+            )
+        if not data.get("email") and not sms_available():
+            raise forms.ValidationError(
+                "Er is geen sms-dienst ingesteld: vul een e-mailadres in, daar komt"
+                " de inlogcode."
             )
         return data

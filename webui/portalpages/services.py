@@ -28,7 +28,7 @@ from webui.logs.services import audit, processing_record
 from webui.portal.models import Invitation, PortalRequest, SignInCode
 
 from .languages import BY_CODE
-from .sms import sms_send
+from .sms import sms_available, sms_send
 
 # No 0/O, 1/I/L: a short code is read off paper and typed on a phone.
 SHORT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -192,8 +192,8 @@ def invitation_by_short_code(*, short_code: str) -> Invitation | None:
 
 
 def code_send(*, invitation: Invitation, language: str) -> SignInCode:
-    """Send a fresh one-time code, by SMS when there is a mobile number, else by
-    e-mail; earlier codes of the invitation stop working."""
+    """Send a fresh one-time code, by SMS when there is a mobile number and an SMS
+    backend, else by e-mail; earlier codes of the invitation stop working."""
     now = _now()
     if invitation.locked_until and invitation.locked_until > now:
         raise CodeRefused("locked")
@@ -204,7 +204,8 @@ def code_send(*, invitation: Invitation, language: str) -> SignInCode:
         # Asking for code after code would give endless tries (and many texts).
         raise CodeRefused("locked")
     code = f"{secrets.randbelow(10**6):06d}"
-    channel = SignInCode.Channel.SMS if invitation.phone else SignInCode.Channel.EMAIL
+    by_sms = invitation.phone and sms_available()
+    channel = SignInCode.Channel.SMS if by_sms else SignInCode.Channel.EMAIL
     with transaction.atomic():
         invitation.codes.filter(used_at__isnull=True).update(used_at=now)
         sign_in = SignInCode.objects.create(

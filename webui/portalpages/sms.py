@@ -33,6 +33,12 @@ class MemoryBackend:
         outbox.append((to, text))
 
 
+def sms_available() -> bool:
+    """Whether a backend is configured (production: only when the gemeente has an
+    SMS provider; without one the codes go by e-mail)."""
+    return bool(settings.WEGWIJS_SMS_BACKEND)
+
+
 def sms_send(*, to: str, text: str) -> None:
     """Send ``text`` to the mobile number ``to`` with the configured backend."""
     backend = import_string(settings.WEGWIJS_SMS_BACKEND)()

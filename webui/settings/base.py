@@ -288,11 +288,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Wegwijs <noreply@wegwijs.invalid>"
 )
 # Text messages (the portal's sign-in codes): a class with send(to, text), see
-# webui/portalpages/sms.py. Development prints them on the console, the tests keep
-# them in memory.
-WEGWIJS_SMS_BACKEND = os.environ.get(
-    "WEGWIJS_SMS_BACKEND", "webui.portalpages.sms.ConsoleBackend"
-)
+# webui/portalpages/sms.py. Without one (the default), codes go by e-mail and an
+# invitation needs an e-mail address: a code never lands in a log. Development prints
+# them on the console, the tests keep them in memory.
+WEGWIJS_SMS_BACKEND = os.environ.get("WEGWIJS_SMS_BACKEND", "")
 # Mijn Wegwijs (webui/portalpages): a portal session ends after this many seconds
 # without a request; a sign-in code is valid this many minutes and void after so many
 # wrong tries, which also lock the invitation for a while.

@@ -7,6 +7,10 @@ DEBUG = True
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# The portal's sign-in codes by text message appear on the runserver console.
+WEGWIJS_SMS_BACKEND = os.environ.get(
+    "WEGWIJS_SMS_BACKEND", "webui.portalpages.sms.ConsoleBackend"
+)
 # A refused page shows the Dutch 404 page, as in production, not Django's debug page.
 MIDDLEWARE = [*MIDDLEWARE, "webui.middleware.DutchNotFoundMiddleware"]  # noqa: F405
 
