@@ -192,7 +192,9 @@ def test_the_escalation_never_holds_the_case(driver: Driver) -> None:
     driver.run_until("eindgesprek", skip=open_task)
     assert "pip_termijn_verstreken" in ids(driver.ready())
     assert {"uitvoering", "inburgering", "vervolgtraject"} <= set(driver.phases)
-    assert "brede_intake_pip" not in driver.snapshot.phases, "a late PIP keeps no phase open"
+    assert "brede_intake_pip" not in driver.snapshot.phases, (
+        "a late PIP keeps no phase open"
+    )
     driver.complete("eindgesprek")
     driver.complete("pip_termijn_verstreken")
     walk_to_the_end(driver)

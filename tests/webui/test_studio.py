@@ -415,25 +415,40 @@ def test_the_migration_page_previews_and_starts_a_run(
     assert "niet terug te draaien: het dossier is na de migratie al verder" in later
 
 
-def test_the_migration_phase_filter_lists_each_phase_once_and_filters_by_it(
+def test_the_migration_phase_filter_lists_each_tracks_phase_once_and_filters_by_it(
     world: World,
 ) -> None:
-    """Two cases in the Voortraject, one of them on a version whose process for it
-    has another id: the filter offers that phase once and finds both."""
+    """Cases in the Voortraject on two versions: the filter offers each track's
+    phase once in words (no joined label of both tracks), finds the cases by it,
+    and the preview names each case's phase per track."""
     first = world.run_until(world.start(), "huisvesting_inschrijvingen")
-    second = world.run_until(world.start(), "huisvesting_inschrijvingen")
     later = world.run_until(world.start(), "intake_gesprek")
-    Case.objects.filter(pk=second.pk).update(phase="voortraject_eigen")
-    label = first.phase_label
-    assert label.startswith("Voortraject") and label != later.phase_label
+    # The next version calls the voortraject "Eerste hulp": still one phase.
+    version_deploy(
+        gemeente=world.polderdam,
+        own_files={
+            "voortraject.bpmn": version_files(world.versions["polderdam"])[
+                "voortraject.bpmn"
+            ].replace('name="Voortraject"', 'name="Eerste hulp"')
+        },
+    )
+    second = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    assert second.version_id != first.version_id
     client = client_for(world, "beheerder.polderdam")
     page = client.get(studio_url("migration"))
     labels = [text for _value, text in page.context["form"].fields["fase"].choices]
-    assert labels.count(label) == 1, labels
-    assert page.content.decode().count(f">{label}</option>") == 1
-    chosen = client.get(studio_url("migration"), {"doel": 1, "fase": label})
+    assert labels.count("Begeleiding: Eerste hulp") == 1, labels
+    assert "Begeleiding: Voortraject" not in labels
+    assert "Gemeente: Brede intake en PIP" in labels
+    assert not any(" · " in label for label in labels), labels
+    chosen = client.get(studio_url("migration"), {"doel": 1, "fase": "voortraject"})
     shown = {p.case.reference for p in chosen.context["previews"]}
     assert shown == {first.reference, second.reference}
+    assert later.reference not in shown
+    html = chosen.content.decode()
+    row = html.split(f'data-reference="{first.reference}"', 1)[1].split("</tr>")[0]
+    assert "Begeleiding:</span> Voortraject<br>" in row, "its own version's words"
+    assert "Gemeente:</span> Brede intake en PIP" in row
 
 
 def test_the_process_list_shows_files_only_to_the_beheerder(world: World) -> None:

@@ -244,6 +244,8 @@ def test_run_timers_warns_and_escalates_a_missed_pip_deadline(world: World) -> N
     assert timers_run(clock=world.clock) == 1
     escalation = TaskItem.objects.get(case=case, bpmn_id="pip_termijn_verstreken")
     assert escalation.state == "open" and escalation.role == "teamleider"
+    # Both belong to the phase the deadline is on, not to the main process's name.
+    assert {warning.phase, escalation.phase} == {"Brede intake en PIP"}
     assert TaskItem.objects.get(case=case, bpmn_id="brede_intake").state == "open"
     assert timers_run(clock=world.clock) == 0, "a fired timer fires once"
 

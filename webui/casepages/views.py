@@ -24,6 +24,7 @@ from webui.casework.selectors import (
     case_form,
     case_overview,
     open_consent_requests,
+    phase_filter_label,
     pip_overdue,
     referral_for,
     start_form,
@@ -77,7 +78,7 @@ CASE_PAGE = 50
 def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     only_overdue = request.GET.get("verlopen") == "1"
-    phase = request.GET.get("fase", "")[:200]
+    phase = request.GET.get("fase", "")[:100]
     search = request.GET.get("zoek", "").strip()[:100]
     page, shown = case_list_page(
         user=request.user,
@@ -95,6 +96,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "overview": case_overview(user=request.user, today=today),
         "only_overdue": only_overdue,
         "phase": phase,
+        "phase_label": phase and phase_filter_label(user=request.user, key=phase),
         "search": search,
     }
     return render(request, "cases/list.html", context)

@@ -29,6 +29,7 @@ from .lists import (
     case_overview,
     filtered_cases,
     overdue_q,
+    phase_filter_label,
     with_open_task_counts,
 )
 from .mb_report import MbReport, mb_report
@@ -72,6 +73,7 @@ __all__ = [
     "milestone_label",
     "open_consent_requests",
     "overdue_q",
+    "phase_filter_label",
     "phase_statuses",
     "pip_overdue",
     "referral_for",
