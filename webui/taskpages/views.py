@@ -166,7 +166,7 @@ def hand_over(request: HttpRequest, task_id: str) -> HttpResponse:
             task_hand_over(
                 item=item,
                 user=request.user,
-                to_username=form.cleaned_data["aan"],
+                to_username=form.recipient(),
                 note=form.cleaned_data["notitie"],
             )
         except HandOverRefused as exc:
