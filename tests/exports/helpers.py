@@ -1,6 +1,7 @@
 """Reading the case-status workbook back, and a world with cases in every phase."""
 
 import io
+import math
 import statistics
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -252,11 +253,13 @@ def expected_open_tasks(cases: Iterable[Case], today: date) -> list[dict[str, An
     return rows
 
 
-def expected_medians(cases: Iterable[Case]) -> dict[tuple[str, str], float]:
-    """(gemeente, phase label) -> median days in the phases cases have left."""
+def expected_medians(cases: Iterable[Case]) -> dict[tuple[str, str], int]:
+    """(gemeente, phase label) -> median days in the phases cases have left, in
+    whole days (half a day up)."""
     days: dict[tuple[str, str], list[int]] = {}
     for case in cases:
-        current = set(case.phase_label.split(" · "))
+        names = bundle_of(case.version).process.phase_names
+        current = {names.get(p, p) for p in case.open_phases}
         phases: dict[str, list[TaskItem]] = {}
         for item in case.tasks.all():
             phases.setdefault(item.phase, []).append(item)
@@ -270,7 +273,9 @@ def expected_medians(cases: Iterable[Case]) -> dict[tuple[str, str], float]:
             days.setdefault((case.gemeente.naam, phase), []).append(
                 (timezone.localdate(max(ends)) - start).days
             )
-    return {key: statistics.median(values) for key, values in days.items()}
+    return {
+        key: math.floor(statistics.median(values) + 0.5) for key, values in days.items()
+    }
 
 
 def pvt_milestones(case: Case) -> list[CaseMilestone]:

@@ -200,6 +200,37 @@ def test_the_file_is_typed_filtered_frozen_and_free_of_formulas(
     assert "–" not in xml, "empty is an empty cell, never a dash"
 
 
+def test_the_summary_chart_covers_no_table_and_every_name_fits_its_column(
+    world: World, seeded: dict[str, Case]
+) -> None:
+    import re
+
+    content = export_bytes(world.users["manager.beide"])
+    summary = load_workbook(io.BytesIO(content))["Samenvatting"]
+    used = 0
+    for row in summary.iter_rows():
+        filled = [cell for cell in row if cell.value is not None]
+        for cell in filled:
+            used = max(used, cell.column)
+            if len(filled) == 1:
+                continue  # a table's title runs over the empty cells beside it
+            text = str(cell.value)
+            width = summary.column_dimensions[cell.column_letter].width
+            if len(text) <= 46:  # a longer text (an explanation) wraps
+                assert width >= len(text), (text, width)
+            else:
+                assert cell.alignment.wrap_text, text
+    # Medians are whole days.
+    medians = summary_tables(content)["Mediaan dagen per fase"]
+    assert all(isinstance(v, int) for row in medians[1:] for v in row[1:] if v)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        drawing = archive.read("xl/drawings/drawing1.xml").decode()
+    found = re.search(r"<(?:xdr:)?from><(?:xdr:)?col>(\d+)<", drawing)
+    assert found, drawing[:400]
+    first_column = int(found.group(1))  # counted from 0: the chart's first column
+    assert first_column >= used, "the chart starts right of every table"
+
+
 @pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) not found: apt-get install libreoffice-calc-nogui",
