@@ -607,8 +607,9 @@ def _wrapped(sheet: WriteOnlyWorksheet, cell: object) -> object:
     """A text cell that wraps within its column instead of running over the next
     (``cell`` as _cell made it: neutralised text, or a cell)."""
     if isinstance(cell, str):
-        cell = WriteOnlyCell(sheet, value=cell)
-        cell.data_type = "s"
+        text = WriteOnlyCell(sheet, value=cell)
+        text.data_type = "s"
+        cell = text
     if isinstance(cell, Cell) and isinstance(cell.value, str):
         cell.alignment = _WRAP
     return cell
