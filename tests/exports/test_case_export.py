@@ -336,3 +336,47 @@ def test_the_command_takes_the_page_filters_and_logs_the_export(
             "export_cases", output=str(target), gebruiker="begeleider.polderdam"
         )
     assert ProcessingRecord.objects.filter(action="exporteren").count() == 1
+
+
+def test_the_command_takes_the_pages_words_and_lists_the_valid_ones_when_refused(
+    world: World, tmp_path: Path
+) -> None:
+    """``--status lopend``, ``--fase "Brede intake en PIP"`` and ``--gemeente
+    Rivierstad``, as the page says them, pick what the page's choices pick."""
+    running = world.run_until(world.start(world.rivierstad), "brede_intake")
+    world.run_to_end(world.start(world.rivierstad))
+    world.start(world.polderdam)
+    world.user("manager.polderdam", world.rivierstad, "manager")
+    target = tmp_path / "dossiers.xlsx"
+    call_command(
+        "export_cases",
+        output=str(target),
+        gebruiker="manager.polderdam",
+        gemeente=["Rivierstad"],
+        status="lopend",
+        fase="Brede intake en PIP",
+        stdout=io.StringIO(),
+    )
+    assert [r["Kenmerk"] for r in table(target.read_bytes(), "Dossiers")] == [
+        running.reference
+    ]
+    about = dict(
+        load_workbook(target, read_only=True)["Over dit bestand"].iter_rows(
+            min_row=2, values_only=True
+        )
+    )
+    assert about["Filter: Status"] == "Lopend"
+    assert about["Filter: Fase"] == "Brede intake en PIP"
+
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "export_cases",
+            output=str(target),
+            gebruiker="manager.polderdam",
+            status="bezig",
+            fase="Intake",
+        )
+    message = str(refused.value)
+    assert "--status" in message and "kies uit ‘Lopend’, ‘Afgesloten’" in message
+    assert "--fase" in message and "‘Brede intake en PIP’" in message
+    assert "‘Voortraject’" in message
