@@ -555,3 +555,34 @@ def test_figures_of_cases_on_v1_v2_and_v3_count_one_phase_by_its_key(
     found = {row[0]: (row[1:] or (None,))[0] for row in medians[1:]}
     assert found["Begeleiding vanuit het PIP"] == expected
     assert "Uitvoering" not in found
+
+
+def test_the_overview_draws_cases_per_phase_and_says_what_its_figures_count(
+    world: World, seeded: dict[str, Case]
+) -> None:
+    """A chart of cases per phase per gemeente, its numbers in the table beside it;
+    "15 van 19" says of what; and that a case is in one phase per track."""
+    response = _client("manager.beide").get(reverse("reports:overview"))
+    tree = lxml_html.fromstring(response.content.decode())
+    for section in tree.xpath('//section[@class="report-gemeente"]'):
+        bars = [
+            (
+                li.xpath('.//span[@class="bar-label"]/text()')[0],
+                int(li.xpath('.//span[@class="bar-n"]/text()')[0]),
+            )
+            for li in section.xpath('.//figure[@class="phase-chart"]//li')
+        ]
+        table = [
+            (row.xpath("./th/text()")[0], int(row.xpath("./td[1]/text()")[0]))
+            for row in section.xpath('.//table[@class="phases"]/tbody/tr')
+        ]
+        assert bars and bars == table
+        widths = [
+            int(rect.get("width"))
+            for rect in section.xpath('.//figure[@class="phase-chart"]//rect')
+        ]
+        assert max(widths) == 100
+        caption = section.xpath('.//figure[@class="phase-chart"]/figcaption')[0]
+        assert "twee fasen tegelijk" in caption.text_content()
+    html = response.content.decode()
+    assert "dossiers met een vastgesteld PIP of een verstreken PIP-termijn" in html
