@@ -308,6 +308,28 @@ def test_the_form_editor_keeps_what_was_typed_and_previews_the_form(
     assert "Het voorbeeld kan niet worden getoond" in bad.content.decode()
 
 
+def test_the_form_editor_shows_a_forms_plausibility_rules_in_words(
+    world: World,
+) -> None:
+    """The rules are data in the definition; the editor's preview (and the page
+    without JavaScript) lists each in words with the message it shows."""
+    client = client_for(world, "beheerder.polderdam")
+    key = "ontzorgen_evaluatie"
+    text = version_files(world.versions["polderdam"])[f"formulieren/{key}.json"]
+    preview = client.post(studio_url("form_preview", key), {"definition": text})
+    html = preview.content.decode()
+    assert "Controles op de antwoorden" in html
+    assert "is ten minste 1, als het antwoord op" in html
+    assert "verleng het ontzorgen met ten minste 1 maand" in html
+    page = client.get(studio_url("form_editor", key)).content.decode()
+    assert "Controles op de antwoorden" in page.split("<noscript>", 1)[1]
+    # A broken rule is a finding with its place, in Dutch.
+    broken = text.replace('"must_be": ">="', '"must_be": "=~"')
+    refused = client.post(studio_url("form_preview", key), {"definition": broken})
+    assert refused.status_code == 400
+    assert "geen geldige vergelijking" in refused.content.decode()
+
+
 def test_a_new_diagram_and_form_start_from_templates(world: World) -> None:
     client = client_for(world, "beheerder.polderdam")
     response = client.post(studio_url("new_diagram"), {"naam": "Taalcafé plannen"})
