@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from webui.accounts.models import LANE_SIDE
 from webui.cases.models import Case, CaseMilestone, Submission
+from webui.cases.tracks import track_words
 from webui.casework.services import contactmoment_record
 from webui.definitions.bundles import bundle_of, version_files
 from webui.definitions.services import version_deploy
@@ -188,7 +189,7 @@ def expected_dossier(case: Case, today: date) -> dict[str, Any]:
         "Vaste begeleider": case.begeleider.get_full_name()
         if case.begeleider
         else None,
-        "Fase": case.phase_label or None,
+        "Fase": track_words(case.version, case.open_phases, case.is_closed) or None,
         "Stap (open taken)": "; ".join(t.name for t in open_tasks) or None,
         "Status": "Afgesloten" if case.is_closed else "Lopend",
         "Koppelingsdatum": case.koppeling_datum,

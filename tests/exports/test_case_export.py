@@ -58,6 +58,10 @@ def test_every_row_and_figure_agrees_with_the_database(
     assert set(rows) == {c.reference for c in cases}
     for case in cases:
         assert rows[case.reference] == expected_dossier(case, today), case.reference
+    # The phase per track, in words, never the tracks' phases joined by a dot.
+    assert all("·" not in (row["Fase"] or "") for row in rows.values())
+    assert rows[seeded["closed"].reference]["Fase"] == "Afgerond"
+    assert rows[seeded["coupled"].reference]["Fase"].startswith("Begeleiding: ")
     pvt, signed = rows[seeded["pvt"].reference], rows[seeded["signed"].reference]
     assert (pvt["PVT-workshops bijgewoond"], pvt["PVT-workshops van de gemeente"]) == (
         2,

@@ -77,18 +77,37 @@ def track_positions(
 def open_by_track(case: Case) -> list[tuple[str, str]]:
     """(track name, its current phases in words) for a case list row, from what the
     case stores (no query); one row "Afgerond" for a closed case."""
-    if case.is_closed:
+    return phases_by_track(case.version, case.open_phases, case.is_closed)
+
+
+def phases_by_track(
+    version: DefinitionVersion, open_phases: list[str], is_closed: bool
+) -> list[tuple[str, str]]:
+    """(track name, the phases open on it in words), from a case's version and
+    open phases; one row "Afgerond" when it is closed."""
+    if is_closed:
         return [("", "Afgerond")]
-    names = bundle_of(case.version).process.phase_names
-    tracks = phase_tracks(case.version)
+    names = bundle_of(version).process.phase_names
+    tracks = phase_tracks(version)
     rows = []
     for key, label in TRACKS.items():
         current = [
-            names.get(p, p) for p in case.open_phases if tracks.get(p, "mb") == key
+            names.get(p, p) for p in open_phases or () if tracks.get(p, "mb") == key
         ]
         if current:
             rows.append((label, " en ".join(current)))
     return rows
+
+
+def track_words(
+    version: DefinitionVersion, open_phases: list[str], is_closed: bool
+) -> str:
+    """The phases per track on one line ("Begeleiding: Voortraject; Gemeente:
+    Brede intake en PIP"), for a report's row."""
+    return "; ".join(
+        f"{track}: {words}" if track else words
+        for track, words in phases_by_track(version, open_phases, is_closed)
+    )
 
 
 def with_track_phases(cases: list[Case]) -> list[Case]:
