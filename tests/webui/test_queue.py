@@ -482,6 +482,9 @@ def test_after_a_task_the_next_own_task_opens_and_after_the_last_the_queue(
     )
     html = response.content.decode()
     assert f"‘{live_pool.today.name}’ is afgerond." in html
+    # Where the case stands, per track in words (not the tracks' phases joined).
+    done = html.split("is afgerond.", 1)[1].split("</", 1)[0]
+    assert "staat nu in: Begeleiding: " in done and " · " not in done
     assert "Dit is uw volgende taak." in html
 
     response = _post_form(
