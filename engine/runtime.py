@@ -12,6 +12,7 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin, BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 
@@ -47,6 +48,10 @@ class ReadyTask:
     # steps stay with one person, and not a task that a timer or another branch
     # opened in the same operation.
     after: str | None = None
+    # The phase the work belongs to: ``phase``, except for a task of the main
+    # process that a deadline on a phase opened (a warning, an escalation): that
+    # phase, so it is not shown under the process's own name.
+    belongs_to: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,35 @@ def _phase_of(task: Any) -> str:
     while getattr(workflow, "parent_workflow", None) is not None:
         phase = workflow.spec.name
         workflow = workflow.parent_workflow
+    return phase
+
+
+def _attached_phase(spec: Any) -> str | None:
+    """The phase a boundary event before ``spec`` is attached to (the PIP deadline
+    on *Brede intake en PIP* opens a warning and an escalation in the main
+    process), or None when no such event leads to it. The walk back stops at a
+    phase: what follows a phase that ended belongs to no deadline of it."""
+    seen: set[str] = set()
+    todo = list(spec.inputs)
+    while todo:
+        before = todo.pop()
+        if before.name in seen or len(seen) > 200:
+            continue
+        seen.add(before.name)
+        if isinstance(before, BoundaryEventSplit):
+            called = [o.spec for o in before.outputs if isinstance(o, SubWorkflowTask)]
+            return str(called[0]) if called else None
+        if isinstance(before, SubWorkflowTask | BoundaryEventJoin):
+            continue
+        todo.extend(before.inputs)
+    return None
+
+
+def _belongs_to(task: Any) -> str:
+    """The phase a ready task's work belongs to (see ReadyTask.belongs_to)."""
+    phase = _phase_of(task)
+    if getattr(task.workflow, "parent_workflow", None) is None:
+        return _attached_phase(task.task_spec) or phase
     return phase
 
 
@@ -156,6 +190,7 @@ def _ready_tasks(
                 ready_at=ready_at,
                 due=_due(task, workflow, ready_at),
                 after=_after(task),
+                belongs_to=_belongs_to(task),
             )
         )
     return tuple(found)
@@ -178,6 +213,8 @@ def _open_phases(
     main process (where only a timer or a join waits)."""
     if workflow.is_completed():
         return (COMPLETED_PHASE,)
+    # A deadline's task counts under its process's own id here, not under the
+    # phase it belongs to: a late PIP keeps no finished phase open.
     found = {task.phase for task in ready}
     for task in workflow.get_tasks(state=TaskState.STARTED, skip_subprocesses=True):
         if isinstance(task.task_spec, SubWorkflowTask):

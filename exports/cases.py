@@ -27,6 +27,8 @@ DATE_FORMAT = "dd-mm-yyyy"
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 PERCENT_FORMAT = "0%"
 DECIMAL_FORMAT = "0.0"
+# Medians are whole days: a manager reads "152 dagen", not "152.5".
+DAYS_FORMAT = "0"
 
 # What makes a spreadsheet read text as a formula (OWASP "CSV injection"): =, +, -
 # and @ at the start, also after a tab or carriage return.
@@ -282,6 +284,7 @@ class CaseStatusBook:
 # ---- writing -----------------------------------------------------------------------
 
 _BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
 _OVERDUE_FILL = PatternFill(
     start_color="FFF4C7C3", end_color="FFF4C7C3", fill_type="solid"
 )
@@ -505,10 +508,7 @@ def _median_table(summary: Summary) -> list[tuple[Any, ...]]:
         rows.append(
             (
                 label,
-                *(
-                    None if m is None else _Formatted(m, DECIMAL_FORMAT)
-                    for m in medians
-                ),
+                *(None if m is None else _Formatted(m, DAYS_FORMAT) for m in medians),
             )
         )
     return rows
@@ -551,11 +551,30 @@ def _phase_chart(
     return chart
 
 
+# How wide a summary column may grow for its words (a longer text wraps).
+_WIDEST = 48
+
+
+def _fit_widths(
+    sheet: WriteOnlyWorksheet, tables: Sequence[Sequence[tuple[Any, ...]]]
+) -> int:
+    """Make every column of the summary as wide as the longest name or figure in it
+    (up to _WIDEST: the explanations wrap); returns how many columns the tables
+    use. A write-only sheet takes its widths before its rows."""
+    widths: dict[int, int] = {}
+    for _title, *rows in tables:
+        for row in rows:
+            for index, value in enumerate(row):
+                shown = value.value if isinstance(value, _Formatted) else value
+                length = len(str(shown)) if shown is not None else 0
+                widths[index] = max(widths.get(index, 8), min(length + 2, _WIDEST))
+    for index, width in widths.items():
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    return max(widths, default=0) + 1
+
+
 def _write_summary(workbook: Workbook, summary: Summary) -> None:
     sheet = workbook.create_sheet("Samenvatting")
-    sheet.column_dimensions["A"].width = 40
-    for index in range(len(summary.gemeenten) + 4):
-        sheet.column_dimensions[get_column_letter(index + 2)].width = 16
     rows: list[list[Any]] = [
         [_bold(sheet, "Samenvatting")],
         [_cell(sheet, "Peildatum"), _cell(sheet, summary.today)],
@@ -568,16 +587,32 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
         _task_table(summary),
         [("Toelichting",), ("Kengetal", "Wat het telt"), *EXPLANATIONS],
     )
+    used = _fit_widths(sheet, tables)
     for title, header, *body in tables:
         rows.append([])
         rows.append([_bold(sheet, str(title[0]))])
         rows.append([_bold(sheet, str(name)) for name in header])
-        rows.extend([_cell(sheet, value) for value in row] for row in body)
+        rows.extend(
+            [_wrapped(sheet, _cell(sheet, value)) for value in row] for row in body
+        )
     for row in rows:
         sheet.append(row)
     if summary.phase_labels and summary.gemeenten:
         chart = _phase_chart(sheet, summary, phase_header)
-        sheet.add_chart(chart, f"{get_column_letter(len(summary.gemeenten) + 4)}2")
+        # Beside the widest table, one column apart: it covers no figure.
+        sheet.add_chart(chart, f"{get_column_letter(used + 2)}2")
+
+
+def _wrapped(sheet: WriteOnlyWorksheet, cell: object) -> object:
+    """A text cell that wraps within its column instead of running over the next
+    (``cell`` as _cell made it: neutralised text, or a cell)."""
+    if isinstance(cell, str):
+        text = WriteOnlyCell(sheet, value=cell)
+        text.data_type = "s"
+        cell = text
+    if isinstance(cell, Cell) and isinstance(cell.value, str):
+        cell.alignment = _WRAP
+    return cell
 
 
 def _write_about(

@@ -6,11 +6,13 @@ from functools import partial
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from .fields import BoundedDateField, BsnField, PhoneField, PostcodeField, YesNoField
 from .registry import FieldDefinition, FormDefinition
+from .rules import PlausibilityRule, broken_rules
 
 UserChoices = Callable[[str], Sequence[tuple[str, str]]]
 """Given a role, the users to choose from as (value, label) pairs."""
@@ -43,8 +45,29 @@ def build_form_class(
         fields = definition.steps[step].fields
     else:
         raise ValueError(f"form {definition.key!r} has no step {step}")
-    attrs = {field.name: _form_field(field, user_choices) for field in fields}
+    attrs: dict[str, Any] = {
+        field.name: _form_field(field, user_choices) for field in fields
+    }
+    names = [field.name for field in fields]
+    rules = [r for r in definition.rules if set(r.fields) <= set(names)]
+    if rules:
+        attrs["clean"] = _rules_clean(rules)
     return type(_class_name(definition.key, step), (forms.Form,), attrs)
+
+
+def _rules_clean(rules: Sequence[PlausibilityRule]) -> Callable[[Any], Any]:
+    """A form's clean() that refuses what the definition's plausibility rules
+    refuse, each message at its field; what was typed stays in the form."""
+
+    def clean(self: forms.Form) -> Any:
+        cleaned = forms.Form.clean(self)
+        today = timezone.localdate()
+        for rule in broken_rules(rules, cleaned, today):
+            if rule.field in self.fields and rule.field not in self.errors:
+                self.add_error(rule.field, rule.message)
+        return cleaned
+
+    return clean
 
 
 def build_step_forms(

@@ -61,6 +61,8 @@ FIELD_ROLES: dict[str, FieldRole] = {
     "contact_soort": _role("soort contact", "choice"),
     "contact_leefgebieden": _role("besproken leefgebieden", "multichoice"),
     "contact_duur": _role("duur in minuten", "number"),
+    # Whether the contact led to a referral: then its form is offered next.
+    "contact_doorverwezen": _role("doorverwezen naar een andere instantie", "yesno"),
     "signaal_gezondheid": _role(
         "signaal over gezondheid", "text", "textarea", privacy=GEZONDHEID
     ),
@@ -100,6 +102,7 @@ NAMES_BEFORE_ROLES: dict[str, tuple[str, ...]] = {
         )
     },
     "contact_duur": ("contact_duur_minuten",),
+    "contact_doorverwezen": ("contact_doorverwezen",),
     "signaal_gezondheid": ("contact_signaal_gezondheid",),
     "signaal_schulden": ("contact_signaal_schulden",),
     "pvt_datum": ("workshop_datum", "inhaal_datum", "ondertekening_datum"),

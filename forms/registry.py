@@ -24,6 +24,7 @@ from .jsontext import JsonTooDeep, json_loads
 # sensitive classes it stays out of the workflow engine. The classes: the vocabulary;
 # their order and the floor a variant keeps: forms/privacy.py.
 from .privacy import PrivacyFloor, privacy_floor
+from .rules import PlausibilityRule, RuleError, parse_rule
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 # Where form files live inside a version's set of files.
@@ -60,7 +61,7 @@ MILESTONE_FIELD_TYPES = {
     "keuzes": frozenset({"multichoice"}),
 }
 
-_FORM_KEYS = frozenset({"key", "title", "description", "steps"})
+_FORM_KEYS = frozenset({"key", "title", "description", "steps", "rules"})
 _STEP_KEYS = frozenset({"title", "fields"})
 _FIELD_KEYS = frozenset(
     {
@@ -155,6 +156,8 @@ class FormDefinition:
     title: str
     steps: tuple[StepDefinition, ...]
     description: str = ""
+    # Plausibility checks on the answers, each with its Dutch message (forms/rules.py).
+    rules: tuple[PlausibilityRule, ...] = ()
 
     @property
     def fields(self) -> tuple[FieldDefinition, ...]:
@@ -170,6 +173,13 @@ class FormDefinition:
     def milestones(self) -> dict[str, str]:
         """Milestone key -> the field that declares it."""
         return {f.milestone: f.name for f in self.fields if f.milestone}
+
+    def rule_lines(self) -> list[tuple[str, str]]:
+        """Each plausibility rule in words, with the message it shows: what the
+        form editor lists."""
+        labels = {f.name: f.label for f in self.fields}
+        choices = {f.name: dict(f.choices) for f in self.fields}
+        return [(r.describe(labels, choices), r.message) for r in self.rules]
 
     def field_with_role(self, role: str) -> FieldDefinition | None:
         """The field that declares the field role (forms/field_roles.py), if any; in
@@ -311,16 +321,46 @@ class _Parser:
             self.problem(bad, self.key)
             return None
         steps = [self._step(step, number) for number, step in enumerate(raw_steps, 1)]
+        parsed = tuple(s for s in steps if s is not None)
         definition = FormDefinition(
             key=self.key,
             title=title,
-            steps=tuple(s for s in steps if s is not None),
+            steps=parsed,
             description=description,
+            rules=self._rules(data.get("rules"), parsed),
         )
         self._check_unique(definition)
         if self.floor is not None:
             self._check_floor(definition, self.floor)
         return None if self.problems else definition
+
+    def _rules(
+        self, raw: object, steps: tuple[StepDefinition, ...]
+    ) -> tuple[PlausibilityRule, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem(
+                _Bad(
+                    "‘rules’ is geen lijst",
+                    "Zet de regels tussen [ en ], elk als {…}-blok.",
+                    r'"rules"',
+                ),
+                f"{self.key}.regels",
+            )
+            return ()
+        types = {f.name: f.type for step in steps for f in step.fields}
+        step_of = {f.name: i for i, step in enumerate(steps) for f in step.fields}
+        rules = []
+        for number, rule in enumerate(raw, 1):
+            try:
+                rules.append(parse_rule(rule, types, step_of))
+            except RuleError as bad:
+                self.problem(
+                    _Bad(bad.message, bad.hint, r'"rules"'),
+                    f"{self.key}.regel {number}",
+                )
+        return tuple(rules)
 
     def _step(self, raw: object, number: int) -> StepDefinition | None:
         where = f"stap {number}"

@@ -99,7 +99,7 @@ def test_the_coordinator_matches_and_reassigns_on_a_phone(
         "Bea stopt als vrijwilliger"
     )
     page.get_by_label(f"Nieuwe begeleider voor {guided.reference}").select_option(
-        "anna.polderdam"
+        str(anna.pk)
     )
     page.get_by_role(
         "button", name=f"Alleen dit dossier overdragen ({guided.reference})"

@@ -180,6 +180,11 @@ def test_the_escalation_never_holds_the_case(driver: Driver) -> None:
     driver.fire()
     assert "pip_termijn_verstreken" in ids(driver.ready())
     assert driver.milestones("pip_termijn_verstreken") == [None]
+    # The deadline's tasks belong to the phase the deadline is on, not to the
+    # process that draws them.
+    for escalated in ("pip_termijn_verstreken", "pip_termijn_waarschuwing"):
+        assert driver.task(escalated).belongs_to == "brede_intake_pip"
+    assert driver.task("brede_intake").belongs_to == "brede_intake_pip"
 
     # The PIP is set late; the begeleiding, the inburgering and the rest go on while
     # the escalation stays open.
@@ -187,6 +192,9 @@ def test_the_escalation_never_holds_the_case(driver: Driver) -> None:
     driver.run_until("eindgesprek", skip=open_task)
     assert "pip_termijn_verstreken" in ids(driver.ready())
     assert {"uitvoering", "inburgering", "vervolgtraject"} <= set(driver.phases)
+    assert "brede_intake_pip" not in driver.snapshot.phases, (
+        "a late PIP keeps no phase open"
+    )
     driver.complete("eindgesprek")
     driver.complete("pip_termijn_verstreken")
     walk_to_the_end(driver)

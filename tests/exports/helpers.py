@@ -1,6 +1,7 @@
 """Reading the case-status workbook back, and a world with cases in every phase."""
 
 import io
+import math
 import statistics
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 
 from webui.accounts.models import LANE_SIDE
 from webui.cases.models import Case, CaseMilestone, Submission
+from webui.cases.tracks import track_words
 from webui.casework.services import contactmoment_record
 from webui.definitions.bundles import bundle_of, version_files
 from webui.definitions.services import version_deploy
@@ -187,7 +189,7 @@ def expected_dossier(case: Case, today: date) -> dict[str, Any]:
         "Vaste begeleider": case.begeleider.get_full_name()
         if case.begeleider
         else None,
-        "Fase": case.phase_label or None,
+        "Fase": track_words(case.version, case.open_phases, case.is_closed) or None,
         "Stap (open taken)": "; ".join(t.name for t in open_tasks) or None,
         "Status": "Afgesloten" if case.is_closed else "Lopend",
         "Koppelingsdatum": case.koppeling_datum,
@@ -252,11 +254,13 @@ def expected_open_tasks(cases: Iterable[Case], today: date) -> list[dict[str, An
     return rows
 
 
-def expected_medians(cases: Iterable[Case]) -> dict[tuple[str, str], float]:
-    """(gemeente, phase label) -> median days in the phases cases have left."""
+def expected_medians(cases: Iterable[Case]) -> dict[tuple[str, str], int]:
+    """(gemeente, phase label) -> median days in the phases cases have left, in
+    whole days (half a day up)."""
     days: dict[tuple[str, str], list[int]] = {}
     for case in cases:
-        current = set(case.phase_label.split(" · "))
+        names = bundle_of(case.version).process.phase_names
+        current = {names.get(p, p) for p in case.open_phases}
         phases: dict[str, list[TaskItem]] = {}
         for item in case.tasks.all():
             phases.setdefault(item.phase, []).append(item)
@@ -270,7 +274,9 @@ def expected_medians(cases: Iterable[Case]) -> dict[tuple[str, str], float]:
             days.setdefault((case.gemeente.naam, phase), []).append(
                 (timezone.localdate(max(ends)) - start).days
             )
-    return {key: statistics.median(values) for key, values in days.items()}
+    return {
+        key: math.floor(statistics.median(values) + 0.5) for key, values in days.items()
+    }
 
 
 def pvt_milestones(case: Case) -> list[CaseMilestone]:

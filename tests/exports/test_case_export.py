@@ -58,6 +58,10 @@ def test_every_row_and_figure_agrees_with_the_database(
     assert set(rows) == {c.reference for c in cases}
     for case in cases:
         assert rows[case.reference] == expected_dossier(case, today), case.reference
+    # The phase per track, in words, never the tracks' phases joined by a dot.
+    assert all("·" not in (row["Fase"] or "") for row in rows.values())
+    assert rows[seeded["closed"].reference]["Fase"] == "Afgerond"
+    assert rows[seeded["coupled"].reference]["Fase"].startswith("Begeleiding: ")
     pvt, signed = rows[seeded["pvt"].reference], rows[seeded["signed"].reference]
     assert (pvt["PVT-workshops bijgewoond"], pvt["PVT-workshops van de gemeente"]) == (
         2,
@@ -200,6 +204,37 @@ def test_the_file_is_typed_filtered_frozen_and_free_of_formulas(
     assert "–" not in xml, "empty is an empty cell, never a dash"
 
 
+def test_the_summary_chart_covers_no_table_and_every_name_fits_its_column(
+    world: World, seeded: dict[str, Case]
+) -> None:
+    import re
+
+    content = export_bytes(world.users["manager.beide"])
+    summary = load_workbook(io.BytesIO(content))["Samenvatting"]
+    used = 0
+    for row in summary.iter_rows():
+        filled = [cell for cell in row if cell.value is not None]
+        for cell in filled:
+            used = max(used, cell.column)
+            if len(filled) == 1:
+                continue  # a table's title runs over the empty cells beside it
+            text = str(cell.value)
+            width = summary.column_dimensions[cell.column_letter].width
+            if len(text) <= 46:  # a longer text (an explanation) wraps
+                assert width >= len(text), (text, width)
+            else:
+                assert cell.alignment.wrap_text, text
+    # Medians are whole days.
+    medians = summary_tables(content)["Mediaan dagen per fase"]
+    assert all(isinstance(v, int) for row in medians[1:] for v in row[1:] if v)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        drawing = archive.read("xl/drawings/drawing1.xml").decode()
+    found = re.search(r"<(?:xdr:)?from><(?:xdr:)?col>(\d+)<", drawing)
+    assert found, drawing[:400]
+    first_column = int(found.group(1))  # counted from 0: the chart's first column
+    assert first_column >= used, "the chart starts right of every table"
+
+
 @pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) not found: apt-get install libreoffice-calc-nogui",
@@ -305,3 +340,47 @@ def test_the_command_takes_the_page_filters_and_logs_the_export(
             "export_cases", output=str(target), gebruiker="begeleider.polderdam"
         )
     assert ProcessingRecord.objects.filter(action="exporteren").count() == 1
+
+
+def test_the_command_takes_the_pages_words_and_lists_the_valid_ones_when_refused(
+    world: World, tmp_path: Path
+) -> None:
+    """``--status lopend``, ``--fase "Brede intake en PIP"`` and ``--gemeente
+    Rivierstad``, as the page says them, pick what the page's choices pick."""
+    running = world.run_until(world.start(world.rivierstad), "brede_intake")
+    world.run_to_end(world.start(world.rivierstad))
+    world.start(world.polderdam)
+    world.user("manager.polderdam", world.rivierstad, "manager")
+    target = tmp_path / "dossiers.xlsx"
+    call_command(
+        "export_cases",
+        output=str(target),
+        gebruiker="manager.polderdam",
+        gemeente=["Rivierstad"],
+        status="lopend",
+        fase="Brede intake en PIP",
+        stdout=io.StringIO(),
+    )
+    assert [r["Kenmerk"] for r in table(target.read_bytes(), "Dossiers")] == [
+        running.reference
+    ]
+    about = dict(
+        load_workbook(target, read_only=True)["Over dit bestand"].iter_rows(
+            min_row=2, values_only=True
+        )
+    )
+    assert about["Filter: Status"] == "Lopend"
+    assert about["Filter: Fase"] == "Brede intake en PIP"
+
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "export_cases",
+            output=str(target),
+            gebruiker="manager.polderdam",
+            status="bezig",
+            fase="Intake",
+        )
+    message = str(refused.value)
+    assert "--status" in message and "kies uit ‘Lopend’, ‘Afgesloten’" in message
+    assert "--fase" in message and "‘Brede intake en PIP’" in message
+    assert "‘Voortraject’" in message

@@ -272,7 +272,7 @@ def test_a_begeleider_who_left_still_shows_while_they_hold_cases(world: World) -
     assert "geen begeleider meer" in page.content.decode()
     # Her cases can go to an active colleague only.
     form = client.get(reverse("coordination:begeleider", args=[bea.pk])).context["form"]
-    assert list(dict(form.fields["to_all"].choices)) == ["", anna.username]
+    assert list(dict(form.fields["to_all"].choices)) == ["", str(anna.pk)]
 
 
 def test_the_overdue_list_holds_every_late_mb_task_oldest_first(world: World) -> None:
@@ -457,11 +457,16 @@ def test_the_reassign_page_moves_all_cases_and_says_what_moved(world: World) -> 
     url = reverse("coordination:begeleider", args=[bea.pk])
     page = client.get(url)
     assert [c for c, _, _ in page.context["rows"]] == cases
+    # Each case's phase per track, not the tracks' phases run together.
+    phase_cell = page.content.decode().split('data-label="Fase">', 1)[1]
+    phase_cell = phase_cell.split("</td>", 1)[0]
+    assert "Begeleiding:</span>" in phase_cell and "Gemeente:</span>" in phase_cell
+    assert " · " not in phase_cell
 
     # Handing over a whole caseload asks for "Ik weet het zeker" first; without
     # the tick nothing moves and what was typed stays.
     unsure = client.post(
-        url, {"note": "Bea stopt", "to_all": anna.username, "alle": "1"}
+        url, {"note": "Bea stopt", "to_all": str(anna.pk), "alle": "1"}
     )
     html = unsure.content.decode()
     assert "Vink ‘Ik weet het zeker’ aan: u draagt 2 dossiers over" in html
@@ -474,7 +479,7 @@ def test_the_reassign_page_moves_all_cases_and_says_what_moved(world: World) -> 
     ) == {bea.pk}
 
     done = client.post(
-        url, {"note": "Bea stopt", "to_all": anna.username, "alle": "1", "zeker": "on"}
+        url, {"note": "Bea stopt", "to_all": str(anna.pk), "alle": "1", "zeker": "on"}
     )
 
     assert done.status_code == 200
@@ -503,8 +508,8 @@ def test_one_case_moves_on_its_own_button_to_its_own_choice(world: World) -> Non
         url,
         {
             "note": "tijdelijk afwezig",
-            "to_all": anna.username,
-            f"to_{second.pk}": bob.username,
+            "to_all": str(anna.pk),
+            f"to_{second.pk}": str(bob.pk),
             "alleen": str(second.pk),
         },
     )
@@ -524,14 +529,22 @@ def test_a_rejected_reassignment_keeps_what_was_typed_and_moves_nothing(
     url = reverse("coordination:begeleider", args=[bea.pk])
 
     no_note = client.post(
-        url, {"note": "", "to_all": anna.username, "chosen": [str(first.pk)]}
+        url, {"note": "", "to_all": str(anna.pk), "chosen": [str(first.pk)]}
     )
     html = no_note.content.decode()
     assert "Schrijf kort waarom de begeleider wisselt" in html
-    assert f'<option value="{anna.username}" selected>' in html
+    assert f'<option value="{anna.pk}" selected>' in html
+    assert anna.username not in html, "no username in the page's options"
     assert f'value="{first.pk}" checked' in html
 
-    nothing_chosen = client.post(url, {"note": "stopt", "to_all": anna.username})
+    # A username (what the options carried before) is no choice any more.
+    by_name = client.post(
+        url, {"note": "stopt", "to_all": anna.username, "chosen": [str(first.pk)]}
+    )
+    assert by_name.status_code == 200
+    assert "Selecteer een geldige keuze" in by_name.content.decode()
+
+    nothing_chosen = client.post(url, {"note": "stopt", "to_all": str(anna.pk)})
     assert "Kies ten minste één dossier" in nothing_chosen.content.decode()
 
     nobody = client.post(url, {"note": "stopt", "chosen": [str(second.pk)]})

@@ -337,6 +337,13 @@ def held(world: World) -> TaskItem:
     return item(case, "begeleidingsafspraken")
 
 
+def user_id(username: str) -> str:
+    """What the hand-over form's option carries for a user: their id."""
+    from django.contrib.auth import get_user_model
+
+    return str(get_user_model().objects.get(username=username).pk)
+
+
 def test_the_holder_hands_a_task_over_with_a_note_the_colleague_sees(
     world: World, held: TaskItem
 ) -> None:
@@ -344,9 +351,12 @@ def test_the_holder_hands_a_task_over_with_a_note_the_colleague_sees(
     url = reverse("tasks:hand_over", args=[held.task_id])
     page = holder.get(url).content.decode()
     assert "Begeleider2 Polderdam" in page and "Trainer" not in page
+    # The options carry the user id; the server maps it back.
+    assert f'value="{user_id("begeleider2.polderdam")}"' in page
+    assert 'value="begeleider2.polderdam"' not in page
     response = holder.post(
         url,
-        {"aan": "begeleider2.polderdam", "notitie": "Ik ben drie weken weg."},
+        {"aan": user_id("begeleider2.polderdam"), "notitie": "Ik ben drie weken weg."},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("tasks:queue")
@@ -382,11 +392,16 @@ def test_handing_over_needs_a_note_and_a_colleague_who_may_do_the_task(
 ) -> None:
     holder = client_for("begeleider.polderdam")
     url = reverse("tasks:hand_over", args=[held.task_id])
-    html = holder.post(url, {"aan": "begeleider2.polderdam", "notitie": " "}).content
+    html = holder.post(
+        url, {"aan": user_id("begeleider2.polderdam"), "notitie": " "}
+    ).content
     assert "Schrijf een korte notitie voor uw collega." in html.decode()
     # Another gemeente's begeleider, or a trainer, is no choice.
+    # A username (what the options carried before) is no choice either.
+    html = holder.post(url, {"aan": "begeleider2.polderdam", "notitie": "Graag"})
+    assert "Kies een collega uit de lijst." in html.content.decode()
     for username in ("begeleider.rivierstad", "trainer.polderdam"):
-        html = holder.post(url, {"aan": username, "notitie": "Graag"}).content
+        html = holder.post(url, {"aan": user_id(username), "notitie": "Graag"}).content
         assert "Kies een collega uit de lijst." in html.decode()
         assert 'name="notitie"' in html.decode() and "Graag" in html.decode()
     held.refresh_from_db()
@@ -398,7 +413,7 @@ def test_only_the_holder_or_a_coordinator_of_the_organisation_hands_over(
     world: World, held: TaskItem
 ) -> None:
     url = reverse("tasks:hand_over", args=[held.task_id])
-    data = {"aan": "begeleider2.polderdam", "notitie": "Overname"}
+    data = {"aan": user_id("begeleider2.polderdam"), "notitie": "Overname"}
     # A colleague who does not hold it does not even see it.
     colleague = client_for("begeleider2.polderdam")
     assert colleague.post(url, data).status_code == 404, "not their case"
@@ -430,7 +445,7 @@ def test_a_coordinator_assigns_a_task_nobody_has_picked_up(world: World) -> None
     assert pooled.assignee is None
     response = client_for("coordinator.polderdam").post(
         reverse("tasks:hand_over", args=[pooled.task_id]),
-        {"aan": "begeleider2.polderdam", "notitie": "Spreekt Tigrinya"},
+        {"aan": user_id("begeleider2.polderdam"), "notitie": "Spreekt Tigrinya"},
     )
     assert response.status_code == 302
     pooled.refresh_from_db()
@@ -467,6 +482,9 @@ def test_after_a_task_the_next_own_task_opens_and_after_the_last_the_queue(
     )
     html = response.content.decode()
     assert f"‘{live_pool.today.name}’ is afgerond." in html
+    # Where the case stands, per track in words (not the tracks' phases joined).
+    done = html.split("is afgerond.", 1)[1].split("</", 1)[0]
+    assert "staat nu in: Begeleiding: " in done and " · " not in done
     assert "Dit is uw volgende taak." in html
 
     response = _post_form(

@@ -5,6 +5,8 @@ from datetime import date
 from django.test import Client
 from django.urls import reverse
 
+from lxml import html as lxml_html
+
 from webui.cases.models import CaseMilestone, Referral
 
 from ..conftest import PASSWORD, World
@@ -159,3 +161,61 @@ def test_the_mb_report_shows_the_guidance_within_the_consent(world: World) -> No
         reverse("cases:report", args=[case.reference])
     )
     assert dict(report.context["report"].signals)["schulden"] == 1
+
+
+CONTACT = {
+    "contact_datum": "2026-01-07",
+    "contact_soort": "huisbezoek",
+    "contact_leefgebieden": ["wonen"],
+    "contact_verslag": "Huurcontract doorgenomen.",
+    "contact_doorverwezen": "ja",
+}
+
+
+def test_a_contact_moment_with_a_referral_opens_the_referral_form_filled_in(
+    world: World, web_today: date
+) -> None:
+    """ "Doorverwezen: ja" leads to the referral form with the topic as its
+    leefgebied; the referral is recorded without typing it again; "nee" goes back
+    to the case."""
+    case = world.coupled()
+    begeleider = client_for("begeleider.polderdam")
+    contact_url = reverse("cases:contact", args=[case.reference])
+
+    answered = begeleider.post(contact_url, CONTACT, follow=True)
+    url, _status = answered.redirect_chain[-1]
+    assert url.startswith(reverse("cases:referral", args=[case.reference]))
+    html = answered.content.decode()
+    assert "U gaf aan dat u hebt doorverwezen" in html
+    assert "hoort bij het contactmoment van 07-01-2026" in html
+    assert answered.context["form"]["leefgebied"].value() == "wonen"
+    checked = lxml_html.fromstring(html).xpath(
+        '//input[@name="leefgebied"][@checked]/@value'
+    )
+    assert checked == ["wonen"]
+
+    begeleider.post(
+        url,
+        {
+            "organisatie": "Woningcorporatie Polderdam",
+            "leefgebied": answered.context["form"]["leefgebied"].value(),
+            "reden": "Vragen over de huur",
+            "toestemming": "ja",
+            "opvolgen_op": "2099-01-10",
+        },
+    )
+    referral = Referral.objects.get()
+    assert (referral.case, referral.leefgebied) == (case, "wonen")
+
+    # Without a referral the case page follows, as before.
+    plain = begeleider.post(contact_url, {**CONTACT, "contact_doorverwezen": "nee"})
+    assert plain["Location"] == reverse("cases:detail", args=[case.reference])
+    # Another case's contact moment (or none) fills in nothing.
+    other = world.coupled()
+    foreign = begeleider.get(
+        reverse("cases:referral", args=[other.reference]),
+        {"contactmoment": url.split("contactmoment=")[1]},
+    )
+    assert foreign.status_code == 200
+    assert foreign.context["start"] is None
+    assert foreign.context["form"]["leefgebied"].value() is None

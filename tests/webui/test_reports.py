@@ -30,6 +30,7 @@ from webui.reports.models import ExportRun
 from webui.reports.services import export_runs_expire
 
 from ..conftest import PASSWORD, World
+from ..exports.helpers import summary_tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -482,3 +483,106 @@ def test_a_phase_name_shared_by_two_processes_is_one_filter_choice_finding_both(
         user=manager, report_filter=ReportFilter(fase="voortraject")
     )
     assert {base.pk, own.pk} <= set(found.values_list("pk", flat=True))
+
+
+def _stay(case: Case, phase: str, start: date, days: int) -> None:
+    """A task the case did in ``phase`` (as its version then named it), ready on
+    ``start`` and completed ``days`` later: what a case leaves behind in a phase."""
+    from uuid import uuid4
+
+    from webui.tasks.models import TaskItem
+
+    TaskItem.objects.create(
+        task_id=str(uuid4()),
+        case=case,
+        gemeente_id=case.gemeente_id,
+        mb_organisation_id=case.mb_organisation_id,
+        bpmn_id="voortgangsgesprek",
+        name="Voortgangsgesprek",
+        role="regievoerder",
+        form_key="voortgangsgesprek",
+        phase=phase,
+        state=TaskItem.State.DONE,
+        ready_at=_at(start),
+        completed_at=_at(start + timedelta(days=days)),
+    )
+
+
+def test_figures_of_cases_on_v1_v2_and_v3_count_one_phase_by_its_key(
+    world: World, tmp_path: Path
+) -> None:
+    """v1 called the phase "Uitvoering", v2 and v3 "Begeleiding vanuit het PIP": a
+    case on each (and one migrated from v1 to v3, its days under v1's name) counts
+    under the one phase, in the overview and the workbook, as the database says."""
+    from webui.definitions.services import base_register, version_deploy
+    from webui.demo.seed import archived_base_v1, archived_base_v2
+    from webui.reports.selectors import report_summary
+
+    newest = world.start()
+    migrated = world.start()
+    base_register(files=archived_base_v1())
+    version_deploy(gemeente=world.polderdam, own_files={})
+    first = world.start()
+    base_register(files=archived_base_v2())
+    version_deploy(gemeente=world.polderdam, own_files={})
+    middle = world.start()
+    assert len({c.version_id for c in (newest, first, middle)}) == 3
+    day = date(2025, 6, 2)
+    _stay(first, "Uitvoering", day, 10)
+    _stay(migrated, "Uitvoering", day, 12)
+    _stay(middle, "Begeleiding vanuit het PIP", day, 20)
+    _stay(newest, "Begeleiding vanuit het PIP", day, 41)
+    # The database's median of the four stays (10, 12, 20, 41): 16 days.
+    expected = 16
+
+    summary = report_summary(cases=Case.objects.all(), today=day)
+    labels = list(summary.phase_labels)
+    assert (
+        "Uitvoering" not in labels and labels.count("Begeleiding vanuit het PIP") == 1
+    )
+    (polderdam,) = summary.gemeenten
+    assert polderdam.phases[labels.index("Begeleiding vanuit het PIP")][1] == expected
+
+    manager = world.who("manager", world.polderdam)
+    client = Client()
+    client.force_login(manager)
+    html = client.get(reverse("reports:overview")).content.decode()
+    row = html.split('<th scope="row">Begeleiding vanuit het PIP</th>', 1)[1]
+    assert f'<td class="num">{expected}</td>' in row.split("</tr>", 1)[0]
+
+    content = _download(client, "")
+    medians = summary_tables(content)["Mediaan dagen per fase"]
+    found = {row[0]: (row[1:] or (None,))[0] for row in medians[1:]}
+    assert found["Begeleiding vanuit het PIP"] == expected
+    assert "Uitvoering" not in found
+
+
+def test_the_overview_draws_cases_per_phase_and_says_what_its_figures_count(
+    world: World, seeded: dict[str, Case]
+) -> None:
+    """A chart of cases per phase per gemeente, its numbers in the table beside it;
+    "15 van 19" says of what; and that a case is in one phase per track."""
+    response = _client("manager.beide").get(reverse("reports:overview"))
+    tree = lxml_html.fromstring(response.content.decode())
+    for section in tree.xpath('//section[@class="report-gemeente"]'):
+        bars = [
+            (
+                li.xpath('.//span[@class="bar-label"]/text()')[0],
+                int(li.xpath('.//span[@class="bar-n"]/text()')[0]),
+            )
+            for li in section.xpath('.//figure[@class="phase-chart"]//li')
+        ]
+        table = [
+            (row.xpath("./th/text()")[0], int(row.xpath("./td[1]/text()")[0]))
+            for row in section.xpath('.//table[@class="phases"]/tbody/tr')
+        ]
+        assert bars and bars == table
+        widths = [
+            int(rect.get("width"))
+            for rect in section.xpath('.//figure[@class="phase-chart"]//rect')
+        ]
+        assert max(widths) == 100
+        caption = section.xpath('.//figure[@class="phase-chart"]/figcaption')[0]
+        assert "twee fasen tegelijk" in caption.text_content()
+    html = response.content.decode()
+    assert "dossiers met een vastgesteld PIP of een verstreken PIP-termijn" in html

@@ -308,6 +308,28 @@ def test_the_form_editor_keeps_what_was_typed_and_previews_the_form(
     assert "Het voorbeeld kan niet worden getoond" in bad.content.decode()
 
 
+def test_the_form_editor_shows_a_forms_plausibility_rules_in_words(
+    world: World,
+) -> None:
+    """The rules are data in the definition; the editor's preview (and the page
+    without JavaScript) lists each in words with the message it shows."""
+    client = client_for(world, "beheerder.polderdam")
+    key = "ontzorgen_evaluatie"
+    text = version_files(world.versions["polderdam"])[f"formulieren/{key}.json"]
+    preview = client.post(studio_url("form_preview", key), {"definition": text})
+    html = preview.content.decode()
+    assert "Controles op de antwoorden" in html
+    assert "is ten minste 1, als het antwoord op" in html
+    assert "verleng het ontzorgen met ten minste 1 maand" in html
+    page = client.get(studio_url("form_editor", key)).content.decode()
+    assert "Controles op de antwoorden" in page.split("<noscript>", 1)[1]
+    # A broken rule is a finding with its place, in Dutch.
+    broken = text.replace('"must_be": ">="', '"must_be": "=~"')
+    refused = client.post(studio_url("form_preview", key), {"definition": broken})
+    assert refused.status_code == 400
+    assert "geen geldige vergelijking" in refused.content.decode()
+
+
 def test_a_new_diagram_and_form_start_from_templates(world: World) -> None:
     client = client_for(world, "beheerder.polderdam")
     response = client.post(studio_url("new_diagram"), {"naam": "Taalcafé plannen"})
@@ -415,25 +437,40 @@ def test_the_migration_page_previews_and_starts_a_run(
     assert "niet terug te draaien: het dossier is na de migratie al verder" in later
 
 
-def test_the_migration_phase_filter_lists_each_phase_once_and_filters_by_it(
+def test_the_migration_phase_filter_lists_each_tracks_phase_once_and_filters_by_it(
     world: World,
 ) -> None:
-    """Two cases in the Voortraject, one of them on a version whose process for it
-    has another id: the filter offers that phase once and finds both."""
+    """Cases in the Voortraject on two versions: the filter offers each track's
+    phase once in words (no joined label of both tracks), finds the cases by it,
+    and the preview names each case's phase per track."""
     first = world.run_until(world.start(), "huisvesting_inschrijvingen")
-    second = world.run_until(world.start(), "huisvesting_inschrijvingen")
     later = world.run_until(world.start(), "intake_gesprek")
-    Case.objects.filter(pk=second.pk).update(phase="voortraject_eigen")
-    label = first.phase_label
-    assert label.startswith("Voortraject") and label != later.phase_label
+    # The next version calls the voortraject "Eerste hulp": still one phase.
+    version_deploy(
+        gemeente=world.polderdam,
+        own_files={
+            "voortraject.bpmn": version_files(world.versions["polderdam"])[
+                "voortraject.bpmn"
+            ].replace('name="Voortraject"', 'name="Eerste hulp"')
+        },
+    )
+    second = world.run_until(world.start(), "huisvesting_inschrijvingen")
+    assert second.version_id != first.version_id
     client = client_for(world, "beheerder.polderdam")
     page = client.get(studio_url("migration"))
     labels = [text for _value, text in page.context["form"].fields["fase"].choices]
-    assert labels.count(label) == 1, labels
-    assert page.content.decode().count(f">{label}</option>") == 1
-    chosen = client.get(studio_url("migration"), {"doel": 1, "fase": label})
+    assert labels.count("Begeleiding: Eerste hulp") == 1, labels
+    assert "Begeleiding: Voortraject" not in labels
+    assert "Gemeente: Brede intake en PIP" in labels
+    assert not any(" · " in label for label in labels), labels
+    chosen = client.get(studio_url("migration"), {"doel": 1, "fase": "voortraject"})
     shown = {p.case.reference for p in chosen.context["previews"]}
     assert shown == {first.reference, second.reference}
+    assert later.reference not in shown
+    html = chosen.content.decode()
+    row = html.split(f'data-reference="{first.reference}"', 1)[1].split("</tr>")[0]
+    assert "Begeleiding:</span> Voortraject<br>" in row, "its own version's words"
+    assert "Gemeente:</span> Brede intake en PIP" in row
 
 
 def test_the_process_list_shows_files_only_to_the_beheerder(world: World) -> None:

@@ -218,6 +218,33 @@ def test_a_wrong_bsn_on_registration_is_explained_and_nothing_is_created(
     assert not Case.objects.exists()
 
 
+def test_a_birth_date_in_the_future_is_refused_and_what_was_typed_stays(
+    world: World,
+) -> None:
+    """The aanmelding's plausibility rule (data in its form definition) refuses
+    01-01-2030 on the server with its Dutch message at the field; nothing is
+    registered and every answer is still in the form."""
+    client = client_for(world, "coordinator.polderdam")
+    data = {
+        "gemeente": "polderdam",
+        "voornaam": "Yara",
+        "achternaam": "Voorbeeld",
+        "geboortedatum": "2030-01-01",
+        "herkomstland": "Eritrea",
+        "gezinsgrootte": "1",
+        "soort_aanmelding": "asiel",
+        "aangemeld_door": "coa",
+        "koppeling_datum": "2026-01-05",
+        "datum_binnenkomst": "2026-01-05",
+    }
+    response = client.post(reverse("cases:new"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "De geboortedatum ligt in de toekomst" in html
+    assert 'value="2030-01-01"' in html and 'value="Yara"' in html
+    assert not Case.objects.filter(client_naam="Yara Voorbeeld").exists()
+
+
 def test_only_coordinators_register(world: World) -> None:
     for username in ("begeleider.polderdam", "regievoerder.polderdam"):
         response = client_for(world, username).get(reverse("cases:new"))
@@ -244,6 +271,8 @@ def test_run_timers_warns_and_escalates_a_missed_pip_deadline(world: World) -> N
     assert timers_run(clock=world.clock) == 1
     escalation = TaskItem.objects.get(case=case, bpmn_id="pip_termijn_verstreken")
     assert escalation.state == "open" and escalation.role == "teamleider"
+    # Both belong to the phase the deadline is on, not to the main process's name.
+    assert {warning.phase, escalation.phase} == {"Brede intake en PIP"}
     assert TaskItem.objects.get(case=case, bpmn_id="brede_intake").state == "open"
     assert timers_run(clock=world.clock) == 0, "a fired timer fires once"
 
@@ -429,8 +458,19 @@ def test_the_regievoerder_sees_counts_per_phase_and_filters_overdue_cases(
     response = regie.get(reverse("cases:list"))
     overview = response.context["overview"]
     assert overview.total == 2 and overview.overdue == 1
-    assert overview.phases == [
-        ("Voortraject · Brede intake en PIP · Financieel ontzorgen", 2)
+    # Per track, each phase once (not the tracks' phases joined into one label).
+    assert [
+        (t.label, [(p.key, p.label, p.count) for p in t.phases])
+        for t in overview.tracks
+    ] == [
+        ("Begeleiding", [("voortraject", "Voortraject", 2)]),
+        (
+            "Gemeente",
+            [
+                ("brede_intake_pip", "Brede intake en PIP", 2),
+                ("ontzorgen", "Financieel ontzorgen", 2),
+            ],
+        ),
     ]
     assert "met verlopen PIP-termijn" in response.content.decode()
     rows = regie.get(reverse("cases:list"), {"verlopen": "1"}).context["rows"]

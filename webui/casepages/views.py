@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -24,8 +25,10 @@ from webui.casework.selectors import (
     case_form,
     case_overview,
     open_consent_requests,
+    phase_filter_label,
     pip_overdue,
     referral_for,
+    referral_start_from_contact,
     start_form,
 )
 from webui.casework.services import (
@@ -82,7 +85,7 @@ CASE_PAGE = 50
 def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     only_overdue = request.GET.get("verlopen") == "1"
-    phase = request.GET.get("fase", "")[:200]
+    phase = request.GET.get("fase", "")[:100]
     search = request.GET.get("zoek", "").strip()[:100]
     page, shown = case_list_page(
         user=request.user,
@@ -100,6 +103,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "overview": case_overview(user=request.user, today=today),
         "only_overdue": only_overdue,
         "phase": phase,
+        "phase_label": phase and phase_filter_label(user=request.user, key=phase),
         "search": search,
     }
     return render(request, "cases/list.html", context)
@@ -197,7 +201,7 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contactmoment_record(
+            contact = contactmoment_record(
                 case=case,
                 user=request.user,
                 cleaned_data=form.cleaned_data,
@@ -206,6 +210,18 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
+            referred = definition.field_with_role("contact_doorverwezen")
+            if referred is not None and form.cleaned_data.get(referred.name) is True:
+                # A referral made in the conversation gets its form next, so it is
+                # followed up and not left in the verslag.
+                messages.success(
+                    request,
+                    "Het contactmoment is vastgelegd. U gaf aan dat u hebt"
+                    " doorverwezen: leg hieronder de verwijzing vast, dan komt de"
+                    " opvolging in uw takenlijst.",
+                )
+                url = reverse("cases:referral", args=[case.reference])
+                return redirect(f"{url}?contactmoment={contact.task_id}")
             messages.success(request, "Het contactmoment is vastgelegd.")
             return redirect("cases:detail", reference=case.reference)
     _log_form_page(request, case, access, CONTACT_FORM)
@@ -301,7 +317,10 @@ def case_consent_request(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
     case, access = _case_and_access(request, reference)
-    form = ReferralForm(request.POST or None)
+    start = referral_start_from_contact(
+        case=case, contact_id=request.GET.get("contactmoment", "")
+    )
+    form = ReferralForm(request.POST or None, initial=start.initial if start else {})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -325,7 +344,9 @@ def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
             )
             return redirect("cases:detail", reference=case.reference)
     _log_form_page(request, case, access, "verwijzing")
-    return render(request, "cases/referral.html", {"form": form, "case": case})
+    return render(
+        request, "cases/referral.html", {"form": form, "case": case, "start": start}
+    )
 
 
 @login_required

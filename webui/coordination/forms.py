@@ -45,10 +45,12 @@ class ReassignForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.cases = cases
-        self.colleagues = {load.user.get_username(): load for load in colleagues}
+        # The options carry the user id, not the username (a code no one should
+        # read in the page's source or a form post); moves() maps it back.
+        self.colleagues = {str(load.user.pk): load for load in colleagues}
         options = [
-            (username, f"{load.name} ({load.load_label})")
-            for username, load in self.colleagues.items()
+            (user_id, f"{load.name} ({load.load_label})")
+            for user_id, load in self.colleagues.items()
         ]
         self.fields["to_all"].choices = [("", "— kies een begeleider —"), *options]
         self.fields["chosen"].choices = [(str(c.pk), c.reference) for c in cases]

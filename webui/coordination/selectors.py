@@ -21,6 +21,7 @@ from webui.accounts.models import LANE_SIDE, MbOrganisation, Role, UserProfile
 from webui.accounts.profiles import profiles_for
 from webui.accounts.selectors import users_for_role
 from webui.cases.models import Case
+from webui.cases.tracks import with_track_phases
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.models import DefinitionVersion
 from webui.logs.context import Occasion
@@ -262,20 +263,23 @@ def tab_counts(*, org: MbOrganisation, today: date) -> dict[str, int]:
 
 
 def begeleider_cases(*, org: MbOrganisation, user: Any) -> list[Case]:
-    """The open cases of the organisation the user is vaste begeleider of."""
-    return list(
-        Case.objects.filter(mb_organisation=org, begeleider=user, is_closed=False)
-        .select_related("gemeente")
-        .annotate(
-            open_tasks=Count(
-                "tasks",
-                filter=Q(
-                    tasks__state=TaskItem.State.OPEN,
-                    tasks__role=Role.BEGELEIDER,
-                ),
+    """The open cases of the organisation the user is vaste begeleider of, each
+    with its current phase per track."""
+    return with_track_phases(
+        list(
+            Case.objects.filter(mb_organisation=org, begeleider=user, is_closed=False)
+            .select_related("gemeente", "version")
+            .annotate(
+                open_tasks=Count(
+                    "tasks",
+                    filter=Q(
+                        tasks__state=TaskItem.State.OPEN,
+                        tasks__role=Role.BEGELEIDER,
+                    ),
+                )
             )
+            .order_by("reference")
         )
-        .order_by("reference")
     )
 
 

@@ -154,7 +154,7 @@ class ReportFilterForm(forms.Form):
         required=False,
         choices=(("", "Lopend en afgesloten"), *STATUSES),
         error_messages={
-            "invalid_choice": "Status ‘%(value)s’ bestaat niet: kies ‘open’ of"
+            "invalid_choice": "Status ‘%(value)s’ bestaat niet: kies ‘lopend’ of"
             " ‘afgesloten’."
         },
     )
@@ -201,6 +201,49 @@ class ReportFilterForm(forms.Form):
             status=data.get("status") or "",
             met_namen=bool(data.get("met_namen")),
         )
+
+
+def _choices(scope: ReportScope) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per filter that picks from a list: (value, the page's words) pairs."""
+    return {
+        "gemeente": scope.gemeenten,
+        "organisatie": scope.organisations,
+        "fase": scope.phases,
+        "begeleider": scope.begeleiders,
+        "status": STATUSES,
+    }
+
+
+def from_words(data: Mapping[str, Any], scope: ReportScope) -> dict[str, Any]:
+    """The filters as typed on the command line, in the page's words or by value:
+    ``--status lopend``, ``--fase "Brede intake en PIP"``, ``--gemeente Polderdam``
+    become the values the page's form sends; anything else stays as typed (and is
+    refused by the form, see ``valid_words``)."""
+
+    def value(name: str, typed: str) -> str:
+        wanted = typed.strip().casefold()
+        for code, words in _choices(scope)[name]:
+            if wanted in (code.casefold(), words.casefold()):
+                return code
+        return typed
+
+    converted = dict(data)
+    for name in _choices(scope):
+        typed = converted.get(name)
+        if isinstance(typed, list | tuple):
+            converted[name] = [value(name, str(t)) for t in typed]
+        elif typed:
+            converted[name] = value(name, str(typed))
+    return converted
+
+
+def valid_words(name: str, scope: ReportScope) -> str:
+    """What a filter accepts, in the page's words, for a refusal ("" when the filter
+    takes no list, such as a date)."""
+    pairs = _choices(scope).get(name)
+    if not pairs:
+        return ""
+    return "kies uit " + ", ".join(f"‘{words}’" for _code, words in pairs)
 
 
 NAMES_REFUSED = (

@@ -85,7 +85,14 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args: Any, colleagues: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The options carry the user id, not the username (no code in the page);
+        # recipient() maps the choice back.
+        self.colleagues = {str(u.pk): u for u in colleagues}
         self.fields["aan"].choices = [("", "Kies een collega")] + [
-            (u.get_username(), u.get_full_name() or u.get_username())
-            for u in colleagues
+            (user_id, u.get_full_name() or u.get_username())
+            for user_id, u in self.colleagues.items()
         ]
+
+    def recipient(self) -> str:
+        """The username of the chosen colleague (of a valid form)."""
+        return str(self.colleagues[self.cleaned_data["aan"]].get_username())

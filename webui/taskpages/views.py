@@ -18,6 +18,7 @@ from forms.builder import build_step_forms
 from webui.access import roles_held
 from webui.accounts.models import Role
 from webui.accounts.selectors import user_choices, username_of
+from webui.cases.tracks import track_words
 from webui.casework.selectors import case_form, consent_requests_for, follow_ups
 from webui.casework.services import CaseError, task_complete
 from webui.logs.context import occasion_of
@@ -166,7 +167,7 @@ def hand_over(request: HttpRequest, task_id: str) -> HttpResponse:
             task_hand_over(
                 item=item,
                 user=request.user,
-                to_username=form.cleaned_data["aan"],
+                to_username=form.recipient(),
                 note=form.cleaned_data["notitie"],
             )
         except HandOverRefused as exc:
@@ -423,10 +424,8 @@ class TaskFormView(LoginRequiredMixin, WizardView):
             last = form_list[-1]
             last.add_error(None, str(exc))
             return self.render(last)
-        done = (
-            f"‘{self.item.name}’ is afgerond. {case.reference} staat nu in de fase "
-            f"{case.phase_label}."
-        )
+        where = track_words(case.version, case.open_phases, case.is_closed)
+        done = f"‘{self.item.name}’ is afgerond. {case.reference} staat nu in: {where}."
         upcoming = next_task(user=self.request.user, after=self.item)
         if upcoming is None:
             messages.success(self.request, f"{done} U heeft geen open taken meer.")

@@ -60,7 +60,7 @@ def tasks_project(
                 name=ready.name,
                 role=ready.role,
                 form_key=ready.form_key,
-                phase=phase_names.get(ready.phase, ready.phase),
+                phase=_phase_name(ready, phase_names),
                 documentation=ready.documentation,
                 ready_at=ready.ready_at,
                 due_date=ready.due,
@@ -133,7 +133,7 @@ def _refresh(
         "name": ready.name,
         "role": ready.role,
         "form_key": ready.form_key,
-        "phase": phase_names.get(ready.phase, ready.phase),
+        "phase": _phase_name(ready, phase_names),
         "documentation": ready.documentation,
     }
     if ready.role != item.role:
@@ -239,3 +239,10 @@ def task_hand_over(
 
 def _name(user: AbstractBaseUser) -> str:
     return user.get_full_name() or user.get_username()
+
+
+def _phase_name(ready: ReadyTask, phase_names: dict[str, str]) -> str:
+    """The name of the phase a task's work belongs to (a PIP deadline's escalation
+    under *Brede intake en PIP*, not under the process's own name)."""
+    phase = ready.belongs_to or ready.phase
+    return phase_names.get(phase, phase)

@@ -29,6 +29,7 @@ from .lists import (
     case_overview,
     filtered_cases,
     overdue_q,
+    phase_filter_label,
     with_open_task_counts,
 )
 from .mb_report import MbReport, mb_report
@@ -36,7 +37,13 @@ from .migration import cases_for_migration, migration_phases, migration_revertib
 from .milestones import case_outcome, milestone_label
 from .page import CaseView, case_form, case_view, pip_overdue, start_form
 from .phases import PhaseStep, case_phase_file, case_phases, phase_statuses
-from .referrals import ReferralRow, case_referrals, follow_ups, referral_for
+from .referrals import (
+    ReferralRow,
+    case_referrals,
+    follow_ups,
+    referral_for,
+    referral_start_from_contact,
+)
 
 __all__ = [
     "CaseDiagram",
@@ -72,9 +79,11 @@ __all__ = [
     "milestone_label",
     "open_consent_requests",
     "overdue_q",
+    "phase_filter_label",
     "phase_statuses",
     "pip_overdue",
     "referral_for",
+    "referral_start_from_contact",
     "start_form",
     "with_open_task_counts",
 ]

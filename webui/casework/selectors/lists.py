@@ -9,6 +9,8 @@ from django.db.models import Count, Q, QuerySet
 
 from webui.access import cases_for_user, visible_cases
 from webui.cases.models import Case
+from webui.cases.tracks import CLOSED, TrackCounts, counts_per_track, phase_label
+from webui.definitions.models import DefinitionVersion
 from webui.tasks.models import TaskItem
 
 
@@ -51,7 +53,7 @@ def filtered_cases(
     if only_overdue:
         cases = cases.filter(overdue_q(today))
     if phase:
-        cases = cases.filter(phase_label=phase)
+        cases = cases.filter(in_phase_q(phase))
     if search:
         cases = cases.filter(
             Q(client_naam__icontains=search) | Q(reference__icontains=search)
@@ -59,20 +61,48 @@ def filtered_cases(
     return cases
 
 
+def in_phase_q(key: str) -> Q:
+    """Cases in one phase now, by its key (the process id, the same on every
+    version; a case is in one phase per track), or the closed ones."""
+    if key == CLOSED:
+        return Q(is_closed=True)
+    # open_phases is a JSON list of process ids; the quotes make it the whole id,
+    # on SQLite and PostgreSQL.
+    return Q(is_closed=False, open_phases__icontains=f'"{key}"')
+
+
+def _versions_of(cases: QuerySet[Case]) -> list[DefinitionVersion]:
+    return list(
+        DefinitionVersion.objects.filter(
+            pk__in=cases.order_by().values("version_id").distinct()
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Overview:
     total: int
     overdue: int
-    phases: list[tuple[str, int]]
+    tracks: list[TrackCounts]
 
 
 def case_overview(*, user: AbstractBaseUser, today: date) -> Overview:
-    """How many cases the user can open, per phase and past their PIP deadline (a
-    manager's figures are on the overview page, webui.reports)."""
+    """How many cases the user can open, per track and phase, and past their PIP
+    deadline (a manager's figures are on the overview page, webui.reports)."""
     cases = visible_cases(user=user)
-    per_phase = cases.values("phase_label").annotate(n=Count("id")).order_by("-n")
-    return Overview(
-        total=cases.count(),
-        overdue=cases.filter(overdue_q(today)).count(),
-        phases=[(row["phase_label"], row["n"]) for row in per_phase],
+    rows = list(
+        cases.order_by()
+        .values("version_id", "open_phases", "is_closed")
+        .annotate(n=Count("id"))
+        .values_list("version_id", "open_phases", "is_closed", "n")
     )
+    return Overview(
+        total=sum(row[3] for row in rows),
+        overdue=cases.filter(overdue_q(today)).count(),
+        tracks=counts_per_track(rows, _versions_of(cases)),
+    )
+
+
+def phase_filter_label(*, user: AbstractBaseUser, key: str) -> str:
+    """The ``?fase=`` key of the case list in words ("Begeleiding: Voortraject")."""
+    return phase_label(key, _versions_of(visible_cases(user=user)))

@@ -5,6 +5,10 @@ from django.db.models import QuerySet
 
 from webui.accounts.models import Gemeente
 from webui.cases.models import Case, CaseMigration
+from webui.cases.tracks import TRACKS, phases_across
+from webui.definitions.models import DefinitionVersion
+
+from .lists import in_phase_q
 
 
 def cases_for_migration(
@@ -15,7 +19,7 @@ def cases_for_migration(
     references: "list[str] | None" = None,
 ) -> QuerySet[Case]:
     """The running cases of a gemeente a beheerder chooses to migrate: all of them, of
-    one version, in one phase (by its label, as ``migration_phases`` offers it), or a
+    one version, in one phase (by its key, as ``migration_phases`` offers it), or a
     list of references."""
     cases = Case.objects.filter(gemeente=gemeente, is_closed=False).select_related(
         "version"
@@ -23,22 +27,30 @@ def cases_for_migration(
     if from_version is not None:
         cases = cases.filter(version__number=from_version)
     if phase:
-        cases = cases.filter(phase_label=phase)
+        cases = cases.filter(in_phase_q(phase))
     if references:
         cases = cases.filter(reference__in=references)
     return cases.order_by("reference")
 
 
-def migration_phases(*, gemeente: Gemeente) -> list[str]:
-    """The phases the gemeente's running cases are in, each label once: the same
-    phase on several versions (or under another process id) is one choice."""
-    labels = (
-        cases_for_migration(gemeente=gemeente)
-        .order_by("phase_label")
-        .values_list("phase_label", flat=True)
-        .distinct()
+def migration_phases(*, gemeente: Gemeente) -> list[tuple[str, str]]:
+    """The phases the gemeente's running cases are in, as (key, words) per track
+    ("Gemeente: Brede intake en PIP"): the same phase on several versions is one
+    choice, and a case in two tracks is found under each."""
+    cases = cases_for_migration(gemeente=gemeente)
+    versions = list(
+        DefinitionVersion.objects.filter(
+            pk__in=cases.order_by().values("version_id").distinct()
+        )
     )
-    return [label for label in labels if label]
+    now_in: set[str] = set()
+    for phases in cases.order_by().values_list("open_phases", flat=True).distinct():
+        now_in.update(phases or ())
+    return [
+        (pid, f"{TRACKS.get(track, track)}: {name}")
+        for pid, (track, name) in phases_across(versions).items()
+        if pid in now_in
+    ]
 
 
 def migration_revertible(*, migration: CaseMigration) -> bool:

@@ -1,7 +1,9 @@
 """The figures per gemeente, from aggregate queries."""
 
+import math
 import statistics
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
@@ -17,7 +19,7 @@ from webui.cases.models import Case, CaseMilestone
 from webui.tasks.models import TaskItem
 
 from .rows import _organisation
-from .versions import _trajectory, _version_ids, _Versions
+from .versions import _trajectory, _version_ids, _Versions, phase_keys_by_name
 
 
 def _phase_counts(
@@ -90,39 +92,55 @@ def _pvt_ratios(cases: QuerySet[Case], versions: _Versions) -> dict[int, Ratio]:
     }
 
 
-def _medians(cases: QuerySet[Case], labels: list[str]) -> dict[int, list[float | None]]:
+def _medians(
+    cases: QuerySet[Case], pids: dict[str, int]
+) -> dict[int, list[float | None]]:
     """Per gemeente, per phase: the median days a case spent in a phase it has left
-    (first task of the phase ready to its last task completed)."""
-    index = {label: i for i, label in enumerate(labels)}
+    (first task of the phase ready to its last task completed), in whole days. A
+    phase is matched by its key, whatever version the case did it on."""
+    keys = phase_keys_by_name()
     tz = timezone.get_current_timezone()
     days: dict[int, list[list[int]]] = {}
     groups = (
         TaskItem.objects.filter(case__in=cases.order_by().values("pk"))
-        .values("case__gemeente_id", "case_id", "phase", "case__phase_label")
+        .values("case__gemeente_id", "case_id", "phase")
         .annotate(
             start=Min("ready_at"),
             end=Max("completed_at"),
             running=Count("id", filter=Q(state=TaskItem.State.OPEN)),
         )
         .order_by()
-        .values_list(
-            "case__gemeente_id", "phase", "case__phase_label", "start", "end", "running"
-        )
+        .values_list("case__gemeente_id", "case_id", "phase", "start", "end", "running")
     )
-    for gemeente_id, phase, now_in, start, end, running in groups.iterator(
+    now_in = dict(
+        cases.order_by().filter(is_closed=False).values_list("pk", "open_phases")
+    )
+    # One case's days per phase key: v1's name and v3's for the same phase (a
+    # migrated case's tasks) are one stay, first ready to last completed.
+    stays: dict[tuple[int, int, str], list[Any]] = {}
+    for gemeente_id, case_id, phase, start, end, running in groups.iterator(
         chunk_size=10_000
     ):
-        position = index.get(phase)
-        if position is None or running or end is None:
+        key = keys.get(phase, phase)
+        if key not in pids:
             continue
-        if phase in (now_in or "").split(" · "):
+        stay = stays.setdefault((gemeente_id, case_id, key), [start, end, running])
+        stay[0] = min(stay[0], start)
+        stay[1] = None if end is None or stay[1] is None else max(stay[1], end)
+        stay[2] = stay[2] or running
+    for (gemeente_id, case_id, key), (start, end, running) in stays.items():
+        if running or end is None:
+            continue
+        if key in (now_in.get(case_id) or ()):
             continue  # the case is still in it (waiting on a timer, say)
-        per_phase = days.setdefault(gemeente_id, [[] for _ in labels])
-        per_phase[position].append(
+        per_phase = days.setdefault(gemeente_id, [[] for _ in pids])
+        per_phase[pids[key]].append(
             (end.astimezone(tz).date() - start.astimezone(tz).date()).days
         )
     return {
-        gemeente_id: [statistics.median(d) if d else None for d in per_phase]
+        gemeente_id: [
+            math.floor(statistics.median(d) + 0.5) if d else None for d in per_phase
+        ]
         for gemeente_id, per_phase in days.items()
     }
 
@@ -178,7 +196,7 @@ def report_summary(*, cases: QuerySet[Case], today: date) -> Summary:
     counts = _phase_counts(cases, pids, len(phases))
     pip = _pip_ratios(cases, today)
     pvt = _pvt_ratios(cases, versions)
-    medians = _medians(cases, labels)
+    medians = _medians(cases, pids)
     tasks = _tasks_per_organisation(cases, today)
     figures = []
     for pk, slug, naam in gemeenten:

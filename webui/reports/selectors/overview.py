@@ -29,6 +29,15 @@ class GemeenteOverview:
     rows: list[DossierRow]  # the first ones, in trajectory order
     more: int  # cases beyond these rows
 
+    @property
+    def chart(self) -> list[tuple[str, int, int]]:
+        """The chart's bars: (label, cases, length in % of the longest), the
+        phases in trajectory order, then the closed cases."""
+        bars = [(label, n) for label, n, _median in self.phases]
+        bars.append(("Afgesloten", self.figures.closed))
+        longest = max((n for _label, n in bars), default=0) or 1
+        return [(label, n, round(n * 100 / longest)) for label, n in bars]
+
 
 @dataclass(frozen=True)
 class Overview:

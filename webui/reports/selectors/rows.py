@@ -20,6 +20,8 @@ from exports import (
 )
 from webui.accounts.models import LANE_SIDE, Role
 from webui.cases.models import Case, CaseMilestone, Submission
+from webui.cases.tracks import track_words
+from webui.definitions.models import DefinitionVersion
 from webui.tasks.models import TaskItem
 
 from .versions import CONTACT_FORM, _trajectory, _version_ids, _Versions
@@ -158,7 +160,7 @@ _CASE_FIELDS = (
     "begeleider__first_name",
     "begeleider__last_name",
     "begeleider__username",
-    "phase_label",
+    "open_phases",
     "is_closed",
     "closed_at",
     "koppeling_datum",
@@ -187,6 +189,8 @@ def dossier_rows(
     if limit is not None:
         ordered = ordered[:limit]
     rows = ordered.values_list(*_CASE_FIELDS).iterator(chunk_size=chunk_size)
+    # The versions the rows are on, for their phases per track in words.
+    stored = DefinitionVersion.objects.in_bulk(_version_ids(cases))
     while chunk := list(islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
         tasks = _open_tasks(ids, today)
@@ -202,7 +206,7 @@ def dossier_rows(
             first,
             last,
             username,
-            phase_label,
+            open_phases,
             is_closed,
             closed_at,
             koppeling,
@@ -222,7 +226,7 @@ def dossier_rows(
                 gemeente=gemeente,
                 mb_organisation=organisation,
                 begeleider=_person(first, last, username),
-                phase=phase_label or None,
+                phase=track_words(stored[version_id], open_phases, is_closed) or None,
                 step="; ".join(open_tasks.names) if open_tasks.names else None,
                 status="Afgesloten" if is_closed else "Lopend",
                 koppeling=koppeling,

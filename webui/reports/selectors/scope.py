@@ -61,7 +61,9 @@ def report_scope(*, user: AbstractBaseUser) -> ReportScope:
     )
     version_ids = set(_version_ids(cases))
     version_ids |= {v.pk for g in gemeenten if (v := active_version(g)) is not None}
-    phases = _one_per_label(_trajectory(_Versions().load(sorted(version_ids))))
+    # Newest first: a phase is named as the newest version names it.
+    newest_first = sorted(version_ids, reverse=True)
+    phases = _one_per_label(_trajectory(_Versions().load(newest_first)))
     return ReportScope(
         gemeenten=tuple((g.slug, g.naam) for g in gemeenten),
         organisations=tuple((o.slug, o.naam) for o in organisations),

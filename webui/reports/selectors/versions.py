@@ -118,13 +118,19 @@ class _Versions:
 
 def _trajectory(facts: Iterable[VersionFacts]) -> list[tuple[str, str]]:
     """The phases of several versions in one trajectory order: a variant's own phase
-    goes right after the phase it follows in that variant."""
+    goes right after the phase it follows in that variant. A phase is its key (the
+    process id, the same on every version) and carries the name the first of the
+    given versions (the newest, see ``_Versions.newest_first``) gives it: v1's
+    "Uitvoering" is v3's "Begeleiding vanuit het PIP"."""
+    facts = list(facts)
     order: list[str] = []
     names: dict[str, str] = {}
+    for version in facts:
+        for pid in version.phase_order:
+            names.setdefault(pid, version.phase_names.get(pid, pid))
     for version in sorted(facts, key=lambda f: -len(f.phase_order)):
         previous = None
         for pid in version.phase_order:
-            names.setdefault(pid, version.phase_names.get(pid, pid))
             if pid not in order:
                 order.insert(order.index(previous) + 1 if previous else 0, pid)
             previous = pid
@@ -132,4 +138,25 @@ def _trajectory(facts: Iterable[VersionFacts]) -> list[tuple[str, str]]:
 
 
 def _version_ids(cases: QuerySet[Case]) -> list[int]:
-    return list(cases.order_by().values_list("version_id", flat=True).distinct())
+    """The versions the cases are on, newest first (whose names a figure shows)."""
+    return sorted(
+        cases.order_by().values_list("version_id", flat=True).distinct(), reverse=True
+    )
+
+
+def phase_keys_by_name() -> dict[str, str]:
+    """A phase's name -> its key (process id), over every stored version, the newest
+    first. A task row keeps the name of the phase it ran in as its version called it
+    (a case migrated from v1 did its PIP work in v1's "Uitvoering"): figures count
+    it under the key, so every version's days land in the same phase."""
+    keys: dict[str, str] = {}
+    seen: set[str] = set()
+    for content_hash in DefinitionVersion.objects.order_by("-pk").values_list(
+        "content_hash", flat=True
+    ):
+        if content_hash in seen:
+            continue
+        seen.add(content_hash)
+        for pid, name in _facts(content_hash).phase_names.items():
+            keys.setdefault(name, pid)
+    return keys

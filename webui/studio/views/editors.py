@@ -232,7 +232,7 @@ def studio_form_editor(request: HttpRequest, slug: str, key: str) -> HttpRespons
                 request, f"Formulier ‘{key}’ is opgeslagen in het concept."
             )
     rules = milestone_rules()
-    _definition, problems = parse_definition(
+    definition, problems = parse_definition(
         text,
         name,
         expected_key=key,
@@ -244,6 +244,7 @@ def studio_form_editor(request: HttpRequest, slug: str, key: str) -> HttpRespons
         "key": key,
         "text": text,
         "problems": problems,
+        "rule_lines": definition.rule_lines() if definition is not None else [],
         "config": _editor_config(),
     }
     return render(request, "studio/form_editor.html", context)

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from webui.cases.tracks import with_track_phases
 from webui.casework.selectors import (
     cases_for_migration,
     migration_phases,
@@ -42,7 +43,7 @@ def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
     gemeente = gemeente_or_404(request, slug)
     versions = gemeente_versions(gemeente=gemeente)
     active = next((v for v in versions if v.is_active), None)
-    phases = [(label, label) for label in migration_phases(gemeente=gemeente)]
+    phases = migration_phases(gemeente=gemeente)
     data = request.POST or request.GET or None
     initial = {"doel": active.number if active else None}
     form = MigrationForm(data, initial=initial, versions=versions, phases=phases)
@@ -70,6 +71,7 @@ def studio_migration(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 return redirect("studio:migration_run", slug=slug, run_id=run.pk)
         previews = cases_move_preview(cases=cases, target=target)
+        with_track_phases([p.case for p in previews])
         _log_migration_cases(request, [p.case for p in previews])
     movable = sum(1 for p in previews or [] if p.ok)
     count = len(chosen) if chosen is not None else movable

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from webui.reports.filters import NAMES_REFUSED, parse_filter
+from webui.reports.filters import NAMES_REFUSED, from_words, parse_filter, valid_words
 from webui.reports.selectors import names_allowed, report_scope, reports_allowed
 from webui.reports.services import (
     ExportRefused,
@@ -35,18 +35,24 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="SLUG",
-            help="Gemeente; repeat for several. Default: all the manager's.",
+            help="Gemeente, by name or code; repeat for several. Default: all the"
+            " manager's.",
         )
-        parser.add_argument("--organisatie", default="", metavar="SLUG")
+        parser.add_argument("--organisatie", default="", metavar="NAAM")
         parser.add_argument(
-            "--fase", default="", metavar="PROCES", help="e.g. brede_intake_pip"
+            "--fase",
+            default="",
+            metavar="FASE",
+            help="A phase as the page names it, e.g. 'Brede intake en PIP'.",
         )
         parser.add_argument("--koppeling-van", default="", metavar="DATUM")
         parser.add_argument(
             "--koppeling-tot", default="", metavar="DATUM", help="inclusive"
         )
-        parser.add_argument("--begeleider", default="", metavar="USERNAME")
-        parser.add_argument("--status", default="", choices=["", "open", "afgesloten"])
+        parser.add_argument("--begeleider", default="", metavar="NAAM")
+        parser.add_argument(
+            "--status", default="", metavar="STATUS", help="lopend or afgesloten"
+        )
         parser.add_argument(
             "--met-namen",
             action="store_true",
@@ -77,9 +83,10 @@ class Command(BaseCommand):
             "status": options["status"],
             "met_namen": options["met_namen"],
         }
+        scope = report_scope(user=user)
         report_filter, form = parse_filter(
-            {k: v for k, v in data.items() if v},
-            scope=report_scope(user=user),
+            from_words({k: v for k, v in data.items() if v}, scope),
+            scope=scope,
             names_allowed=names_allowed(user=user),
         )
         if report_filter is None:
@@ -87,6 +94,7 @@ class Command(BaseCommand):
                 export_refusal_record(user=user, reason=NAMES_REFUSED, via="command")
             problems = [str(e) for e in form.non_field_errors()] + [
                 f"--{name.replace('_', '-')}: {error}"
+                + (f" ({words})" if (words := valid_words(name, scope)) else "")
                 for name, errors in form.errors.items()
                 if name != "__all__"
                 for error in errors
