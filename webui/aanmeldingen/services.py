@@ -12,10 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from webui.access import RegistrationPlace
 from webui.casework.services.registration import register
+from webui.definitions.services import active_version
 from webui.logs.context import Occasion
 
 from . import coa
@@ -73,8 +75,19 @@ def bulk_record(
 
 
 def _place_args(run: BulkAanmelding) -> dict[str, Any]:
+    """What every row of the file shares, read once for the file rather than per
+    row: the organisation, the gemeente with the MB organisations it contracts, and
+    its version in use (against whose aanmelding form the rows are checked and on
+    which their cases start)."""
     organisation = run.mb_organisation or run.gemeente
-    return {"organisation": organisation, "gemeente": run.gemeente}
+    prefetch_related_objects([run.gemeente], "mb_organisations")
+    if run.mb_organisation is not None:
+        prefetch_related_objects([run.mb_organisation], "gemeenten")
+    return {
+        "organisation": organisation,
+        "gemeente": run.gemeente,
+        "in_use": active_version(run.gemeente),
+    }
 
 
 def _outcome(row: Mapping[str, Any], status: str) -> dict[str, Any]:
@@ -149,9 +162,9 @@ def bulk_register(*, run_id: int) -> BulkAanmelding:
     if run.status != BulkAanmelding.Status.REGISTERING:
         return run
     occasion = Occasion(**run.occasion) if run.occasion else None
-    place = _place_args(run)
     try:
         with transaction.atomic():
+            place = _place_args(run)
             outcomes = []
             for row in run.rows:
                 result = register(

@@ -18,6 +18,7 @@ from webui.accounts.models import Gemeente, MbOrganisation
 from webui.cases.models import Case, Submission
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
+from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import active_version
 from webui.logs.context import Occasion
 from webui.tasks.models import TaskItem
@@ -60,16 +61,20 @@ def case_start(
     occasion: Occasion | None = None,
     also_store: Callable[[Case], None] | None = None,
     log_roles: tuple[str, ...] = ("coordinator",),
+    version: DefinitionVersion | None = None,
 ) -> Case:
     """Register a statushouder (the start form) and start the trajectory on the
     gemeente's version in use. ``also_store`` runs inside the same transaction once
     the case has its reference (the sender's reference of an aanmelding from
     elsewhere, ``registration.register``): raising there stores nothing.
     ``log_roles`` are the ground of the change in the processing log (an API
-    client's are its side's, ``api_gemeente`` or ``api_mb``)."""
+    client's are its side's, ``api_gemeente`` or ``api_mb``). ``version`` is the
+    gemeente's version in use when the caller has just read it (the registration
+    validated the answers against its start form); otherwise it is read here."""
     clock = clock_or_system(clock)
     now = clock.now()
-    version = active_version(gemeente)
+    if version is None:
+        version = active_version(gemeente)
     if version is None:
         raise NoActiveVersion(f"Voor {gemeente} is nog geen proces in gebruik genomen.")
     contracted = list(gemeente.mb_organisations.all())

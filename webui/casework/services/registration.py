@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django import forms as django_forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError
 
 from engine import Clock
 from forms.builder import build_form_class
+from forms.registry import FormDefinition
 from webui.accounts.models import Gemeente, MbOrganisation
 from webui.cases.models import Case, Registration
 from webui.definitions.bundles import START_FORM, bundle_of
+from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import active_version
 from webui.logs.context import Occasion
 
@@ -86,9 +89,10 @@ def _gemeente_for(
     if isinstance(organisation, Gemeente):
         if gemeente is not None and gemeente.pk != organisation.pk:
             return None, None, f"{organisation} meldt alleen voor zichzelf aan."
+        # .all(): a caller that registers many (a COA file) prefetched them once.
         if (
             mb_organisation is not None
-            and not organisation.mb_organisations.filter(pk=mb_organisation.pk).exists()
+            and mb_organisation not in organisation.mb_organisations.all()
         ):
             return None, None, f"{mb_organisation} werkt niet voor {organisation}."
         return organisation, mb_organisation, ""
@@ -102,16 +106,42 @@ def _gemeente_for(
     return gemeente, organisation, ""
 
 
+# The aanmelding form of each stored version, built once: a version is immutable
+# (its content hash in the key), and a form class keeps no answers.
+_START_FORMS: dict[tuple[int, str], type[django_forms.Form]] = {}
+
+
+def _start_form_class(
+    version: DefinitionVersion, definition: FormDefinition
+) -> type[django_forms.Form]:
+    key = (version.pk, version.content_hash)
+    form_class = _START_FORMS.get(key)
+    if form_class is None:
+        if len(_START_FORMS) >= 64:
+            _START_FORMS.clear()
+        form_class = _START_FORMS[key] = build_form_class(definition)
+    return form_class
+
+
 def _validated(
-    gemeente: Gemeente, answers: Mapping[str, Any]
-) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
-    """The answers as the aanmelding form cleans them, or its errors per field (an
-    unknown field is an error too: nothing sent is silently dropped)."""
-    version = active_version(gemeente)
+    gemeente: Gemeente,
+    answers: Mapping[str, Any],
+    in_use: DefinitionVersion | None = None,
+) -> tuple[dict[str, Any] | None, dict[str, list[str]], DefinitionVersion | None]:
+    """The answers as the aanmelding form cleans them (with the version in use
+    whose form cleaned them), or its errors per field (an unknown field is an error
+    too: nothing sent is silently dropped). ``in_use`` is the gemeente's version in
+    use as the caller just read it (a file's rows share one read)."""
+    if in_use is not None and in_use.gemeente_id == gemeente.pk:
+        version: DefinitionVersion | None = in_use
+    else:
+        version = active_version(gemeente)
     if version is None:
-        return None, {
-            GEMEENTE: [f"Voor {gemeente} is nog geen proces in gebruik genomen."]
-        }
+        return (
+            None,
+            {GEMEENTE: [f"Voor {gemeente} is nog geen proces in gebruik genomen."]},
+            None,
+        )
     definition = bundle_of(version).forms.get(START_FORM)
     known = {f.name for f in definition.fields}
     errors: dict[str, list[str]] = {
@@ -124,13 +154,13 @@ def _validated(
         for name, value in answers.items()
         if name in known and value is not None
     }
-    form = build_form_class(definition)(data=data)
+    form = _start_form_class(version, definition)(data=data)
     if not form.is_valid():
         for name, messages in form.errors.items():
             errors.setdefault(name, []).extend(str(m) for m in messages)
     if errors:
-        return None, errors
-    return form.cleaned_data, {}
+        return None, errors, version
+    return form.cleaned_data, {}, version
 
 
 def _known(sender: str, reference: str, digest: str) -> RegistrationOutcome | None:
@@ -164,6 +194,7 @@ def register(
     clock: Clock | None = None,
     occasion: Occasion | None = None,
     log_roles: tuple[str, ...] = ("coordinator",),
+    in_use: DefinitionVersion | None = None,
 ) -> RegistrationOutcome:
     """Register a statushouder for ``organisation`` (a gemeente, optionally with
     the ``mb_organisation`` that will guide; or an MB organisation with the
@@ -171,7 +202,9 @@ def register(
     ``answers`` (field name -> value, as the aanmelding form names them), once per
     ``sender`` and ``reference``. ``actor`` is the user who sent it (None for an
     API client: the ``occasion`` names the client in the log, and ``log_roles``
-    give the ground of the change there)."""
+    give the ground of the change there). ``in_use`` is the target gemeente's
+    version in use as a caller registering many read it once (a COA file); the
+    aanmelding is validated against it and the case starts on it."""
     reference = (reference or "").strip()
     if not reference or len(reference) > 100:
         return _refused(
@@ -185,7 +218,7 @@ def register(
     target, guide, refusal = _gemeente_for(organisation, gemeente, mb_organisation)
     if target is None:
         return _refused(MB_ORGANISATION if mb_organisation else GEMEENTE, refusal)
-    cleaned, errors = _validated(target, answers)
+    cleaned, errors, version = _validated(target, answers, in_use)
     if cleaned is None:
         return RegistrationOutcome("refused", errors=errors)
     if dry_run:
@@ -205,6 +238,7 @@ def register(
         case = case_start(
             gemeente=target,
             mb_organisation=guide,
+            version=version,
             cleaned_data=cleaned,
             user=actor,
             clock=clock,
