@@ -114,7 +114,9 @@ def latest_base() -> DefinitionVersion | None:
 
 
 def active_version(gemeente: Gemeente) -> DefinitionVersion | None:
-    return DefinitionVersion.objects.filter(gemeente=gemeente, is_active=True).first()
+    # One at most (a constraint): no ORDER BY to compile and run (first() adds one).
+    found = DefinitionVersion.objects.filter(gemeente=gemeente, is_active=True)
+    return next(iter(found.order_by()[:1]), None)
 
 
 # ---- the base ------------------------------------------------------------------------

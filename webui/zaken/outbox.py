@@ -34,13 +34,14 @@ def zaak_updates_record(
     (the first time), a status per milestone the gemeente gave a statustype, the
     PIP vaststelling as a resultaat, the closing status. Nothing when the gemeente
     keeps no zaaksysteem. Returns how many updates were written."""
-    system = Zaaksysteem.objects.filter(
-        gemeente_id=case.gemeente_id, active=True
-    ).first()
+    # Both one at most (one to one): no ORDER BY (first() adds one) on every change.
+    systems = Zaaksysteem.objects.filter(gemeente_id=case.gemeente_id, active=True)
+    system = next(iter(systems.order_by()[:1]), None)
     if system is None:
         return 0
     payloads: list[tuple[str, dict]] = []
-    dossier = ZaakDossier.objects.filter(case_id=case.pk).first()
+    dossiers = ZaakDossier.objects.filter(case_id=case.pk).order_by()[:1]
+    dossier = next(iter(dossiers), None)
     if dossier is None:
         # Also a dossier older than the configuration: it gets its zaak now.
         dossier = ZaakDossier.objects.create(case=case, zaaksysteem=system)

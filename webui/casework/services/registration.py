@@ -164,11 +164,12 @@ def _validated(
 
 
 def _known(sender: str, reference: str, digest: str) -> RegistrationOutcome | None:
-    earlier = (
+    found = (
         Registration.objects.select_related("case")
         .filter(sender=sender, reference=reference)
-        .first()
+        .order_by()[:1]  # unique: no ORDER BY to compile and run (first() adds one)
     )
+    earlier = next(iter(found), None)
     if earlier is None:
         return None
     if earlier.answers_digest != digest:
