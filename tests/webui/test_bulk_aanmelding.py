@@ -300,3 +300,34 @@ def test_a_file_left_unconfirmed_loses_its_rows_after_a_day(world: World) -> Non
     old.refresh_from_db()
     assert old.status == "cancelled" and old.rows == []
     assert "aanmelden</button>" not in client.get(f"/aanmelden/bestand/{old.pk}/").text
+
+
+def test_a_files_rows_share_one_read_of_the_version_and_the_organisations(
+    world: World,
+) -> None:
+    """Issue 20's 5,000-row file: each row of the dry run costs one statement (is
+    its reference known?); the version in use and the MB organisations are read
+    once for the file, not again per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from webui.aanmeldingen.services import bulk_check, bulk_record
+    from webui.access import RegistrationPlace
+    from webui.accounts.models import Role
+
+    user = world.who("coordinator", world.polderdam)
+    mb = world.polderdam.mb_organisations.get()
+    place = RegistrationPlace(world.polderdam, mb, Role.COORDINATOR)
+
+    def check_statements(rows: int) -> int:
+        text = "\n".join([HEADER, *(line(rows * 100 + n) for n in range(rows))])
+        run = bulk_record(
+            place=place, user=user, file_name="coa.csv", content=text.encode()
+        )
+        with CaptureQueriesContext(connection) as counted:
+            run = bulk_check(run_id=run.pk)
+        assert run.refused_rows == 0 and len(run.outcomes) == rows
+        return len(counted)
+
+    check_statements(1)  # the version's parsed files and forms cached: steady state
+    assert check_statements(6) - check_statements(2) == 4
