@@ -1,9 +1,9 @@
 """The figures per gemeente, from aggregate queries."""
 
-import statistics
 from datetime import date
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from exports import (
@@ -90,41 +90,107 @@ def _pvt_ratios(cases: QuerySet[Case], versions: _Versions) -> dict[int, Ratio]:
     }
 
 
+def _local_day_sql(sql: str, tzname: str) -> tuple[str, tuple[str, ...]]:
+    """The day of a moment where the reader is, as the database says it: Django's
+    own date cast (AT TIME ZONE on PostgreSQL, its registered function on SQLite)."""
+    cast, params = connection.ops.datetime_cast_date_sql(sql, (), tzname)
+    return cast, tuple(params)
+
+
+def _median_of(histogram: list[tuple[int, int]]) -> float:
+    """The median of the values a histogram holds ((value, how often), in order):
+    the middle value, or the mean of the two middle ones, as statistics.median."""
+    total = sum(n for _value, n in histogram)
+    wanted = (total - 1) // 2, total // 2  # zero-based positions of the middle
+    found: list[int] = []
+    seen = 0
+    for value, n in histogram:
+        while len(found) < 2 and wanted[len(found)] < seen + n:
+            found.append(value)
+        if len(found) == 2:
+            break
+        seen += n
+    return (found[0] + found[1]) / 2
+
+
+def _whole(value: float) -> float:
+    """12.0 as 12: the figure statistics.median gives for an odd count."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
 def _medians(cases: QuerySet[Case], labels: list[str]) -> dict[int, list[float | None]]:
     """Per gemeente, per phase: the median days a case spent in a phase it has left
-    (first task of the phase ready to its last task completed)."""
+    (first task of the phase ready to its last task completed, in local days).
+
+    The database does the work: one row per (case, phase) span is aggregated there,
+    and only the medians (PostgreSQL, percentile_cont) or a histogram of days per
+    gemeente and phase (SQLite, which has no percentile) come back."""
     index = {label: i for i, label in enumerate(labels)}
-    tz = timezone.get_current_timezone()
-    days: dict[int, list[list[int]]] = {}
-    groups = (
-        TaskItem.objects.filter(case__in=cases.order_by().values("pk"))
-        .values("case__gemeente_id", "case_id", "phase", "case__phase_label")
-        .annotate(
-            start=Min("ready_at"),
-            end=Max("completed_at"),
-            running=Count("id", filter=Q(state=TaskItem.State.OPEN)),
-        )
-        .order_by()
-        .values_list(
-            "case__gemeente_id", "phase", "case__phase_label", "start", "end", "running"
-        )
+    tzname = timezone.get_current_timezone_name()
+    ids_sql, ids_params = cases.order_by().values("pk").query.sql_with_params()
+    start_sql, start_params = _local_day_sql("MIN(t.ready_at)", tzname)
+    end_sql, end_params = _local_day_sql("MAX(t.completed_at)", tzname)
+    if connection.vendor == "postgresql":
+        days = f"({end_sql}) - ({start_sql})"
+    else:
+        days = f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)"
+    task_table = TaskItem._meta.db_table
+    case_table = Case._meta.db_table
+    # A span counts once the phase is left: no open task in it, one completed, and
+    # the case no longer in it (its phase label does not name it: waiting on a
+    # timer, say).
+    spans = f"""
+        SELECT c.gemeente_id AS gemeente_id, t.phase AS phase, {days} AS days
+        FROM {task_table} t JOIN {case_table} c ON c.id = t.case_id
+        WHERE t.case_id IN ({ids_sql})
+        GROUP BY c.gemeente_id, t.case_id, t.phase, c.phase_label
+        HAVING SUM(CASE WHEN t.state = %s THEN 1 ELSE 0 END) = 0
+           AND MAX(t.completed_at) IS NOT NULL
+           AND {_position("' · ' || COALESCE(c.phase_label, '') || ' · '",
+                          "' · ' || t.phase || ' · '")} = 0
+    """
+    params = (
+        *end_params,
+        *start_params,
+        *ids_params,
+        TaskItem.State.OPEN,
     )
-    for gemeente_id, phase, now_in, start, end, running in groups.iterator(
-        chunk_size=10_000
-    ):
+    found: dict[int, list[float | None]] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT gemeente_id, phase, percentile_cont(0.5) WITHIN GROUP"
+                f" (ORDER BY days) FROM ({spans}) spans GROUP BY gemeente_id, phase",
+                params,
+            )
+            medians = [(g, phase, float(m)) for g, phase, m in cursor.fetchall()]
+        else:
+            cursor.execute(
+                f"SELECT gemeente_id, phase, days, COUNT(*) FROM ({spans}) spans"
+                " GROUP BY gemeente_id, phase, days ORDER BY gemeente_id, phase, days",
+                params,
+            )
+            histograms: dict[tuple[int, str], list[tuple[int, int]]] = {}
+            for gemeente_id, phase, day_count, n in cursor.fetchall():
+                histograms.setdefault((gemeente_id, phase), []).append((day_count, n))
+            medians = [
+                (gemeente_id, phase, _median_of(histogram))
+                for (gemeente_id, phase), histogram in histograms.items()
+            ]
+    for gemeente_id, phase, median in medians:
         position = index.get(phase)
-        if position is None or running or end is None:
+        if position is None:
             continue
-        if phase in (now_in or "").split(" · "):
-            continue  # the case is still in it (waiting on a timer, say)
-        per_phase = days.setdefault(gemeente_id, [[] for _ in labels])
-        per_phase[position].append(
-            (end.astimezone(tz).date() - start.astimezone(tz).date()).days
-        )
-    return {
-        gemeente_id: [statistics.median(d) if d else None for d in per_phase]
-        for gemeente_id, per_phase in days.items()
-    }
+        per_phase = found.setdefault(gemeente_id, [None] * len(labels))
+        per_phase[position] = _whole(median)
+    return found
+
+
+def _position(haystack: str, needle: str) -> str:
+    """SQL for where ``needle`` starts in ``haystack`` (0: nowhere), both SQL."""
+    if connection.vendor == "postgresql":
+        return f"strpos({haystack}, {needle})"
+    return f"instr({haystack}, {needle})"
 
 
 def _tasks_per_organisation(
