@@ -146,8 +146,11 @@ def _medians(cases: QuerySet[Case], labels: list[str]) -> dict[int, list[float |
         GROUP BY c.gemeente_id, t.case_id, t.phase, c.phase_label
         HAVING SUM(CASE WHEN t.state = %s THEN 1 ELSE 0 END) = 0
            AND MAX(t.completed_at) IS NOT NULL
-           AND {_position("' · ' || COALESCE(c.phase_label, '') || ' · '",
-                          "' · ' || t.phase || ' · '")} = 0
+           AND {
+        _position(
+            "' · ' || COALESCE(c.phase_label, '') || ' · '", "' · ' || t.phase || ' · '"
+        )
+    } = 0
     """
     params = (
         *end_params,
