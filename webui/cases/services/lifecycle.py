@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 
 import engine
 from engine import Clock
@@ -22,15 +23,15 @@ from webui.logs.context import Occasion
 from webui.tasks.models import TaskItem
 from webui.tasks.selectors import task_refusal
 
-from ..models import Case, Submission
+from ..models import Case, CaseState, Submission
 from .advancing import Advance, advance_store, case_advance
 from .base import (
+    LOCKED_WITH,
     CaseError,
     NoActiveVersion,
     TaskAlreadyDone,
     TaskNotAllowed,
     as_date,
-    case_state,
     change_record,
     clock_or_system,
     field_milestones,
@@ -155,9 +156,16 @@ def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
 
 
 def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
+    """The task row with its case and the case's engine state (``engine_state``),
+    read in one statement: the three as they were at one moment."""
     item = (
         TaskItem.objects.select_related(
             "gemeente", "completed_by", "assignee", "case__version"
+        )
+        .annotate(
+            engine_state=Subquery(
+                CaseState.objects.filter(case_id=OuterRef("case_id")).values("state")
+            )
         )
         .filter(task_id=task_id)
         .first()
@@ -206,7 +214,7 @@ def _completion(
     try:
         snapshot = engine.complete_task(
             bundle.process,
-            case_state(case),
+            item.engine_state,  # type: ignore[attr-defined]
             item.task_id,
             engine_data(definition, cleaned_data),
             clock=clock,
@@ -220,25 +228,48 @@ def _completion(
     now = clock.now()
     stored = stored_data(definition, cleaned_data)
 
+    under_lock: list[TaskItem] = []
+
+    def lock() -> Case | None:
+        """Lock the case and read the task row as it is now, in one statement: the
+        task row joined to its case, locked (FOR UPDATE OF the case on PostgreSQL;
+        SQLite's transaction already holds the write lock)."""
+        found = (
+            TaskItem.objects.select_for_update(of=("case",))
+            .select_related(
+                "completed_by",
+                "assignee",
+                *(f"case__{name}" for name in LOCKED_WITH),
+            )
+            .filter(pk=item.pk)
+            .first()
+        )
+        if found is None:
+            return None
+        under_lock[:] = [found]
+        return found.case
+
     def recheck() -> None:
-        item.refresh_from_db()  # after the lock: the state another completion left
-        check_may_complete(item, user)
+        # After the lock: the state another completion (or hand-over) left.
+        check_may_complete(under_lock[0], user)
 
     def record(locked: Case) -> None:
+        # No savepoint of its own: the task was checked open under the lock, so a
+        # second submission of it cannot get here; should one anyway, the error
+        # leaves the whole transaction, and nothing is saved.
         try:
-            with transaction.atomic():
-                Submission.objects.create(
-                    case=locked,
-                    task_id=item.task_id,
-                    bpmn_id=item.bpmn_id,
-                    task_name=item.name,
-                    form_key=item.form_key,
-                    role=item.role,
-                    version=locked.version,
-                    data=stored,
-                    submitted_by=user,
-                    submitted_at=now,
-                )
+            Submission.objects.create(
+                case=locked,
+                task_id=item.task_id,
+                bpmn_id=item.bpmn_id,
+                task_name=item.name,
+                form_key=item.form_key,
+                role=item.role,
+                version=locked.version,
+                data=stored,
+                submitted_by=user,
+                submitted_at=now,
+            )
         except IntegrityError as exc:
             raise TaskAlreadyDone(
                 "Deze taak is al afgerond. Er is niets opgeslagen."
@@ -268,6 +299,7 @@ def _completion(
         completed=item,
         recheck=recheck,
         record=record,
+        lock=lock,
     )
 
 
