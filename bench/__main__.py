@@ -95,25 +95,26 @@ def pg_version() -> str:
 class Database:
     """A throwaway database for one job."""
 
-    def __init__(self, backend: str, job: str) -> None:
+    def __init__(self, backend: str, job: str, pg_name: str = PG_DATABASE) -> None:
         self.backend = backend
         self.path = WORK / f"{job}.sqlite3"
+        self.pg_name = pg_name
 
     def __enter__(self) -> str:
         if self.backend == "sqlite":
             self._remove()
             return f"sqlite:///{self.path}"
         with pg_admin() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-        return f"{PG_SERVER}/{PG_DATABASE}"
+            admin.execute(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {self.pg_name}")
+        return f"{PG_SERVER}/{self.pg_name}"
 
     def __exit__(self, *exc: object) -> None:
         if self.backend == "sqlite":
             self._remove()
             return
         with pg_admin() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            admin.execute(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
 
     def _remove(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -124,11 +125,14 @@ def job(
     backend: str, name: str, sections: list[str], cases: int, args: argparse.Namespace
 ) -> list[dict[str, Any]]:
     """Run sections in a worker process on a fresh database; its rows."""
+    if args.scale == "national":  # apart from a default run's files and database
+        name = f"national-{name}"
     out = WORK / f"{backend}-{name}.json"
     out.unlink(missing_ok=True)
     log(f"{backend}: {', '.join(sections)} ({cases:,} dossiers)")
     started = time.perf_counter()
-    with Database(backend, f"{backend}-{name}") as url:
+    pg_name = PG_DATABASE + ("_national" if args.scale == "national" else "")
+    with Database(backend, f"{backend}-{name}", pg_name) as url:
         env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -709,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     for backend in backends:
         rows += run_backend(backend, args)
     print_table(rows, args.cases)
-    (WORK / "rows.json").write_text(
+    (WORK / f"rows{'-national' if args.scale == 'national' else ''}.json").write_text(
         json.dumps(
             {"load_before": args.load_before, "rows": rows}, default=str, indent=1
         )
