@@ -659,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument(
-        "--only", default=",".join(SECTIONS), help=f"any of {','.join(SECTIONS)}"
+        "--only", default=None, help=f"any of {','.join(SECTIONS)} (default: all)"
     )
     parser.add_argument(
         "--backend", choices=("all", "sqlite", "postgresql"), default="all"
@@ -687,11 +687,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     args.load_before = _load()
+    only = args.only
     if args.scale == "national":
         for name, value in NATIONAL.items():
             setattr(args, name, value)
-    else:
-        args.only = [s for s in args.only.split(",") if s]
+    if only is not None:  # a part of the run: --only narrows either scale
+        args.only = [s for s in only.split(",") if s]
+    elif args.scale != "national":
+        args.only = list(SECTIONS)
     if args.from_rows:
         saved = json.loads(Path(args.from_rows).read_text())
         if isinstance(saved, list):  # saved before the load was

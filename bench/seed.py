@@ -179,6 +179,7 @@ class Org:
     begeleiders: list[Any] = field(default_factory=list)
     coordinators: list[Any] = field(default_factory=list)
     trainers: list[Any] = field(default_factory=list)
+    teamleiders: list[Any] = field(default_factory=list)
 
     def pool(self, role: str) -> list[Any]:
         return {
@@ -186,6 +187,7 @@ class Org:
             "begeleider": self.begeleiders,
             "coordinator": self.coordinators,
             "trainer": self.trainers,
+            "teamleider": self.teamleiders,
         }[role]
 
 
@@ -261,6 +263,7 @@ def _users(orgs: list[Org], load_per_gemeente: int = LOAD_USERS_PER_GEMEENTE) ->
             (org, "begeleider", max(2, org.size // 12)),
             (org, "coordinator", max(1, org.size // 1500)),
             (org, "trainer", max(1, org.size // 2500)),
+            (org, "teamleider", 1),  # escalations (the version has its tasks)
             (org, "manager", 1),
         ]
     for org, role, count in plan:
@@ -279,7 +282,7 @@ def _users(orgs: list[Org], load_per_gemeente: int = LOAD_USERS_PER_GEMEENTE) ->
     index = 0
     for org, role, count in plan:
         for user in users[index : index + count]:
-            gemeente_side = role in ("regievoerder", "manager")
+            gemeente_side = role in ("regievoerder", "teamleider", "manager")
             memberships.append(
                 Membership(
                     user=user,
