@@ -655,6 +655,36 @@ def print_table(rows: list[dict[str, Any]], cases: int) -> None:
         print(f"  [{ok}] {backend}: {target} — {measured}")
 
 
+def _settle(args: argparse.Namespace) -> None:
+    """The scale's settings, the sections, and the load as the run begins."""
+    args.load_before = _load()
+    only = args.only
+    if args.scale == "national":
+        for name, value in NATIONAL.items():
+            setattr(args, name, value)
+    if only is not None:  # a part of the run: --only narrows either scale
+        args.only = [s for s in only.split(",") if s]
+    elif args.scale != "national":
+        args.only = list(SECTIONS)
+
+
+def _from_rows(args: argparse.Namespace) -> int:
+    """The docs from the rows a run saved (one file, or several joined by commas:
+    the parts of a run made with --only)."""
+    rows: list[dict[str, Any]] = []
+    loads = []
+    for name in args.from_rows.split(","):
+        saved = json.loads(Path(name).read_text())
+        if isinstance(saved, list):  # saved before the load was
+            saved = {"load_before": "?", "rows": saved}
+        loads.append(saved["load_before"])
+        rows += saved["rows"]
+    args.load_before = "; ".join(loads)
+    print_table(rows, args.cases)
+    write_doc(rows, args)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
@@ -686,24 +716,9 @@ def main(argv: list[str] | None = None) -> int:
         help="write the docs from the rows an earlier run saved (.bench/rows.json)",
     )
     args = parser.parse_args(argv)
-    args.load_before = _load()
-    only = args.only
-    if args.scale == "national":
-        for name, value in NATIONAL.items():
-            setattr(args, name, value)
-    if only is not None:  # a part of the run: --only narrows either scale
-        args.only = [s for s in only.split(",") if s]
-    elif args.scale != "national":
-        args.only = list(SECTIONS)
+    _settle(args)
     if args.from_rows:
-        saved = json.loads(Path(args.from_rows).read_text())
-        if isinstance(saved, list):  # saved before the load was
-            saved = {"load_before": "?", "rows": saved}
-        args.load_before = saved["load_before"]
-        rows = saved["rows"]
-        print_table(rows, args.cases)
-        write_doc(rows, args)
-        return 0
+        return _from_rows(args)
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
