@@ -55,6 +55,7 @@ NATIONAL = {
     "users": 200,
     "only": ["queues", "http", "timers", "export", "log"],
     "log_records": 2_000_000,
+    "sweeps": "1",  # the sweep of a day: 1% of the cases due
     "backend": "postgresql",
 }
 # The timer sweep of a day with 1% of the cases due, at national scale (seconds).
@@ -156,6 +157,8 @@ def job(
             str(args.mb_organisations),
             "--log-records",
             str(args.log_records),
+            "--sweeps",
+            args.sweeps,
             "--out",
             str(out),
         ]
@@ -710,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
         help="processing records of the simulated year (section log)",
     )
     parser.add_argument("--scale", choices=("default", "national"), default="default")
+    parser.add_argument("--sweeps", default="1,10", help=argparse.SUPPRESS)
     parser.add_argument(
         "--from-rows",
         metavar="JSON",

@@ -32,7 +32,7 @@ def _run(section: str, info: Any, args: argparse.Namespace) -> list[dict[str, An
     if section == "timers":
         from bench import timers
 
-        return timers.rows(info)
+        return timers.rows(info, tuple(f"{s}%" for s in args.sweeps.split(",")))
     if section == "http":
         from bench import http_load
 
@@ -56,6 +56,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--gemeenten", type=int, default=50)
     parser.add_argument("--log-records", type=int, default=200_000)
+    parser.add_argument("--sweeps", default="1,10", help="timer sweeps: percent of the cases due")
     parser.add_argument("--mb-organisations", type=int, default=20)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
