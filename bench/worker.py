@@ -56,7 +56,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--gemeenten", type=int, default=50)
     parser.add_argument("--log-records", type=int, default=200_000)
-    parser.add_argument("--sweeps", default="1,10", help="timer sweeps: percent of the cases due")
+    parser.add_argument(
+        "--sweeps", default="1,10", help="timer sweeps: percent of the cases due"
+    )
     parser.add_argument("--mb-organisations", type=int, default=20)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
