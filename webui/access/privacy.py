@@ -2,7 +2,7 @@
 and the cases of those organisations (for an inzageverzoek)."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from webui.accounts.models import Membership, Role
 from webui.cases.models import Case
@@ -25,12 +25,14 @@ def log_scope(*, user: AbstractBaseUser) -> QuerySet[ProcessingRecord]:
     members = Membership.objects.filter(
         Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
     ).values("user_id")
-    # A semi-join (id IN …), not a join: each record once without DISTINCT, which
-    # on a year's log sorted every record in scope before the first page.
-    about = ProcessedSubject.objects.filter(
+    # EXISTS per record, not a join: each record once without DISTINCT (which on
+    # a year's log sorted every record in scope before the first page), and a
+    # search that finds few records (by kenmerk, by user) checks just those few
+    # against the organisation instead of reading all of its subjects first.
+    about = ProcessedSubject.objects.filter(record_id=OuterRef("pk")).filter(
         Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
-    ).values("record_id")
-    return ProcessingRecord.objects.filter(Q(pk__in=about) | Q(user_id__in=members))
+    )
+    return ProcessingRecord.objects.filter(Exists(about) | Q(user_id__in=members))
 
 
 def officer_case(*, user: AbstractBaseUser, reference: str) -> Case | None:
