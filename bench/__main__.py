@@ -545,7 +545,8 @@ two cores to spare).
   officer's searches, after this change (EXISTS per record instead of a DISTINCT
   join, days as a range on the indexed moment, indexes for the search by user), at
   1,000,000 records and a load of ~10: by kenmerk 172 ms p50 (484 p95), by user
-  630 (1,124), one week 1,226 (3,086), one month 1,189 (2,918) ms. By kenmerk and by user stay small as the log
+  630 (1,124), one week 1,226 (3,086), one month 1,189 (2,918) ms. By kenmerk and by
+  user stay small as the log
   grows (index lookups); a date range grows with the records in it, and a year at
   national scale is a hundred times the measured log.
 
@@ -567,7 +568,8 @@ two cores to spare).
    tables (the subject row gets the record's moment as a column of its own, so a
    partition holds a month's records and their subjects). The officer's search
    gets a default window (the last three months) and names the months it
-   searched: a search then reads only those partitions. After the retention period a month's partitions
+   searched: a search then reads only those partitions. After the retention period a
+   month's partitions
    are detached and archived (pg_dump to the archive store, then dropped), one
    statement each, without a vacuum of the live log. Not built yet: the log is one
    table today, and at national scale it grows ~95 GB a year.
