@@ -85,8 +85,12 @@ class ProcessingRecord(models.Model):
 class ProcessedSubject(models.Model):
     """A statushouder whose data one processing touched (a list touches several)."""
 
+    # Indexed below together with the organisations (no index of its own).
     record = models.ForeignKey(
-        ProcessingRecord, on_delete=models.PROTECT, related_name="subjects"
+        ProcessingRecord,
+        on_delete=models.PROTECT,
+        related_name="subjects",
+        db_index=False,
     )
     case_id = models.BigIntegerField(null=True, blank=True)
     case_reference = models.CharField(_("dossier"), max_length=20, db_index=True)
@@ -99,6 +103,15 @@ class ProcessedSubject(models.Model):
         db_table = "privacy_processedsubject"
         verbose_name = _("betrokkene")
         verbose_name_plural = _("betrokkenen")
+        # Whether a record is about the privacy officer's organisation: one look in
+        # this index per record found (a search by kenmerk or by user finds few),
+        # never the heap, instead of reading all the organisation's subjects.
+        indexes = [
+            models.Index(
+                fields=["record", "gemeente_id", "mb_organisation_id"],
+                name="subject_record_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.case_reference
