@@ -201,7 +201,8 @@ def locked_case(pk: int) -> Case | None:
     task projection asks the organisation whether a next step stays with its
     completer)."""
     query = Case.objects.select_for_update(of=("self",))
-    return query.select_related(*LOCKED_WITH).filter(pk=pk).first()
+    found = query.select_related(*LOCKED_WITH).filter(pk=pk).order_by()[:1]
+    return next(iter(found), None)  # by its key: no ORDER BY (first() adds one)
 
 
 LOCKED_WITH = ("version", "begeleider", "gemeente", "mb_organisation")

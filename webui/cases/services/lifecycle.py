@@ -158,7 +158,7 @@ def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
 def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
     """The task row with its case and the case's engine state (``engine_state``),
     read in one statement: the three as they were at one moment."""
-    item = (
+    found = (
         TaskItem.objects.select_related(
             "gemeente", "completed_by", "assignee", "case__version"
         )
@@ -168,8 +168,9 @@ def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
             )
         )
         .filter(task_id=task_id)
-        .first()
+        .order_by()[:1]  # unique: no ORDER BY to compile and run (first() adds one)
     )
+    item = next(iter(found), None)
     if item is None:
         raise TaskAlreadyDone("Deze taak bestaat niet (meer). Er is niets opgeslagen.")
     check_may_complete(item, user)
@@ -242,8 +243,9 @@ def _completion(
                 *(f"case__{name}" for name in LOCKED_WITH),
             )
             .filter(pk=item.pk)
-            .first()
+            .order_by()[:1]
         )
+        found = next(iter(found), None)
         if found is None:
             return None
         under_lock[:] = [found]
