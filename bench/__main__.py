@@ -623,7 +623,8 @@ def history(text: str, met: list[tuple[str, str, str, str]], args: Any) -> list[
     scale = (
         "landelijk" if args.scale == "national" else f"{args.cases:_}".replace("_", ".")
     )
-    load = f"{args.load_before} → {_load()}"
+    # From saved rows the load when they were measured is all there is.
+    load = args.load_before if args.from_rows else f"{args.load_before} → {_load()}"
     kept += [
         f"| {stamp} | {scale} | {b} | {load} | {t} | {m} | {ok} |"
         for b, t, m, ok in met
