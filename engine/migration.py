@@ -238,6 +238,12 @@ def _follow_new_outputs(tree: Any, task: Any) -> None:
             todo.extend(c for c in node.children if c is not None)
             tree.tasks.pop(node.id, None)
     task._sync_children(task.task_spec.outputs, TaskState.FUTURE)
+    # A new FUTURE step must predict its own next steps now: SpiffWorkflow only
+    # predicts from predicted states by default, and a step that completes without
+    # children ends its path (a new event after the waiting task would stop the case).
+    for child in task.children:
+        if child.has_state(TaskState.FUTURE):
+            child.task_spec._predict(child, mask=_NOT_REACHED)
 
 
 def _drop_stale_predictions(tree: Any) -> None:

@@ -165,6 +165,30 @@ def test_a_case_before_a_removed_task_moves_and_takes_the_new_path(
     assert "juridische_ondersteuning" not in ids(driver.ready())
 
 
+def test_a_case_waiting_before_a_new_event_moves_and_goes_on_past_it(
+    base_version,
+) -> None:
+    """The earlier v3 content had no event after the boete: a case waiting on the
+    boete moves, and after it the third invitation comes (it stopped dead when the
+    new event had no predicted next step)."""
+    files = variant_files()
+    files["brede_intake_pip.bpmn"] = without_task(
+        files["brede_intake_pip.bpmn"], "boete_bezwaar_openen", "uitnodiging_lus"
+    )
+    before = engine.build_version(files)
+    driver = Driver(before, start_clock())
+    driver.start()
+    driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=False)
+    driver.complete("handhaving_waarschuwing")
+    driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=False)
+    snapshot, check = move_case(before, base_version, driver.state, clock=driver.clock)
+    assert check.ok
+    driver.version = base_version
+    driver._keep(snapshot)
+    driver.complete("handhaving_boete")
+    assert driver.task("brede_intake_uitnodigen").name == "Brede intake: uitnodiging 3"
+
+
 # ---- from the first base trajectory (v1) to v2 ---------------------------------------
 
 
