@@ -165,28 +165,48 @@ def test_a_case_before_a_removed_task_moves_and_takes_the_new_path(
     assert "juridische_ondersteuning" not in ids(driver.ready())
 
 
-def test_a_case_waiting_before_a_new_event_moves_and_goes_on_past_it(
-    base_version,
-) -> None:
-    """The earlier v3 content had no event after the boete: a case waiting on the
-    boete moves, and after it the third invitation comes (it stopped dead when the
-    new event had no predicted next step)."""
+@pytest.fixture(scope="module")
+def before_boete_bezwaar() -> engine.DeployedVersion:
+    """The earlier v3 content: no event after the boete, no boundary on the brede
+    intake that opens its bezwaar."""
     files = variant_files()
     files["brede_intake_pip.bpmn"] = without_task(
         files["brede_intake_pip.bpmn"], "boete_bezwaar_openen", "uitnodiging_lus"
     )
-    before = engine.build_version(files)
-    driver = Driver(before, start_clock())
+    for step in (
+        "boete_opgelegd",
+        "tweede_boete_opgelegd",
+        "boete_bezwaar_samen",
+        "bezwaar_boete_voorbereiden",
+        "fase_bezwaar_boete",
+        "bezwaar_boete_einde",
+    ):
+        files["traject.bpmn"] = without_task(files["traject.bpmn"], step, "")
+    return engine.build_version(files)
+
+
+def test_a_case_in_the_brede_intake_moves_and_its_boete_opens_bezwaar(
+    before_boete_bezwaar, base_version
+) -> None:
+    """A case waiting on the boete moves: after it the third invitation comes (the
+    new event had no next step and the path stopped dead), and the bezwaar opens (the
+    new boundary event is armed on the running brede intake)."""
+    driver = Driver(before_boete_bezwaar, start_clock())
     driver.start()
     driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=False)
     driver.complete("handhaving_waarschuwing")
     driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=False)
-    snapshot, check = move_case(before, base_version, driver.state, clock=driver.clock)
+    snapshot, check = move_case(
+        before_boete_bezwaar, base_version, driver.state, clock=driver.clock
+    )
     assert check.ok
     driver.version = base_version
     driver._keep(snapshot)
-    driver.complete("handhaving_boete")
+    driver.complete("handhaving_boete", handhaving_datum="2026-02-02")
     assert driver.task("brede_intake_uitnodigen").name == "Brede intake: uitnodiging 3"
+    received = driver.task("bezwaar_ontvangen")
+    assert received.name == "Bezwaar tegen de boete?"
+    assert str(received.due) == "2026-03-16", "six weeks from the boete"
 
 
 # ---- from the first base trajectory (v1) to v2 ---------------------------------------
