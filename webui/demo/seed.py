@@ -568,12 +568,11 @@ def _run_case(
     age: int,
     today: date,
     stop_at: datetime,
-    path: PathAnswers | None = None,
 ) -> Case:
     koppeling = today - timedelta(days=age)
     clock = ManualClock(datetime.combine(koppeling, time(9), UTC))
     case = _register(gemeente, index, koppeling, clock)
-    case = _drive(case, target, clock, stop_at, index, path)
+    case = _drive(case, target, clock, stop_at, index)
     _contacts(case, index, clock)
     return case
 
@@ -647,21 +646,23 @@ def _new_paths(
     made: list[Case] = []
     for offset, path in enumerate(NEW_PATHS):
         index = first_index + offset
-        case = _run_case(
-            gemeente, index, path.target, path.age, today, stop_at, path.answers
-        )
+        koppeling = today - timedelta(days=path.age)
+        clock = ManualClock(datetime.combine(koppeling, time(9), UTC))
+        case = _register(gemeente, index, koppeling, clock)
+        case = _drive(case, path.target, clock, stop_at, index, path.answers)
         if path.name == "binnenkomst_gecorrigeerd":
-            case = _correct_binnenkomst(case, index)
+            clock.advance(timedelta(days=1))
+            case = _correct_binnenkomst(case, index, clock)
+        _contacts(case, index, clock)
         made.append(case)
     return made
 
 
-def _correct_binnenkomst(case: Case, index: int) -> Case:
+def _correct_binnenkomst(case: Case, index: int, clock: ManualClock) -> Case:
     """The regievoerder corrects the guessed binnenkomst to the key handover the MB
     recorded, through the same service as the case page."""
     handover = sleuteloverdracht_date(case)
     assert handover is not None, "the demo case recorded the sleuteloverdracht"
-    clock = ManualClock(datetime.combine(handover, time(12), UTC))
     return case_date_correct(
         case=case,
         user=_member(case, Role.REGIEVOERDER, index),
