@@ -196,11 +196,22 @@ def _ready_tasks(
     return tuple(found)
 
 
+_TIMER_EVENTS = frozenset(
+    {
+        "TimeDateEventDefinition",
+        "DurationTimerEventDefinition",
+        "CycleTimerEventDefinition",
+    }
+)
+
+
 def _next_timer(workflow: BpmnWorkflow) -> datetime | None:
+    # Only timers carry a moment: a waiting escalation (a boete opening its
+    # bezwaar) carries its code in the same field.
     moments = [
         datetime.fromisoformat(event.value)
         for event in workflow.waiting_events()
-        if isinstance(event.value, str)
+        if event.event_type in _TIMER_EVENTS and isinstance(event.value, str)
     ]
     return min(moments) if moments else None
 
