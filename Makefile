@@ -51,8 +51,9 @@ run: install
 test: install
 	$(PY) -m pytest -q
 
+# SCALE=national: the national picture on PostgreSQL (see bench/__main__.py).
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(if $(SCALE),--scale $(SCALE))
 
 lint: install
 	$(VENV)/bin/ruff check engine forms webui exports vocabulary bench tests

@@ -45,5 +45,22 @@ def rows(n_cases: int) -> list[dict[str, Any]]:
             "target": "export",
             "peak_mb": run["peak_mb"],
         },
+        {
+            "section": SECTION,
+            "label": "verhouding export / kaal openpyxl, CPU-tijd van het proces",
+            "p50": figures["cpu"]["ratio"],
+            "p95": None,
+            "n": 0,
+            "unit": "×",
+            "note": f"{figures['cpu']['export']:.1f} s / {figures['cpu']['bare']:.1f} s"
+            " CPU (minste van de runs); zonder wachten op een core"
+            + (
+                "; zonder het werk van de databaseserver"
+                if figures["vendor"] == "postgresql"
+                else ""
+            ),
+            "target": "export_cpu",
+            "peak_mb": run["peak_mb"],
+        },
     ]
     return out

@@ -52,8 +52,11 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HOST = "127.0.0.1"
 
 
-def free_port(start: int = 8123) -> int:
-    for port in range(start, start + 200):
+def free_port(start: int | None = None) -> int:
+    """A free port from WEGWIJS_BENCH_PORT on (8123 unless set): on a shared machine
+    each session keeps to its own range."""
+    first = start or int(os.environ.get("WEGWIJS_BENCH_PORT", "8123"))
+    for port in range(first, first + 200):
         with socket.socket() as probe:
             if probe.connect_ex((HOST, port)) != 0:
                 return port

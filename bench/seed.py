@@ -179,20 +179,19 @@ class Org:
     begeleiders: list[Any] = field(default_factory=list)
     coordinators: list[Any] = field(default_factory=list)
     trainers: list[Any] = field(default_factory=list)
+    teamleiders: list[Any] = field(default_factory=list)
 
     def pool(self, role: str) -> list[Any]:
         return {
             "regievoerder": self.regievoerders,
-            # The teamleider's few tasks (escalation, bezwaar) are the gemeente's;
-            # the seed has no teamleiders of its own, its regievoerders stand in.
-            "teamleider": self.regievoerders,
             "begeleider": self.begeleiders,
             "coordinator": self.coordinators,
             "trainer": self.trainers,
+            "teamleider": self.teamleiders,
         }[role]
 
 
-def _organisations(sizes: list[int], now: datetime) -> list[Org]:
+def _organisations(sizes: list[int], now: datetime, n_mb: int = N_MB) -> list[Org]:
     from webui.accounts.models import Gemeente, MbOrganisation
     from webui.definitions.models import DefinitionVersion
     from webui.definitions.services import base_register, version_deploy
@@ -207,13 +206,13 @@ def _organisations(sizes: list[int], now: datetime) -> list[Org]:
     mbs = MbOrganisation.objects.bulk_create(
         [
             MbOrganisation(slug=f"bench-mb-{i + 1:02d}", naam=f"Bench MB {i + 1:02d}")
-            for i in range(N_MB)
+            for i in range(n_mb)
         ]
     )
     through = MbOrganisation.gemeenten.through
     through.objects.bulk_create(
         [
-            through(mborganisation_id=mbs[rank % N_MB].pk, gemeente_id=g.pk)
+            through(mborganisation_id=mbs[rank % n_mb].pk, gemeente_id=g.pk)
             for rank, g in enumerate(gemeenten)
         ]
     )
@@ -240,12 +239,12 @@ def _organisations(sizes: list[int], now: datetime) -> list[Org]:
     )
     versions = [first, *copies]
     return [
-        Org(g, mbs[rank % N_MB], versions[rank], size)
+        Org(g, mbs[rank % n_mb], versions[rank], size)
         for rank, (g, size) in enumerate(zip(gemeenten, sizes, strict=True))
     ]
 
 
-def _users(orgs: list[Org]) -> None:
+def _users(orgs: list[Org], load_per_gemeente: int = LOAD_USERS_PER_GEMEENTE) -> None:
     from webui.accounts.models import Membership
 
     User = get_user_model()
@@ -258,12 +257,13 @@ def _users(orgs: list[Org]) -> None:
     for rank, org in enumerate(orgs):
         n_regie = max(3, org.size // 600)
         if rank in LOAD_GEMEENTEN:
-            n_regie = max(n_regie, LOAD_USERS_PER_GEMEENTE)
+            n_regie = max(n_regie, load_per_gemeente)
         plan += [
             (org, "regievoerder", n_regie),
             (org, "begeleider", max(2, org.size // 12)),
             (org, "coordinator", max(1, org.size // 1500)),
             (org, "trainer", max(1, org.size // 2500)),
+            (org, "teamleider", 1),  # escalations (the version has its tasks)
             (org, "manager", 1),
         ]
     for org, role, count in plan:
@@ -282,7 +282,7 @@ def _users(orgs: list[Org]) -> None:
     index = 0
     for org, role, count in plan:
         for user in users[index : index + count]:
-            gemeente_side = role in ("regievoerder", "manager")
+            gemeente_side = role in ("regievoerder", "teamleider", "manager")
             memberships.append(
                 Membership(
                     user=user,
@@ -786,6 +786,8 @@ def seed(
     n_cases: int,
     *,
     gemeenten: int = N_GEMEENTEN,
+    mb_organisations: int = N_MB,
+    load_users: int = 20,
     log: Callable[[str], None] = print,
     seed_value: int = 2026,
 ) -> SeedInfo:
@@ -803,8 +805,9 @@ def seed(
     rnd = random.Random(seed_value)
     now = timezone.now().replace(microsecond=0)
     sizes = _sizes(n_cases, gemeenten)
-    orgs = _organisations(sizes, now)
-    _users(orgs)
+    orgs = _organisations(sizes, now, mb_organisations)
+    per_gemeente = max(LOAD_USERS_PER_GEMEENTE, -(-load_users // len(LOAD_GEMEENTEN)))
+    _users(orgs, per_gemeente)
     log(f"  organisaties en gebruikers: {time.perf_counter() - started:.1f} s")
     waiting, open_, template_now = _templates(orgs[LOAD_GEMEENTEN[0]], now)
     shift = now - template_now
@@ -851,7 +854,7 @@ def seed(
         load_users=[
             u.username
             for rank in LOAD_GEMEENTEN
-            for u in orgs[rank].regievoerders[:LOAD_USERS_PER_GEMEENTE]
+            for u in orgs[rank].regievoerders[:per_gemeente]
         ],
         largest_regievoerder=orgs[0].regievoerders[0].username,
         busiest_begeleider=_busiest_begeleider(),

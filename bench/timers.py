@@ -61,7 +61,7 @@ def _warm() -> None:
         bundle_of(version)
 
 
-def rows(info: Any) -> list[dict[str, Any]]:
+def rows(info: Any, shares: tuple[str, ...] = ("1%", "10%")) -> list[dict[str, Any]]:
     from webui.cases.models import Case
 
     _warm()
@@ -74,6 +74,8 @@ def rows(info: Any) -> list[dict[str, Any]]:
         ("1%", info.now, "1%"),
         ("10%", info.now + SOON + timedelta(minutes=1), "10%"),
     ):
+        if share not in shares:
+            continue
         due, moved, seconds, plan = _sweep(now)
         results[key] = (due, moved, seconds)
         out.append(

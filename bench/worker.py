@@ -32,7 +32,7 @@ def _run(section: str, info: Any, args: argparse.Namespace) -> list[dict[str, An
     if section == "timers":
         from bench import timers
 
-        return timers.rows(info)
+        return timers.rows(info, tuple(f"{s}%" for s in args.sweeps.split(",")))
     if section == "http":
         from bench import http_load
 
@@ -41,6 +41,10 @@ def _run(section: str, info: Any, args: argparse.Namespace) -> list[dict[str, An
         from bench import api
 
         return api.rows(info)
+    if section == "log":
+        from bench import processing_log
+
+        return processing_log.rows(args.log_records)
     if section == "export":
         from bench import export_section
 
@@ -62,6 +66,12 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--gemeenten", type=int, default=50)
+    parser.add_argument("--log-records", type=int, default=200_000)
+    parser.add_argument(
+        "--sweeps", default="1,10", help="timer sweeps: percent of the cases due"
+    )
+    parser.add_argument("--mb-organisations", type=int, default=20)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     sections = [s for s in args.sections.split(",") if s]
@@ -80,7 +90,13 @@ def main() -> int:
     if any(s in SEEDED for s in sections):
         from bench.seed import seed
 
-        info = seed(args.cases, log=log)
+        info = seed(
+            args.cases,
+            gemeenten=args.gemeenten,
+            mb_organisations=args.mb_organisations,
+            load_users=args.users,
+            log=log,
+        )
     rows: list[dict[str, Any]] = []
     if info is not None:
         rows.append(

@@ -6,7 +6,8 @@ changed": a case can move when every task it is waiting on, and every finished t
 state still holds, exists in the new version. Renamed tasks, tasks in another lane,
 other forms, new tasks before or after the case's position, changed conditions: all
 move. What the case waits on keeps its moment: timers are not restarted and a waiting
-task keeps the moment it became ready (so its due date stays).
+task keeps the moment it became ready (so its due date stays). A new boundary event on
+an activity the case is in is armed at the move.
 """
 
 from collections.abc import Iterator, Mapping
@@ -238,6 +239,39 @@ def _follow_new_outputs(tree: Any, task: Any) -> None:
             todo.extend(c for c in node.children if c is not None)
             tree.tasks.pop(node.id, None)
     task._sync_children(task.task_spec.outputs, TaskState.FUTURE)
+    # A new FUTURE step must predict its own next steps now: SpiffWorkflow only
+    # predicts from predicted states by default, and a step that completes without
+    # children ends its path (a new event after the waiting task would stop the case).
+    for child in task.children:
+        if child.has_state(TaskState.FUTURE):
+            child.task_spec._predict(child, mask=_NOT_REACHED)
+
+
+def _arm_new_boundaries(tree: Any) -> None:
+    """A new boundary event on an activity the case is in: SpiffWorkflow arms boundary
+    events once, in the split before the activity, which a running activity passed
+    already. Arm the new ones there now (a boete that opens bezwaar while the brede
+    intake runs)."""
+    for split in list(tree.tasks.values()):
+        if type(split.task_spec).__name__ != "BoundaryEventSplit":
+            continue
+        children = split.children
+        running = any(
+            c.has_state(_WAITING) and not _is_boundary(c.task_spec) for c in children
+        )
+        if not running:
+            continue
+        armed = {c.task_spec for c in children}
+        for spec in split.task_spec.outputs:
+            if spec not in armed and _is_boundary(spec):
+                child = split._add_child(spec, TaskState.FUTURE)
+                spec._update(child)  # waits for its event from now on
+                # and knows where it leads (else it would fire into nothing)
+                spec._predict(child, mask=_NOT_REACHED | TaskState.WAITING)
+
+
+def _is_boundary(spec: Any) -> bool:
+    return type(spec).__name__ == "BoundaryEvent" or hasattr(spec, "cancel_activity")
 
 
 def _drop_stale_predictions(tree: Any) -> None:
@@ -283,6 +317,7 @@ def _migrated(workflow: Any, new: DeployedVersion) -> dict[str, Any]:
     workflow.subprocess_specs = dict(new.subprocess_specs)
     # Predicted tasks follow the new version's paths from where the case stands.
     for tree in (workflow, *workflow.subprocesses.values()):
+        _arm_new_boundaries(tree)
         _drop_stale_predictions(tree)
         for task in list(tree.tasks.values()):
             if task.id in tree.tasks and task.has_state(_WAITING):

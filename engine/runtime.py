@@ -196,11 +196,22 @@ def _ready_tasks(
     return tuple(found)
 
 
+_TIMER_EVENTS = frozenset(
+    {
+        "TimeDateEventDefinition",
+        "DurationTimerEventDefinition",
+        "CycleTimerEventDefinition",
+    }
+)
+
+
 def _next_timer(workflow: BpmnWorkflow) -> datetime | None:
+    # Only timers carry a moment: a waiting escalation (a boete opening its
+    # bezwaar) carries its code in the same field.
     moments = [
         datetime.fromisoformat(event.value)
         for event in workflow.waiting_events()
-        if isinstance(event.value, str)
+        if event.event_type in _TIMER_EVENTS and isinstance(event.value, str)
     ]
     return min(moments) if moments else None
 
@@ -302,10 +313,27 @@ class _Operation:
 
     def advance(self) -> None:
         # A timer that becomes due during do_engine_steps only turns READY at its
-        # end; the second round runs what it released.
-        self.workflow.do_engine_steps(did_complete_task=self.completed)
-        self.workflow.refresh_timers()
-        self.workflow.do_engine_steps(did_complete_task=self.completed)
+        # end (in its own refresh_timers); a second round runs what it released.
+        # Most operations release nothing: then the second round, a walk over
+        # every task of the case, is skipped.
+        workflow = self.workflow
+        fired = 0
+        refresh = workflow.refresh_timers
+
+        def refresh_counting() -> None:
+            nonlocal fired
+            waiting = [(t, t.state) for t in workflow.event_manager.tasks.values()]
+            refresh()
+            fired += sum(1 for task, state in waiting if task.state != state)
+
+        setattr(workflow, "refresh_timers", refresh_counting)  # noqa: B010
+        try:
+            workflow.do_engine_steps(did_complete_task=self.completed)
+            workflow.refresh_timers()
+        finally:
+            delattr(workflow, "refresh_timers")
+        if fired:
+            workflow.do_engine_steps(did_complete_task=self.completed)
 
 
 def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:

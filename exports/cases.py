@@ -9,9 +9,11 @@ dates, numbers as numbers), an empty cell is the one way of writing "empty", and
 cell is ever a formula.
 """
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
 from openpyxl import Workbook
@@ -350,6 +352,16 @@ def _converter(sheet: WriteOnlyWorksheet, kind: str) -> Callable[[Any], object] 
 
 
 _TRIGGERS_AND_ERRORS = frozenset(FORMULA_TRIGGERS) | {"#"}
+# What _needs_care looks for, in a row's texts joined by newlines: a text that starts
+# with a trigger, "#" or white space, or a control character anywhere. (A newline
+# at the start of a text shows as an empty line: it matches too, and that text is
+# then looked at on its own.)
+_CARE_RE = re.compile(
+    "(?:^|\\n)["
+    + re.escape("".join(_TRIGGERS_AND_ERRORS))
+    + "\\s]|"
+    + ILLEGAL_CHARACTERS_RE.pattern
+)
 
 
 def _needs_care(value: str) -> bool:
@@ -409,14 +421,25 @@ def _write_table(
     cells by conditional formatting: (column index, "> 0" or a text)."""
     sheet = _start_table(workbook, title, columns)
     width = len(columns)
+    texts = [i for i, column in enumerate(columns) if column.kind == "text"]
+    text_of = itemgetter(*texts) if len(texts) > 1 else None
+    careful = [(index, _converter(sheet, "text")) for index in texts]
     special = [
         (index, convert)
         for index, column in enumerate(columns)
-        if (convert := _converter(sheet, column.kind)) is not None
+        if column.kind != "text"
+        and (convert := _converter(sheet, column.kind)) is not None
     ]
     count = 0
     for row in rows:
         values = list(row[:width])
+        # One look at all the row's text: most rows hold nothing that needs care,
+        # and then no text value is looked at on its own.
+        if text_of is None or _CARE_RE.search("\n".join(filter(None, text_of(values)))):
+            for index, convert in careful:
+                value = values[index]
+                if value is not None:
+                    values[index] = convert(value)  # type: ignore[misc]
         for index, convert in special:
             value = values[index]
             if value is not None:

@@ -17,6 +17,16 @@ class _Code:
     what: str
 
 
+# Elements whose text is one expression, with what the modeller calls it.
+_EXPRESSIONS = (
+    (f"{_B}loopCardinality", "aantal herhalingen"),
+    (f"{_B}completionCondition", "stopvoorwaarde"),
+    (f"{_B}loopCondition", "lusvoorwaarde"),
+    # what a thrown event carries (a boete's besluit to the traject's bezwaar)
+    (f"{_S}payloadExpression", "inhoud van de gebeurtenis"),
+)
+
+
 def _code(tree: etree._ElementTree) -> Iterator[_Code]:
     """Every piece of code in a diagram, wherever it stands."""
     for el in tree.iter(f"{_B}conditionExpression"):
@@ -26,12 +36,9 @@ def _code(tree: etree._ElementTree) -> Iterator[_Code]:
             yield _Code(el, (el.text or "").strip(), kind, "timer")
     for el in tree.iter(f"{_B}script", f"{_S}preScript", f"{_S}postScript"):
         yield _Code(el, el.text or "", "script", "script")
-    for el in tree.iter(f"{_B}loopCardinality"):
-        yield _Code(el, (el.text or "").strip(), "expression", "aantal herhalingen")
-    for el in tree.iter(f"{_B}completionCondition"):
-        yield _Code(el, (el.text or "").strip(), "expression", "stopvoorwaarde")
-    for el in tree.iter(f"{_B}loopCondition"):
-        yield _Code(el, (el.text or "").strip(), "expression", "lusvoorwaarde")
+    for tag, what in _EXPRESSIONS:
+        for el in tree.iter(tag):
+            yield _Code(el, (el.text or "").strip(), "expression", what)
     for prop in ("dueDate", "milestoneValue", "displayName"):
         for el in tree.xpath(
             "//spiffworkflow:property[@name=$p]", namespaces=NS, p=prop

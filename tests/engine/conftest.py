@@ -42,6 +42,11 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
     "voortzetting_afspreken": {"voortzetting_tot": "2027-09-01"},
     # regiespoor
     "brede_intake_uitnodigen": {"brede_intake_verschenen": True},
+    # the date of the letter or besluit is required; a boete's bezwaar term runs
+    # from it
+    "handhaving_waarschuwing": {"handhaving_datum": "2026-01-20"},
+    "handhaving_boete": {"handhaving_datum": "2026-02-02"},
+    "handhaving_tweede_boete": {"handhaving_datum": "2026-02-23"},
     "pip_opstellen": {"inburgeringsplicht_besluit": "plichtig", "leerroute": "b1"},
     "pip_vaststellen": {
         "beschikking_datum": "2026-03-01",

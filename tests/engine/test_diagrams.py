@@ -158,6 +158,17 @@ def test_a_dangerous_script_is_refused_at_deploy(script: str, tmp_path: Path) ->
     assert not marker.exists()
 
 
+def test_a_dangerous_event_payload_is_refused_at_deploy() -> None:
+    files = with_change(
+        "brede_intake_pip.bpmn",
+        b'{"besluit_naam": "de boete", "besluit_datum": handhaving_datum}',
+        b"().__class__.__mro__[1].__subclasses__()",
+    )
+    with pytest.raises(DiagramInvalid) as caught:
+        engine.build_version(files)
+    assert [e.element for e in caught.value.errors] == ["escalatie_boete"]
+
+
 def test_the_runtime_evaluator_refuses_even_what_skipped_the_deploy_check(
     tmp_path: Path,
 ) -> None:

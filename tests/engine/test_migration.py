@@ -165,6 +165,50 @@ def test_a_case_before_a_removed_task_moves_and_takes_the_new_path(
     assert "juridische_ondersteuning" not in ids(driver.ready())
 
 
+@pytest.fixture(scope="module")
+def before_boete_bezwaar() -> engine.DeployedVersion:
+    """The earlier v3 content: no event after the boete, no boundary on the brede
+    intake that opens its bezwaar."""
+    files = variant_files()
+    files["brede_intake_pip.bpmn"] = without_task(
+        files["brede_intake_pip.bpmn"], "boete_bezwaar_openen", "uitnodiging_lus"
+    )
+    for step in (
+        "boete_opgelegd",
+        "tweede_boete_opgelegd",
+        "boete_bezwaar_samen",
+        "bezwaar_boete_voorbereiden",
+        "fase_bezwaar_boete",
+        "bezwaar_boete_einde",
+    ):
+        files["traject.bpmn"] = without_task(files["traject.bpmn"], step, "")
+    return engine.build_version(files)
+
+
+def test_a_case_in_the_brede_intake_moves_and_its_boete_opens_bezwaar(
+    before_boete_bezwaar, base_version
+) -> None:
+    """A case waiting on the boete moves: after it the third invitation comes (the
+    new event had no next step and the path stopped dead), and the bezwaar opens (the
+    new boundary event is armed on the running brede intake)."""
+    driver = Driver(before_boete_bezwaar, start_clock())
+    driver.start()
+    driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=False)
+    driver.complete("handhaving_waarschuwing")
+    driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=False)
+    snapshot, check = move_case(
+        before_boete_bezwaar, base_version, driver.state, clock=driver.clock
+    )
+    assert check.ok
+    driver.version = base_version
+    driver._keep(snapshot)
+    driver.complete("handhaving_boete", handhaving_datum="2026-02-02")
+    assert driver.task("brede_intake_uitnodigen").name == "Brede intake: uitnodiging 3"
+    received = driver.task("bezwaar_ontvangen")
+    assert received.name == "Bezwaar tegen de boete?"
+    assert str(received.due) == "2026-03-16", "six weeks from the boete"
+
+
 # ---- from the first base trajectory (v1) to v2 ---------------------------------------
 
 

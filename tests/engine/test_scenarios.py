@@ -32,6 +32,7 @@ V2_WRONG = [
     "leerroute_naar_z",
     "bezwaar_pip",
     "aanbod_bijstellen",
+    "bezwaar_boete",
 ]
 AT = datetime(2026, 1, 5, 8, tzinfo=UTC)
 
@@ -102,6 +103,7 @@ def test_the_base_ships_a_scenario_for_each_route_and_outcome() -> None:
         "aanbod_bijstellen",
         "binnenkomst_gecorrigeerd",
         "eindgesprek_na_inburgering",
+        "bezwaar_boete",
     } <= names
 
 

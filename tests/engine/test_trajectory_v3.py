@@ -206,6 +206,65 @@ def test_verwijtbaar_niet_voldaan_can_be_objected_to(
     assert (expected in names) is verwijtbaar
 
 
+def stay_away_until(driver: Driver, bpmn_id: str) -> None:
+    """The statushouder does not come to the brede intake until ``bpmn_id``."""
+    driver.run_until("brede_intake_uitnodigen", skip=MB_START)
+    while bpmn_id not in ids(driver.ready()):
+        driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=False)
+        if "handhaving_waarschuwing" in ids(driver.ready()):
+            driver.complete("handhaving_waarschuwing", handhaving_datum="2026-01-20")
+
+
+def test_a_boete_opens_bezwaar_without_holding_up_the_brede_intake(
+    driver: Driver,
+) -> None:
+    driver.start()
+    stay_away_until(driver, "handhaving_boete")
+    driver.complete("handhaving_boete", handhaving_datum="2026-02-02")
+    received = driver.task("bezwaar_ontvangen")
+    assert (received.role, received.name) == ("regievoerder", "Bezwaar tegen de boete?")
+    assert str(received.due) == "2026-03-16", "six weeks from the boetebesluit"
+    # The third invitation is out at once: the brede intake does not wait 7 weeks.
+    driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=True)
+    assert "brede_intake" in ids(driver.ready())
+    driver.complete(
+        "bezwaar_ontvangen", bezwaar_ingediend=True, bezwaarschrift_datum="2026-03-01"
+    )
+    decide = driver.task("bezwaar_behandelen")
+    assert decide.role == "teamleider", "not the regievoerder who imposed the boete"
+    assert str(decide.due) == "2026-04-27", "six weeks after the bezwaartermijn"
+    assert decide.name == "Beslissen op bezwaar tegen de boete"
+    # The PIP goes on meanwhile, and brings its own bezwaar.
+    driver.run_until("pip_vaststellen", skip=MB_START | {"bezwaar_behandelen"})
+    driver.complete("pip_vaststellen", beschikking_datum="2026-03-02")
+    names = {t.name for t in driver.ready() if t.bpmn_id == "bezwaar_ontvangen"}
+    assert names == {"Bezwaar tegen het PIP?"}
+    assert "bezwaar_behandelen" in ids(driver.ready()), "still the teamleider's"
+
+
+def test_each_boete_has_its_own_bezwaar_term(driver: Driver) -> None:
+    driver.start()
+    stay_away_until(driver, "handhaving_boete")
+    driver.complete("handhaving_boete", handhaving_datum="2026-02-02")
+    driver.complete("brede_intake_uitnodigen", brede_intake_verschenen=False)
+    driver.complete("handhaving_tweede_boete", handhaving_datum="2026-02-23")
+    received = {
+        t.name: str(t.due) for t in driver.ready() if t.bpmn_id == "bezwaar_ontvangen"
+    }
+    assert received == {
+        "Bezwaar tegen de boete?": "2026-03-16",
+        "Bezwaar tegen de tweede boete?": "2026-04-06",
+    }
+    assert "pip_opstellen" in ids(driver.ready()), "the PIP without input goes on"
+    # No bezwaar against either: each task closes a week after its own term.
+    driver.clock.set(moment("2026-03-24T00:01:00+01:00"))
+    driver.fire()
+    received_after = {
+        t.name for t in driver.ready() if t.bpmn_id == "bezwaar_ontvangen"
+    }
+    assert received_after == {"Bezwaar tegen de tweede boete?"}
+
+
 # ---- 8. the evaluation adjusts the offer ----
 
 

@@ -35,14 +35,14 @@ def meanwhile(monkeypatch) -> list[Change]:
     """Changes that land on a case after the engine ran and before the case is
     locked: the moment another user's save comes first. One per lock, in order."""
     changes: list[Change] = []
-    lock = advancing.locked_case
+    lock = advancing.case_lock
 
-    def locked_after_the_change(pk: int) -> Case | None:
+    def locked_after_the_change(case: Case, advance: advancing.Advance) -> Case | None:
         if changes:
             changes.pop(0)()
-        return lock(pk)
+        return lock(case, advance)
 
-    monkeypatch.setattr(advancing, "locked_case", locked_after_the_change)
+    monkeypatch.setattr(advancing, "case_lock", locked_after_the_change)
     return changes
 
 

@@ -2,11 +2,11 @@
 and the cases of those organisations (for an inzageverzoek)."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from webui.accounts.models import Membership, Role
 from webui.cases.models import Case
-from webui.logs.models import ProcessingRecord
+from webui.logs.models import ProcessedSubject, ProcessingRecord
 
 from .roles import organisations_of
 
@@ -38,12 +38,18 @@ def log_scope(*, user: AbstractBaseUser) -> QuerySet[ProcessingRecord]:
     ).values("user_id")
     # The organisations as accounts.selectors.organisation_key names them.
     keys = [f"gemeente-{pk}" for pk in gemeenten] + [f"mb-{pk}" for pk in mbs]
+    # EXISTS per record, not a join: each record once without DISTINCT (which on
+    # a year's log sorted every record in scope before the first page), and a
+    # search that finds few records (by kenmerk, by user) checks just those few
+    # against the organisation instead of reading all of its subjects first.
+    about = ProcessedSubject.objects.filter(record_id=OuterRef("pk")).filter(
+        Q(gemeente_id__in=gemeenten) | Q(mb_organisation_id__in=mbs)
+    )
     return ProcessingRecord.objects.filter(
-        Q(subjects__gemeente_id__in=gemeenten)
-        | Q(subjects__mb_organisation_id__in=mbs)
+        Exists(about)
         | Q(user_id__in=members)
         | Q(action__in=SIGN_IN_ACTIONS, detail__organisatie_sleutel__in=keys)
-    ).distinct()
+    )
 
 
 def officer_case(*, user: AbstractBaseUser, reference: str) -> Case | None:

@@ -5,7 +5,7 @@ Every name here is invented; the BSNs are made up to pass the elfproef and belon
 nobody.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -27,11 +27,13 @@ from webui.accounts.selectors import users_for_role
 from webui.cases.models import Case
 from webui.casework.services import (
     CONTACT_FORM,
+    case_date_correct,
     case_migrate,
     case_reopen,
     case_start,
     contactmoment_record,
     referral_record,
+    sleuteloverdracht_date,
     task_complete,
     timers_run,
 )
@@ -293,9 +295,29 @@ def _routing(index: int) -> dict[str, dict[str, Any]]:
     }
 
 
-def _answers_for(case: Case, item: TaskItem, index: int, today: date) -> dict[str, Any]:
+# Answers per task (bpmn id) for one case: one set, or one per visit (the last goes
+# on for later visits).
+PathAnswers = Mapping[str, Mapping[str, Any] | Sequence[Mapping[str, Any]]]
+
+
+def _visit_answers(case: Case, bpmn_id: str, path: PathAnswers) -> dict[str, Any]:
+    given = path.get(bpmn_id, {})
+    if isinstance(given, Mapping):
+        return dict(given)
+    visit = case.submissions.filter(bpmn_id=bpmn_id).count()
+    return dict(given[min(visit, len(given) - 1)])
+
+
+def _answers_for(
+    case: Case,
+    item: TaskItem,
+    index: int,
+    today: date,
+    path: PathAnswers | None = None,
+) -> dict[str, Any]:
     overrides = {**HAPPY_ANSWERS.get(item.bpmn_id, {})}
     overrides.update(_routing(index).get(item.bpmn_id, {}))
+    overrides.update(_visit_answers(case, item.bpmn_id, path or {}))
     if (
         item.bpmn_id == "eindgesprek"
         and case.submissions.filter(bpmn_id="eindgesprek").exists()
@@ -382,7 +404,12 @@ V1_SHARE = 3  # every third case started on v1, every third on v2
 
 
 def _drive(
-    case: Case, target: str | None, clock: ManualClock, stop_at: datetime, index: int
+    case: Case,
+    target: str | None,
+    clock: ManualClock,
+    stop_at: datetime,
+    index: int,
+    path: PathAnswers | None = None,
 ) -> Case:
     """Work the case's tasks, oldest first and two days apart, until ``target`` is
     open (or the case ends, or ``stop_at``); timers fire on the way."""
@@ -409,7 +436,7 @@ def _drive(
         case = task_complete(
             task_id=item.task_id,
             user=user,
-            cleaned_data=_answers_for(case, item, index, clock.now().date()),
+            cleaned_data=_answers_for(case, item, index, clock.now().date(), path),
             clock=clock,
         )
     return case
@@ -550,6 +577,102 @@ def _run_case(
     return case
 
 
+@dataclass(frozen=True)
+class DemoPath:
+    """A synthetic case on one of the trajectory's newer paths (issue 18): where it
+    stops, how long ago it started (days) and the answers that take it there."""
+
+    name: str
+    target: str
+    age: int
+    answers: PathAnswers
+
+
+# The paths the spread does not reach by itself, each on one case of the base.
+NEW_PATHS: tuple[DemoPath, ...] = (
+    # the date of binnenkomst was a guess: corrected after the key handover
+    # (_correct_binnenkomst)
+    DemoPath("binnenkomst_gecorrigeerd", "intake_gesprek", 24, {}),
+    # the inburgering ended while the begeleider had chosen to go on: the
+    # begeleiding goes to the eindgesprek by itself
+    DemoPath(
+        "eindgesprek_na_inburgering",
+        "eindgesprek",
+        300,
+        {
+            "begeleiding_evalueren": {
+                "begeleiding_vervolg": "doorgaan",
+                "volgende_evaluatie_datum": date(2099, 1, 1),
+            },
+            "pvt_ondertekening": {"verklaring_ondertekend": True},
+            "pvt_workshop": {"aanwezig": True},
+            "pip_opstellen": {"inburgeringsplicht_besluit": "plichtig"},
+        },
+    ),
+    # kinderopvang found needed at the brede intake, for the regievoerder to arrange
+    DemoPath(
+        "kinderopvang",
+        "kinderopvang_regelen",
+        90,
+        {
+            "brede_intake_uitnodigen": {"brede_intake_verschenen": True},
+            "brede_intake": {"kinderopvang_nodig": True},
+            "pip_opstellen": {"inburgeringsplicht_besluit": "plichtig"},
+        },
+    ),
+    # twice not at the brede intake: a boete, and a bezwaar against it for the
+    # teamleider while the brede intake goes on
+    DemoPath(
+        "bezwaar_boete",
+        "bezwaar_behandelen",
+        40,
+        {
+            "brede_intake_uitnodigen": [
+                {"brede_intake_verschenen": False},
+                {"brede_intake_verschenen": False},
+                {"brede_intake_verschenen": True},
+            ],
+            "bezwaar_ontvangen": {"bezwaar_ingediend": True},
+        },
+    ),
+)
+
+
+def _new_paths(
+    gemeente: Gemeente, first_index: int, today: date, stop_at: datetime
+) -> list[Case]:
+    """One synthetic case per path of NEW_PATHS, on the gemeente's current version.
+    Only in a demo with the whole spread (a one-case demo stays quick)."""
+    made: list[Case] = []
+    for offset, path in enumerate(NEW_PATHS):
+        index = first_index + offset
+        koppeling = today - timedelta(days=path.age)
+        clock = ManualClock(datetime.combine(koppeling, time(9), UTC))
+        case = _register(gemeente, index, koppeling, clock)
+        case = _drive(case, path.target, clock, stop_at, index, path.answers)
+        if path.name == "binnenkomst_gecorrigeerd":
+            clock.advance(timedelta(days=1))
+            case = _correct_binnenkomst(case, index, clock)
+        _contacts(case, index, clock)
+        made.append(case)
+    return made
+
+
+def _correct_binnenkomst(case: Case, index: int, clock: ManualClock) -> Case:
+    """The regievoerder corrects the guessed binnenkomst to the key handover the MB
+    recorded, through the same service as the case page."""
+    handover = sleuteloverdracht_date(case)
+    assert handover is not None, "the demo case recorded the sleuteloverdracht"
+    return case_date_correct(
+        case=case,
+        user=_member(case, Role.REGIEVOERDER, index),
+        field="datum_binnenkomst",
+        value=handover,
+        reason="Bij de aanmelding geschat; de sleuteloverdracht was later (demo).",
+        clock=clock,
+    ).case
+
+
 def load_demo(*, cases: int = 40, today: date | None = None) -> int:
     """Create the demo world once; returns the number of cases created (0 if it
     existed). On a fresh database the demo tells the story from the first base
@@ -607,10 +730,16 @@ def load_demo(*, cases: int = 40, today: date | None = None) -> int:
     for i, g, target, age in plan:
         if (i, g, target, age) not in early + middle:
             _run_case(g, i, target, age + i % 5, today, stop_at)
+    # indexes past the spread and the PVT group's (a BSN is made from the index)
+    new_paths = (
+        _new_paths(gemeenten["polderdam"], cases + 100, today, stop_at)
+        if cases >= len(TARGETS)
+        else []
+    )
     group = _pvt_group(gemeenten["polderdam"], cases, today, stop_at)
     timers_run(clock=now)
     _reopen_one(now)
-    return cases + len(group)
+    return cases + len(new_paths) + len(group)
 
 
 def _migrate_open(cases: list[Case], clock: ManualClock) -> None:

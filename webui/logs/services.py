@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -97,19 +98,42 @@ def processing_record(
             ground="; ".join(dict.fromkeys(grounds)),
             detail=_without_typed_words(detail or {}),
         )
-        ProcessedSubject.objects.bulk_create(
-            [
-                ProcessedSubject(
-                    record=record,
-                    case_id=case.pk,
-                    case_reference=case.reference,
-                    gemeente_id=case.gemeente_id,
-                    mb_organisation_id=case.mb_organisation_id,
-                )
-                for case in cases
-            ]
-        )
+        if isinstance(cases, QuerySet):
+            _subjects_of_query(record, cases)
+        else:
+            ProcessedSubject.objects.bulk_create(
+                [
+                    ProcessedSubject(
+                        record=record,
+                        case_id=case.pk,
+                        case_reference=case.reference,
+                        gemeente_id=case.gemeente_id,
+                        mb_organisation_id=case.mb_organisation_id,
+                    )
+                    for case in cases
+                ]
+            )
     return record
+
+
+_SUBJECT_COLUMNS = ("case_id", "case_reference", "gemeente_id", "mb_organisation_id")
+
+
+def _subjects_of_query(record: ProcessingRecord, cases: QuerySet[Any]) -> None:
+    """The subjects of a query of cases (an export of 100,000) in one statement,
+    INSERT … SELECT: no case passes through Python."""
+    query = cases.order_by().values_list(
+        "pk", "reference", "gemeente_id", "mb_organisation_id"
+    )
+    select, params = query.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("record_id", *_SUBJECT_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(ProcessedSubject._meta.db_table)} ({columns})"
+            f" SELECT %s, cases.* FROM ({select}) cases",
+            (record.pk, *params),
+        )
 
 
 def list_record(

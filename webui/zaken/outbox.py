@@ -33,7 +33,15 @@ def zaak_updates_record(
     """Write what the zaaksysteem must hear of this change of ``case``: the zaak
     (the first time), a status per milestone the gemeente gave a statustype, the
     PIP vaststelling as a resultaat, the closing status. Nothing when the gemeente
-    keeps no zaaksysteem. Returns how many updates were written."""
+    keeps no zaaksysteem. Returns how many updates were written.
+
+    A step that reaches no milestone and neither starts nor closes the case has
+    nothing to tell and costs no query (most completions; a dossier older than the
+    configuration gets its zaak at its next milestone)."""
+    # A yes/no milestone answered "no" (heropend: false at every start) is no step.
+    moments = [(m.key, m.at) for m in reached if m.value is not False]
+    if not moments and event != "case_started" and not closed:
+        return 0
     # Both one at most (one to one): no ORDER BY (first() adds one) on every change.
     systems = Zaaksysteem.objects.filter(gemeente_id=case.gemeente_id, active=True)
     system = next(iter(systems.order_by()[:1]), None)
@@ -46,8 +54,6 @@ def zaak_updates_record(
         # Also a dossier older than the configuration: it gets its zaak now.
         dossier = ZaakDossier.objects.create(case=case, zaaksysteem=system)
         payloads.append((ZaakUpdate.Kind.ZAAK, _zaak(system, case, now)))
-    # A yes/no milestone answered "no" (heropend: false at every start) is no step.
-    moments = [(m.key, m.at) for m in reached if m.value is not False]
     if event == "case_started":
         moments.insert(0, (AANGEMELD, now))
     for key, at in moments:

@@ -195,9 +195,16 @@ def apply_snapshot(
 
 
 def locked_case(pk: int) -> Case | None:
-    """The case row, locked until the end of the transaction."""
+    """The case row, locked until the end of the transaction, with what storing
+    an advance reads of it (its version, vaste begeleider and organisations: the
+    task projection asks the organisation whether a next step stays with its
+    completer)."""
     query = Case.objects.select_for_update(of=("self",))
-    return query.select_related("version", "begeleider").filter(pk=pk).first()
+    found = query.select_related(*LOCKED_WITH).filter(pk=pk).order_by()[:1]
+    return next(iter(found), None)  # by its key: no ORDER BY (first() adds one)
+
+
+LOCKED_WITH = ("version", "begeleider", "gemeente", "mb_organisation")
 
 
 def case_state(case: Case) -> str:

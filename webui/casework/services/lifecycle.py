@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 
 import engine
 from engine import Clock
@@ -15,7 +16,7 @@ from forms.registry import FormDefinition
 from forms.values import engine_data, stored_data
 from webui.access import case_access, grants_per_request
 from webui.accounts.models import Gemeente, MbOrganisation
-from webui.cases.models import Case, Submission
+from webui.cases.models import Case, CaseState, Submission
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.models import DefinitionVersion
@@ -26,12 +27,12 @@ from webui.taskwork.selectors import task_refusal
 
 from .advancing import Advance, advance_store, case_advance
 from .base import (
+    LOCKED_WITH,
     CaseError,
     NoActiveVersion,
     TaskAlreadyDone,
     TaskNotAllowed,
     as_date,
-    case_state,
     change_record,
     clock_or_system,
     field_milestones,
@@ -168,13 +169,21 @@ def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
 
 
 def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
-    item = (
+    """The task row with its case and the case's engine state (``engine_state``),
+    read in one statement: the three as they were at one moment."""
+    found = (
         TaskItem.objects.select_related(
             "gemeente", "completed_by", "assignee", "case__version"
         )
+        .annotate(
+            engine_state=Subquery(
+                CaseState.objects.filter(case_id=OuterRef("case_id")).values("state")
+            )
+        )
         .filter(task_id=task_id)
-        .first()
+        .order_by()[:1]  # unique: no ORDER BY to compile and run (first() adds one)
     )
+    item = next(iter(found), None)
     if item is None:
         raise TaskAlreadyDone("Deze taak bestaat niet (meer). Er is niets opgeslagen.")
     check_may_complete(item, user)
@@ -219,7 +228,7 @@ def _completion(
     try:
         snapshot = engine.complete_task(
             bundle.process,
-            case_state(case),
+            item.engine_state,  # type: ignore[attr-defined]
             item.task_id,
             engine_data(definition, cleaned_data),
             clock=clock,
@@ -233,25 +242,49 @@ def _completion(
     now = clock.now()
     stored = stored_data(definition, cleaned_data)
 
+    under_lock: list[TaskItem] = []
+
+    def lock() -> Case | None:
+        """Lock the case and read the task row as it is now, in one statement: the
+        task row joined to its case, locked (FOR UPDATE OF the case on PostgreSQL;
+        SQLite's transaction already holds the write lock)."""
+        found = (
+            TaskItem.objects.select_for_update(of=("case",))
+            .select_related(
+                "completed_by",
+                "assignee",
+                *(f"case__{name}" for name in LOCKED_WITH),
+            )
+            .filter(pk=item.pk)
+            .order_by()[:1]
+        )
+        found = next(iter(found), None)
+        if found is None:
+            return None
+        under_lock[:] = [found]
+        return found.case
+
     def recheck() -> None:
-        item.refresh_from_db()  # after the lock: the state another completion left
-        check_may_complete(item, user)
+        # After the lock: the state another completion (or hand-over) left.
+        check_may_complete(under_lock[0], user)
 
     def record(locked: Case) -> None:
+        # No savepoint of its own: the task was checked open under the lock, so a
+        # second submission of it cannot get here; should one anyway, the error
+        # leaves the whole transaction, and nothing is saved.
         try:
-            with transaction.atomic():
-                Submission.objects.create(
-                    case=locked,
-                    task_id=item.task_id,
-                    bpmn_id=item.bpmn_id,
-                    task_name=item.name,
-                    form_key=item.form_key,
-                    role=item.role,
-                    version=locked.version,
-                    data=stored,
-                    submitted_by=user,
-                    submitted_at=now,
-                )
+            Submission.objects.create(
+                case=locked,
+                task_id=item.task_id,
+                bpmn_id=item.bpmn_id,
+                task_name=item.name,
+                form_key=item.form_key,
+                role=item.role,
+                version=locked.version,
+                data=stored,
+                submitted_by=user,
+                submitted_at=now,
+            )
         except IntegrityError as exc:
             raise TaskAlreadyDone(
                 "Deze taak is al afgerond. Er is niets opgeslagen."
@@ -281,6 +314,7 @@ def _completion(
         completed=item,
         recheck=recheck,
         record=record,
+        lock=lock,
     )
 
 

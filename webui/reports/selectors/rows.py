@@ -3,14 +3,14 @@ from database iterators, a fixed number of queries per chunk of cases."""
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from itertools import islice
 from typing import Any
 
 from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, Max, QuerySet, Value, When
+from django.db.models import CharField, IntegerField, Max, QuerySet, Value, When
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from exports import (
@@ -66,10 +66,34 @@ def _in_trajectory_order(cases: QuerySet[Case], versions: _Versions) -> QuerySet
     )
 
 
-def _local_date(moment: datetime | None, tz: tzinfo) -> date | None:
-    """The day of a moment where the user is (``tz``: the current time zone, looked
-    up once per read rather than per row)."""
-    return moment.astimezone(tz).date() if moment else None
+class _LocalDays:
+    """The day where the user is (``tz``) of moments read as text: a timestamp cast
+    to text in SQL reads 'YYYY-MM-DD HH:MM…' in UTC on both databases (Django keeps
+    the connection in UTC). Reading text skips Django's datetime converter per
+    value, and the day is worked out once per minute of the clock, not per row."""
+
+    KEEP = 50_000  # minutes remembered; then it starts afresh (memory stays flat)
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self.seen: dict[str, date] = {}
+
+    def __call__(self, text: str | None) -> date | None:
+        if text is None:
+            return None
+        minute = text[:16]
+        day = self.seen.get(minute)
+        if day is None:
+            if len(self.seen) >= self.KEEP:
+                self.seen.clear()
+            moment = datetime.fromisoformat(minute).replace(tzinfo=UTC)
+            day = self.seen[minute] = moment.astimezone(self.tz).date()
+        return day
+
+
+def _as_text(field: str | Any) -> Cast:
+    """A timestamp (a field name or an aggregate) as text, for _LocalDays."""
+    return Cast(field, output_field=CharField())
 
 
 def _person(first: str | None, last: str | None, username: str | None) -> str | None:
@@ -112,26 +136,26 @@ class _Milestones:
     leerroute: Any = None
 
 
-def _milestones(ids: list[int], tz: tzinfo) -> dict[int, _Milestones]:
+def _milestones(ids: list[int], local_day: _LocalDays) -> dict[int, _Milestones]:
     found: dict[int, _Milestones] = {}
     for case_id, key, value, reached_at in (
         CaseMilestone.objects.filter(case_id__in=ids, key__in=ROW_KEYS)
         .order_by("case_id", "reached_at", "id")
-        .values_list("case_id", "key", "value", "reached_at")
+        .values_list("case_id", "key", "value", _as_text("reached_at"))
     ):
         facts = found.setdefault(case_id, _Milestones())
         if key == "pvt_workshop":
             facts.attended += bool(value)
         elif key == "verklaring_ondertekend":
             if value and facts.signed_on is None:
-                facts.signed_on = _local_date(reached_at, tz)
+                facts.signed_on = local_day(reached_at)
         else:
             facts.leerroute = value
     return found
 
 
 def _last_contacts(
-    ids: list[int], tz: tzinfo, date_fields: Collection[str]
+    ids: list[int], local_day: _LocalDays, date_fields: Collection[str]
 ) -> dict[int, date]:
     """The date of the latest contact moment per case: the date it took place (in
     the date field of the cases' versions, ``date_fields``), or when it was recorded
@@ -144,10 +168,10 @@ def _last_contacts(
     for case_id, on, recorded in (
         Submission.objects.filter(case_id__in=ids, form_key=CONTACT_FORM)
         .values("case_id")
-        .annotate(on=latest, recorded=Max("submitted_at"))
+        .annotate(on=latest, recorded=_as_text(Max("submitted_at")))
         .values_list("case_id", "on", "recorded")
     ):
-        day = date.fromisoformat(on[:10]) if on else _local_date(recorded, tz)
+        day = date.fromisoformat(on[:10]) if on else local_day(recorded)
         found[case_id] = day  # type: ignore[assignment]
     return found
 
@@ -162,7 +186,7 @@ _CASE_FIELDS = (
     "begeleider__username",
     "open_phases",
     "is_closed",
-    "closed_at",
+    "_closed_at",  # as text, for _LocalDays
     "koppeling_datum",
     "pip_deadline",
     "pip_vastgesteld_op",
@@ -184,8 +208,10 @@ def dossier_rows(
     """One row per case, per gemeente in trajectory order: four queries per chunk of
     cases, whatever their number."""
     versions = _Versions()
-    tz = timezone.get_current_timezone()
-    ordered = _in_trajectory_order(cases, versions)
+    local_day = _LocalDays(timezone.get_current_timezone())
+    ordered = _in_trajectory_order(cases, versions).annotate(
+        _closed_at=_as_text("closed_at")
+    )
     if limit is not None:
         ordered = ordered[:limit]
     rows = ordered.values_list(*_CASE_FIELDS).iterator(chunk_size=chunk_size)
@@ -194,9 +220,11 @@ def dossier_rows(
     while chunk := list(islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
         tasks = _open_tasks(ids, today)
-        milestones = _milestones(ids, tz)
+        milestones = _milestones(ids, local_day)
         contacts = _last_contacts(
-            ids, tz, {versions[row[_VERSION_AT]].contact_date for row in chunk} - {""}
+            ids,
+            local_day,
+            {versions[row[_VERSION_AT]].contact_date for row in chunk} - {""},
         )
         for (
             pk,
@@ -219,7 +247,7 @@ def dossier_rows(
             facts = versions[version_id]
             open_tasks = tasks.get(pk) or _Tasks()
             reached = milestones.get(pk) or _Milestones()
-            end = (_local_date(closed_at, tz) or today) if is_closed else today
+            end = (local_day(closed_at) or today) if is_closed else today
             pvt_hidden = "pvt_workshop" in facts.unreadable
             yield DossierRow(
                 reference=reference,
@@ -261,7 +289,7 @@ def _organisation(role: str, gemeente: str, mb: str | None) -> str | None:
 def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRow]:
     """One row per open task of the cases, streamed."""
     labels = {role: str(label) for role, label in Role.choices}
-    tz = timezone.get_current_timezone()
+    local_day = _LocalDays(timezone.get_current_timezone())
     tasks = (
         TaskItem.objects.filter(
             state=TaskItem.State.OPEN, case__in=cases.order_by().values("pk")
@@ -277,7 +305,7 @@ def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRo
             "assignee__first_name",
             "assignee__last_name",
             "assignee__username",
-            "ready_at",
+            _as_text("ready_at"),
             "due_date",
         )
     )
@@ -302,7 +330,7 @@ def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRo
             role=labels.get(role, role),
             organisation=_organisation(role, gemeente, mb),
             holder=_person(first, last, username),
-            created=ready_at.astimezone(tz).date(),
+            created=local_day(ready_at),
             due=due,
             days_overdue=(today - due).days if due and due < today else None,
         )
@@ -312,7 +340,7 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
     """Every PVT workshop (attended or not) and the signing, per case, named as the
     case's version names the task."""
     versions = _Versions()
-    tz = timezone.get_current_timezone()
+    local_day = _LocalDays(timezone.get_current_timezone())
     milestones = (
         CaseMilestone.objects.filter(
             key__in=PVT_KEYS, case__in=cases.order_by().values("pk")
@@ -325,7 +353,7 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
             "case__version_id",
             "key",
             "value",
-            "reached_at",
+            _as_text("reached_at"),
             "bpmn_id",
             "version_id",
         )
@@ -354,7 +382,7 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
             gemeente=gemeente,
             part=part,
             number=number if key == "pvt_workshop" else None,
-            on=reached_at.astimezone(tz).date(),
+            on=local_day(reached_at),  # type: ignore[arg-type]
             result=PVT_RESULT[(key, bool(value))],
         )
 
