@@ -337,3 +337,40 @@ def test_without_an_sms_service_codes_go_by_email_and_never_to_a_console(
     Client().post("/mijn/", {"code": sheet["short_code"]})
     assert sms.outbox == []
     assert re.search(r"\b\d{6}\b", mail.outbox[-1].body)
+
+
+def test_the_officers_inzage_export_holds_the_portal_and_the_referrals(
+    world: World, at_workshop: Case
+) -> None:
+    """AVG art. 15: what the statushouder asked in Mijn Wegwijs, how they were
+    invited, and where they were referred, are data Wegwijs holds about them."""
+    from webui.casework.services import referral_record
+
+    client = sign_in(
+        at_workshop,
+        invite(world, at_workshop, language="nl", email="a@example.invalid"),
+    )
+    client.post(
+        f"/mijn/{at_workshop.reference}/inzage/", {"text": "Mijn adres is fout"}
+    )
+    referral_record(
+        case=at_workshop,
+        user=world.who("begeleider", world.polderdam),
+        organisation="Schuldhulp Polderdam",
+        leefgebied="financien",
+        reason="Achterstand huur",
+        consent=True,
+        follow_up_on=world.clock.now().date() + timedelta(days=14),
+        clock=world.clock,
+    )
+    officer = Client()
+    officer.force_login(world.who("privacy", world.polderdam))
+    data = officer.get(f"/privacy/inzage/{at_workshop.reference}/").json()
+    assert [q["toelichting"] for q in data["mijn_wegwijs"]["vragen"]] == [
+        "Mijn adres is fout"
+    ]
+    assert (
+        data["mijn_wegwijs"]["uitnodigingen"][0]["e-mailadres"] == "a@example.invalid"
+    )
+    assert data["doorverwijzingen"][0]["naar"] == "Schuldhulp Polderdam"
+    assert data["doorverwijzingen"][0]["waarom"] == "Achterstand huur"

@@ -48,7 +48,8 @@ def inzage_export(
     *, case: Any, user: AbstractBaseUser, occasion: Occasion | None = None
 ) -> dict[str, Any]:
     """Everything Wegwijs holds about one statushouder, for an inzageverzoek (AVG art.
-    15): the case, every answer, milestones, consents, the case's history and every
+    15): the case, every answer, milestones, consents, referrals, what they did in
+    Mijn Wegwijs (invitations, their own requests), the case's history and every
     processing of their data. Logged as an inzage."""
     data = {
         "dossier": {
@@ -87,6 +88,40 @@ def inzage_export(
             }
             for c in case.consents.all()
         ],
+        "doorverwijzingen": [
+            {
+                "naar": r.organisation,
+                "leefgebied": r.get_leefgebied_display(),
+                "waarom": r.reason,
+                "met_toestemming": r.consent,
+                "opvolgen_op": r.follow_up_on.isoformat(),
+                "uitkomst": r.get_outcome_display() if r.outcome else "",
+                "toelichting": r.follow_up_note,
+                "aangemaakt_op": r.created_at.isoformat(),
+            }
+            for r in case.referrals.order_by("created_at", "id")
+        ],
+        "mijn_wegwijs": {
+            "uitnodigingen": [
+                {
+                    "e-mailadres": i.email,
+                    "mobiel_nummer": i.phone,
+                    "taal": i.language,
+                    "uitgenodigd_op": i.created_at.isoformat(),
+                    "ingetrokken_op": i.revoked_at.isoformat() if i.revoked_at else "",
+                }
+                for i in case.portal_invitations.order_by("created_at", "id")
+            ],
+            "vragen": [
+                {
+                    "soort": q.get_kind_display(),
+                    "toelichting": q.text,
+                    "gesteld_op": q.created_at.isoformat(),
+                    "afgehandeld_op": q.done_at.isoformat() if q.done_at else "",
+                }
+                for q in case.portal_requests.order_by("created_at", "id")
+            ],
+        },
         "verloop": [
             {"wanneer": e.at.isoformat(), "wat": e.event}
             for e in case.audit_events.order_by("at", "id")
