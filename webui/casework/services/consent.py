@@ -2,7 +2,7 @@
 recorded by the party that holds the data, asked for by the party that would
 receive it."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -38,6 +38,45 @@ def _check_choice(category: str, direction: str) -> None:
         raise TaskNotAllowed("Onbekende categorie of richting.")
 
 
+def _consent_store(
+    *,
+    case: Case,
+    user: AbstractBaseUser | None,
+    category: str,
+    direction: str,
+    given: bool,
+    on_date: date,
+    way: str,
+    now: datetime,
+    note: str = "",
+    **audit_detail: str,
+) -> Consent:
+    """One consent record and its audit event, whoever records it (a staff member,
+    or the statushouder themselves with ``user`` None)."""
+    consent = Consent.objects.create(
+        case=case,
+        category=category,
+        direction=direction,
+        given=given,
+        on_date=on_date,
+        way=way,
+        note=note,
+        recorded_by=user,
+        recorded_at=now,
+    )
+    audit(
+        case=case,
+        user=user,
+        event="consent_given" if given else "consent_withdrawn",
+        at=now,
+        category=category,
+        direction=direction,
+        way=way,
+        **audit_detail,
+    )
+    return consent
+
+
 def consent_record(
     *,
     case: Case,
@@ -68,25 +107,16 @@ def consent_record(
         raise TaskNotAllowed("Geef aan of de toestemming mondeling of schriftelijk is.")
     now = clock_or_system(clock).now()
     with transaction.atomic():
-        consent = Consent.objects.create(
+        consent = _consent_store(
             case=case,
+            user=user,
             category=category,
             direction=direction,
             given=given,
             on_date=on_date,
             way=way,
             note=note,
-            recorded_by=user,
-            recorded_at=now,
-        )
-        audit(
-            case=case,
-            user=user,
-            event="consent_given" if given else "consent_withdrawn",
-            at=now,
-            category=category,
-            direction=direction,
-            way=way,
+            now=now,
         )
         change_record(
             case=case,
@@ -124,24 +154,15 @@ def consent_record_by_statushouder(
         raise TaskNotAllowed("Dit dossier is afgesloten.")
     now = clock_or_system(clock).now()
     with transaction.atomic():
-        consent = Consent.objects.create(
+        consent = _consent_store(
             case=case,
+            user=None,
             category=category,
             direction=direction,
             given=given,
             on_date=now.date(),
             way=Consent.Way.ZELF,
-            recorded_by=None,
-            recorded_at=now,
-        )
-        audit(
-            case=case,
-            user=None,
-            event="consent_given" if given else "consent_withdrawn",
-            at=now,
-            category=category,
-            direction=direction,
-            way=Consent.Way.ZELF,
+            now=now,
             by="statushouder",
         )
         if occasion is not None:
