@@ -9,6 +9,7 @@ from ..findings import Finding, sort_findings
 from ..milestones import MilestoneRules
 from .calls import _check_business_rules, _check_calls, _processes
 from .context import MAIN_PROCESS, FormCatalog, _Context
+from .escalations import _check_escalations
 from .foreign import _check_foreign
 from .messages import _check_messages
 from .milestones import _check_milestones
@@ -82,6 +83,7 @@ def check_set(
     _check_calls(ctx, processes, main_process)
     if not ctx.unreadable:
         _check_messages(ctx)
+        _check_escalations(ctx)
     _check_business_rules(ctx)
     if forms is not None:
         _check_routing(ctx, forms, start_form, known_variables)

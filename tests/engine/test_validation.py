@@ -579,3 +579,54 @@ def test_a_case_is_not_started_by_a_message() -> None:
     )
     found = errors({"traject.bpmn": with_message(started)})
     assert any("niet met een bericht" in f.hint for f in found)
+
+
+# ---- escalations from a called process to the one that calls it ----
+
+ESCALATION = '<bpmn:escalation id="e" name="boete_opgelegd" escalationCode="boete"/>'
+
+
+def throwing_escalation() -> str:
+    return SIMPLE.replace(
+        '<bpmn:endEvent id="einde"/>',
+        '<bpmn:endEvent id="einde"><bpmn:escalationEventDefinition id="ed"'
+        ' escalationRef="e"/></bpmn:endEvent>',
+    )
+
+
+def catching_escalation(ref: str = ' escalationRef="e"') -> str:
+    return SIMPLE + (
+        '<bpmn:boundaryEvent id="rand" attachedToRef="taak" cancelActivity="false">'
+        "<bpmn:outgoing>f3</bpmn:outgoing>"
+        f'<bpmn:escalationEventDefinition id="ec"{ref}/>'
+        '</bpmn:boundaryEvent><bpmn:endEvent id="einde2"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="rand" targetRef="einde2"/>'
+    )
+
+
+def test_an_escalation_thrown_and_caught_inside_the_set_is_allowed() -> None:
+    both = throwing_escalation() + catching_escalation().replace(SIMPLE, "")
+    found = check({"traject.bpmn": with_message(both, ESCALATION)})
+    assert not [f for f in found if "escalatie" in f.message]
+
+
+def test_an_escalation_nobody_catches_is_a_warning_naming_its_code() -> None:
+    """A gemeente's traject without the boundary events: the boete is imposed and
+    the bezwaar never opens, so the beheerder hears of it before deploying."""
+    found = check({"traject.bpmn": with_message(throwing_escalation(), ESCALATION)})
+    assert not [f for f in found if f.is_error]
+    [warning] = [f for f in found if "escalatie" in f.message]
+    assert "geeft escalatie ‘boete’ door, maar geen randgebeurtenis" in warning.message
+    assert warning.element == "einde"
+
+
+def test_a_boundary_that_catches_every_escalation_silences_the_warning() -> None:
+    both = throwing_escalation() + catching_escalation(ref="").replace(SIMPLE, "")
+    found = check({"traject.bpmn": with_message(both, ESCALATION)})
+    assert not [f for f in found if "escalatie" in f.message]
+
+
+def test_an_escalation_nobody_throws_is_refused() -> None:
+    err = one_error({"traject.bpmn": with_message(catching_escalation(), ESCALATION)})
+    assert "wacht op escalatie ‘boete’, maar geen enkel proces" in err.message
+    assert err.element == "rand"
