@@ -4,6 +4,7 @@ version (and its answers their form); milestones, not task names, feed the recor
 import json
 from datetime import date, timedelta
 from io import StringIO
+from pathlib import Path
 
 from django.core.management import call_command
 
@@ -261,6 +262,21 @@ def test_validate_workflows_prints_one_finding_per_line_and_exits_1(
     [line] = lines
     assert line.startswith("intake_mb.bpmn:")
     assert ": intake_gesprek: fout: " in line and "‘onbekend’" in line
+
+
+def test_validate_workflows_on_the_base_folder_reads_no_scenario_as_a_form(
+    world: World,
+) -> None:
+    """The README's example: the base folder as it is shipped, scenarios/ beside
+    the diagrams, validates clean (a proefdossier is not a form)."""
+    base = Path(__file__).resolve().parents[2] / "workflows" / "base"
+    assert list((base / "scenarios").glob("*.json"))
+    out, err = StringIO(), StringIO()
+    call_command(
+        "validate_workflows", "--zonder-proefrit", str(base), stdout=out, stderr=err
+    )
+    assert out.getvalue() == ""
+    assert "0 fout(en), 0 waarschuwing(en)" in err.getvalue()
 
 
 def test_deploy_workflows_command_deploys_files_and_refuses_broken_ones(

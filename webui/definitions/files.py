@@ -179,7 +179,8 @@ def _from_zip(content: bytes) -> dict[str, str]:
 
 def read_paths(paths: "list[str]") -> dict[str, str]:
     """The set files in paths on disk: .bpmn, .dmn and form .json files, folders of them
-    (forms directly inside or in formulieren/), or .zip archives."""
+    (forms directly inside or in formulieren/), or .zip archives. A folder's
+    scenarios/ holds proefdossiers, not forms: they are left out."""
     from pathlib import Path
 
     files: dict[str, str] = {}
@@ -189,7 +190,9 @@ def read_paths(paths: "list[str]") -> dict[str, str]:
             candidates = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in _SUFFIXES
+                if p.is_file()
+                and p.suffix.lower() in _SUFFIXES
+                and "scenarios" not in p.relative_to(path).parts[:-1]
             )
         elif path.is_file():
             candidates = [path]
