@@ -51,7 +51,7 @@ def test_a_change_that_rolls_back_takes_its_record_along(
         written.extend(ProcessingRecord.objects.filter(request_id=PAGE.request_id))
         raise RuntimeError("de schijf is vol")
 
-    monkeypatch.setattr(advancing, "audit", fails)
+    monkeypatch.setattr(advancing, "audit_event", fails)
     with pytest.raises(RuntimeError):
         task_complete(
             task_id=item.task_id,

@@ -177,7 +177,7 @@ def test_the_updates_roll_back_with_a_change_that_fails(
     def broken(**kwargs):
         raise RuntimeError("stroomstoring")
 
-    monkeypatch.setattr("webui.casework.services.advancing.audit", broken)
+    monkeypatch.setattr("webui.casework.services.advancing.audit_event", broken)
     with pytest.raises(RuntimeError):
         world.start()
     assert not ZaakUpdate.objects.exists()

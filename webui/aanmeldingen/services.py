@@ -16,7 +16,12 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from webui.access import RegistrationPlace
-from webui.casework.services.registration import register
+from webui.casework.services.registration import (
+    Aanmelding,
+    RegistrationOutcome,
+    RegistrationsRefused,
+    register_many,
+)
 from webui.definitions.services import active_version
 from webui.logs.context import Occasion
 
@@ -31,11 +36,6 @@ INLINE_ROWS = 200
 
 class BulkRefused(Exception):
     """The file cannot be registered (the message is Dutch)."""
-
-
-class _Rollback(Exception):
-    def __init__(self, outcomes: list[dict[str, Any]]) -> None:
-        self.outcomes = outcomes
 
 
 def bulk_record(
@@ -94,6 +94,19 @@ def _outcome(row: Mapping[str, Any], status: str) -> dict[str, Any]:
     return {"row": row["number"], "reference": row["reference"], "status": status}
 
 
+def _row_outcome(row: Mapping[str, Any], result: RegistrationOutcome) -> dict[str, Any]:
+    outcome = _outcome(row, result.status)
+    if result.refused:
+        outcome["errors"] = {k: list(v) for k, v in result.errors.items()}
+    if result.case is not None:
+        outcome["case"] = result.case.reference
+    return outcome
+
+
+def _aanmeldingen(rows: list[Mapping[str, Any]]) -> list[Aanmelding]:
+    return [Aanmelding(row["reference"], row["answers"]) for row in rows]
+
+
 def bulk_check(*, run_id: int) -> BulkAanmelding:
     """The dry run: what each row would become (registered, already known, refused
     with the reason per field). Stores nothing but the outcome."""
@@ -102,27 +115,23 @@ def bulk_check(*, run_id: int) -> BulkAanmelding:
     ).get(pk=run_id)
     if run.status != BulkAanmelding.Status.CHECKING:
         return run
-    place = _place_args(run)
-    outcomes = []
-    for row in run.rows:
-        if row["errors"]:
-            outcomes.append({**_outcome(row, "refused"), "errors": row["errors"]})
-            continue
-        result = register(
-            **place,
-            answers=row["answers"],
-            sender=SENDER,
-            reference=row["reference"],
-            actor=run.uploaded_by,
-            dry_run=True,
-        )
-        outcome = _outcome(row, result.status)
-        if result.refused:
-            outcome["errors"] = {k: list(v) for k, v in result.errors.items()}
-        if result.case is not None:
-            outcome["case"] = result.case.reference
-        outcomes.append(outcome)
-    run.outcomes = outcomes
+    readable = [row for row in run.rows if not row["errors"]]
+    results = register_many(
+        **_place_args(run),
+        aanmeldingen=_aanmeldingen(readable),
+        sender=SENDER,
+        actor=run.uploaded_by,
+        dry_run=True,
+    )
+    checked = {
+        row["number"]: _row_outcome(row, result)
+        for row, result in zip(readable, results, strict=True)
+    }
+    run.outcomes = [
+        checked.get(row["number"])
+        or {**_outcome(row, "refused"), "errors": row["errors"]}
+        for row in run.rows
+    ]
     run.status = BulkAanmelding.Status.CHECKED
     run.save(update_fields=["outcomes", "status"])
     return run
@@ -164,29 +173,26 @@ def bulk_register(*, run_id: int) -> BulkAanmelding:
     occasion = Occasion(**run.occasion) if run.occasion else None
     try:
         with transaction.atomic():
-            place = _place_args(run)
-            outcomes = []
-            for row in run.rows:
-                result = register(
-                    **place,
-                    answers=row["answers"],
-                    sender=SENDER,
-                    reference=row["reference"],
-                    actor=run.uploaded_by,
-                    occasion=occasion,
-                )
-                outcome = _outcome(row, result.status)
-                if result.case is not None:
-                    outcome["case"] = result.case.reference
-                if result.refused:
-                    outcome["errors"] = {k: list(v) for k, v in result.errors.items()}
-                    raise _Rollback([*outcomes, outcome])
-                outcomes.append(outcome)
+            results = register_many(
+                **_place_args(run),
+                aanmeldingen=_aanmeldingen(run.rows),
+                sender=SENDER,
+                actor=run.uploaded_by,
+                occasion=occasion,
+            )
+            outcomes = [
+                _row_outcome(row, result)
+                for row, result in zip(run.rows, results, strict=True)
+            ]
             _finish(run, BulkAanmelding.Status.DONE, outcomes)
-    except _Rollback as rollback:
-        _finish(run, BulkAanmelding.Status.REFUSED, rollback.outcomes)
+    except RegistrationsRefused as refused:
+        outcomes = [
+            _row_outcome(row, result)
+            for row, result in zip(run.rows, refused.outcomes, strict=False)
+        ]
+        _finish(run, BulkAanmelding.Status.REFUSED, outcomes)
         run.file_errors = [
-            f"Rij {rollback.outcomes[-1]['row']} werd bij het aanmelden geweigerd;"
+            f"Rij {outcomes[-1]['row']} werd bij het aanmelden geweigerd;"
             " er is niets aangemeld."
         ]
         run.save(update_fields=["file_errors"])

@@ -44,6 +44,29 @@ def case_events_record(
     """The events of one stored change of a case, in the caller's transaction: it
     was registered or reopened, reached milestones (by key: a milestone's value may
     be personal, its key is not), was closed."""
+    OutboxEvent.objects.bulk_create(
+        case_event_rows(
+            case=case,
+            at=at,
+            started=started,
+            reopened=reopened,
+            closed=closed,
+            milestones=milestones,
+        )
+    )
+
+
+def case_event_rows(
+    *,
+    case: Any,
+    at: datetime,
+    started: bool = False,
+    reopened: bool = False,
+    closed: bool = False,
+    milestones: Iterable[str] = (),
+) -> list[OutboxEvent]:
+    """The outbox rows of ``case_events_record``, not yet saved: a store of many
+    cases inserts those of all together."""
     rows = []
     if started:
         rows.append(_row(case, AANGEMELD, at, {}))
@@ -57,7 +80,7 @@ def case_events_record(
             )
     if closed:
         rows.append(_row(case, AFGESLOTEN, at, {}))
-    OutboxEvent.objects.bulk_create(rows)
+    return rows
 
 
 def event_once_record(

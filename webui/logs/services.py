@@ -81,39 +81,69 @@ def processing_record(
     """Add one record to the processing log, with every statushouder it touched.
     Written in the caller's transaction when there is one: a change that rolls back
     takes its record with it."""
+    query = cases if isinstance(cases, QuerySet) else None
+    record, subjects = processing_rows(
+        user=user,
+        action=action,
+        cases=() if query is not None else cases,
+        categories=categories,
+        roles=roles,
+        consented=consented,
+        detail=detail,
+        occasion=occasion,
+        username=username,
+    )
+    with transaction.atomic():
+        record.save()
+        if query is not None:
+            _subjects_of_query(record, query)
+        else:
+            ProcessedSubject.objects.bulk_create(subjects)
+    return record
+
+
+def processing_rows(
+    *,
+    user: AbstractBaseUser | None,
+    action: str,
+    cases: Iterable[Any] = (),
+    categories: Iterable[str] = (),
+    roles: Iterable[str] = (),
+    consented: Iterable[str] = (),
+    detail: Mapping[str, Any] | None = None,
+    occasion: Occasion | None = None,
+    username: str = "",
+) -> tuple[ProcessingRecord, list[ProcessedSubject]]:
+    """The rows of one processing-log record, not yet saved: the record and one
+    subject per case (with its reference). ``processing_record`` saves them; a
+    store of many cases at once inserts the rows of all its records together."""
     roles = sorted(set(roles))
     grounds = [GROUNDS[r] for r in roles if r in GROUNDS]
     consented = sorted(set(consented))
     if consented:
         grounds.append(f"{CONSENT_GROUND} ({', '.join(consented)})")
-    with transaction.atomic():
-        record = ProcessingRecord.objects.create(
-            at=timezone.now(),
-            request_id=occasion.request_id if occasion else "",
-            user_id=getattr(user, "pk", None),
-            username=username or _actor(user, occasion),
-            roles=", ".join(roles),
-            action=action,
-            categories=sorted(set(categories)),
-            ground="; ".join(dict.fromkeys(grounds)),
-            detail=_without_typed_words(detail or {}),
+    record = ProcessingRecord(
+        at=timezone.now(),
+        request_id=occasion.request_id if occasion else "",
+        user_id=getattr(user, "pk", None),
+        username=username or _actor(user, occasion),
+        roles=", ".join(roles),
+        action=action,
+        categories=sorted(set(categories)),
+        ground="; ".join(dict.fromkeys(grounds)),
+        detail=_without_typed_words(detail or {}),
+    )
+    subjects = [
+        ProcessedSubject(
+            record=record,
+            case_id=case.pk,
+            case_reference=case.reference,
+            gemeente_id=case.gemeente_id,
+            mb_organisation_id=case.mb_organisation_id,
         )
-        if isinstance(cases, QuerySet):
-            _subjects_of_query(record, cases)
-        else:
-            ProcessedSubject.objects.bulk_create(
-                [
-                    ProcessedSubject(
-                        record=record,
-                        case_id=case.pk,
-                        case_reference=case.reference,
-                        gemeente_id=case.gemeente_id,
-                        mb_organisation_id=case.mb_organisation_id,
-                    )
-                    for case in cases
-                ]
-            )
-    return record
+        for case in cases
+    ]
+    return record, subjects
 
 
 _SUBJECT_COLUMNS = ("case_id", "case_reference", "gemeente_id", "mb_organisation_id")
@@ -203,4 +233,17 @@ def audit(
     **detail: Any,
 ) -> None:
     """Add one event to a case's history (what happened, not who saw it)."""
-    AuditEvent.objects.create(case=case, user=user, event=event, detail=detail, at=at)
+    audit_event(case=case, user=user, event=event, at=at, **detail).save()
+
+
+def audit_event(
+    *,
+    case: Any | None,
+    user: AbstractBaseUser | None,
+    event: str,
+    at: datetime,
+    **detail: Any,
+) -> AuditEvent:
+    """The row of one event of a case's history, not yet saved (``audit`` saves
+    it; a store of many cases inserts those of all together)."""
+    return AuditEvent(case=case, user=user, event=event, detail=detail, at=at)

@@ -1,6 +1,9 @@
 """Writes to the task projection (``tasks_project``, called only from the case
 services' transactions) and to who holds a task: claim, give back, hand over."""
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -26,35 +29,78 @@ class HandOverRefused(Exception):
     """The task cannot be handed over like this (a Dutch message)."""
 
 
+@dataclass(frozen=True)
+class TaskProjection:
+    """One stored change of a case whose task rows must follow its snapshot.
+    ``new``: the case was inserted with this change and has no task rows yet."""
+
+    case: "Case"  # noqa: F821 - cases.models.Case; imported lazily to keep apps apart
+    snapshot: Snapshot
+    phase_names: dict[str, str]
+    now: datetime
+    completed_task_id: str | None = None
+    completed_by: AbstractBaseUser | None = None
+    new: bool = False
+
+
 def tasks_project(
     *,
-    case: "Case",  # noqa: F821 - cases.models.Case; imported lazily to keep apps apart
+    case: "Case",  # noqa: F821 - cases.models.Case, as in TaskProjection
     snapshot: Snapshot,
     phase_names: dict[str, str],
     now: datetime,
     completed_task_id: str | None = None,
     completed_by: AbstractBaseUser | None = None,
 ) -> None:
-    """Make the case's open task rows match the snapshot's ready tasks.
+    """Make the case's open task rows match the snapshot's ready tasks (see
+    ``tasks_project_many``)."""
+    tasks_project_many(
+        [
+            TaskProjection(
+                case, snapshot, phase_names, now, completed_task_id, completed_by
+            )
+        ]
+    )
+
+
+def tasks_project_many(projections: Sequence[TaskProjection]) -> None:
+    """Make each case's open task rows match its snapshot's ready tasks.
 
     A new task that follows the task just completed in the flow, for the same role,
     goes to whoever completed it (see ``_follower``); other new tasks (of another
     role, or opened by a timer) wait in their role's pool, a begeleider's with the
     case's vaste begeleider.
 
-    Few statements, whatever the number of tasks: one read of the open rows, one
-    insert of the new ones, one update per way a row leaves (done, cancelled), and
-    writes for rows that changed only."""
-    open_items = {
-        item.task_id: item
-        for item in TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
-    }
+    Few statements, whatever the number of tasks and cases: one read of the open
+    rows (none for new cases), one insert of all new rows, and per case that had
+    rows one update per way a row leaves (done, cancelled) and writes for rows that
+    changed only."""
+    stored = [p.case.pk for p in projections if not p.new]
+    open_rows: dict[int, dict[str, TaskItem]] = defaultdict(dict)
+    if stored:
+        found = TaskItem.objects.filter(case_id__in=stored, state=TaskItem.State.OPEN)
+        for item in found:
+            open_rows[item.case_id][item.task_id] = item
+    new: list[TaskItem] = []
+    for projection in projections:
+        new += _project(projection, open_rows.pop(projection.case.pk, {}))
+    TaskItem.objects.bulk_create(new)
+
+
+def _project(
+    projection: TaskProjection, open_items: dict[str, TaskItem]
+) -> list[TaskItem]:
+    """Bring one case's open rows up to date; its new rows, to insert."""
+    case, now = projection.case, projection.now
+    completed_task_id = projection.completed_task_id
+    completed_by = projection.completed_by
+    phase_names = projection.phase_names
     completed = open_items.get(completed_task_id) if completed_task_id else None
     follower = _follower(case, completed, completed_by)
     role_done = completed.role if completed is not None else None
     new: list[TaskItem] = []
     kept: list[TaskItem] = []
-    for ready in snapshot.ready_tasks:
+    for ready in projection.snapshot.ready_tasks:
         item = open_items.pop(ready.id, None)
         if item is None:
             item = TaskItem(
@@ -84,7 +130,6 @@ def tasks_project(
         else:
             _refresh(item, ready, case, phase_names)
             kept.append(item)
-    TaskItem.objects.bulk_create(new)
     if open_items:
         # Drafts hold sensitive answers: they go with the task they were typed for.
         TaskDraft.objects.filter(item__in=list(open_items.values())).delete()
@@ -106,6 +151,7 @@ def tasks_project(
     ]
     if case.begeleider_id and unassigned:
         TaskItem.objects.filter(pk__in=unassigned).update(assignee=case.begeleider)
+    return new
 
 
 def _follower(

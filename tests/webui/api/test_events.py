@@ -167,7 +167,7 @@ def test_a_change_that_rolls_back_leaves_no_event(world, monkeypatch):
     def broken(**kwargs: Any) -> None:
         raise CaseError("kapot")
 
-    monkeypatch.setattr(lifecycle, "change_record", broken)
+    monkeypatch.setattr(lifecycle, "change_rows", broken)
     with pytest.raises(CaseError):
         world.start()
     assert not OutboxEvent.objects.exists()

@@ -23,38 +23,39 @@ closed). After ``ATTEMPTS`` runs that all lost the race the helper refuses with
 ``CaseConflict`` and its Dutch message; nothing is saved.
 
 Case start has no row to lock yet: it stores its first ``Advance`` with the same
-``advance_store``.
+``advance_store``; a COA file's cases are stored together by ``advance_store_many``,
+which ``advance_store`` is with one advance.
 """
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from engine import ReachedMilestone, Snapshot
 from webui.accounts.models import LANE_SIDE
 from webui.cases.models import Case, CaseState
 from webui.definitions.bundles import Bundle
-from webui.events.services import case_events_record
-from webui.logs.services import audit
+from webui.events.services import case_event_rows
+from webui.logs.services import audit_event
 from webui.tasks.models import TaskItem
-from webui.taskwork.services import tasks_project
-from webui.zaken.outbox import zaak_updates_record
+from webui.taskwork.services import TaskProjection, tasks_project_many
+from webui.zaken.outbox import ZaakChange, zaak_updates_record_many
 
 from .base import (
     CaseConflict,
     CaseError,
     apply_milestones,
     apply_snapshot,
+    consent_rows,
     locked_case,
-    store_consents,
-    store_milestones,
+    milestone_rows,
 )
 
 # The first run and two reruns on a fresh state.
@@ -78,7 +79,10 @@ class Advance:
     case row and reads what ``recheck`` needs in the same statement (one round trip
     instead of two); it returns the locked case, or None when the row is gone.
     ``event`` and ``detail`` are the audit event; ``user`` did it (None for the
-    system).
+    system). A new case's step may give ``reference``, the case's reference once it
+    has its key, and ``rows``, rows to insert once it has it (and its reference):
+    storing many new cases inserts those of all of them together, where ``record``
+    writes for one case at a time.
     """
 
     case: Case
@@ -94,6 +98,8 @@ class Advance:
     recheck: Callable[[], None] | None = None
     record: Callable[[Case], None] | None = None
     lock: Callable[[], Case | None] | None = None
+    rows: Callable[[Case], Iterable[Model]] | None = None
+    reference: Callable[[Case], str] | None = None
 
 
 Step = Callable[[Case], Advance | None]
@@ -137,60 +143,143 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
     """Store ``advance`` on ``into`` (the locked case row) or, for a new case, insert
     ``advance.case``: the case record, its engine state, milestones, consents, task
     rows, the step's records and its audit event. Call it inside a transaction."""
+    return advance_store_many([advance], into=[into])[0]
+
+
+@dataclass
+class _Storing:
+    advance: Advance
+    case: Case
+    new: bool
+    was_closed: bool
+
+    @property
+    def closed(self) -> bool:
+        return self.case.is_closed and not self.was_closed
+
+
+def advance_store_many(
+    advances: Sequence[Advance], *, into: Sequence[Case | None] = ()
+) -> list[Case]:
+    """Store many advances at once (``advance_store`` for each, with the same rows):
+    the new cases of a COA file go in with one INSERT per table for all of them
+    instead of a dozen statements each. ``into`` gives the locked row per advance,
+    None (or nothing) for a new case. Call it inside a transaction."""
+    targets = list(into) or [None] * len(advances)
+    storing = [_prepared(a, t) for a, t in zip(advances, targets, strict=True)]
+    _store_cases(storing)
+    _insert(
+        row
+        for s in storing
+        for row in (
+            *milestone_rows(s.case, s.advance.reached),
+            *consent_rows(s.case, s.advance.reached, s.advance.user, _side(s.advance)),
+        )
+    )
+    tasks_project_many(
+        [
+            TaskProjection(
+                case=s.case,
+                snapshot=s.advance.snapshot,
+                phase_names=dict(s.advance.bundle.process.phase_names),
+                now=s.advance.now,
+                completed_task_id=_completed_id(s.advance),
+                completed_by=s.advance.user,
+                new=s.new,
+            )
+            for s in storing
+        ]
+    )
+    for s in storing:
+        if s.advance.record is not None:
+            s.advance.record(s.case)
+    _insert(row for s in storing if s.advance.rows for row in s.advance.rows(s.case))
+    # The zaaksysteem hears of it through its outbox, in this same transaction.
+    zaak_updates_record_many(
+        [
+            ZaakChange(
+                s.case, s.advance.event, s.advance.reached, s.advance.now, s.closed
+            )
+            for s in storing
+        ]
+    )
+    # The audit trail, and the outbox of events (webui/events), in this
+    # transaction: sent only for a change that stands, never lost for one that does.
+    _insert(
+        row
+        for s in storing
+        for row in (
+            audit_event(
+                case=s.case,
+                user=s.advance.user,
+                event=s.advance.event,
+                at=s.advance.now,
+                **s.advance.detail,
+            ),
+            *case_event_rows(
+                case=s.case,
+                at=s.advance.now,
+                started=s.advance.event == "case_started",
+                reopened=s.advance.event == "case_reopened",
+                closed=s.closed,
+                milestones=[m.key for m in s.advance.reached],
+            ),
+        )
+    )
+    return [s.case for s in storing]
+
+
+def _prepared(advance: Advance, into: Case | None) -> _Storing:
+    """The case with the advance's changes, snapshot and milestones set on it."""
     case = into if into is not None else advance.case
-    was_closed = case.is_closed
     for name, value in advance.changes.items():
         setattr(case, name, value)
     was_closed = case.is_closed
     apply_snapshot(case, advance.snapshot, advance.bundle, advance.now)
     apply_milestones(case, advance.reached)
-    state = json.dumps(advance.snapshot.state, separators=(",", ":"))
-    if case.pk is None:
-        case.save()
-        CaseState.objects.create(case=case, state=state)
-    else:
-        _save_advanced(case)
-        CaseState.objects.filter(case_id=case.pk).update(state=state)
-    store_milestones(case, advance.reached)
+    return _Storing(advance, case, new=case.pk is None, was_closed=was_closed)
+
+
+def _store_cases(storing: Sequence[_Storing]) -> None:
+    """The case rows and their engine state: new ones inserted together (then named,
+    when their step names them by their key), stored ones saved one by one."""
+    new = [s for s in storing if s.new]
+    Case.objects.bulk_create([s.case for s in new])
+    named = [s.case for s in new if s.advance.reference is not None]
+    for s in new:
+        if s.advance.reference is not None:
+            s.case.reference = s.advance.reference(s.case)
+    if named:
+        Case.objects.bulk_update(named, ["reference"])
+    states = []
+    for s in storing:
+        state = json.dumps(s.advance.snapshot.state, separators=(",", ":"))
+        if s.new:
+            states.append(CaseState(case=s.case, state=state))
+        else:
+            _save_advanced(s.case)
+            CaseState.objects.filter(case_id=s.case.pk).update(state=state)
+    CaseState.objects.bulk_create(states)
+
+
+def _insert(rows: Iterable[Model]) -> None:
+    """Insert ``rows`` with one INSERT per table, the tables in the order their
+    first row comes (a row that points to another comes after it: the processing
+    log's record before its subjects)."""
+    per_table: dict[type[Model], list[Model]] = {}
+    for row in rows:
+        per_table.setdefault(type(row), []).append(row)
+    for model, table_rows in per_table.items():
+        model._default_manager.bulk_create(table_rows)
+
+
+def _completed_id(advance: Advance) -> str | None:
+    return advance.completed.task_id if advance.completed is not None else None
+
+
+def _side(advance: Advance) -> str | None:
     completed = advance.completed
-    side = LANE_SIDE.get(completed.role) if completed is not None else None
-    store_consents(case, advance.reached, advance.user, side)
-    tasks_project(
-        case=case,
-        snapshot=advance.snapshot,
-        phase_names=dict(advance.bundle.process.phase_names),
-        now=advance.now,
-        completed_task_id=completed.task_id if completed is not None else None,
-        completed_by=advance.user,
-    )
-    if advance.record is not None:
-        advance.record(case)
-    # The zaaksysteem hears of it through its outbox, in this same transaction.
-    zaak_updates_record(
-        case=case,
-        event=advance.event,
-        reached=advance.reached,
-        now=advance.now,
-        closed=case.is_closed and not was_closed,
-    )
-    audit(
-        case=case,
-        user=advance.user,
-        event=advance.event,
-        at=advance.now,
-        **advance.detail,
-    )
-    # The outbox of events (webui/events), in this transaction: sent only for a
-    # change that stands, never lost for one that does.
-    case_events_record(
-        case=case,
-        at=advance.now,
-        started=advance.event == "case_started",
-        reopened=advance.event == "case_reopened",
-        closed=case.is_closed and not was_closed,
-        milestones=[m.key for m in advance.reached],
-    )
-    return case
+    return LANE_SIDE.get(completed.role) if completed is not None else None
 
 
 _SAVED_FIELDS = (

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Model
 from django.utils import timezone
 
 from engine import Clock, ReachedMilestone, Snapshot, SystemClock
@@ -17,7 +18,7 @@ from webui.cases.models import Case, CaseMilestone, CaseState, Consent
 from webui.definitions.bundles import Bundle
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
-from webui.logs.services import processing_record
+from webui.logs.services import processing_rows
 
 logger = logging.getLogger("webui.cases")
 
@@ -107,14 +108,15 @@ def apply_milestones(case: Case, reached: Iterable[ReachedMilestone]) -> None:
             effect(case, milestone)
 
 
-def store_consents(
+def consent_rows(
     case: Case,
     reached: Iterable[ReachedMilestone],
     user: AbstractBaseUser | None,
     side: str | None = None,
-) -> None:
-    """A form that asks for consent per category records it, every category said:
-    the ones ticked are given, the others are not. A form of one ``side`` records
+) -> list[Consent]:
+    """The consents to record, not yet saved: a form that asks for consent per
+    category records it, every category said: the ones ticked are given, the others
+    are not. A form of one ``side`` records
     only the consent for the data that side holds (a variant that asks the gemeente
     for the MB organisation's consent records nothing)."""
     reached = list(reached)
@@ -146,23 +148,35 @@ def store_consents(
             )
             for category in Consent.Category.values
         ]
-    Consent.objects.bulk_create(rows)
+    return rows
+
+
+def store_consents(
+    case: Case,
+    reached: Iterable[ReachedMilestone],
+    user: AbstractBaseUser | None,
+    side: str | None = None,
+) -> None:
+    Consent.objects.bulk_create(consent_rows(case, reached, user, side))
+
+
+def milestone_rows(case: Case, reached: Iterable[ReachedMilestone]) -> list[Model]:
+    """The milestone rows of what ``case`` reached, not yet saved."""
+    return [
+        CaseMilestone(
+            case=case,
+            key=m.key,
+            value=_json_safe(m.value),
+            reached_at=m.at,
+            bpmn_id=m.bpmn_id,
+            version_id=case.version_id,
+        )
+        for m in reached
+    ]
 
 
 def store_milestones(case: Case, reached: Iterable[ReachedMilestone]) -> None:
-    CaseMilestone.objects.bulk_create(
-        [
-            CaseMilestone(
-                case=case,
-                key=m.key,
-                value=_json_safe(m.value),
-                reached_at=m.at,
-                bpmn_id=m.bpmn_id,
-                version_id=case.version_id,
-            )
-            for m in reached
-        ]
-    )
+    CaseMilestone.objects.bulk_create(milestone_rows(case, reached))
 
 
 def _json_safe(value: Any) -> Any:
@@ -226,9 +240,31 @@ def change_record(
     service that made it, inside its transaction: a change that rolls back takes its
     record along. A page passes its ``occasion``; without one (a command, the demo
     seed) there is no page and nothing is logged, as before."""
+    for row in change_rows(
+        case=case,
+        user=user,
+        roles=roles,
+        categories=categories,
+        occasion=occasion,
+        **detail,
+    ):
+        row.save()
+
+
+def change_rows(
+    *,
+    case: Case,
+    user: AbstractBaseUser | None,
+    roles: Iterable[str],
+    categories: Iterable[str],
+    occasion: Occasion | None,
+    **detail: Any,
+) -> list[Model]:
+    """The processing-log rows of ``change_record``, not yet saved (the record
+    first, then its subject): a store of many cases inserts them together."""
     if occasion is None:
-        return
-    processing_record(
+        return []
+    record, subjects = processing_rows(
         user=user,
         action=ProcessingRecord.Action.CHANGE,
         cases=[case],
@@ -237,3 +273,4 @@ def change_record(
         detail=detail,
         occasion=occasion,
     )
+    return [record, *subjects]

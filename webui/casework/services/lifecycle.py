@@ -3,12 +3,12 @@ one way to advance a case (``advancing.case_advance``) runs outside the lock and
 stores, locked and checked, in one transaction."""
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Model, OuterRef, Subquery
 
 import engine
 from engine import Clock
@@ -34,6 +34,7 @@ from .base import (
     TaskNotAllowed,
     as_date,
     change_record,
+    change_rows,
     clock_or_system,
     field_milestones,
 )
@@ -60,18 +61,46 @@ def case_start(
     mb_organisation: MbOrganisation | None = None,
     clock: Clock | None = None,
     occasion: Occasion | None = None,
-    also_store: Callable[[Case], None] | None = None,
     log_roles: tuple[str, ...] = ("coordinator",),
     version: DefinitionVersion | None = None,
 ) -> Case:
     """Register a statushouder (the start form) and start the trajectory on the
-    gemeente's version in use. ``also_store`` runs inside the same transaction once
-    the case has its reference (the sender's reference of an aanmelding from
-    elsewhere, ``registration.register``): raising there stores nothing.
-    ``log_roles`` are the ground of the change in the processing log (an API
-    client's are its side's, ``api_gemeente`` or ``api_mb``). ``version`` is the
-    gemeente's version in use when the caller has just read it (the registration
-    validated the answers against its start form); otherwise it is read here."""
+    gemeente's version in use (see ``case_start_advance``)."""
+    advance = case_start_advance(
+        gemeente=gemeente,
+        cleaned_data=cleaned_data,
+        user=user,
+        mb_organisation=mb_organisation,
+        clock=clock,
+        occasion=occasion,
+        log_roles=log_roles,
+        version=version,
+    )
+    with transaction.atomic():
+        return advance_store(advance)
+
+
+def case_start_advance(
+    *,
+    gemeente: Gemeente,
+    cleaned_data: Mapping[str, Any],
+    user: AbstractBaseUser | None,
+    mb_organisation: MbOrganisation | None = None,
+    clock: Clock | None = None,
+    occasion: Occasion | None = None,
+    also_rows: Callable[[Case], Iterable[Model]] | None = None,
+    log_roles: tuple[str, ...] = ("coordinator",),
+    version: DefinitionVersion | None = None,
+) -> Advance:
+    """What registering a statushouder stores, not yet stored: the case started on
+    the gemeente's version in use, for ``advance_store`` (one) or
+    ``advance_store_many`` (a COA file's). ``also_rows`` gives rows stored with the
+    case once it has its reference (the sender's reference of an aanmelding from
+    elsewhere, ``registration.register``). ``log_roles`` are the ground of the
+    change in the processing log (an API client's are its side's, ``api_gemeente``
+    or ``api_mb``). ``version`` is the gemeente's version in use when the caller has
+    just read it (the registration validated the answers against its start form);
+    otherwise it is read here."""
     clock = clock_or_system(clock)
     now = clock.now()
     if version is None:
@@ -107,10 +136,8 @@ def case_start(
         koppeling_datum=as_date(now),
     )
 
-    def record(case: Case) -> None:
-        case.reference = f"WW-{now.year}-{case.pk:05d}"
-        case.save(update_fields=["reference"])
-        Submission.objects.create(
+    def rows(case: Case) -> list[Model]:
+        submission = Submission(
             case=case,
             task_id=f"start-{case.pk}",
             bpmn_id=START_FORM,
@@ -122,7 +149,7 @@ def case_start(
             submitted_by=user,
             submitted_at=now,
         )
-        change_record(
+        logged = change_rows(
             case=case,
             user=user,
             roles=log_roles,
@@ -130,24 +157,21 @@ def case_start(
             occasion=occasion,
             form=definition.key,
         )
-        if also_store is not None:
-            also_store(case)
+        also = also_rows(case) if also_rows is not None else ()
+        return [submission, *logged, *also]
 
-    with transaction.atomic():
-        advance_store(
-            Advance(
-                case=case,
-                snapshot=snapshot,
-                bundle=bundle,
-                now=now,
-                event="case_started",
-                user=user,
-                detail={"version": version.number},
-                reached=reached,
-                record=record,
-            )
-        )
-    return case
+    return Advance(
+        case=case,
+        snapshot=snapshot,
+        bundle=bundle,
+        now=now,
+        event="case_started",
+        user=user,
+        detail={"version": version.number},
+        reached=reached,
+        reference=lambda case: f"WW-{now.year}-{case.pk:05d}",
+        rows=rows,
+    )
 
 
 def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:

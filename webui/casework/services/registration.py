@@ -13,14 +13,14 @@ registered (without a case)."""
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
 from django import forms as django_forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from engine import Clock
 from forms.builder import build_form_class
@@ -32,8 +32,9 @@ from webui.definitions.models import DefinitionVersion
 from webui.definitions.services import active_version
 from webui.logs.context import Occasion
 
+from .advancing import Advance, advance_store_many
 from .base import CaseError, clock_or_system
-from .lifecycle import case_start
+from .lifecycle import case_start_advance
 
 Status = Literal["created", "known", "refused"]
 
@@ -163,13 +164,18 @@ def _validated(
     return form.cleaned_data, {}, version
 
 
-def _known(sender: str, reference: str, digest: str) -> RegistrationOutcome | None:
-    found = (
-        Registration.objects.select_related("case")
-        .filter(sender=sender, reference=reference)
-        .order_by()[:1]  # unique: no ORDER BY to compile and run (first() adds one)
+def _earlier(sender: str, references: Iterable[str]) -> dict[str, Registration]:
+    """The registrations ``sender`` made before under any of ``references``, with
+    their cases: one read for a whole file's rows."""
+    found = Registration.objects.select_related("case").filter(
+        sender=sender, reference__in=set(references)
     )
-    earlier = next(iter(found), None)
+    return {r.reference: r for r in found.order_by()}  # no ORDER BY to run
+
+
+def _known(
+    earlier: Registration | None, reference: str, digest: str
+) -> RegistrationOutcome | None:
     if earlier is None:
         return None
     if earlier.answers_digest != digest:
@@ -180,6 +186,29 @@ def _known(sender: str, reference: str, digest: str) -> RegistrationOutcome | No
             conflict=True,
         )
     return RegistrationOutcome("known", case=earlier.case)
+
+
+@dataclass(frozen=True)
+class Aanmelding:
+    """One aanmelding of many: the sender's reference and the answers (field name
+    -> value, as the aanmelding form names them)."""
+
+    reference: str
+    answers: Mapping[str, Any]
+
+
+class RegistrationsRefused(Exception):
+    """An aanmelding of many was refused: none of them is stored. ``outcomes`` are
+    those of the aanmeldingen up to it, the refused one last."""
+
+    def __init__(self, outcomes: list[RegistrationOutcome]) -> None:
+        super().__init__(outcomes[-1].errors)
+        self.outcomes = outcomes
+
+
+# A file's cases are stored this many at a time (one INSERT per table each): the
+# engine states of a chunk are held in memory until it is stored.
+CHUNK = 500
 
 
 def register(
@@ -206,54 +235,161 @@ def register(
     give the ground of the change there). ``in_use`` is the target gemeente's
     version in use as a caller registering many read it once (a COA file); the
     aanmelding is validated against it and the case starts on it."""
-    reference = (reference or "").strip()
+    try:
+        [outcome] = register_many(
+            organisation=organisation,
+            aanmeldingen=[Aanmelding(reference, answers)],
+            sender=sender,
+            actor=actor,
+            gemeente=gemeente,
+            mb_organisation=mb_organisation,
+            dry_run=dry_run,
+            clock=clock,
+            occasion=occasion,
+            log_roles=log_roles,
+            in_use=in_use,
+        )
+    except RegistrationsRefused as refused:
+        return refused.outcomes[-1]
+    return outcome
+
+
+def register_many(
+    *,
+    organisation: Gemeente | MbOrganisation,
+    aanmeldingen: Sequence[Aanmelding],
+    sender: str,
+    actor: AbstractBaseUser | None,
+    gemeente: Gemeente | None = None,
+    mb_organisation: MbOrganisation | None = None,
+    dry_run: bool = False,
+    clock: Clock | None = None,
+    occasion: Occasion | None = None,
+    log_roles: tuple[str, ...] = ("coordinator",),
+    in_use: DefinitionVersion | None = None,
+) -> list[RegistrationOutcome]:
+    """``register`` for many aanmeldingen (a COA file's rows), all or nothing: in
+    one transaction, their cases stored ``CHUNK`` at a time with one INSERT per
+    table. The first one refused raises ``RegistrationsRefused`` and nothing is
+    stored; a dry run stores nothing and says what each would become, refused ones
+    included."""
+    sending = _Sending(
+        organisation=organisation,
+        sender=sender,
+        actor=actor,
+        gemeente=gemeente,
+        mb_organisation=mb_organisation,
+        dry_run=dry_run,
+        clock=clock_or_system(clock),
+        occasion=occasion,
+        log_roles=log_roles,
+        in_use=in_use,
+    )
+    if dry_run:
+        return _registered(sending, aanmeldingen)
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _registered(sending, aanmeldingen)
+        except IntegrityError:
+            # Another request with one of these references won the race: its case
+            # stands, this attempt rolled back whole; the next finds it known.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class _Sending:
+    """What the aanmeldingen of one ``register_many`` share."""
+
+    organisation: Gemeente | MbOrganisation
+    sender: str
+    actor: AbstractBaseUser | None
+    gemeente: Gemeente | None
+    mb_organisation: MbOrganisation | None
+    dry_run: bool
+    clock: Clock
+    occasion: Occasion | None
+    log_roles: tuple[str, ...]
+    in_use: DefinitionVersion | None
+
+
+def _registered(
+    sending: _Sending, aanmeldingen: Sequence[Aanmelding]
+) -> list[RegistrationOutcome]:
+    outcomes: list[RegistrationOutcome] = []
+    for start in range(0, len(aanmeldingen), CHUNK):
+        chunk = aanmeldingen[start : start + CHUNK]
+        earlier = _earlier(sending.sender, ((a.reference or "").strip() for a in chunk))
+        to_store: list[tuple[int, Advance]] = []
+        for aanmelding in chunk:
+            prepared = _prepared(sending, aanmelding, earlier)
+            if isinstance(prepared, Advance):
+                to_store.append((len(outcomes), prepared))
+                outcomes.append(RegistrationOutcome("created"))
+                continue
+            outcomes.append(prepared)
+            if prepared.refused and not sending.dry_run:
+                raise RegistrationsRefused(outcomes)
+        stored = advance_store_many([advance for _, advance in to_store])
+        for (index, _), case in zip(to_store, stored, strict=True):
+            outcomes[index] = RegistrationOutcome("created", case=case)
+    return outcomes
+
+
+def _prepared(
+    sending: _Sending, aanmelding: Aanmelding, earlier: Mapping[str, Registration]
+) -> RegistrationOutcome | Advance:
+    """One aanmelding checked, and (unless a dry run) its case started by the
+    engine, to store: an ``Advance``; or what became of it (known, refused, or for
+    a dry run would be created)."""
+    reference = (aanmelding.reference or "").strip()
     if not reference or len(reference) > 100:
         return _refused(
             SENDER_REFERENCE,
             "Geef de eigen referentie van de afzender (ten hoogste 100 tekens).",
         )
+    answers = aanmelding.answers
     digest = answers_digest(answers)
-    known = _known(sender, reference, digest)
+    known = _known(earlier.get(reference), reference, digest)
     if known is not None:
         return known
-    target, guide, refusal = _gemeente_for(organisation, gemeente, mb_organisation)
+    target, guide, refusal = _gemeente_for(
+        sending.organisation, sending.gemeente, sending.mb_organisation
+    )
     if target is None:
-        return _refused(MB_ORGANISATION if mb_organisation else GEMEENTE, refusal)
-    cleaned, errors, version = _validated(target, answers, in_use)
+        key = MB_ORGANISATION if sending.mb_organisation else GEMEENTE
+        return _refused(key, refusal)
+    cleaned, errors, version = _validated(target, answers, sending.in_use)
     if cleaned is None:
         return RegistrationOutcome("refused", errors=errors)
-    if dry_run:
+    if sending.dry_run:
         return RegistrationOutcome("created")
-    clock = clock_or_system(clock)
+    now = sending.clock.now()
 
-    def remember(case: Case) -> None:
-        Registration.objects.create(
-            sender=sender,
-            reference=reference,
-            case=case,
-            answers_digest=digest,
-            registered_at=clock.now(),
-        )
+    def remember(case: Case) -> list[Registration]:
+        return [
+            Registration(
+                sender=sending.sender,
+                reference=reference,
+                case=case,
+                answers_digest=digest,
+                registered_at=now,
+            )
+        ]
 
     try:
-        case = case_start(
+        return case_start_advance(
             gemeente=target,
             mb_organisation=guide,
             version=version,
             cleaned_data=cleaned,
-            user=actor,
-            clock=clock,
-            occasion=occasion,
-            also_store=remember,
-            log_roles=log_roles,
+            user=sending.actor,
+            clock=sending.clock,
+            occasion=sending.occasion,
+            also_rows=remember,
+            log_roles=sending.log_roles,
         )
-    except IntegrityError:
-        # Another request with the same reference won the race: its case stands,
-        # this one rolled back whole.
-        again = _known(sender, reference, digest)
-        if again is not None:
-            return again
-        raise
     except CaseError as exc:
         return _refused(GENERAL, str(exc))
-    return RegistrationOutcome("created", case=case)
