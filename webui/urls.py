@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from webui.api.views import unknown as api_unknown
 from webui.signin.views import SignInView
 
 urlpatterns = [
@@ -22,6 +23,8 @@ urlpatterns = [
     path("aanmelden/bestand/", include("webui.aanmeldingen.urls")),
     path("koppelingen/", include("webui.api.page_urls")),
     path("api/v1/", include("webui.api.urls")),
+    # The API's root without its slash answers as the API does, not as the site.
+    path("api/v1", api_unknown, name="api_root"),
     path("inloggen/", SignInView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.

@@ -1,7 +1,7 @@
 """/api/v1/: the REST API, its OpenAPI document and its reference page. No trailing
 slashes (NL API Design Rules)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from drf_spectacular.views import (
     SpectacularJSONAPIView,
@@ -39,4 +39,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
+    # Last: whatever else is asked under /api/v1/ is a 404 in problem+json.
+    re_path(r"^(?P<rest>.*)$", views.unknown, name="unknown"),
 ]

@@ -8,8 +8,9 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -40,7 +41,7 @@ from .auth import (
     TokenRateThrottle,
 )
 from .models import ApiClient, Subscription
-from .problems import PROBLEM, problem
+from .problems import PROBLEM, plain_problem, problem
 from .serializers import (
     AanmeldingResultaatSerializer,
     AanmeldingSerializer,
@@ -566,3 +567,18 @@ class AbonnementView(ApiView):
             raise Http404
         subscription_end(subscription=subscription)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@csrf_exempt
+def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """An address under /api/v1/ that names no resource, by any method: a 404 in
+    problem+json, as every other error of the API, not the site's HTML page. It
+    reads nothing and logs nothing."""
+    response = plain_problem(
+        status.HTTP_404_NOT_FOUND,
+        "Dit adres bestaat niet in de Wegwijs API (versie 1). De adressen die er"
+        " zijn staan in /api/v1/openapi.json en op /api/v1/docs.",
+        instance=request.path,
+    )
+    response["API-Version"] = API_VERSION
+    return response
