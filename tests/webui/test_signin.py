@@ -27,6 +27,7 @@ from webui.signin.secrets import secret_open, secret_seal
 from webui.signin.services import sign_in_complete
 
 from ..conftest import World
+from .test_outbound import Counter
 
 ISSUER = "https://login.polderdam.example/realms/medewerkers"
 SECRET = "geheim-van-polderdam-0123456789"
@@ -339,6 +340,67 @@ def test_a_provider_that_cannot_be_read_is_a_dutch_error_and_nothing_is_saved(
     response = client.post(_page(world.polderdam), _form(role_regievoerder=""))
     assert "ten minste één rol" in response.content.decode()
     assert not IdentityProvider.objects.exists()
+
+
+@pytest.fixture
+def counter():  # type: ignore[no-untyped-def]
+    """A server on loopback that counts who reached it (tests/webui/test_outbound)."""
+    server = Counter()
+    yield server
+    server.close()
+
+
+def test_a_provider_address_into_wegwijs_own_network_is_refused_naming_the_field(
+    world: World, settings, counter
+) -> None:
+    client = Client()
+    client.force_login(world.who("beheerder", world.polderdam))
+    for address in ("http://169.254.169.254/latest", "https://10.20.30.40/realms/x"):
+        response = client.post(_page(world.polderdam), _form(discovery_url=address))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "Adres van de identity provider (issuer): " in text
+        assert "alleen verbinding met adressen op het internet" in text
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
+    response = client.post(
+        _page(world.polderdam),
+        _form(discovery_url=f"http://127.0.0.1:{counter.port}/"),
+    )
+    assert "loopback (deze server zelf)" in response.content.decode()
+    assert counter.calls == 0
+    assert not IdentityProvider.objects.exists()
+
+
+def test_a_discovery_document_that_points_inward_is_refused(counter) -> None:
+    base = f"http://127.0.0.1:{counter.port}"
+    counter.document = {
+        **ENDPOINTS,
+        "issuer": base,
+        "authorization_endpoint": f"{base}/auth",
+        "jwks_uri": f"{base}/certs",
+        "token_endpoint": "http://169.254.169.254/token",
+    }
+    with pytest.raises(DiscoveryFailed, match="token_endpoint") as raised:
+        discover(base)
+    assert "link-local" in str(raised.value)
+
+
+def test_a_provider_whose_name_turns_inward_later_is_not_called(
+    world: World, settings, counter
+) -> None:
+    _provider(world, token_endpoint=f"http://127.0.0.1:{counter.port}/token")
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False  # as if its name moved inward
+    client = Client()
+    start = client.get(f"/inloggen/organisatie/gemeente-{world.polderdam.pk}/")
+    state = start["Location"].split("state=")[1].split("&")[0]
+    response = client.get(
+        "/inloggen/organisatie/terug/", {"code": "c", "state": state}, follow=True
+    )
+    assert "kon de identity provider van Polderdam niet bereiken" in (
+        response.content.decode()
+    )
+    assert counter.calls == 0
+    assert "_auth_user_id" not in client.session
 
 
 @override_settings(WEGWIJS_OIDC_ALLOW_HTTP=False)

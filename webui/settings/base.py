@@ -354,5 +354,11 @@ WEGWIJS_EVENTS_TIMEOUT_SECONDS = float(
     os.environ.get("WEGWIJS_EVENTS_TIMEOUT_SECONDS", "10")
 )
 WEGWIJS_EVENTS_ALLOW_HTTP = os.environ.get("WEGWIJS_EVENTS_ALLOW_HTTP", "0") == "1"
+# Addresses a beheerder or API client enters (identity provider, receiver of events,
+# Zaken API) may not lead to loopback, a private network, link-local, multicast or a
+# reserved range (webui.outbound). Loopback only for the stand-ins of the tests and
+# of a developer's machine: dev and test settings turn it on, never from the
+# environment, and production sets it off again.
+WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
 # Sent events and their delivery log are kept this long, then forgotten.
 WEGWIJS_EVENTS_KEEP_DAYS = int(os.environ.get("WEGWIJS_EVENTS_KEEP_DAYS", "90"))

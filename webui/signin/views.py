@@ -159,8 +159,11 @@ def provider_edit(request: HttpRequest, organisation: str) -> HttpResponse:
             provider_save(
                 actor=request.user, organisation=found, **form.service_arguments()
             )
-        except (ProviderChangeRefused, DiscoveryFailed) as refused:
+        except ProviderChangeRefused as refused:
             form.add_error(None, str(refused))
+        except DiscoveryFailed as refused:
+            # Whatever went wrong reading the provider, it is about its address.
+            form.add_error("discovery_url", str(refused))
         else:
             messages.success(
                 request,
