@@ -13,7 +13,12 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.request import Request
@@ -211,6 +216,38 @@ class AanmeldingenView(ApiView):
             ),
             **_problems(400, 401, 403, 429),
         },
+        examples=[
+            OpenApiExample(
+                "Aanmelding",
+                request_only=True,
+                value={
+                    "referentie": "ZS-2026-0042",
+                    "gegevens": {
+                        "voornaam": "Amina",
+                        "achternaam": "Voorbeeld",
+                        "geboortedatum": "1990-04-01",
+                        "bsn": "111222333",
+                        "herkomstland": "Eritrea",
+                        "taal": "Tigrinya",
+                        "gezinsgrootte": 3,
+                        "soort_aanmelding": "asiel",
+                        "aangemeld_door": "gemeente",
+                        "koppeling_datum": "2026-01-05",
+                        "datum_binnenkomst": "2026-01-20",
+                    },
+                },
+            ),
+            OpenApiExample(
+                "Dossier",
+                response_only=True,
+                status_codes=["201", "200"],
+                value={
+                    "kenmerk": "WW-2026-00042",
+                    "url": "https://wegwijs.gemeente.nl/api/v1/dossiers/WW-2026-00042",
+                    "status": "aangemeld",
+                },
+            ),
+        ],
         tags=["aanmeldingen"],
     )
     def post(self, request: Request) -> Response:
