@@ -331,3 +331,31 @@ def test_a_files_rows_share_one_read_of_the_version_and_the_organisations(
 
     check_statements(1)  # the version's parsed files and forms cached: steady state
     assert check_statements(6) - check_statements(2) == 4
+
+
+def test_the_dry_run_logs_reading_the_people_who_are_no_dossier_yet(
+    world: World,
+) -> None:
+    client = client_for("coordinator.polderdam")
+    run = upload(client, csv_file(line(1), line(2, bsn="123456789")))
+    before = ProcessingRecord.objects.count()
+    page = client.get(f"/aanmelden/bestand/{run.pk}/")
+    assert "Amal1 Haddad" in page.text and "Amal2 Haddad" in page.text
+    assert ProcessingRecord.objects.count() == before + 1
+    record = ProcessingRecord.objects.latest("pk")
+    assert record.action == ProcessingRecord.Action.LIST
+    assert record.username == "coordinator.polderdam"
+    assert record.categories == ["normaal"]
+    assert record.ground  # the coordinator's legal ground
+    shown = sorted(record.detail["zonder_dossier"], key=lambda u: u["rij"])
+    assert [u["referentie"] for u in shown] == ["TVS-1", "TVS-2"]
+    assert "Amal" not in str(record.detail)  # which rows, not their content
+    subjects = list(record.subjects.all())
+    assert len(subjects) == 2
+    polderdam = world.polderdam.pk
+    assert {(s.case_id, s.gemeente_id) for s in subjects} == {(None, polderdam)}
+    # The gemeente's privacy officer finds it, and reads what was shown.
+    officer = client_for("privacy.polderdam")
+    log = officer.get("/privacy/", {"gebruiker": "coordinator.polderdam"}, follow=True)
+    assert "Nog zonder dossier, uit een COA-bestand: " in log.text
+    assert "rij 2 (TVS-1)" in log.text  # the file's row: its header is row 1
