@@ -26,7 +26,7 @@ from webui.signin.models import ExternalAccount, IdentityProvider
 from webui.signin.secrets import secret_open, secret_seal
 from webui.signin.services import sign_in_complete
 
-from ..conftest import World
+from ..conftest import PASSWORD, World
 from .test_outbound import Counter
 
 ISSUER = "https://login.polderdam.example/realms/medewerkers"
@@ -401,6 +401,68 @@ def test_a_provider_whose_name_turns_inward_later_is_not_called(
     )
     assert counter.calls == 0
     assert "_auth_user_id" not in client.session
+
+
+# ---- only the organisation's account ----
+
+
+def _password(username: str, password: str = PASSWORD) -> tuple[Client, str]:
+    client = Client()
+    page = client.post(
+        "/inloggen/", {"username": username, "password": password}, follow=True
+    )
+    return client, page.content.decode()
+
+
+def test_with_only_the_organisations_account_a_password_is_refused(
+    world: World,
+) -> None:
+    provider = _provider(world, only_organisation_account=True)
+    client, page = _password("regievoerder.polderdam")
+    assert "Medewerkers van Polderdam loggen in met het account van hun" in page
+    assert "Inloggen met het account van Polderdam" in page  # the way that works
+    assert "_auth_user_id" not in client.session
+    # A wrong password still says only that (the switch gives nothing away).
+    client, page = _password("regievoerder.polderdam", "verkeerd")
+    assert "loggen in met het account" not in page
+    # The break-glass way in: the organisation's beheerder keeps the password
+    # (and gives the authenticator code next).
+    client, page = _password("beheerder.polderdam")
+    assert "loggen in met het account" not in page
+    assert "_auth_user_id" in client.session
+    # Another organisation's people (here: Polderdam's MB organisation) are not
+    # touched; nor is anyone once the provider is switched off.
+    client, _page = _password("begeleider.polderdam")
+    assert "_auth_user_id" in client.session
+    provider.enabled = False
+    provider.save()
+    client, _page = _password("regievoerder.polderdam")
+    assert "_auth_user_id" in client.session
+
+
+def test_someone_who_also_works_elsewhere_keeps_the_password_there(
+    world: World,
+) -> None:
+    _provider(world, only_organisation_account=True)
+    world.user("regievoerder.polderdam", world.rivierstad, "regievoerder")
+    client, _page = _password("regievoerder.polderdam")
+    assert "_auth_user_id" in client.session
+
+
+def test_the_beheerder_switches_password_sign_in_off(world: World, monkeypatch) -> None:
+    monkeypatch.setattr(services, "discover", lambda url: dict(ENDPOINTS))
+    client = Client()
+    client.force_login(world.who("beheerder", world.polderdam))
+    page = client.get(_page(world.polderdam)).content.decode()
+    assert "Alleen inloggen met het organisatieaccount" in page
+    client.post(_page(world.polderdam), _form(only_organisation_account="on"))
+    provider = IdentityProvider.objects.get(gemeente=world.polderdam)
+    assert provider.only_organisation_account
+    event = AuditEvent.objects.filter(event="organisatieaccount_ingesteld").latest("pk")
+    assert event.detail["alleen_organisatieaccount"] is True
+    client.post(_page(world.polderdam), _form(client_secret=""))
+    provider.refresh_from_db()
+    assert not provider.only_organisation_account
 
 
 @override_settings(WEGWIJS_OIDC_ALLOW_HTTP=False)

@@ -29,6 +29,12 @@ class IdentityProvider(models.Model):
         related_name="identity_provider",
     )
     enabled = models.BooleanField(_("aan"), default=True)
+    # On: the organisation's people may not sign in with a password; only its
+    # beheerders keep that way in (with their authenticator code), for when the
+    # provider is down or wrongly set up (webui.signin.services.password_refusal).
+    only_organisation_account = models.BooleanField(
+        _("alleen inloggen met het organisatieaccount"), default=False
+    )
     discovery_url = models.URLField(_("adres van de identity provider"), max_length=500)
     issuer = models.CharField(_("issuer"), max_length=500)
     authorization_endpoint = models.URLField(max_length=500)

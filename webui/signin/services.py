@@ -104,6 +104,7 @@ def provider_save(
     role_map: Mapping[str, Iterable[str]],
     mfa_values: Iterable[str],
     enabled: bool,
+    only_organisation_account: bool = False,
 ) -> IdentityProvider:
     """Save the organisation's identity provider. The discovery document is read
     first (DiscoveryFailed when that fails: nothing is saved). An empty
@@ -151,6 +152,7 @@ def provider_save(
     provider.role_map = mapping
     provider.mfa_values = _values(mfa_values)
     provider.enabled = enabled
+    provider.only_organisation_account = only_organisation_account
     with transaction.atomic():
         provider.save()
         unlinked = (
@@ -169,6 +171,7 @@ def provider_save(
             secret_gewijzigd=bool(client_secret),
             rollen={role: values for role, values in mapping.items()},
             aan=enabled,
+            alleen_organisatieaccount=only_organisation_account,
             ontkoppelde_accounts=unlinked,
         )
     return provider
@@ -193,6 +196,44 @@ def provider_for_login(*, key: str) -> IdentityProvider | None:
 
 def enabled_provider(*, pk: int) -> IdentityProvider | None:
     return IdentityProvider.objects.filter(pk=pk, enabled=True).first()
+
+
+PASSWORD_REFUSED = (
+    "Medewerkers van {organisations} loggen in met het account van hun organisatie,"
+    " niet met een wachtwoord van Wegwijs. Kies hieronder 'Inloggen met het account"
+    " van …'."
+)
+
+
+def password_refusal(*, user: AbstractBaseUser) -> str:
+    """Why ``user`` may not sign in with a password (Dutch), or "" when they may.
+
+    Refused when every organisation the user works for has switched on "alleen
+    inloggen met het organisatieaccount" (on an enabled provider). The break-glass
+    way in: a beheerder of any of them keeps the password (and their authenticator
+    code, which a beheerder always gives), so that a provider that is down or
+    wrongly set up can be switched off; a superuser (technisch beheer) too."""
+    if getattr(user, "is_superuser", False):
+        return ""
+    memberships = list(
+        Membership.objects.filter(user=user).values_list(
+            "role", "gemeente_id", "mb_organisation_id"
+        )
+    )
+    if not memberships or any(role == Role.BEHEERDER for role, _g, _m in memberships):
+        return ""
+    gemeenten = {g for _r, g, _m in memberships if g}
+    mbs = {m for _r, _g, m in memberships if m}
+    strict = IdentityProvider.objects.filter(
+        enabled=True, only_organisation_account=True
+    ).select_related("gemeente", "mb_organisation")
+    required = [
+        p for p in strict if p.gemeente_id in gemeenten or p.mb_organisation_id in mbs
+    ]
+    if len(required) < len(gemeenten) + len(mbs):
+        return ""  # somewhere the user works, a password still opens Wegwijs
+    names = sorted(str(p.organisation) for p in required)
+    return PASSWORD_REFUSED.format(organisations=" en ".join(names))
 
 
 # ---- one sign-in ----

@@ -22,7 +22,7 @@ from webui.accountpages.twofactor import IDP_MFA_SESSION_KEY
 
 from .backend import BACKEND, OrganisationAccountBackend, oidc_setting
 from .discovery import DiscoveryFailed
-from .forms import ProviderForm
+from .forms import ProviderForm, SignInForm
 from .services import (
     ProviderChangeRefused,
     enabled_provider,
@@ -56,6 +56,8 @@ EXPIRED = (
 
 class SignInView(auth_views.LoginView):
     """Django's login page, with a button per organisation with its own account."""
+
+    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
