@@ -20,11 +20,12 @@ from webui.accounts.models import Membership, Role
 from webui.logs.models import AuditEvent, ProcessingRecord
 from webui.privacy.selectors import log_search
 from webui.signin import services
-from webui.signin.backend import OrganisationAccountBackend
+from webui.signin.backend import ID_TOKEN_SESSION_KEY, OrganisationAccountBackend
 from webui.signin.discovery import DiscoveryFailed, discover
 from webui.signin.models import ExternalAccount, IdentityProvider
 from webui.signin.secrets import secret_open, secret_seal
 from webui.signin.services import sign_in_complete
+from webui.signin.views import PROVIDER_SESSION_KEY
 
 from ..conftest import PASSWORD, World
 from .test_outbound import Counter
@@ -385,6 +386,20 @@ def test_a_discovery_document_that_points_inward_is_refused(counter) -> None:
     assert "link-local" in str(raised.value)
 
 
+def test_the_providers_logout_address_is_read_when_it_offers_one(counter) -> None:
+    base = f"http://127.0.0.1:{counter.port}"
+    counter.document = {
+        **ENDPOINTS,
+        "issuer": base,
+        "authorization_endpoint": f"{base}/auth",
+        "token_endpoint": f"{base}/token",
+        "jwks_uri": f"{base}/certs",
+    }
+    assert discover(base)["end_session_endpoint"] == ""
+    counter.document["end_session_endpoint"] = f"{base}/logout"
+    assert discover(base)["end_session_endpoint"] == f"{base}/logout"
+
+
 def test_a_provider_whose_name_turns_inward_later_is_not_called(
     world: World, settings, counter
 ) -> None:
@@ -400,6 +415,51 @@ def test_a_provider_whose_name_turns_inward_later_is_not_called(
         response.content.decode()
     )
     assert counter.calls == 0
+    assert "_auth_user_id" not in client.session
+
+
+# ---- signing out ----
+
+
+def _signed_in_through(world: World, provider: IdentityProvider | None) -> Client:
+    client = Client()
+    client.force_login(world.who("regievoerder", world.polderdam))
+    if provider is not None:
+        session = client.session
+        session[PROVIDER_SESSION_KEY] = provider.pk
+        session[ID_TOKEN_SESSION_KEY] = "kop.inhoud.handtekening"
+        session.save()
+    return client
+
+
+def test_signing_out_also_ends_the_session_at_the_provider(world: World) -> None:
+    provider = _provider(world, end_session_endpoint=f"{ISSUER}/logout")
+    client = _signed_in_through(world, provider)
+    response = client.post("/uitloggen/")
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200  # a page, not a redirect: CSP form-action
+    html = response.content.decode()
+    assert "U bent uitgelogd bij Wegwijs" in html
+    onward = (
+        f"{ISSUER}/logout?client_id=wegwijs&amp;post_logout_redirect_uri="
+        "http%3A%2F%2Ftestserver%2Finloggen%2F&amp;id_token_hint=kop.inhoud.handtekening"
+    )
+    assert f'<meta http-equiv="refresh" content="0;url={onward}">' in html
+    assert f'<a href="{onward}">' in html
+
+
+def test_signing_out_stays_in_wegwijs_without_the_providers_logout(
+    world: World,
+) -> None:
+    # Signed in with a password: the usual way out.
+    _provider(world, end_session_endpoint=f"{ISSUER}/logout")
+    response = _signed_in_through(world, None).post("/uitloggen/")
+    assert response.status_code == 302 and response["Location"] == "/inloggen/"
+    # Through a provider that offers no logout: the same.
+    IdentityProvider.objects.update(end_session_endpoint="")
+    client = _signed_in_through(world, IdentityProvider.objects.get())
+    response = client.post("/uitloggen/")
+    assert response.status_code == 302 and response["Location"] == "/inloggen/"
     assert "_auth_user_id" not in client.session
 
 

@@ -22,6 +22,9 @@ from .secrets import secret_open
 from .services import SignIn, sign_in_complete
 
 BACKEND = "webui.signin.backend.OrganisationAccountBackend"
+# The ID token of a sign-in through a provider that offers single logout: sent
+# back to it as id_token_hint when the person signs out (webui.signin.views).
+ID_TOKEN_SESSION_KEY = "wegwijs_signin_id_token"
 LOGGER = logging.getLogger("webui.signin")
 
 # What mozilla-django-oidc reads from the settings, the same for every
@@ -84,6 +87,12 @@ class OrganisationAccountBackend(OIDCAuthenticationBackend):
             except UnsafeAddress as refused:
                 LOGGER.warning("sign-in with %s refused: %s", self.provider, refused)
                 raise requests.ConnectionError(str(refused)) from refused
+
+    def store_tokens(self, access_token: str, id_token: str) -> None:
+        """Only the ID token, and only when the provider can end its session on
+        sign-out (the access token is not kept: Wegwijs calls nothing with it)."""
+        if self.provider is not None and self.provider.end_session_endpoint:
+            self.request.session[ID_TOKEN_SESSION_KEY] = id_token
 
     def verify_token(self, token: str, **kwargs: Any) -> Any:
         """The signature, expiry and nonce (the library), then what it leaves out:

@@ -78,7 +78,7 @@ def discover(url: str) -> dict[str, Any]:
             f"De configuratie op {address} mist {', '.join(missing)}; is dit een"
             " OpenID Connect identity provider?"
         )
-    for key in [*needed[1:], "userinfo_endpoint"]:
+    for key in [*needed[1:], "userinfo_endpoint", "end_session_endpoint"]:
         if isinstance(document.get(key), str):
             what = f"Het adres {key} van de identity provider"
             _check_scheme(document[key], what)
@@ -96,5 +96,6 @@ def discover(url: str) -> dict[str, Any]:
         "token_endpoint": document["token_endpoint"],
         "userinfo_endpoint": str(document.get("userinfo_endpoint") or ""),
         "jwks_uri": document["jwks_uri"],
+        "end_session_endpoint": str(document.get("end_session_endpoint") or ""),
         "sign_algo": "RS256" if "RS256" in usable else usable[0],
     }

@@ -41,6 +41,9 @@ class IdentityProvider(models.Model):
     token_endpoint = models.URLField(max_length=500)
     userinfo_endpoint = models.URLField(max_length=500, blank=True)
     jwks_uri = models.URLField(max_length=500)
+    # Where signing out of Wegwijs also ends the session at the provider (OpenID
+    # Connect RP-Initiated Logout); empty when the provider offers none.
+    end_session_endpoint = models.URLField(max_length=500, blank=True)
     sign_algo = models.CharField(max_length=10, default="RS256")
     client_id = models.CharField(_("client-id"), max_length=255)
     client_secret_encrypted = models.TextField(blank=True)

@@ -22,6 +22,7 @@ change of the configuration is an audit event."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -196,6 +197,23 @@ def provider_for_login(*, key: str) -> IdentityProvider | None:
 
 def enabled_provider(*, pk: int) -> IdentityProvider | None:
     return IdentityProvider.objects.filter(pk=pk, enabled=True).first()
+
+
+def end_session_url(*, provider_pk: Any, id_token: str, return_to: str) -> str:
+    """Where to send the browser so that the provider ends its session too
+    (OpenID Connect RP-Initiated Logout 1.0), or "" when it offers no such
+    endpoint. ``return_to`` must be registered at the provider as a
+    post-logout redirect address (the beheerder's page says which)."""
+    provider = (
+        IdentityProvider.objects.filter(pk=provider_pk).first() if provider_pk else None
+    )
+    if provider is None or not provider.end_session_endpoint:
+        return ""
+    params = {"client_id": provider.client_id, "post_logout_redirect_uri": return_to}
+    if id_token:
+        params["id_token_hint"] = id_token
+    endpoint = provider.end_session_endpoint
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
 
 
 PASSWORD_REFUSED = (
