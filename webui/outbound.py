@@ -11,7 +11,9 @@ that names the field) and when Wegwijs connects, because a name may resolve
 elsewhere by then. At connect time the check is on the address the socket
 actually reached (``guarded_session`` for requests, ``guarded_urlopen`` for
 urllib), so a name that changes between the check and the connection gets no
-further.
+further. Through an egress proxy (HTTPS_PROXY) the socket reaches the proxy: then
+the name is checked just before connecting (``preflight``) and the proxy is
+trusted with the rest.
 
 WEGWIJS_OUTBOUND_ALLOW_LOOPBACK lets loopback through (only loopback): the tests
 and a developer's machine run their stand-ins there. Production never sets it
@@ -85,12 +87,13 @@ def _resolved(host: str, port: int) -> list[IpAddress]:
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
 
 
-def address_refusal(url: str, *, what: str, unresolvable_ok: bool = True) -> str:
+def address_refusal(url: str, *, what: str) -> str:
     """A Dutch sentence naming ``what`` (the field) when ``url`` leads to an
     address Wegwijs may not connect to; "" when it may.
 
-    A name that does not resolve (yet) is no danger now; the check when
-    Wegwijs connects catches it if it ever resolves inward."""
+    A name that does not resolve here (yet, or only at an egress proxy) is no
+    danger now; the check when Wegwijs connects catches it if it ever resolves
+    inward."""
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
     if not host:
@@ -102,9 +105,7 @@ def address_refusal(url: str, *, what: str, unresolvable_ok: bool = True) -> str
     try:
         addresses = _resolved(host, port)
     except (OSError, UnicodeError):
-        if unresolvable_ok:
-            return ""
-        return f"{what}: de servernaam {host} is niet te vinden."
+        return ""
     for ip in addresses:
         reason = ip_refusal(ip)
         if reason:
@@ -116,11 +117,25 @@ def address_refusal(url: str, *, what: str, unresolvable_ok: bool = True) -> str
 
 
 def address_check(url: str, *, what: str) -> None:
-    """``address_refusal`` as an exception, just before Wegwijs connects: a name
-    that resolves nowhere is then simply unreachable."""
-    reason = address_refusal(url, what=what, unresolvable_ok=False)
+    """``address_refusal`` as an exception, just before Wegwijs connects."""
+    reason = address_refusal(url, what=what)
     if reason:
         raise UnsafeAddress(reason)
+
+
+def proxied(url: str) -> bool:
+    """Whether the environment sends ``url`` through a proxy (HTTPS_PROXY and
+    the like, NO_PROXY respected). Then the socket reaches the proxy, not the
+    address, and the check where a connection lands says nothing: the name is
+    checked just before instead (``preflight``)."""
+    return bool(requests.utils.get_environ_proxies(url))
+
+
+def preflight(url: str, *, what: str) -> None:
+    """Just before connecting through a proxy: the name as it resolves now. (Without
+    a proxy the guarded connections check where they land, which is stronger.)"""
+    if proxied(url):
+        address_check(url, what=what)
 
 
 def unsafe_cause(exc: BaseException | None, depth: int = 0) -> UnsafeAddress | None:
@@ -187,7 +202,8 @@ class GuardedAdapter(HTTPAdapter):
 
 def guard_session(session: requests.Session) -> requests.Session:
     """``session`` (a requests.Session or a subclass, such as zgw-consumers'
-    client) with the guarded adapter for http and https."""
+    client) with the guarded adapter for http and https. Through a proxy
+    requests uses a pool of its own, unguarded: call ``preflight`` first."""
     session.mount("http://", GuardedAdapter())
     session.mount("https://", GuardedAdapter())
     return session
@@ -219,14 +235,24 @@ class _GuardedStdHTTPSConnection(http.client.HTTPSConnection):
         self._create_connection = _guarded_create_connection
 
 
+def _via_proxy(req: urllib.request.Request) -> bool:
+    """The request goes to a proxy (urllib's ProxyHandler set it up): the
+    connection lands there, which says nothing of the address behind it."""
+    return bool(getattr(req, "_tunnel_host", None)) or req.has_proxy()
+
+
 class _GuardedHTTPHandler(urllib.request.HTTPHandler):
     def http_open(self, req: urllib.request.Request) -> Any:
+        if _via_proxy(req):
+            return self.do_open(http.client.HTTPConnection, req)
         return self.do_open(_GuardedStdHTTPConnection, req)
 
 
 class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request) -> Any:
         context = self._context  # type: ignore[attr-defined]
+        if _via_proxy(req):
+            return self.do_open(http.client.HTTPSConnection, req, context=context)
         return self.do_open(_GuardedStdHTTPSConnection, req, context=context)
 
 

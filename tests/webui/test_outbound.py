@@ -9,6 +9,7 @@ import ipaddress
 import json
 import socket
 import threading
+import urllib.request
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,7 +22,10 @@ from webui.outbound import (
     address_check,
     address_refusal,
     guarded_session,
+    guarded_urlopen,
     ip_refusal,
+    preflight,
+    proxied,
     unsafe_cause,
 )
 
@@ -90,10 +94,9 @@ def test_production_never_lets_loopback_through() -> None:
     assert result.stdout.split() == ["False"], result.stderr
 
 
-def test_a_name_that_resolves_nowhere_passes_entry_but_not_the_connection() -> None:
+def test_a_name_that_resolves_nowhere_is_no_danger_yet() -> None:
     assert address_refusal("https://bestaat-niet.invalid/", what="Het adres") == ""
-    with pytest.raises(UnsafeAddress, match="niet te vinden"):
-        address_check("https://bestaat-niet.invalid/", what="Het adres")
+    address_check("https://bestaat-niet.invalid/", what="Het adres")  # no refusal
 
 
 def rebinding(monkeypatch, name: str) -> dict[str, str]:
@@ -169,3 +172,26 @@ def test_a_name_that_turns_inward_after_the_check_gets_no_connection(
     settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = True
     assert guarded_session().get(url, timeout=5).status_code == 200
     assert counter.calls == 1
+
+
+def test_through_an_egress_proxy_the_name_is_checked_before_connecting(
+    settings, monkeypatch, counter
+) -> None:
+    """The socket reaches the proxy (here on loopback, which the guard would
+    refuse as a destination): the proxy is used, and the name is what is judged."""
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{counter.port}")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    answers = rebinding(monkeypatch, "hooks.polderdam.example")
+    url = "http://hooks.polderdam.example/wegwijs"
+    assert proxied(url)
+    preflight(url, what="Het adres")
+    with guarded_urlopen(urllib.request.Request(url, data=b"{}"), timeout=5) as answer:
+        assert answer.status == 200
+    assert guarded_session().get(url, timeout=5).status_code == 200
+    assert counter.calls == 2
+    answers["hooks.polderdam.example"] = "10.0.0.5"  # the name turned inward
+    with pytest.raises(UnsafeAddress, match="privénetwerk"):
+        preflight(url, what="Het adres")

@@ -27,7 +27,7 @@ from django.utils import timezone
 from webui.access import client_cases
 from webui.events.models import OutboxEvent
 from webui.events.services import TAAK_TE_LAAT, event_once_record
-from webui.outbound import guarded_urlopen, unsafe_cause
+from webui.outbound import guarded_urlopen, preflight, unsafe_cause
 from webui.tasks.models import TaskItem
 
 from .models import Delivery, Subscription
@@ -170,6 +170,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
     try:
         # Where the connection lands is checked (webui.outbound): the address was
         # checked when the client subscribed, but its name may resolve inward now.
+        preflight(url, what="Het adres van de ontvanger")
         with guarded_urlopen(request, timeout=timeout) as response:
             return response.status, ""
     except urllib.error.HTTPError as exc:

@@ -19,7 +19,7 @@ from django.utils import timezone
 import requests
 from zgw_consumers.client import build_client
 
-from webui.outbound import guard_session, unsafe_cause
+from webui.outbound import UnsafeAddress, guard_session, preflight, unsafe_cause
 
 from .models import ZaakDossier, ZaakUpdate
 
@@ -85,8 +85,9 @@ def zaak_updates_send(*, case_id: int, now: datetime | None = None) -> Sent:
         with guard_session(build_client(dossier.zaaksysteem.service)) as client:
             for update in dossier.updates.filter(sent_at__isnull=True).order_by("id"):
                 try:
+                    preflight(client.base_url, what="Het adres van de Zaken API")
                     _send(client, dossier, update)
-                except (requests.RequestException, ZaakRefused) as exc:
+                except (requests.RequestException, ZaakRefused, UnsafeAddress) as exc:
                     return _failed(dossier, update, exc, now, sent)
                 update.sent_at = timezone.now()
                 update.attempts += 1
