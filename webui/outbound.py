@@ -47,10 +47,20 @@ def _loopback_allowed() -> bool:
     return bool(getattr(settings, "WEGWIJS_OUTBOUND_ALLOW_LOOPBACK", False))
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _unwrapped(ip: IpAddress) -> IpAddress:
-    """An IPv4 address written as IPv6 (::ffff:a.b.c.d) is judged as IPv4."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+    """An IPv4 address carried in IPv6 (::ffff:a.b.c.d, 6to4's 2002::/16, NAT64's
+    64:ff9b::/96) is judged as the IPv4 address it reaches."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return ip
+    if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return ip
 
 
