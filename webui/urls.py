@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from webui.signin.views import SignInView
+from webui.api.views import unknown as api_unknown
+from webui.signin.views import SignInView, SignOutView
 
 urlpatterns = [
     path("", include("webui.taskpages.urls")),
@@ -22,8 +22,10 @@ urlpatterns = [
     path("aanmelden/bestand/", include("webui.aanmeldingen.urls")),
     path("koppelingen/", include("webui.api.page_urls")),
     path("api/v1/", include("webui.api.urls")),
+    # The API's root without its slash answers as the API does, not as the site.
+    path("api/v1", api_unknown, name="api_root"),
     path("inloggen/", SignInView.as_view(), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("uitloggen/", SignOutView.as_view(), name="logout"),
     # For superusers only (webui.admin_site); to everybody else a 404.
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 """The Koppelingen pages and the API's reference page in a real browser: on a phone
 and at a desk without sideways scrolling, no serious or critical WCAG 2.1 AA
-violation, and Swagger UI working from our own files under the strict CSP."""
+violation, and the API's reference page (rendered on the server) under the strict
+CSP."""
 
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ import pytest
 from webui.api.models import ApiClient
 
 from ..conftest import World
-from .conftest import axe_violations, login, sideways
+from .conftest import axe_violations, login, shot, sideways
 from .test_csp import Watch
 
 if TYPE_CHECKING:
@@ -82,3 +83,26 @@ def test_the_api_reference_page_works_under_the_csp(page: "Page") -> None:
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 800})
         assert sideways(page) == 0, width
+
+
+def test_the_api_reference_page_is_accessible_on_a_phone(
+    browser: "Browser", live_server
+) -> None:
+    found: dict[str, object] = {}
+    for width in (375, 1280):
+        context = browser.new_context(
+            locale="nl-NL",
+            base_url=live_server.url,
+            viewport={"width": width, "height": 800},
+            bypass_csp=True,  # only so that axe-core can be injected
+        )
+        page = context.new_page()
+        page.goto("/api/v1/docs")
+        page.get_by_text("Een statushouder aanmelden").first.wait_for()
+        _check(page, width, "reference", found)
+        # The examples open (details), as a reader would.
+        page.locator("details summary").first.click()
+        _check(page, width, "reference with an example open", found)
+        shot(page, f"api-reference-{width}")
+        context.close()
+    assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())

@@ -4,7 +4,8 @@ tiny Django project of its own: tests/oidc_idp). The beheerder configures it on 
 Gebruikers page; a colleague signs in through the provider's own login page and lands
 in Wegwijs with the role their group maps to; a person whose groups give no role is
 refused and nothing is made; a role taken away at the provider is gone at the next
-sign-in; a provider that asserts MFA (amr) spares the Wegwijs code."""
+sign-in; a provider that asserts MFA (amr) spares the Wegwijs code; signing out of
+Wegwijs signs out at the provider too (single logout)."""
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ def idp(live_server, tmp_path_factory) -> Iterator[TestProvider]:
             client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET,
             redirect_uri=f"{live_server.url}{CALLBACK}",
+            post_logout_redirect_uri=f"{live_server.url}/inloggen/",
         )
         yield provider
 
@@ -241,4 +243,31 @@ def test_the_second_factor_is_the_providers_only_when_it_says_so(
         action=ProcessingRecord.Action.LOGIN, username="m.met"
     )
     assert signed_in.detail["tweede_factor_door_idp"] is True
+    page.context.close()
+
+
+def test_signing_out_of_wegwijs_signs_out_at_the_provider_too(
+    browser: "Browser", live_server, e2e_world: World, idp: TestProvider
+) -> None:
+    _configure(e2e_world, idp)
+    idp.person("u.itlog", IDP_PASSWORD, groups=["wegwijs-regie"])
+    page = _sign_in(browser, live_server, idp, "u.itlog", width=375)
+    assert page.get_by_role("button", name="Uitloggen").is_visible()
+    # Still signed in at the provider: the button goes straight through.
+    page.goto("/inloggen/")
+    page.get_by_role("link", name="Inloggen met het account van Polderdam").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("button", name="Uitloggen").is_visible()
+
+    page.get_by_role("button", name="Uitloggen").click()
+    # Via the provider's end_session_endpoint back to Wegwijs's login page.
+    page.wait_for_url(f"{live_server.url}/inloggen/")
+    assert page.get_by_role(
+        "link", name="Inloggen met het account van Polderdam"
+    ).is_visible()
+    assert not axe_violations(page) and sideways(page) <= 0
+    # Signed out there too: the provider asks for the password again.
+    page.get_by_role("link", name="Inloggen met het account van Polderdam").click()
+    page.wait_for_url(f"{idp.base}/**")
+    assert page.get_by_label("Wachtwoord").is_visible()
     page.context.close()

@@ -99,14 +99,23 @@ class TestProvider:
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
-    def client(self, *, client_id: str, client_secret: str, redirect_uri: str) -> None:
-        """Register Wegwijs at the provider (a confidential client, RS256)."""
+    def client(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        post_logout_redirect_uri: str = "",
+    ) -> None:
+        """Register Wegwijs at the provider (a confidential client, RS256), with
+        where the provider may send the browser after a single logout."""
         self._setup(
             {
                 "client": {
                     "client_id": client_id,
                     "client_secret": client_secret,
                     "redirect_uri": redirect_uri,
+                    "post_logout_redirect_uri": post_logout_redirect_uri,
                 }
             }
         )

@@ -68,4 +68,9 @@ OAUTH2_PROVIDER = {
     },
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_idp.validator.Validator",
     "PKCE_REQUIRED": True,
+    # Single logout (OpenID Connect RP-Initiated Logout): with the ID token as hint
+    # for the person signed in here, no question asked, as a gemeente's provider
+    # may be set up.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }

@@ -482,3 +482,31 @@ def test_registering_a_file_costs_no_statements_per_row(world: World) -> None:
     ten = register_statements(2000, 10)
     twenty = register_statements(3000, 20)
     assert twenty - ten < 10, (ten, twenty)
+
+
+def test_the_dry_run_logs_reading_the_people_who_are_no_dossier_yet(
+    world: World,
+) -> None:
+    client = client_for("coordinator.polderdam")
+    run = upload(client, csv_file(line(1), line(2, bsn="123456789")))
+    before = ProcessingRecord.objects.count()
+    page = client.get(f"/aanmelden/bestand/{run.pk}/")
+    assert "Amal1 Haddad" in page.text and "Amal2 Haddad" in page.text
+    assert ProcessingRecord.objects.count() == before + 1
+    record = ProcessingRecord.objects.latest("pk")
+    assert record.action == ProcessingRecord.Action.LIST
+    assert record.username == "coordinator.polderdam"
+    assert record.categories == ["normaal"]
+    assert record.ground  # the coordinator's legal ground
+    shown = sorted(record.detail["zonder_dossier"], key=lambda u: u["rij"])
+    assert [u["referentie"] for u in shown] == ["TVS-1", "TVS-2"]
+    assert "Amal" not in str(record.detail)  # which rows, not their content
+    subjects = list(record.subjects.all())
+    assert len(subjects) == 2
+    polderdam = world.polderdam.pk
+    assert {(s.case_id, s.gemeente_id) for s in subjects} == {(None, polderdam)}
+    # The gemeente's privacy officer finds it, and reads what was shown.
+    officer = client_for("privacy.polderdam")
+    log = officer.get("/privacy/", {"gebruiker": "coordinator.polderdam"}, follow=True)
+    assert "Nog zonder dossier, uit een COA-bestand: " in log.text
+    assert "rij 2 (TVS-1)" in log.text  # the file's row: its header is row 1

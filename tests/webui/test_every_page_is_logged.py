@@ -71,6 +71,8 @@ NO_PERSONAL_DATA = {
     "api:schema": "the OpenAPI document",
     "api:schema-yaml": "the OpenAPI document",
     "api:docs": "the API's reference page",
+    "api:unknown": "any other address under /api/v1/: a 404 problem, reads nothing",
+    "api_root": "/api/v1 without its slash: the same 404 problem",
     # A beheerder's API clients: systems, scopes, deliveries by event id (no case).
     "koppelingen:list": "the organisation's API clients",
     "koppelingen:new": "registers an API client (a system), logged as user management",

@@ -20,13 +20,15 @@ from webui.accounts.models import Membership, Role
 from webui.logs.models import AuditEvent, ProcessingRecord
 from webui.privacy.selectors import log_search
 from webui.signin import services
-from webui.signin.backend import OrganisationAccountBackend
+from webui.signin.backend import ID_TOKEN_SESSION_KEY, OrganisationAccountBackend
 from webui.signin.discovery import DiscoveryFailed, discover
 from webui.signin.models import ExternalAccount, IdentityProvider
 from webui.signin.secrets import secret_open, secret_seal
 from webui.signin.services import sign_in_complete
+from webui.signin.views import PROVIDER_SESSION_KEY
 
-from ..conftest import World
+from ..conftest import PASSWORD, World
+from .test_outbound import Counter
 
 ISSUER = "https://login.polderdam.example/realms/medewerkers"
 SECRET = "geheim-van-polderdam-0123456789"
@@ -339,6 +341,188 @@ def test_a_provider_that_cannot_be_read_is_a_dutch_error_and_nothing_is_saved(
     response = client.post(_page(world.polderdam), _form(role_regievoerder=""))
     assert "ten minste één rol" in response.content.decode()
     assert not IdentityProvider.objects.exists()
+
+
+@pytest.fixture
+def counter():  # type: ignore[no-untyped-def]
+    """A server on loopback that counts who reached it (tests/webui/test_outbound)."""
+    server = Counter()
+    yield server
+    server.close()
+
+
+def test_a_provider_address_into_wegwijs_own_network_is_refused_naming_the_field(
+    world: World, settings, counter
+) -> None:
+    client = Client()
+    client.force_login(world.who("beheerder", world.polderdam))
+    for address in ("http://169.254.169.254/latest", "https://10.20.30.40/realms/x"):
+        response = client.post(_page(world.polderdam), _form(discovery_url=address))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "Adres van de identity provider (issuer): " in text
+        assert "alleen verbinding met adressen op het internet" in text
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
+    response = client.post(
+        _page(world.polderdam),
+        _form(discovery_url=f"http://127.0.0.1:{counter.port}/"),
+    )
+    assert "loopback (deze server zelf)" in response.content.decode()
+    assert counter.calls == 0
+    assert not IdentityProvider.objects.exists()
+
+
+def test_a_discovery_document_that_points_inward_is_refused(counter) -> None:
+    base = f"http://127.0.0.1:{counter.port}"
+    counter.document = {
+        **ENDPOINTS,
+        "issuer": base,
+        "authorization_endpoint": f"{base}/auth",
+        "jwks_uri": f"{base}/certs",
+        "token_endpoint": "http://169.254.169.254/token",
+    }
+    with pytest.raises(DiscoveryFailed, match="token_endpoint") as raised:
+        discover(base)
+    assert "link-local" in str(raised.value)
+
+
+def test_the_providers_logout_address_is_read_when_it_offers_one(counter) -> None:
+    base = f"http://127.0.0.1:{counter.port}"
+    counter.document = {
+        **ENDPOINTS,
+        "issuer": base,
+        "authorization_endpoint": f"{base}/auth",
+        "token_endpoint": f"{base}/token",
+        "jwks_uri": f"{base}/certs",
+    }
+    assert discover(base)["end_session_endpoint"] == ""
+    counter.document["end_session_endpoint"] = f"{base}/logout"
+    assert discover(base)["end_session_endpoint"] == f"{base}/logout"
+
+
+def test_a_provider_whose_name_turns_inward_later_is_not_called(
+    world: World, settings, counter
+) -> None:
+    _provider(world, token_endpoint=f"http://127.0.0.1:{counter.port}/token")
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False  # as if its name moved inward
+    client = Client()
+    start = client.get(f"/inloggen/organisatie/gemeente-{world.polderdam.pk}/")
+    state = start["Location"].split("state=")[1].split("&")[0]
+    response = client.get(
+        "/inloggen/organisatie/terug/", {"code": "c", "state": state}, follow=True
+    )
+    assert "kon de identity provider van Polderdam niet bereiken" in (
+        response.content.decode()
+    )
+    assert counter.calls == 0
+    assert "_auth_user_id" not in client.session
+
+
+# ---- signing out ----
+
+
+def _signed_in_through(world: World, provider: IdentityProvider | None) -> Client:
+    client = Client()
+    client.force_login(world.who("regievoerder", world.polderdam))
+    if provider is not None:
+        session = client.session
+        session[PROVIDER_SESSION_KEY] = provider.pk
+        session[ID_TOKEN_SESSION_KEY] = "kop.inhoud.handtekening"
+        session.save()
+    return client
+
+
+def test_signing_out_also_ends_the_session_at_the_provider(world: World) -> None:
+    provider = _provider(world, end_session_endpoint=f"{ISSUER}/logout")
+    client = _signed_in_through(world, provider)
+    response = client.post("/uitloggen/")
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200  # a page, not a redirect: CSP form-action
+    html = response.content.decode()
+    assert "U bent uitgelogd bij Wegwijs" in html
+    onward = (
+        f"{ISSUER}/logout?client_id=wegwijs&amp;post_logout_redirect_uri="
+        "http%3A%2F%2Ftestserver%2Finloggen%2F&amp;id_token_hint=kop.inhoud.handtekening"
+    )
+    assert f'<meta http-equiv="refresh" content="0;url={onward}">' in html
+    assert f'<a href="{onward}">' in html
+
+
+def test_signing_out_stays_in_wegwijs_without_the_providers_logout(
+    world: World,
+) -> None:
+    # Signed in with a password: the usual way out.
+    _provider(world, end_session_endpoint=f"{ISSUER}/logout")
+    response = _signed_in_through(world, None).post("/uitloggen/")
+    assert response.status_code == 302 and response["Location"] == "/inloggen/"
+    # Through a provider that offers no logout: the same.
+    IdentityProvider.objects.update(end_session_endpoint="")
+    client = _signed_in_through(world, IdentityProvider.objects.get())
+    response = client.post("/uitloggen/")
+    assert response.status_code == 302 and response["Location"] == "/inloggen/"
+    assert "_auth_user_id" not in client.session
+
+
+# ---- only the organisation's account ----
+
+
+def _password(username: str, password: str = PASSWORD) -> tuple[Client, str]:
+    client = Client()
+    page = client.post(
+        "/inloggen/", {"username": username, "password": password}, follow=True
+    )
+    return client, page.content.decode()
+
+
+def test_with_only_the_organisations_account_a_password_is_refused(
+    world: World,
+) -> None:
+    provider = _provider(world, only_organisation_account=True)
+    client, page = _password("regievoerder.polderdam")
+    assert "Medewerkers van Polderdam loggen in met het account van hun" in page
+    assert "Inloggen met het account van Polderdam" in page  # the way that works
+    assert "_auth_user_id" not in client.session
+    # A wrong password still says only that (the switch gives nothing away).
+    client, page = _password("regievoerder.polderdam", "verkeerd")
+    assert "loggen in met het account" not in page
+    # The break-glass way in: the organisation's beheerder keeps the password
+    # (and gives the authenticator code next).
+    client, page = _password("beheerder.polderdam")
+    assert "loggen in met het account" not in page
+    assert "_auth_user_id" in client.session
+    # Another organisation's people (here: Polderdam's MB organisation) are not
+    # touched; nor is anyone once the provider is switched off.
+    client, _page = _password("begeleider.polderdam")
+    assert "_auth_user_id" in client.session
+    provider.enabled = False
+    provider.save()
+    client, _page = _password("regievoerder.polderdam")
+    assert "_auth_user_id" in client.session
+
+
+def test_someone_who_also_works_elsewhere_keeps_the_password_there(
+    world: World,
+) -> None:
+    _provider(world, only_organisation_account=True)
+    world.user("regievoerder.polderdam", world.rivierstad, "regievoerder")
+    client, _page = _password("regievoerder.polderdam")
+    assert "_auth_user_id" in client.session
+
+
+def test_the_beheerder_switches_password_sign_in_off(world: World, monkeypatch) -> None:
+    monkeypatch.setattr(services, "discover", lambda url: dict(ENDPOINTS))
+    client = Client()
+    client.force_login(world.who("beheerder", world.polderdam))
+    page = client.get(_page(world.polderdam)).content.decode()
+    assert "Alleen inloggen met het organisatieaccount" in page
+    client.post(_page(world.polderdam), _form(only_organisation_account="on"))
+    provider = IdentityProvider.objects.get(gemeente=world.polderdam)
+    assert provider.only_organisation_account
+    event = AuditEvent.objects.filter(event="organisatieaccount_ingesteld").latest("pk")
+    assert event.detail["alleen_organisatieaccount"] is True
+    client.post(_page(world.polderdam), _form(client_secret=""))
+    provider.refresh_from_db()
+    assert not provider.only_organisation_account
 
 
 @override_settings(WEGWIJS_OIDC_ALLOW_HTTP=False)

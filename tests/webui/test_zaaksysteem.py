@@ -256,6 +256,42 @@ def test_bad_settings_get_a_dutch_error_and_nothing_is_stored(
     assert not Zaaksysteem.objects.exists()
 
 
+def test_an_address_into_wegwijs_own_network_is_refused_naming_the_field(
+    world: World, standin: ZakenStandIn, settings
+) -> None:
+    client = client_for("beheerder.polderdam")
+    for api_root in ("http://169.254.169.254/zaken/api/v1/", "https://192.168.10.4/"):
+        answer = client.post(
+            "/zaaksysteem/polderdam/", form_data(standin, api_root=api_root)
+        )
+        assert answer.status_code == 200
+        assert "Adres van de Zaken API: " in answer.text
+        assert "alleen verbinding met adressen op het internet" in answer.text
+    # The stand-in on loopback passes only by the tests' own setting.
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
+    answer = client.post("/zaaksysteem/polderdam/", form_data(standin))
+    assert "loopback (deze server zelf)" in answer.text
+    assert not Zaaksysteem.objects.exists()
+
+
+def test_a_zaaksysteem_that_turns_inward_later_gets_no_call(
+    world: World, standin: ZakenStandIn, settings
+) -> None:
+    configure(world, standin)
+    case = world.start()
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False  # as if its name moved inward
+    sync()
+    assert standin.zaak_by_identificatie(case.reference) is None
+    dossier = ZaakDossier.objects.get(case=case)
+    assert "Wegwijs maakt geen verbinding met dit zaaksysteem" in dossier.last_error
+    assert ZaakUpdate.objects.filter(dossier=dossier, sent_at=None).count() == 2
+    # Once allowed again (here: the setting), it catches up.
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = True
+    ZaakDossier.objects.filter(pk=dossier.pk).update(retry_at=None)
+    sync()
+    assert standin.zaak_by_identificatie(case.reference) is not None
+
+
 @pytest.mark.parametrize(
     "username", ["beheerder.rivierstad", "coordinator.polderdam", "manager.polderdam"]
 )

@@ -12,7 +12,7 @@ from webui.cases.models import Case
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.services import active_version
 from webui.logs.context import Occasion
-from webui.logs.services import list_record
+from webui.logs.services import Unregistered, list_record
 
 from .models import BulkAanmelding
 
@@ -105,12 +105,24 @@ def bulk_rows(
         for o in run.outcomes
     ]
     views.sort(key=lambda v: (v.status != "geweigerd", v.number))
+    # The names of the rows that are no dossier yet are shown too: read as well.
+    unregistered = [
+        Unregistered(
+            reference=v.reference,
+            row=v.number,
+            gemeente_id=run.gemeente_id,
+            mb_organisation_id=run.mb_organisation_id,
+        )
+        for v in views
+        if v.name and v.case is None
+    ]
     list_record(
         user=user,
         cases=cases.values(),
         categories=["normaal"],
         roles=[run.role],
         occasion=occasion,
+        unregistered=unregistered,
         bulk=run.pk,
     )
     return views

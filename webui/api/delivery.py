@@ -27,6 +27,7 @@ from django.utils import timezone
 from webui.access import client_cases
 from webui.events.models import OutboxEvent
 from webui.events.services import TAAK_TE_LAAT, event_once_record
+from webui.outbound import guarded_urlopen, preflight, unsafe_cause
 from webui.tasks.models import TaskItem
 
 from .models import Delivery, Subscription
@@ -167,11 +168,17 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     timeout = float(getattr(settings, "WEGWIJS_EVENTS_TIMEOUT_SECONDS", 10))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        # Where the connection lands is checked (webui.outbound): the address was
+        # checked when the client subscribed, but its name may resolve inward now.
+        preflight(url, what="Het adres van de ontvanger")
+        with guarded_urlopen(request, timeout=timeout) as response:
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"de ontvanger antwoordde {exc.code}"
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        refused = unsafe_cause(exc)
+        if refused is not None:
+            return None, f"geweigerd: {refused}"[:300]
         reason = getattr(exc, "reason", exc)
         return None, f"niet bereikbaar: {reason}"[:300]
 

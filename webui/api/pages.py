@@ -9,12 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from webui.access import managed_organisation, managed_organisations
 from webui.logs.context import occasion_of
 
 from .forms import ClientForm
+from .problems import plain_problem
+from .reference import api_reference
 from .selectors import delivery_log, managed_client, managed_clients
 from .services import ApiRefused, client_register, client_revoke
 
@@ -87,3 +90,18 @@ def client_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     client_revoke(client=client, user=request.user, occasion=occasion_of(request))
     messages.success(request, f"{client.name} is ingetrokken: het kan niets meer.")
     return redirect("koppelingen:detail", pk=client.pk)
+
+
+@csrf_exempt
+def reference(request: HttpRequest) -> HttpResponse:
+    """/api/v1/docs: the API's reference, for anyone (it holds nobody's data). Under
+    /api/v1/ a wrong method is a problem, as everywhere in the API."""
+    if request.method not in ("GET", "HEAD"):
+        response = plain_problem(
+            405,
+            f"De methode {request.method} is hier niet toegestaan.",
+            instance=request.path,
+        )
+        response["Allow"] = "GET, HEAD"
+        return response
+    return render(request, "api/reference.html", {"ref": api_reference()})

@@ -5,7 +5,7 @@ Design Rules ask), in Dutch: ``type``, ``title``, ``status``, ``detail``,
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -38,17 +38,16 @@ CODES = {
 }
 
 
-def problem(
+def problem_body(
     status_code: int,
     detail: str,
     *,
     instance: str = "",
     invalid: Mapping[str, list[str]] | None = None,
     codes: Mapping[str, str] | None = None,
-    headers: Mapping[str, str] | None = None,
     **extra: Any,
-) -> Response:
-    """A problem response; ``invalid`` maps a field name to its messages."""
+) -> dict[str, Any]:
+    """The body of a problem; ``invalid`` maps a field name to its messages."""
     body: dict[str, Any] = {
         "type": f"urn:wegwijs:probleem:{CODES.get(status_code, 'fout')}",
         "title": TITLES.get(status_code, "Fout"),
@@ -66,7 +65,36 @@ def problem(
             for name, messages in invalid.items()
         ]
     body.update(extra)
+    return body
+
+
+def problem(
+    status_code: int,
+    detail: str,
+    *,
+    instance: str = "",
+    invalid: Mapping[str, list[str]] | None = None,
+    codes: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """A problem response of a DRF view."""
+    body = problem_body(
+        status_code, detail, instance=instance, invalid=invalid, codes=codes, **extra
+    )
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM)
+
+
+def plain_problem(status_code: int, detail: str, *, instance: str) -> HttpResponse:
+    """The same problem from a plain Django view under /api/v1/ (an address that
+    names nothing, a wrong method on the reference page), where no DRF renderer
+    runs."""
+    return JsonResponse(
+        problem_body(status_code, detail, instance=instance),
+        status=status_code,
+        content_type=PROBLEM,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:

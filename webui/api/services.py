@@ -19,6 +19,7 @@ from webui.accounts.models import Gemeente
 from webui.logs.context import Occasion
 from webui.logs.models import ProcessingRecord
 from webui.logs.services import processing_record
+from webui.outbound import address_refusal
 
 from .models import ApiClient, ApiToken, Subscription
 
@@ -180,6 +181,9 @@ def subscription_create(
         allow_http and url.startswith("http://")
     ):
         raise ApiRefused("Het adres moet met https:// beginnen.", "url")
+    refusal = address_refusal(url, what="Het adres (url) van de ontvanger")
+    if refusal:
+        raise ApiRefused(refusal, "url")
     key = secrets.token_urlsafe(32)
     subscription = Subscription.objects.create(
         client=client, url=url, types=types, signing_key=key

@@ -1,15 +1,11 @@
 """/api/v1/: the REST API, its OpenAPI document and its reference page. No trailing
 slashes (NL API Design Rules)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from drf_spectacular.views import (
-    SpectacularJSONAPIView,
-    SpectacularSwaggerSplitView,
-    SpectacularYAMLAPIView,
-)
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularYAMLAPIView
 
-from . import views
+from . import pages, views
 
 app_name = "api"
 
@@ -32,11 +28,8 @@ urlpatterns = [
     path("abonnementen/<uuid:pk>", views.AbonnementView.as_view(), name="abonnement"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("openapi.yaml", SpectacularYAMLAPIView.as_view(), name="schema-yaml"),
-    path(
-        "docs",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="api:schema", template_name="api/swagger_ui.html"
-        ),
-        name="docs",
-    ),
+    # Rendered from docs/api/openapi.yaml on the server (webui/api/reference.py).
+    path("docs", pages.reference, name="docs"),
+    # Last: whatever else is asked under /api/v1/ is a 404 in problem+json.
+    re_path(r"^(?P<rest>.*)$", views.unknown, name="unknown"),
 ]

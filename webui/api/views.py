@@ -8,11 +8,17 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.request import Request
@@ -40,7 +46,7 @@ from .auth import (
     TokenRateThrottle,
 )
 from .models import ApiClient, Subscription
-from .problems import PROBLEM, problem
+from .problems import PROBLEM, plain_problem, problem
 from .serializers import (
     AanmeldingResultaatSerializer,
     AanmeldingSerializer,
@@ -210,6 +216,38 @@ class AanmeldingenView(ApiView):
             ),
             **_problems(400, 401, 403, 429),
         },
+        examples=[
+            OpenApiExample(
+                "Aanmelding",
+                request_only=True,
+                value={
+                    "referentie": "ZS-2026-0042",
+                    "gegevens": {
+                        "voornaam": "Amina",
+                        "achternaam": "Voorbeeld",
+                        "geboortedatum": "1990-04-01",
+                        "bsn": "111222333",
+                        "herkomstland": "Eritrea",
+                        "taal": "Tigrinya",
+                        "gezinsgrootte": 3,
+                        "soort_aanmelding": "asiel",
+                        "aangemeld_door": "gemeente",
+                        "koppeling_datum": "2026-01-05",
+                        "datum_binnenkomst": "2026-01-20",
+                    },
+                },
+            ),
+            OpenApiExample(
+                "Dossier",
+                response_only=True,
+                status_codes=["201", "200"],
+                value={
+                    "kenmerk": "WW-2026-00042",
+                    "url": "https://wegwijs.gemeente.nl/api/v1/dossiers/WW-2026-00042",
+                    "status": "aangemeld",
+                },
+            ),
+        ],
         tags=["aanmeldingen"],
     )
     def post(self, request: Request) -> Response:
@@ -566,3 +604,18 @@ class AbonnementView(ApiView):
             raise Http404
         subscription_end(subscription=subscription)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@csrf_exempt
+def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """An address under /api/v1/ that names no resource, by any method: a 404 in
+    problem+json, as every other error of the API, not the site's HTML page. It
+    reads nothing and logs nothing."""
+    response = plain_problem(
+        status.HTTP_404_NOT_FOUND,
+        "Dit adres bestaat niet in de Wegwijs API (versie 1). De adressen die er"
+        " zijn staan in /api/v1/openapi.json en op /api/v1/docs.",
+        instance=request.path,
+    )
+    response["API-Version"] = API_VERSION
+    return response

@@ -3,7 +3,8 @@ and the audit of changes to a case. The services and selectors write them, insid
 their own transaction, with the Occasion a page hands them; a page writes only a
 refusal."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -166,6 +167,18 @@ def _subjects_of_query(record: ProcessingRecord, cases: QuerySet[Any]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Unregistered:
+    """A statushouder shown who is no case (yet): a row of a COA file before it is
+    registered, named by the file's own reference and row, for the organisation
+    it is to be registered at."""
+
+    reference: str
+    row: int
+    gemeente_id: int
+    mb_organisation_id: int | None
+
+
 def list_record(
     *,
     user: AbstractBaseUser | None,
@@ -173,13 +186,22 @@ def list_record(
     categories: Iterable[str],
     roles: Iterable[str],
     occasion: Occasion,
+    unregistered: Sequence[Unregistered] = (),
     **detail: Any,
 ) -> None:
-    """A page that lists statushouders: one LIST record naming each case shown (none
-    when the list is empty)."""
+    """A page that lists statushouders: one LIST record naming each case shown and
+    each person shown who is no case yet (none when the list is empty). Such a
+    person is a subject without a case, of the organisation they are for, so that
+    its privacy officer finds the record; the detail says which row of what."""
     cases = list(cases)
-    if cases:
-        processing_record(
+    if not cases and not unregistered:
+        return
+    if unregistered:
+        detail["zonder_dossier"] = [
+            {"rij": u.row, "referentie": u.reference[:60]} for u in unregistered
+        ]
+    with transaction.atomic():
+        record = processing_record(
             user=user,
             action=str(ProcessingRecord.Action.LIST),
             cases=cases,
@@ -187,6 +209,18 @@ def list_record(
             roles=roles,
             detail={"path": occasion.full_path, **detail},
             occasion=occasion,
+        )
+        ProcessedSubject.objects.bulk_create(
+            [
+                ProcessedSubject(
+                    record=record,
+                    case_id=None,
+                    case_reference="",
+                    gemeente_id=u.gemeente_id,
+                    mb_organisation_id=u.mb_organisation_id,
+                )
+                for u in unregistered
+            ]
         )
 
 

@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     # verplicht."). The API speaks Dutch through its own problem messages
     # (webui/api/problems.py); it needs none of DRF's templates or models.
     "drf_spectacular",
-    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -336,9 +335,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATIONS": False,
@@ -354,5 +350,11 @@ WEGWIJS_EVENTS_TIMEOUT_SECONDS = float(
     os.environ.get("WEGWIJS_EVENTS_TIMEOUT_SECONDS", "10")
 )
 WEGWIJS_EVENTS_ALLOW_HTTP = os.environ.get("WEGWIJS_EVENTS_ALLOW_HTTP", "0") == "1"
+# Addresses a beheerder or API client enters (identity provider, receiver of events,
+# Zaken API) may not lead to loopback, a private network, link-local, multicast or a
+# reserved range (webui.outbound). Loopback only for the stand-ins of the tests and
+# of a developer's machine: dev and test settings turn it on, never from the
+# environment, and production sets it off again.
+WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
 # Sent events and their delivery log are kept this long, then forgotten.
 WEGWIJS_EVENTS_KEEP_DAYS = int(os.environ.get("WEGWIJS_EVENTS_KEEP_DAYS", "90"))

@@ -21,3 +21,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
 WEGWIJS_OIDC_ALLOW_HTTP = True
 # Events may go to a receiver on loopback over plain http.
 WEGWIJS_EVENTS_ALLOW_HTTP = True
+# Identity provider, event receiver and Zaken API stand-ins on this machine
+# (127.0.0.1, localhost) are allowed; private networks stay refused (webui.outbound).
+WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = True

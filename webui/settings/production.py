@@ -38,6 +38,10 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 
+# Never on here, whatever a settings file above says: Wegwijs would call its own
+# server's ports for whoever enters an address (webui.outbound).
+WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
+
 # HTTPS only, and browsers remember that for a year.
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31_536_000

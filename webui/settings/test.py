@@ -40,3 +40,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "webui.demo"]  # noqa: F405
 WEGWIJS_SMS_BACKEND = "webui.portalpages.sms.MemoryBackend"
 # Events may go to a receiver on loopback over plain http.
 WEGWIJS_EVENTS_ALLOW_HTTP = True
+# The stand-ins (tests/oidc_idp, tests/zgw_standin.py, the event receivers) run on
+# loopback; every other inward address stays refused (webui.outbound).
+WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = True

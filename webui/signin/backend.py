@@ -4,21 +4,28 @@ settings, and the ID token's issuer and audience are checked (the library checks
 neither). Django calls it with a username and password too: then it has no provider
 and says no, and the next backend checks the password."""
 
+import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 
+import requests
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
 from webui.logs.context import client_address, occasion_of
+from webui.outbound import UnsafeAddress, address_check
 
 from .models import IdentityProvider
 from .secrets import secret_open
 from .services import SignIn, sign_in_complete
 
 BACKEND = "webui.signin.backend.OrganisationAccountBackend"
+# The ID token of a sign-in through a provider that offers single logout: sent
+# back to it as id_token_hint when the person signs out (webui.signin.views).
+ID_TOKEN_SESSION_KEY = "wegwijs_signin_id_token"
+LOGGER = logging.getLogger("webui.signin")
 
 # What mozilla-django-oidc reads from the settings, the same for every
 # organisation: the callback, PKCE, a timeout on every call to the provider.
@@ -60,7 +67,32 @@ class OrganisationAccountBackend(OIDCAuthenticationBackend):
     def authenticate(self, request: Any, **kwargs: Any) -> Any:
         if self.provider is None or request is None:
             return None
+        self._addresses_check()
         return super().authenticate(request, **kwargs)
+
+    def _addresses_check(self) -> None:
+        """The provider's endpoints, checked again just before Wegwijs calls them
+        (their names may resolve elsewhere than when the beheerder saved them):
+        one that leads inward is a provider that cannot be reached."""
+        assert self.provider is not None
+        for url in (
+            self.provider.token_endpoint,
+            self.provider.jwks_uri,
+            self.provider.userinfo_endpoint,
+        ):
+            if not url:
+                continue
+            try:
+                address_check(url, what="De identity provider")
+            except UnsafeAddress as refused:
+                LOGGER.warning("sign-in with %s refused: %s", self.provider, refused)
+                raise requests.ConnectionError(str(refused)) from refused
+
+    def store_tokens(self, access_token: str, id_token: str) -> None:
+        """Only the ID token, and only when the provider can end its session on
+        sign-out (the access token is not kept: Wegwijs calls nothing with it)."""
+        if self.provider is not None and self.provider.end_session_endpoint:
+            self.request.session[ID_TOKEN_SESSION_KEY] = id_token
 
     def verify_token(self, token: str, **kwargs: Any) -> Any:
         """The signature, expiry and nonce (the library), then what it leaves out:

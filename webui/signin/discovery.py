@@ -9,8 +9,12 @@ from django.conf import settings
 
 import requests
 
+from webui.outbound import address_refusal, guarded_session, unsafe_cause
+
 WELL_KNOWN = "/.well-known/openid-configuration"
 TIMEOUT_SECONDS = 10
+# The field on the beheerder's form (webui.signin.forms), named in a refusal.
+FIELD = "Adres van de identity provider (issuer)"
 
 
 class DiscoveryFailed(Exception):
@@ -37,15 +41,26 @@ def _check_scheme(url: str, what: str) -> None:
         )
 
 
+def _check_address(url: str, what: str) -> None:
+    reason = address_refusal(url, what=what)
+    if reason:
+        raise DiscoveryFailed(reason)
+
+
 def discover(url: str) -> dict[str, Any]:
     """The endpoints from the provider's discovery document."""
     address = discovery_address(url)
     _check_scheme(address, "Het adres van de identity provider")
+    _check_address(address, FIELD)
     try:
-        response = requests.get(address, timeout=TIMEOUT_SECONDS)
+        with guarded_session() as session:
+            response = session.get(address, timeout=TIMEOUT_SECONDS)
         response.raise_for_status()
         document = response.json()
     except requests.RequestException as problem:
+        refused = unsafe_cause(problem)
+        if refused is not None:
+            raise DiscoveryFailed(f"{FIELD}: {refused}") from problem
         raise DiscoveryFailed(
             f"Wegwijs kon de gegevens van de identity provider niet ophalen van"
             f" {address}. Klopt het adres? ({type(problem).__name__})"
@@ -63,9 +78,11 @@ def discover(url: str) -> dict[str, Any]:
             f"De configuratie op {address} mist {', '.join(missing)}; is dit een"
             " OpenID Connect identity provider?"
         )
-    for key in [*needed[1:], "userinfo_endpoint"]:
+    for key in [*needed[1:], "userinfo_endpoint", "end_session_endpoint"]:
         if isinstance(document.get(key), str):
-            _check_scheme(document[key], f"Het adres {key} van de identity provider")
+            what = f"Het adres {key} van de identity provider"
+            _check_scheme(document[key], what)
+            _check_address(document[key], what)
     algorithms = document.get("id_token_signing_alg_values_supported") or ["RS256"]
     usable = [a for a in algorithms if isinstance(a, str) and a[:2] in ("RS", "ES")]
     if not usable:
@@ -79,5 +96,6 @@ def discover(url: str) -> dict[str, Any]:
         "token_endpoint": document["token_endpoint"],
         "userinfo_endpoint": str(document.get("userinfo_endpoint") or ""),
         "jwks_uri": document["jwks_uri"],
+        "end_session_endpoint": str(document.get("end_session_endpoint") or ""),
         "sign_algo": "RS256" if "RS256" in usable else usable[0],
     }

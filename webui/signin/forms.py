@@ -1,11 +1,13 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from webui.accounts.models import Role
 from webui.accounts.selectors import Organisation, assignable_roles
 
 from .models import IdentityProvider
+from .services import password_refusal
 
 
 def _words(text: str) -> list[str]:
@@ -75,6 +77,15 @@ class ProviderForm(forms.Form):
         required=False,
         initial=True,
     )
+    only_organisation_account = forms.BooleanField(
+        label="Alleen inloggen met het organisatieaccount",
+        required=False,
+        initial=False,
+        help_text="Medewerkers van deze organisatie kunnen dan niet meer inloggen met"
+        " een wachtwoord van Wegwijs. Alleen de functioneel beheerders houden hun"
+        " wachtwoord (met de code uit hun authenticator-app), om erin te kunnen als"
+        " de identity provider niet werkt.",
+    )
 
     def __init__(
         self,
@@ -94,6 +105,7 @@ class ProviderForm(forms.Form):
                     "roles_claim": provider.roles_claim,
                     "mfa_values": " ".join(provider.mfa_values),
                     "enabled": provider.enabled,
+                    "only_organisation_account": provider.only_organisation_account,
                     **{
                         f"role_{role}": " ".join(values)
                         for role, values in provider.role_map.items()
@@ -145,4 +157,17 @@ class ProviderForm(forms.Form):
             },
             "mfa_values": _words(data["mfa_values"]),
             "enabled": data["enabled"],
+            "only_organisation_account": data["only_organisation_account"],
         }
+
+
+class SignInForm(AuthenticationForm):
+    """Django's login form, refusing a password where the user's organisations
+    sign in with their own account only (after the password was right: a wrong
+    one says so as always)."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        refusal = password_refusal(user=user)
+        if refusal:
+            raise forms.ValidationError(refusal, code="organisation_account_only")

@@ -29,12 +29,21 @@ class IdentityProvider(models.Model):
         related_name="identity_provider",
     )
     enabled = models.BooleanField(_("aan"), default=True)
+    # On: the organisation's people may not sign in with a password; only its
+    # beheerders keep that way in (with their authenticator code), for when the
+    # provider is down or wrongly set up (webui.signin.services.password_refusal).
+    only_organisation_account = models.BooleanField(
+        _("alleen inloggen met het organisatieaccount"), default=False
+    )
     discovery_url = models.URLField(_("adres van de identity provider"), max_length=500)
     issuer = models.CharField(_("issuer"), max_length=500)
     authorization_endpoint = models.URLField(max_length=500)
     token_endpoint = models.URLField(max_length=500)
     userinfo_endpoint = models.URLField(max_length=500, blank=True)
     jwks_uri = models.URLField(max_length=500)
+    # Where signing out of Wegwijs also ends the session at the provider (OpenID
+    # Connect RP-Initiated Logout); empty when the provider offers none.
+    end_session_endpoint = models.URLField(max_length=500, blank=True)
     sign_algo = models.CharField(max_length=10, default="RS256")
     client_id = models.CharField(_("client-id"), max_length=255)
     client_secret_encrypted = models.TextField(blank=True)

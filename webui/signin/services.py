@@ -22,6 +22,7 @@ change of the configuration is an audit event."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -104,6 +105,7 @@ def provider_save(
     role_map: Mapping[str, Iterable[str]],
     mfa_values: Iterable[str],
     enabled: bool,
+    only_organisation_account: bool = False,
 ) -> IdentityProvider:
     """Save the organisation's identity provider. The discovery document is read
     first (DiscoveryFailed when that fails: nothing is saved). An empty
@@ -151,6 +153,7 @@ def provider_save(
     provider.role_map = mapping
     provider.mfa_values = _values(mfa_values)
     provider.enabled = enabled
+    provider.only_organisation_account = only_organisation_account
     with transaction.atomic():
         provider.save()
         unlinked = (
@@ -169,6 +172,7 @@ def provider_save(
             secret_gewijzigd=bool(client_secret),
             rollen={role: values for role, values in mapping.items()},
             aan=enabled,
+            alleen_organisatieaccount=only_organisation_account,
             ontkoppelde_accounts=unlinked,
         )
     return provider
@@ -193,6 +197,61 @@ def provider_for_login(*, key: str) -> IdentityProvider | None:
 
 def enabled_provider(*, pk: int) -> IdentityProvider | None:
     return IdentityProvider.objects.filter(pk=pk, enabled=True).first()
+
+
+def end_session_url(*, provider_pk: Any, id_token: str, return_to: str) -> str:
+    """Where to send the browser so that the provider ends its session too
+    (OpenID Connect RP-Initiated Logout 1.0), or "" when it offers no such
+    endpoint. ``return_to`` must be registered at the provider as a
+    post-logout redirect address (the beheerder's page says which)."""
+    provider = (
+        IdentityProvider.objects.filter(pk=provider_pk).first() if provider_pk else None
+    )
+    if provider is None or not provider.end_session_endpoint:
+        return ""
+    params = {"client_id": provider.client_id, "post_logout_redirect_uri": return_to}
+    if id_token:
+        params["id_token_hint"] = id_token
+    endpoint = provider.end_session_endpoint
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
+
+
+PASSWORD_REFUSED = (
+    "Medewerkers van {organisations} loggen in met het account van hun organisatie,"
+    " niet met een wachtwoord van Wegwijs. Kies hieronder 'Inloggen met het account"
+    " van …'."
+)
+
+
+def password_refusal(*, user: AbstractBaseUser) -> str:
+    """Why ``user`` may not sign in with a password (Dutch), or "" when they may.
+
+    Refused when every organisation the user works for has switched on "alleen
+    inloggen met het organisatieaccount" (on an enabled provider). The break-glass
+    way in: a beheerder of any of them keeps the password (and their authenticator
+    code, which a beheerder always gives), so that a provider that is down or
+    wrongly set up can be switched off; a superuser (technisch beheer) too."""
+    if getattr(user, "is_superuser", False):
+        return ""
+    memberships = list(
+        Membership.objects.filter(user=user).values_list(
+            "role", "gemeente_id", "mb_organisation_id"
+        )
+    )
+    if not memberships or any(role == Role.BEHEERDER for role, _g, _m in memberships):
+        return ""
+    gemeenten = {g for _r, g, _m in memberships if g}
+    mbs = {m for _r, _g, m in memberships if m}
+    strict = IdentityProvider.objects.filter(
+        enabled=True, only_organisation_account=True
+    ).select_related("gemeente", "mb_organisation")
+    required = [
+        p for p in strict if p.gemeente_id in gemeenten or p.mb_organisation_id in mbs
+    ]
+    if len(required) < len(gemeenten) + len(mbs):
+        return ""  # somewhere the user works, a password still opens Wegwijs
+    names = sorted(str(p.organisation) for p in required)
+    return PASSWORD_REFUSED.format(organisations=" en ".join(names))
 
 
 # ---- one sign-in ----

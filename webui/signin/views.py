@@ -20,12 +20,18 @@ from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 from webui.access import managed_organisation, managed_organisations
 from webui.accountpages.twofactor import IDP_MFA_SESSION_KEY
 
-from .backend import BACKEND, OrganisationAccountBackend, oidc_setting
+from .backend import (
+    BACKEND,
+    ID_TOKEN_SESSION_KEY,
+    OrganisationAccountBackend,
+    oidc_setting,
+)
 from .discovery import DiscoveryFailed
-from .forms import ProviderForm
+from .forms import ProviderForm, SignInForm
 from .services import (
     ProviderChangeRefused,
     enabled_provider,
+    end_session_url,
     provider_for_login,
     provider_of,
     provider_save,
@@ -34,6 +40,8 @@ from .services import (
 
 LOGGER = logging.getLogger(__name__)
 
+# Which organisation's provider the session was signed in through (its id).
+PROVIDER_SESSION_KEY = "wegwijs_signin_provider"
 # state → provider id, for the way back (next to mozilla-django-oidc's own
 # "oidc_states", which holds the nonce and the PKCE verifier).
 STATES_KEY = "wegwijs_signin_states"
@@ -57,10 +65,32 @@ EXPIRED = (
 class SignInView(auth_views.LoginView):
     """Django's login page, with a button per organisation with its own account."""
 
+    authentication_form = SignInForm
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["organisation_accounts"] = providers_for_login()
         return context
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's logout; signed in through an organisation's provider that offers
+    single logout, the browser goes on to end that session too. Not by a redirect:
+    the CSP's form-action 'self' forbids a form's redirect to another site, so a
+    short page sends the browser on (and links there)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        provider_pk = request.session.get(PROVIDER_SESSION_KEY)
+        id_token = str(request.session.get(ID_TOKEN_SESSION_KEY) or "")
+        response = super().post(request, *args, **kwargs)
+        onward = end_session_url(
+            provider_pk=provider_pk,
+            id_token=id_token,
+            return_to=request.build_absolute_uri(resolve_url("login")),
+        )
+        if not onward:
+            return response
+        return render(request, "signin/signed_out.html", {"onward": onward})
 
 
 class SignInStartView(OIDCAuthenticationRequestView):
@@ -139,6 +169,7 @@ def sign_in_callback(request: HttpRequest) -> HttpResponse:
         )
     next_url = request.session.get("oidc_login_next")
     auth.login(request, user, backend=BACKEND)
+    request.session[PROVIDER_SESSION_KEY] = provider.pk
     if backend.outcome.mfa:
         request.session[IDP_MFA_SESSION_KEY] = provider.pk
     return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
@@ -159,8 +190,11 @@ def provider_edit(request: HttpRequest, organisation: str) -> HttpResponse:
             provider_save(
                 actor=request.user, organisation=found, **form.service_arguments()
             )
-        except (ProviderChangeRefused, DiscoveryFailed) as refused:
+        except ProviderChangeRefused as refused:
             form.add_error(None, str(refused))
+        except DiscoveryFailed as refused:
+            # Whatever went wrong reading the provider, it is about its address.
+            form.add_error("discovery_url", str(refused))
         else:
             messages.success(
                 request,
@@ -173,5 +207,6 @@ def provider_edit(request: HttpRequest, organisation: str) -> HttpResponse:
         "organisation": found,
         "provider": current,
         "callback": callback,
+        "after_logout": request.build_absolute_uri(resolve_url("login")),
     }
     return render(request, "signin/provider.html", context)

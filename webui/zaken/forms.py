@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from webui.outbound import address_refusal
+
 from .outbox import AFGESLOTEN
 
 
@@ -88,6 +90,14 @@ class ZaaksysteemForm(forms.Form):
 
     def main_fields(self) -> list[Any]:
         return [f for f in self.visible_fields() if not f.name.startswith("status_")]
+
+    def clean_api_root(self) -> str:
+        """An address Wegwijs will connect to: not into its own network."""
+        url = self.cleaned_data["api_root"]
+        refusal = address_refusal(url, what=str(self.fields["api_root"].label))
+        if refusal:
+            raise ValidationError(refusal, code="address_inward")
+        return url
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -19,6 +19,8 @@ from django.utils import timezone
 import requests
 from zgw_consumers.client import build_client
 
+from webui.outbound import UnsafeAddress, guard_session, preflight, unsafe_cause
+
 from .models import ZaakDossier, ZaakUpdate
 
 logger = logging.getLogger("webui.zaken")
@@ -78,11 +80,14 @@ def zaak_updates_send(*, case_id: int, now: datetime | None = None) -> Sent:
     )
     sent = 0
     try:
-        with build_client(dossier.zaaksysteem.service) as client:
+        # Every connection is checked where it lands (webui.outbound): the address
+        # was checked when the beheerder saved it, its name may resolve inward now.
+        with guard_session(build_client(dossier.zaaksysteem.service)) as client:
             for update in dossier.updates.filter(sent_at__isnull=True).order_by("id"):
                 try:
+                    preflight(client.base_url, what="Het adres van de Zaken API")
                     _send(client, dossier, update)
-                except (requests.RequestException, ZaakRefused) as exc:
+                except (requests.RequestException, ZaakRefused, UnsafeAddress) as exc:
                     return _failed(dossier, update, exc, now, sent)
                 update.sent_at = timezone.now()
                 update.attempts += 1
@@ -113,6 +118,9 @@ def _failed(
 
 
 def _describe(exc: Exception) -> str:
+    refused = unsafe_cause(exc)
+    if refused is not None:
+        return f"Wegwijs maakt geen verbinding met dit zaaksysteem: {refused}"
     if isinstance(exc, requests.ConnectionError):
         return "Het zaaksysteem is niet bereikbaar."
     if isinstance(exc, requests.Timeout):

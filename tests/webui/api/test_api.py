@@ -128,6 +128,35 @@ def test_a_wrong_or_expired_token_is_401_and_nothing_is_logged(world, api_for):
     assert ProcessingRecord.objects.count() == before
 
 
+def test_an_unknown_address_under_the_api_is_a_dutch_problem_not_a_page(world, api_for):
+    api = api_for(world.polderdam)
+    case = world.start()
+    before = ProcessingRecord.objects.count()
+    for method, path in (
+        ("get", "/api/v1/bestaat-niet"),
+        ("get", "/api/v1/dossiers/"),  # no trailing slashes in this API
+        ("get", f"/api/v1/dossiers/{case.reference}/onbekend"),
+        ("get", "/api/v1/"),
+        ("get", "/api/v1"),
+        ("post", "/api/v1/v2/aanmeldingen"),
+        ("delete", "/api/v1/bestaat-niet"),
+    ):
+        with_token = getattr(api.http, method)(path, **api.headers())
+        without = getattr(api.http, method)(path)
+        for answer in (with_token, without):
+            assert answer.status_code == 404, (method, path)
+            body = problem_of(answer)
+            assert body["title"] == "Niet gevonden"
+            assert body["type"] == "urn:wegwijs:probleem:niet-gevonden"
+            assert body["instance"] == path
+            assert "bestaat niet" in body["detail"]
+    # A wrong method on an address that exists: a 405 problem, not a page.
+    patch = api.http.patch(f"/api/v1/dossiers/{case.reference}", **api.headers())
+    assert patch.status_code == 405
+    assert "PATCH" in problem_of(patch)["detail"]
+    assert ProcessingRecord.objects.count() == before
+
+
 def test_a_wrong_secret_gets_no_token_and_a_revoked_client_nothing(world, api_for):
     api = api_for(world.polderdam)
     wrong = token_request(api.http, api.client.client_id, "geraden")

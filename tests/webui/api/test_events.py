@@ -20,6 +20,8 @@ from webui.casework.services import CaseError
 from webui.events.models import OutboxEvent
 from webui.tasks.models import TaskItem
 
+from ..test_outbound import rebinding
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ALL_TYPES = list(vocabulary.EVENT_TYPES)
@@ -260,3 +262,41 @@ def test_old_events_are_forgotten_unless_they_still_wait(world, api_for, receive
     events_sweep(now=later - timedelta(seconds=1))
     assert list(Delivery.objects.values_list("status", flat=True)) == ["wacht"]
     assert OutboxEvent.objects.filter(pk=waiting.event_id).exists()
+
+
+def test_a_receiver_address_into_wegwijs_own_network_is_refused_naming_the_field(
+    world, api_for
+):
+    api = api_for(world.polderdam)
+    for url in (
+        "http://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.7/hook",
+        "https://[fd00::5]/hook",
+    ):
+        answer = api.post("/api/v1/abonnementen", {"url": url, "typen": ALL_TYPES[:1]})
+        assert answer.status_code == 400, url
+        [param] = answer.json()["invalidParams"]
+        assert param["name"] == "url"
+        assert (
+            "Wegwijs maakt alleen verbinding met adressen op het internet"
+            in (param["reason"])
+        )
+    assert not api.client.subscriptions.exists()
+
+
+def test_a_receiver_whose_name_turns_inward_later_gets_nothing(
+    world, api_for, receiver, settings, monkeypatch
+):
+    settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
+    api = api_for(world.polderdam)
+    port = receiver.server.server_address[1]
+    answers = rebinding(monkeypatch, "hooks.polderdam.example")
+    subscribe(api, f"http://hooks.polderdam.example:{port}/wegwijs")
+    answers["hooks.polderdam.example"] = "127.0.0.1"  # DNS changed since
+    world.start()
+    events_sweep()
+    assert receiver.calls == 0
+    refused = Delivery.objects.exclude(last_error="")
+    assert refused.exists()
+    assert all("geweigerd" in d.last_error for d in refused)
+    assert all("loopback" in d.last_error for d in refused)
