@@ -163,27 +163,23 @@ def _medians_in_python(
     }
 
 
-# A case's stays, one per phase key: its tasks grouped by the phase name they carry
-# (``spans``), then the names of one key together (``stays``; v1's "Uitvoering" and
-# v3's "Begeleiding vanuit het PIP" of a migrated case are one stay, first ready to
-# last completed). A stay counts once it is over: no open task, every name of it
-# with a completed task, and the case no longer in the phase. {days} is the number
-# of local days from start to end, {still_in} whether the case is in the phase now.
+# A case's stays, one per phase key: its tasks in a phase the report shows
+# ({names}) grouped by the key of the phase name they carry ({key_of}), so that v1's
+# "Uitvoering" and v3's "Begeleiding vanuit het PIP" of a migrated case are one stay,
+# first ready to last completed. A stay counts once it is over: no open task, each
+# of its names with a completed task, and the case no longer in the phase. {days}
+# is the number of local days from start to end, {still_in} whether the case is in
+# the phase now.
 _STAYS = """
-WITH phase_key(label, key) AS (VALUES {names}),
-spans AS (
-    SELECT t.case_id, t.phase, MIN(t.ready_at) AS started,
-        MAX(t.completed_at) AS ended,
-        COUNT(CASE WHEN t.state = %s THEN 1 END) AS running
+WITH stays AS (
+    SELECT t.case_id, {key_of} AS key, MIN(t.ready_at) AS started,
+        MAX(t.completed_at) AS ended
     FROM {tasks} t
-    WHERE t.case_id IN ({cases})
-    GROUP BY t.case_id, t.phase
-),
-stays AS (
-    SELECT s.case_id, k.key, MIN(s.started) AS started, MAX(s.ended) AS ended
-    FROM spans s JOIN phase_key k ON k.label = s.phase
-    GROUP BY s.case_id, k.key
-    HAVING SUM(s.running) = 0 AND COUNT(s.ended) = COUNT(*)
+    WHERE t.case_id IN ({cases}) AND t.phase IN ({names})
+    GROUP BY 1, 2
+    HAVING COUNT(CASE WHEN t.state = %s THEN 1 END) = 0
+        AND COUNT(DISTINCT t.phase)
+            = COUNT(DISTINCT CASE WHEN t.completed_at IS NOT NULL THEN t.phase END)
 )
 SELECT c.gemeente_id, st.key, {days} AS days
 FROM stays st JOIN {case_table} c ON c.id = st.case_id
@@ -244,8 +240,10 @@ def _medians(
     days, still_in = _DAYS[vendor]
     case_sql, case_params = cases.order_by().values("pk").query.sql_with_params()
     quote = connection.ops.quote_name
+    key_of = "CASE t.phase " + "WHEN %s THEN %s " * len(names) + "END"
     stays = _STAYS.format(
-        names=", ".join(["(%s, %s)"] * len(names)),
+        key_of=key_of,
+        names=", ".join(["%s"] * len(names)),
         tasks=quote(TaskItem._meta.db_table),
         cases=case_sql,
         days=days,
@@ -253,7 +251,7 @@ def _medians(
         still_in=still_in,
     )
     params: list[Any] = [value for pair in names.items() for value in pair]
-    params += [TaskItem.State.OPEN.value, *case_params]
+    params += [*case_params, *names, TaskItem.State.OPEN.value]
     if vendor == "postgresql":
         params += [tz_name, tz_name]
         sql = (
