@@ -11,7 +11,15 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, IntegerField, Max, QuerySet, Value, When
+from django.db.models import (
+    CharField,
+    Expression,
+    IntegerField,
+    Max,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -114,6 +122,21 @@ def _plain(query: QuerySet[Any], chunk_size: int = CHUNK) -> Iterator[tuple[Any,
             yield from rows
 
 
+class _Ids(Expression):
+    """The ids of a chunk of cases as the right side of ``__in``, written as they
+    are: a plain list there costs Django a preparation per id (~300,000 of them
+    for the rows of 100,000 cases)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(output_field=IntegerField())
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[int]]:
+        if not self.ids:
+            raise EmptyResultSet
+        return "(" + ", ".join(["%s"] * len(self.ids)) + ")", self.ids
+
+
 def _day(value: date | str | None) -> date | None:
     """A date column read by _plain: a date, or its ISO text (SQLite)."""
     return date.fromisoformat(value) if isinstance(value, str) else value
@@ -157,7 +180,7 @@ class _Tasks:
 def _open_tasks(ids: list[int], today: date) -> dict[int, _Tasks]:
     found: dict[int, _Tasks] = {}
     for case_id, name, due_text in _plain(
-        TaskItem.objects.filter(case_id__in=ids, state=TaskItem.State.OPEN)
+        TaskItem.objects.filter(case_id__in=_Ids(ids), state=TaskItem.State.OPEN)
         .order_by("case_id", "ready_at", "id")
         .values_list("case_id", "name", "due_date")
     ):
@@ -186,7 +209,7 @@ def _milestones(
 ) -> dict[int, _Milestones]:
     found: dict[int, _Milestones] = {}
     for case_id, key, text, reached_at in _plain(
-        CaseMilestone.objects.filter(case_id__in=ids, key__in=ROW_KEYS)
+        CaseMilestone.objects.filter(case_id__in=_Ids(ids), key__in=ROW_KEYS)
         .order_by("case_id", "reached_at", "id")
         .values_list("case_id", "key", "value", _as_text("reached_at"))
     ):
@@ -214,7 +237,7 @@ def _last_contacts(
         Max(days[0] if len(days) == 1 else Coalesce(*days)) if days else Value(None)
     )
     for case_id, on, recorded in _plain(
-        Submission.objects.filter(case_id__in=ids, form_key=CONTACT_FORM)
+        Submission.objects.filter(case_id__in=_Ids(ids), form_key=CONTACT_FORM)
         .values("case_id")
         .annotate(on=latest, recorded=_as_text(Max("submitted_at")))
         .values_list("case_id", "on", "recorded")
