@@ -485,9 +485,14 @@ def test_a_phase_name_shared_by_two_processes_is_one_filter_choice_finding_both(
     assert {base.pk, own.pk} <= set(found.values_list("pk", flat=True))
 
 
-def _stay(case: Case, phase: str, start: date, days: int) -> None:
-    """A task the case did in ``phase`` (as its version then named it), ready on
-    ``start`` and completed ``days`` later: what a case leaves behind in a phase."""
+def _task_in(
+    case: Case,
+    phase: str,
+    ready: datetime,
+    completed: datetime | None,
+    state: str = "done",
+) -> None:
+    """A task row the case has in ``phase`` (as its version then named it)."""
     from uuid import uuid4
 
     from webui.tasks.models import TaskItem
@@ -502,10 +507,16 @@ def _stay(case: Case, phase: str, start: date, days: int) -> None:
         role="regievoerder",
         form_key="voortgangsgesprek",
         phase=phase,
-        state=TaskItem.State.DONE,
-        ready_at=_at(start),
-        completed_at=_at(start + timedelta(days=days)),
+        state=state,
+        ready_at=ready,
+        completed_at=completed,
     )
+
+
+def _stay(case: Case, phase: str, start: date, days: int) -> None:
+    """A task the case did in ``phase`` (as its version then named it), ready on
+    ``start`` and completed ``days`` later: what a case leaves behind in a phase."""
+    _task_in(case, phase, _at(start), _at(start + timedelta(days=days)))
 
 
 def test_figures_of_cases_on_v1_v2_and_v3_count_one_phase_by_its_key(
@@ -555,6 +566,81 @@ def test_figures_of_cases_on_v1_v2_and_v3_count_one_phase_by_its_key(
     found = {row[0]: (row[1:] or (None,))[0] for row in medians[1:]}
     assert found["Begeleiding vanuit het PIP"] == expected
     assert "Uitvoering" not in found
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("in_sql", [True, False], ids=["sql", "python"])
+def test_median_days_per_phase_count_local_days_of_left_stays_by_phase_key(
+    world: World, monkeypatch: pytest.MonkeyPatch, in_sql: bool
+) -> None:
+    """The medians the database works out (percentile_cont on PostgreSQL, a
+    histogram on SQLite) are the ones of the definition in Python: a migrated case's
+    days under v1's and v3's name are one stay; a stay with an open task, a name
+    without a completed task, or a phase the case is still in does not count; days
+    are days in the Netherlands (after 23:00 UTC, across the clock change); half a
+    day goes up."""
+    from webui.definitions.services import base_register, version_deploy
+    from webui.demo.seed import archived_base_v1, archived_base_v2
+    from webui.reports.selectors import figures, report_summary
+
+    newest = [world.start() for _ in range(5)]
+    base_register(files=archived_base_v1())
+    version_deploy(gemeente=world.polderdam, own_files={})
+    first = world.start()
+    base_register(files=archived_base_v2())
+    version_deploy(gemeente=world.polderdam, own_files={})
+    middle = world.start()
+    migrated, last, running, cancelled, still_in = newest
+    v1_name, v3_name = "Uitvoering", "Begeleiding vanuit het PIP"
+    # Ready 00:30 on 3 June in the Netherlands, done on the 21st: 18 days (19 in UTC).
+    _task_in(first, v1_name, _utc("2025-06-02 22:30"), _utc("2025-06-21 09:00"))
+    # 3 days under v1's name, then 14 under v3's: one stay of 18 days.
+    _task_in(migrated, v1_name, _utc("2025-06-02 09:00"), _utc("2025-06-05 09:00"))
+    _task_in(migrated, v3_name, _utc("2025-06-06 09:00"), _utc("2025-06-20 09:00"))
+    _stay(middle, v3_name, date(2025, 6, 2), 20)
+    _stay(last, v3_name, date(2025, 6, 2), 41)
+    _stay(running, v3_name, date(2025, 6, 2), 2)
+    _task_in(running, v3_name, _utc("2025-06-04 09:00"), None, state="open")
+    _stay(cancelled, v3_name, date(2025, 6, 2), 3)
+    _task_in(cancelled, v1_name, _utc("2025-06-01 09:00"), None, state="cancelled")
+    _stay(still_in, v3_name, date(2025, 6, 2), 4)
+    Case.objects.filter(pk=still_in.pk).update(open_phases=["uitvoering"])
+    # Two stays of the vervolgtraject, 10 and 13 days: 11.5, shown as 12.
+    _stay(migrated, "Vervolgtraject", date(2025, 9, 1), 10)
+    _stay(last, "Vervolgtraject", date(2025, 9, 1), 13)
+    # Rivierstad: three stays, the middle one across the clock change: ready 00:30
+    # on 30 March (CET), done 00:30 on the 31st (CEST) is 1 day.
+    elsewhere = [world.start(world.rivierstad) for _ in range(3)]
+    for case, ready, done in zip(
+        elsewhere,
+        ("2025-03-03 09:00", "2025-03-29 23:30", "2025-03-03 09:00"),
+        ("2025-03-03 15:00", "2025-03-30 22:30", "2025-04-02 09:00"),
+        strict=True,
+    ):
+        _task_in(case, "Vervolgtraject", _utc(ready), _utc(done))
+
+    if in_sql:
+        monkeypatch.setattr(figures, "_medians_in_python", None)  # not used
+    else:
+        monkeypatch.setattr(figures, "_medians", figures._medians_in_python)
+    summary = report_summary(cases=Case.objects.all(), today=date(2025, 12, 1))
+
+    labels = list(summary.phase_labels)
+    medians = {
+        gemeente.naam: {
+            label: median
+            for label, (_n, median) in zip(labels, gemeente.phases, strict=True)
+            if median is not None
+        }
+        for gemeente in summary.gemeenten
+    }
+    assert medians == {
+        world.polderdam.naam: {v3_name: 19, "Vervolgtraject": 12},
+        world.rivierstad.naam: {"Vervolgtraject": 1},
+    }
 
 
 def test_the_overview_draws_cases_per_phase_and_says_what_its_figures_count(

@@ -1,10 +1,13 @@
 """The figures per gemeente, from aggregate queries."""
 
 import math
+import os
 import statistics
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
@@ -92,13 +95,28 @@ def _pvt_ratios(cases: QuerySet[Case], versions: _Versions) -> dict[int, Ratio]:
     }
 
 
-def _medians(
+def _median_days(median: float) -> int:
+    """A median in whole days, half a day up (Excel's "0" format shows the same)."""
+    return math.floor(median + 0.5)
+
+
+def _phase_keys(pids: dict[str, int]) -> dict[str, str]:
+    """Every name a task row may carry for a phase of the report -> that phase's key
+    (the process id). A name no version gives is taken as the key itself."""
+    keys = phase_keys_by_name()
+    return {
+        label: key
+        for label in {*keys, *pids}
+        if (key := keys.get(label, label)) in pids
+    }
+
+
+def _medians_in_python(
     cases: QuerySet[Case], pids: dict[str, int]
 ) -> dict[int, list[float | None]]:
-    """Per gemeente, per phase: the median days a case spent in a phase it has left
-    (first task of the phase ready to its last task completed), in whole days. A
-    phase is matched by its key, whatever version the case did it on."""
-    keys = phase_keys_by_name()
+    """_medians worked out row by row in Python: the definition the SQL keeps to, and
+    what SQLite does when its process clock is not in the user's time zone."""
+    keys = _phase_keys(pids)
     tz = timezone.get_current_timezone()
     days: dict[int, list[list[int]]] = {}
     groups = (
@@ -121,8 +139,8 @@ def _medians(
     for gemeente_id, case_id, phase, start, end, running in groups.iterator(
         chunk_size=10_000
     ):
-        key = keys.get(phase, phase)
-        if key not in pids:
+        key = keys.get(phase)
+        if key is None:
             continue
         stay = stays.setdefault((gemeente_id, case_id, key), [start, end, running])
         stay[0] = min(stay[0], start)
@@ -139,10 +157,127 @@ def _medians(
         )
     return {
         gemeente_id: [
-            math.floor(statistics.median(d) + 0.5) if d else None for d in per_phase
+            _median_days(statistics.median(d)) if d else None for d in per_phase
         ]
         for gemeente_id, per_phase in days.items()
     }
+
+
+# A case's stays, one per phase key: its tasks in a phase the report shows
+# ({names}) grouped by the key of the phase name they carry ({key_of}), so that v1's
+# "Uitvoering" and v3's "Begeleiding vanuit het PIP" of a migrated case are one stay,
+# first ready to last completed. A stay counts once it is over: no open task, each
+# of its names with a completed task, and the case no longer in the phase. {days}
+# is the number of local days from start to end, {still_in} whether the case is in
+# the phase now.
+_STAYS = """
+WITH stays AS (
+    SELECT t.case_id, {key_of} AS key, MIN(t.ready_at) AS started,
+        MAX(t.completed_at) AS ended
+    FROM {tasks} t
+    WHERE t.case_id IN ({cases}) AND t.phase IN ({names})
+    GROUP BY 1, 2
+    HAVING COUNT(CASE WHEN t.state = %s THEN 1 END) = 0
+        AND COUNT(DISTINCT t.phase)
+            = COUNT(DISTINCT CASE WHEN t.completed_at IS NOT NULL THEN t.phase END)
+)
+SELECT c.gemeente_id, st.key, {days} AS days
+FROM stays st JOIN {case_table} c ON c.id = st.case_id
+WHERE c.is_closed OR NOT {still_in}
+"""
+# Per database: the local days of a stay, and whether the case is in the phase now.
+# SQLite's 'localtime' is the process's zone (Django sets TZ to TIME_ZONE), which
+# _medians checks before it trusts it.
+_DAYS = {
+    "postgresql": (
+        "(st.ended AT TIME ZONE %s)::date - (st.started AT TIME ZONE %s)::date",
+        "COALESCE(c.open_phases ? st.key, false)",
+    ),
+    "sqlite": (
+        "CAST(julianday(date(st.ended, 'localtime'))"
+        " - julianday(date(st.started, 'localtime')) AS INTEGER)",
+        "EXISTS (SELECT 1 FROM json_each(c.open_phases) WHERE value = st.key)",
+    ),
+}
+
+
+def _sqlite_local_time_is(tz_name: str) -> bool:
+    """Whether SQLite's 'localtime' is ``tz_name``: the process's TZ, set by Django
+    from TIME_ZONE, while the user's zone may be another (timezone.activate)."""
+    return os.environ.get("TZ") == tz_name
+
+
+def _median_of_histogram(counts: Sequence[tuple[int, int]]) -> float:
+    """The median of values given as (value, how often), in ascending order."""
+    total = sum(n for _days, n in counts)
+    low, high = (total - 1) // 2, total // 2  # the middle one, or the middle two
+    found: list[int] = []
+    seen = 0
+    for days, n in counts:
+        while len(found) < 2 and seen + n > (low, high)[len(found)]:
+            found.append(days)
+        seen += n
+    return (found[0] + found[1]) / 2
+
+
+def _medians(
+    cases: QuerySet[Case], pids: dict[str, int]
+) -> dict[int, list[float | None]]:
+    """Per gemeente, per phase: the median days a case spent in a phase it has left
+    (first task of the phase ready to its last task completed, in the user's local
+    days), in whole days. A phase is matched by its key, whatever version the case
+    did it on; a migrated case's stay counts once. In SQL: percentile_cont on
+    PostgreSQL, a histogram of days per gemeente and phase on SQLite."""
+    vendor = connection.vendor
+    tz_name = timezone.get_current_timezone_name()
+    if vendor not in _DAYS or (
+        vendor == "sqlite" and not _sqlite_local_time_is(tz_name)
+    ):
+        return _medians_in_python(cases, pids)
+    names = _phase_keys(pids)
+    if not names:
+        return {}
+    days, still_in = _DAYS[vendor]
+    case_sql, case_params = cases.order_by().values("pk").query.sql_with_params()
+    quote = connection.ops.quote_name
+    key_of = "CASE t.phase " + "WHEN %s THEN %s " * len(names) + "END"
+    stays = _STAYS.format(
+        key_of=key_of,
+        names=", ".join(["%s"] * len(names)),
+        tasks=quote(TaskItem._meta.db_table),
+        cases=case_sql,
+        days=days,
+        case_table=quote(Case._meta.db_table),
+        still_in=still_in,
+    )
+    params: list[Any] = [value for pair in names.items() for value in pair]
+    params += [*case_params, *names, TaskItem.State.OPEN.value]
+    if vendor == "postgresql":
+        params += [tz_name, tz_name]
+        sql = (
+            "SELECT gemeente_id, key, percentile_cont(0.5) WITHIN GROUP"
+            f" (ORDER BY days) FROM ({stays}) d GROUP BY gemeente_id, key"
+        )
+    else:
+        sql = (
+            f"SELECT gemeente_id, key, days, COUNT(*) FROM ({stays}) d"
+            " GROUP BY gemeente_id, key, days ORDER BY gemeente_id, key, days"
+        )
+    found: dict[int, list[float | None]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if vendor == "postgresql":
+            for gemeente_id, key, median in cursor.fetchall():
+                per_phase = found.setdefault(gemeente_id, [None] * len(pids))
+                per_phase[pids[key]] = _median_days(median)
+        else:
+            histograms: dict[tuple[int, str], list[tuple[int, int]]] = {}
+            for gemeente_id, key, count_days, n in cursor.fetchall():
+                histograms.setdefault((gemeente_id, key), []).append((count_days, n))
+            for (gemeente_id, key), counts in histograms.items():
+                per_phase = found.setdefault(gemeente_id, [None] * len(pids))
+                per_phase[pids[key]] = _median_days(_median_of_histogram(counts))
+    return found
 
 
 def _tasks_per_organisation(

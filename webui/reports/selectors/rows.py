@@ -1,14 +1,25 @@
 """The workbook's rows: one per case, per open task and per PVT part, streamed
 from database iterators, a fixed number of queries per chunk of cases."""
 
-from collections.abc import Collection, Iterator
+import json
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from itertools import islice
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, IntegerField, Max, QuerySet, Value, When
+from django.db.models import (
+    CharField,
+    Expression,
+    IntegerField,
+    Max,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -96,6 +107,62 @@ def _as_text(field: str | Any) -> Cast:
     return Cast(field, output_field=CharField())
 
 
+def _plain(query: QuerySet[Any], chunk_size: int = CHUNK) -> Iterator[tuple[Any, ...]]:
+    """The rows of a values_list query as the database driver gives them, without a
+    Django converter per value: on SQLite a date is text and a boolean 0 or 1, JSON
+    is text on both (see _day and _Json). Read in chunks, through a server-side
+    cursor where the database has one (as QuerySet.iterator does)."""
+    try:
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
+    except EmptyResultSet:
+        return
+    with connections[query.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield from rows
+
+
+class _Ids(Expression):
+    """The ids of a chunk of cases as the right side of ``__in``, written as they
+    are: a plain list there costs Django a preparation per id (~300,000 of them
+    for the rows of 100,000 cases)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(output_field=IntegerField())
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[int]]:
+        if not self.ids:
+            raise EmptyResultSet
+        return "(" + ", ".join(["%s"] * len(self.ids)) + ")", self.ids
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date column read by _plain: a date, or its ISO text (SQLite)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class _Json:
+    """A JSON column read by _plain, decoded once per distinct text: a case's open
+    phases or a milestone's value are a few texts over many rows."""
+
+    KEEP = 10_000  # texts remembered; then it starts afresh (memory stays flat)
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Any] = {}
+
+    def __call__(self, text: str | Any) -> Any:
+        if not isinstance(text, str):
+            return text  # a driver that decodes JSON itself
+        try:
+            return self.seen[text]
+        except KeyError:
+            if len(self.seen) >= self.KEEP:
+                self.seen.clear()
+            value = self.seen[text] = json.loads(text)
+            return value
+
+
 def _person(first: str | None, last: str | None, username: str | None) -> str | None:
     if username is None:
         return None
@@ -112,11 +179,12 @@ class _Tasks:
 
 def _open_tasks(ids: list[int], today: date) -> dict[int, _Tasks]:
     found: dict[int, _Tasks] = {}
-    for case_id, name, due in (
-        TaskItem.objects.filter(case_id__in=ids, state=TaskItem.State.OPEN)
+    for case_id, name, due_text in _plain(
+        TaskItem.objects.filter(case_id__in=_Ids(ids), state=TaskItem.State.OPEN)
         .order_by("case_id", "ready_at", "id")
         .values_list("case_id", "name", "due_date")
     ):
+        due = _day(due_text)
         tasks = found.setdefault(case_id, _Tasks(names=[]))
         tasks.count += 1
         tasks.names.append(name)  # type: ignore[union-attr]
@@ -136,13 +204,16 @@ class _Milestones:
     leerroute: Any = None
 
 
-def _milestones(ids: list[int], local_day: _LocalDays) -> dict[int, _Milestones]:
+def _milestones(
+    ids: list[int], local_day: _LocalDays, decode: Callable[[Any], Any]
+) -> dict[int, _Milestones]:
     found: dict[int, _Milestones] = {}
-    for case_id, key, value, reached_at in (
-        CaseMilestone.objects.filter(case_id__in=ids, key__in=ROW_KEYS)
+    for case_id, key, text, reached_at in _plain(
+        CaseMilestone.objects.filter(case_id__in=_Ids(ids), key__in=ROW_KEYS)
         .order_by("case_id", "reached_at", "id")
         .values_list("case_id", "key", "value", _as_text("reached_at"))
     ):
+        value = decode(text)
         facts = found.setdefault(case_id, _Milestones())
         if key == "pvt_workshop":
             facts.attended += bool(value)
@@ -165,8 +236,8 @@ def _last_contacts(
     latest = (
         Max(days[0] if len(days) == 1 else Coalesce(*days)) if days else Value(None)
     )
-    for case_id, on, recorded in (
-        Submission.objects.filter(case_id__in=ids, form_key=CONTACT_FORM)
+    for case_id, on, recorded in _plain(
+        Submission.objects.filter(case_id__in=_Ids(ids), form_key=CONTACT_FORM)
         .values("case_id")
         .annotate(on=latest, recorded=_as_text(Max("submitted_at")))
         .values_list("case_id", "on", "recorded")
@@ -209,18 +280,31 @@ def dossier_rows(
     cases, whatever their number."""
     versions = _Versions()
     local_day = _LocalDays(timezone.get_current_timezone())
+    decode = _Json()
     ordered = _in_trajectory_order(cases, versions).annotate(
         _closed_at=_as_text("closed_at")
     )
     if limit is not None:
         ordered = ordered[:limit]
-    rows = ordered.values_list(*_CASE_FIELDS).iterator(chunk_size=chunk_size)
+    rows = _plain(ordered.values_list(*_CASE_FIELDS), chunk_size)
     # The versions the rows are on, for their phases per track in words.
     stored = DefinitionVersion.objects.in_bulk(_version_ids(cases))
+    # Many cases share their version and phases: their words are written once.
+    words: dict[tuple[int, str, bool], str | None] = {}
+
+    def phase_words(version_id: int, open_phases: Any, is_closed: Any) -> str | None:
+        key = (version_id, str(open_phases), bool(is_closed))
+        if key not in words:
+            phases = decode(open_phases)
+            words[key] = (
+                track_words(stored[version_id], phases, bool(is_closed)) or None
+            )
+        return words[key]
+
     while chunk := list(islice(rows, chunk_size)):
         ids = [row[0] for row in chunk]
         tasks = _open_tasks(ids, today)
-        milestones = _milestones(ids, local_day)
+        milestones = _milestones(ids, local_day, decode)
         contacts = _last_contacts(
             ids,
             local_day,
@@ -245,6 +329,8 @@ def dossier_rows(
             client_naam,
         ) in chunk:
             facts = versions[version_id]
+            koppeling, deadline = _day(koppeling), _day(deadline)
+            vastgesteld = _day(vastgesteld)
             open_tasks = tasks.get(pk) or _Tasks()
             reached = milestones.get(pk) or _Milestones()
             end = (local_day(closed_at) or today) if is_closed else today
@@ -254,7 +340,7 @@ def dossier_rows(
                 gemeente=gemeente,
                 mb_organisation=organisation,
                 begeleider=_person(first, last, username),
-                phase=track_words(stored[version_id], open_phases, is_closed) or None,
+                phase=phase_words(version_id, open_phases, is_closed),
                 step="; ".join(open_tasks.names) if open_tasks.names else None,
                 status="Afgesloten" if is_closed else "Lopend",
                 koppeling=koppeling,
@@ -320,8 +406,9 @@ def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRo
         last,
         username,
         ready_at,
-        due,
-    ) in tasks.iterator(chunk_size=CHUNK):
+        due_text,
+    ) in _plain(tasks):
+        due = _day(due_text)
         yield OpenTaskRow(
             reference=reference,
             gemeente=gemeente,
@@ -341,6 +428,7 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
     case's version names the task."""
     versions = _Versions()
     local_day = _LocalDays(timezone.get_current_timezone())
+    decode = _Json()
     milestones = (
         CaseMilestone.objects.filter(
             key__in=PVT_KEYS, case__in=cases.order_by().values("pk")
@@ -369,7 +457,7 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
         reached_at,
         bpmn_id,
         version_id,
-    ) in milestones.iterator(chunk_size=CHUNK):
+    ) in _plain(milestones):
         if key in versions[case_version].unreadable:
             continue
         if case_id != current:
@@ -383,7 +471,7 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
             part=part,
             number=number if key == "pvt_workshop" else None,
             on=local_day(reached_at),  # type: ignore[arg-type]
-            result=PVT_RESULT[(key, bool(value))],
+            result=PVT_RESULT[(key, bool(decode(value)))],
         )
 
 
