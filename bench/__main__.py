@@ -542,10 +542,15 @@ reads.
   own transaction. Its cost should follow the number of due cases, not the number of
   cases: so 10% due against 1% due (≈ 10×), and the cost per case at N against N/10.
 - *HTTP-belasting*: PostgreSQL only, gunicorn with 4 sync workers, production
-  settings. The round with think time is the one the target is judged on (people
-  read a page before the next click); the round without shows what the server takes
-  at most, where p95 is mostly waiting in line (20 users / throughput). The check
-  afterwards reads the database.
+  settings. The rounds with think time are the ones the target is judged on (people
+  read a page before the next click); at national scale two more of them run while
+  the timer sweep of the day and the export of the largest gemeente run in a process
+  of their own (as the task worker does), for as long as each takes. The rounds
+  without think time double the users (1, 2, 4, …) until p95 passes 500 ms: the
+  most requests/s within it, and per request the time in a gunicorn worker (its
+  access log), the rest of the wait (for a free worker, and the client), the CPU
+  of the workers and of their PostgreSQL backends, and how busy the machine was.
+  The check afterwards reads the database.
 - *Taak afronden* and *Excel-export* come from bench/completion.py and
   bench/export.py; see their docstrings.
 """

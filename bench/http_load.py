@@ -9,9 +9,13 @@ random, post the voortgangsgesprek form with valid answers. Colleagues of one
 gemeente pick from the same first page, so some of them race for a task; the loser
 gets the form back with "al afgerond" (counted as a refusal, not an error).
 
-Two rounds, bounded in time: with think time (a person reads each page:
-``THINK`` seconds on average between requests) and without (every user fires its
-next request at once: what the server can take). Afterwards the database is checked:
+Rounds: with think time (a person reads each page: ``THINK`` seconds on average
+between requests), bounded in time; with think time while the timer sweep of the
+day or the export of the largest gemeente runs in a process of its own (``during``),
+for as long as that takes; and without think time (every user fires its next
+request at once), the users doubling until p95 passes ``STEP_LIMIT_MS``: the most
+the server takes, with where each request's time went (gunicorn's access log, the
+CPU of its workers and their database backends). Afterwards the database is checked:
 every completion the server acknowledged (302) has exactly one submission and a task
 row done by that user, no task has two submissions, and no task row was completed
 during the load without a submission.
@@ -325,6 +329,10 @@ def _user(
     except Exception as exc:  # noqa: BLE001 - counted, not raised
         tally.error(f"warm-up {username}: {exc}")
     ready.wait()
+    if think:
+        # People do not all click at the same moment: spread the first cycles over
+        # one cycle's length instead of releasing every user at once.
+        stop.wait(random.uniform(0, 3 * think))
     while not stop.is_set():
         try:
             _cycle(browser, username, answers, think)
