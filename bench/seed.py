@@ -53,6 +53,10 @@ SOON = timedelta(days=2)
 # Gemeenten (by size rank, 0 the largest) whose cases are all real: the load works
 # their regievoerders' pools.
 LOAD_GEMEENTEN = (30, 31, 32, 33)
+# Open tasks per load user the load gemeenten hold at least: the HTTP rounds (with
+# the sweep and the export beside them, and the steps without think time) complete
+# one task a cycle, and a pool that runs dry fails the rounds after it.
+TASKS_PER_LOAD_USER = 40
 LOAD_USERS_PER_GEMEENTE = 5
 LOOP = "voortgangsgesprek"
 LOOP_ANSWERS = {"pip_aanpassen": False, "traject_afronden": False}
@@ -244,7 +248,23 @@ def _organisations(sizes: list[int], now: datetime, n_mb: int = N_MB) -> list[Or
     ]
 
 
-def _users(orgs: list[Org], load_per_gemeente: int = LOAD_USERS_PER_GEMEENTE) -> None:
+def load_ranks(sizes: list[int], load_users: int) -> tuple[int, ...]:
+    """The ranks of the four load gemeenten: ``LOAD_GEMEENTEN``, or larger ones
+    (lower ranks) until they hold ``TASKS_PER_LOAD_USER`` cases per load user."""
+    count = len(LOAD_GEMEENTEN)
+    start = min(LOAD_GEMEENTEN[0], len(sizes) - count)
+    while start > 1 and sum(sizes[start : start + count]) < (
+        TASKS_PER_LOAD_USER * load_users
+    ):
+        start -= 1
+    return tuple(range(start, start + count))
+
+
+def _users(
+    orgs: list[Org],
+    load_per_gemeente: int = LOAD_USERS_PER_GEMEENTE,
+    ranks: tuple[int, ...] = LOAD_GEMEENTEN,
+) -> None:
     from webui.accounts.models import Membership
 
     User = get_user_model()
@@ -256,7 +276,7 @@ def _users(orgs: list[Org], load_per_gemeente: int = LOAD_USERS_PER_GEMEENTE) ->
     plan: list[tuple[Org, str, int]] = []
     for rank, org in enumerate(orgs):
         n_regie = max(3, org.size // 600)
-        if rank in LOAD_GEMEENTEN:
+        if rank in ranks:
             n_regie = max(n_regie, load_per_gemeente)
         plan += [
             (org, "regievoerder", n_regie),
@@ -806,10 +826,14 @@ def seed(
     now = timezone.now().replace(microsecond=0)
     sizes = _sizes(n_cases, gemeenten)
     orgs = _organisations(sizes, now, mb_organisations)
-    per_gemeente = max(LOAD_USERS_PER_GEMEENTE, -(-load_users // len(LOAD_GEMEENTEN)))
-    _users(orgs, per_gemeente)
-    log(f"  organisaties en gebruikers: {time.perf_counter() - started:.1f} s")
-    waiting, open_, template_now = _templates(orgs[LOAD_GEMEENTEN[0]], now)
+    ranks = load_ranks(sizes, load_users)
+    per_gemeente = max(LOAD_USERS_PER_GEMEENTE, -(-load_users // len(ranks)))
+    _users(orgs, per_gemeente, ranks)
+    log(
+        f"  organisaties en gebruikers: {time.perf_counter() - started:.1f} s;"
+        f" belasting in de gemeenten van rang {ranks[0]}-{ranks[-1]}"
+    )
+    waiting, open_, template_now = _templates(orgs[ranks[0]], now)
     shift = now - template_now
     log(f"  sjablonen via de services: {time.perf_counter() - started:.1f} s")
 
@@ -830,7 +854,7 @@ def seed(
                 next_id += 1
             rest = org.size - waiting_per[rank]
             for _ in range(max(0, rest)):
-                if rank in LOAD_GEMEENTEN:
+                if rank in ranks:
                     _clone(rnd, w, next_id, org, open_, None, shift, now)
                     real_open += 1
                 else:
@@ -853,7 +877,7 @@ def seed(
         gemeente_ids=[o.gemeente.pk for o in orgs],
         load_users=[
             u.username
-            for rank in LOAD_GEMEENTEN
+            for rank in ranks
             for u in orgs[rank].regievoerders[:per_gemeente]
         ],
         largest_regievoerder=orgs[0].regievoerders[0].username,

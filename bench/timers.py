@@ -13,8 +13,12 @@ The parsed diagrams of every gemeente's version are loaded first, as a running w
 has them.
 """
 
+import argparse
+import json
+import os
+import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -109,3 +113,33 @@ def rows(info: Any, shares: tuple[str, ...] = ("1%", "10%")) -> list[dict[str, A
             }
         )
     return out
+
+
+def main() -> int:
+    """In a process of its own (``python -m bench.timers --at ISO``), as the task
+    worker sweeps beside the web server: the sweep at that moment, as JSON."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--at", required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webui.settings.test")
+    import django
+
+    django.setup()
+    _warm()
+    started_cpu = time.process_time()
+    due, moved, seconds, _plan = _sweep(datetime.fromisoformat(args.at))
+    print(
+        json.dumps(
+            {
+                "due": due,
+                "moved": moved,
+                "seconds": seconds,
+                "cpu_seconds": time.process_time() - started_cpu,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -36,7 +36,10 @@ def _run(section: str, info: Any, args: argparse.Namespace) -> list[dict[str, An
     if section == "http":
         from bench import http_load
 
-        return http_load.rows(info, duration=args.duration, users=args.users)
+        during = tuple(s for s in args.during.split(",") if s)
+        return http_load.rows(
+            info, duration=args.duration, users=args.users, during=during
+        )
     if section == "api":
         from bench import api
 
@@ -72,6 +75,12 @@ def main() -> int:
         "--sweeps", default="1,10", help="timer sweeps: percent of the cases due"
     )
     parser.add_argument("--mb-organisations", type=int, default=20)
+    parser.add_argument(
+        "--during",
+        default="",
+        help="timers,export: run these while the HTTP users work (the timers"
+        " section then measures nothing more)",
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     sections = [s for s in args.sections.split(",") if s]
@@ -114,6 +123,8 @@ def main() -> int:
             }
         )
     for section in sections:
+        if section == "timers" and "http" in sections and "timers" in args.during:
+            continue  # swept during the HTTP load: nothing is due any more
         log(f"  meten: {section}")
         for row in _run(section, info, args):
             row.setdefault("cases", args.cases)

@@ -14,6 +14,7 @@ import pytest
 
 from webui.cases.models import Case
 from webui.logs.models import ImmutableLog, ProcessedSubject, ProcessingRecord
+from webui.privacy.selectors import log_search
 
 from ..conftest import PASSWORD, World
 
@@ -137,3 +138,56 @@ def test_the_privacy_officer_searches_by_statushouder_user_and_period(
     )
     assert len(by_user.context["page"]) == 1
     assert ProcessingRecord.objects.filter(action="log_doorzocht").count() == 3
+
+
+def _read_by_someone_outside(case: Case, at) -> ProcessingRecord:
+    """A record of a read of ``case`` by a user of no organisation, at ``at``: in
+    the officer's scope only through the case it is about."""
+    record = ProcessingRecord.objects.create(
+        at=at, username="extern", roles="", action="inzien"
+    )
+    ProcessedSubject.objects.create(
+        record=record,
+        case_id=case.pk,
+        case_reference=case.reference,
+        gemeente_id=case.gemeente_id,
+    )
+    return record
+
+
+def test_a_long_period_counts_up_to_the_cap_and_shows_the_newest_first(
+    world: World, monkeypatch
+) -> None:
+    monkeypatch.setattr("webui.privacy.selectors.LOG_COUNT_CAP", 3)
+    ours, theirs = world.start(), world.start(world.rivierstad)
+    now = timezone.now()
+    for hours in range(5):
+        _read_by_someone_outside(ours, now - timedelta(hours=hours + 1))
+        _read_by_someone_outside(theirs, now - timedelta(minutes=30 + 60 * hours))
+    officer = client_for("privacy.polderdam")
+    today = timezone.localdate()
+    week = {"van": (today - timedelta(days=7)).isoformat(), "tot": today.isoformat()}
+
+    page = officer.get(reverse("privacy:log"), week)
+    text = page.content.decode()
+    assert "Meer dan 3 verwerkingen — verfijn de zoekopdracht" in text
+    shown = list(page.context["page"])
+    assert [r.at for r in shown] == sorted((r.at for r in shown), reverse=True)
+    assert {s.case_reference for r in shown for s in r.subjects.all()} == {
+        ours.reference
+    }, "another gemeente's reads are neither shown nor counted"
+    newest = ProcessingRecord.objects.filter(username="extern").order_by("-at")
+    assert shown[0].at == newest.filter(subjects__gemeente_id=ours.gemeente_id)[0].at
+
+    # A search that finds fewer than the cap counts them exactly.
+    monkeypatch.setattr("webui.privacy.selectors.LOG_COUNT_CAP", 10_000)
+    in_scope = log_search(
+        user=get_user_model().objects.get(username="privacy.polderdam"),
+        date_from=today - timedelta(days=7),
+        date_to=today,
+    ).count()
+    assert in_scope > 5
+    page = officer.get(reverse("privacy:log"), week)
+    text = page.content.decode()
+    assert "verfijn de zoekopdracht" not in text
+    assert f"{in_scope} verwerkingen" in text

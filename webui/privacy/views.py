@@ -3,7 +3,6 @@
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -11,7 +10,7 @@ from webui.access import is_privacy_officer, officer_case
 from webui.logs.context import occasion_of
 
 from .forms import LogSearchForm
-from .selectors import log_search
+from .selectors import log_search_page
 from .services import inzage_export, log_search_record
 
 
@@ -26,16 +25,15 @@ def log(request: HttpRequest) -> HttpResponse:
     form = LogSearchForm(request.GET or None)
     page = None
     if form.is_valid() and any(form.cleaned_data.values()):
-        records = log_search(
+        # Read before this search is logged: it is not a result of itself.
+        page = log_search_page(
             user=request.user,
+            number=request.GET.get("pagina"),
             reference=form.cleaned_data["dossier"],
             username=form.cleaned_data["gebruiker"],
             date_from=form.cleaned_data["van"],
             date_to=form.cleaned_data["tot"],
         )
-        page = Paginator(records, 100).get_page(request.GET.get("pagina"))
-        # Read before this search is logged: it is not a result of itself.
-        page.object_list = list(page.object_list)
         reference = form.cleaned_data["dossier"]
         log_search_record(
             user=request.user,
