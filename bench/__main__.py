@@ -652,77 +652,110 @@ NATIONAL_TEXT = """\
 `make bench SCALE=national` (figures in
 [performance-national.md](performance-national.md)): every statushouder of the
 Netherlands at once, ~150,000 running cases over 342 gemeenten and 200 MB
-organisations, on PostgreSQL, on this one 2-core machine. Measured on 2026-12-07 at
-a load average of 8–13 from the other sessions (so: a machine with a fifth of its
-two cores to spare).
+organisations, on PostgreSQL, on this one 2-core machine. Measured on 2026-12-07 in
+two runs on a machine shared with other sessions (their benches waited on the lock,
+their niced tests did not): 10:57 UTC (load average 2.3–5.1 as it began) and 11:27
+UTC (1.1–2.6 as it began, ~6 while its HTTP steps and export ran). Figures below are
+first run / second run.
 
-- **Seeding** 150,002 cases and 1,370,341 task rows (224,554 open), 19,353 of the
-  cases real clones made through the services: 438 s (COPY, states reused).
-- **Queue pages** at 150,000 cases: 161–195 ms p50, 240–310 ms p95 in-process under
-  that load (17–32 ms p50 at 100,000 on a quiet machine): the queries are index
-  ranges whatever the size (plans in the default run), so the pages do not grow
-  with the country; they wait for a core.
-- **200 users with ~3 s think time**: not met on this machine. Offered load is
-  ~20 requests/s (200 users, a cycle of three requests and three pauses of ~3 s);
-  one request costs ~30–60 ms of CPU (Django and PostgreSQL together), so 200 users
-  need ~0.6–1.2 of the two cores for themselves. With the other sessions taking
-  most of both, the 4 gunicorn workers fell behind: requests queued for up to 60 s
-  and 433 timed out (1.6 requests/s served). Correctness held: 61 completions
-  acknowledged, 0 lost, 0 doubled, 0 without their submission (checked in the
-  database). This is the first limit: CPU for request handling, not the database
-  (queue queries stay index ranges, a completion is 12 statements).
-- **The most requests per second with p95 ≤ 500 ms**: not measured at national
-  scale on this loaded machine. On a quiet one (2026-11-24, 100,000 cases) the
-  round without think time served 28–62 requests/s with 20 users (p95 405 ms at
-  62/s): the two cores are the ceiling, shared by gunicorn and PostgreSQL; where
-  the time goes per request is under *HTTP p95* above.
-- **Timer sweep of a day, 1% due** (1,500 of 150,002 cases): 129 s at a load of
-  ~10 (86 ms per case; 13–17 ms per case in the default runs on a quieter machine):
-  within 5 minutes. It ran after the HTTP rounds, not during them (the bench does
-  not yet run the two at once); it runs in one process, so while it runs it takes
-  one core from the users.
-- **Export of the largest gemeente** (~15% of the cases, ~22,500) takes about a
-  seventh of the 100,000-case export: ~10 s of one core on a quiet machine. It runs
-  in the background worker (django-tasks), again one core.
+- **Seeding** 150,002 cases and 1,488,918 task rows (221,321 open), 23,736 of the
+  cases real clones made through the services: 172 s / 156 s (COPY, states reused).
+  The load gemeenten are now ranks 7–10 (8,126 cases, ~40 open tasks per user): at
+  ranks 30–33 a quiet machine would empty their pools within the first rounds.
+- **Queue pages** at 150,000 cases, in-process: the begeleider's 53 / 27 ms p50, 152
+  / 39 ms p95; the regievoerder's of the largest gemeente 54 / 27 p50, 158 / 30 p95:
+  within the 50 ms of the target in the second run, not in the first. The queries
+  are index ranges whatever the size (plans in the default run); the p95 is a core
+  that is busy elsewhere (17–32 ms p50 at 100,000 on a quiet machine).
+- **200 users with ~3 s think time: not met on this machine, and not to be met on
+  two cores.** A user's cycle is three requests and three pauses of ~3 s: 200 users
+  offer ~66 requests/s. One request costs ~29 ms of CPU (Django 22–24 ms in the
+  gunicorn worker, PostgreSQL 5–7 ms in its backend, measured per round), so 66
+  requests/s is 1.9 of the 2 cores: the machine's whole capacity (the steps below
+  top out at 65–68 requests/s). At that utilisation requests wait in line for a
+  worker: the first run served 35.5 requests/s at p95 4.7 s (101 ms in the worker,
+  2.2 s waiting for one: the other sessions had part of the cores), the second 61.8
+  requests/s at p95 193 ms (50 ms in the worker, 39 ms waiting) with the machine 88%
+  busy: near the target, with nothing left for anything else. Correctness held in
+  every run: 2,880 / 2,090 completions acknowledged, 0 lost, 0 doubled, 0 without
+  their submission (checked in the database).
+- **The most requests per second with p95 ≤ 500 ms**: 66 requests/s at 8 users (p95
+  150 ms) in the first run, where 1 user got 33/s (p95 38 ms), 2 users 62/s and 4–32
+  users 65–68/s; 23/s in the second, whose steps ran while other sessions' tests
+  took most of the machine (1 user: 62 ms in the worker for the same ~34 ms of CPU).
+  Where the time goes: with 1–2 users a request spends ~30 ms in the worker and
+  almost nothing waiting; from 4 users on the 4 workers share 2 cores (in the worker
+  ~60 ms, the same ~29 ms of CPU) and every user beyond that waits in gunicorn's
+  queue (8 users: 63 ms, 16: 185 ms, 32: 404 ms of waiting per request) while the
+  throughput stays at the cores' ~66/s. The first limit is CPU for request handling,
+  three quarters of it Django's; not the database.
+- **Timer sweep of a day, 1% due, while the 200 users work**: 1,500 of 150,002 cases
+  in 59 s / 55 s (40 / 36 ms per case): within 5 minutes (met). Its own process used
+  17 / 15.5 s of CPU (10–11.5 ms per case, plus the database's share); the users'
+  p95 during it was 1.15 s / 1.0 s (50–51 requests/s served), not within 150 ms, as
+  it is not without the sweep.
+- **Export of the largest gemeente while the users work** (11,062 cases, 16,624 open
+  tasks, 6,915 PVT rows): 8.1 s / 20.0 s (3.7 / 3.9 s of CPU in its process, peak
+  121–123 MB). The users' p95 during it: 967 ms / 4.3 s. Any work beside the users
+  (the export, the sweep, another session) comes on top of their ~1.9 cores and the
+  queue grows; the export's window is short (a few hundred requests), so its p95
+  moves most between runs.
 - **The processing log after a year.** One record per read, with a subject row per
-  case it shows. Measured at 200,000 and 1,000,000 records (bench/processing_log.py,
-  a year's spread of dates, 5,000 users, one in ten records a list of 25 cases):
-  ~790–820 bytes per record with its subjects and indexes (150 MB and 783 MB). A
-  national year: ~12,500 begeleiders and ~1,000 regievoerders at ~40 reads a working
-  day over 220 days is ~120 million records, ~95 GB a year. The privacy
-  officer's searches, after this change (EXISTS per record instead of a DISTINCT
-  join, days as a range on the indexed moment, indexes for the search by user and
-  on the subjects' record with its organisations; logs migration 0003), at
-  1,000,000 records and a load of 5–7: by kenmerk 21 ms p50 (32 p95), by user 24
-  (64), one week 346 (652), one month 563 (876) ms; before it, by kenmerk took
-  1.7–2.0 s and a week 0.7–1.2 s. By kenmerk and by user stay small as the log
-  grows (index lookups): met. A date range grows with the records in it (a week of
-  a national year is ~2.3 million records): not met, and not to be met by one
-  table; see the partitions below.
+  case it shows. At 2,000,000 records (bench/processing_log.py, a year's spread of
+  dates, 5,000 users, one in ten records a list of 25 cases): 6,800,000 subject
+  rows, 1,783 MB with indexes (656 + 1,127), ~935 bytes per record. A national year
+  (~12,500 begeleiders and ~1,000 regievoerders at ~40 reads a working day over 220
+  days) is ~120 million records, ~110 GB a year. The privacy officer's search now
+  counts up to 10,000 records and then says "Meer dan 10.000 verwerkingen — verfijn
+  de zoekopdracht" (the newest 10,000 can still be paged through, newest first); the
+  first page comes from the index on the moment (~2 ms). By kenmerk 10 / 10 ms p50,
+  92 / 79 p95; by user 11 / 10, 65 / 60; one week (8,220 found, counted in full) 83
+  / 76, 164 / 155; one month (more than 10,000) 138 / 86, 318 / 160; one month for
+  the officer of a middle gemeente (rank 172, 1,224 found; second run only) 76 /
+  179. Before (09:07, at 1,000,000 records, load 5–7): a week 346 / 652, a month 563
+  / 876. All within 500 ms (met). Two things made the date ranges cheap: the cap (a
+  month of the largest gemeente: the old full count of 30,045 records took 319 ms
+  p50 / 465 p95, capped 116 / 273, same data, load ~5), and a vacuumed log: the
+  bench's log was never vacuumed, so each record's check against the officer's
+  organisation read the table besides the index (560 ms for a week in EXPLAIN
+  ANALYZE before, ~110 ms after); autovacuum does that to an insert-only table
+  (PostgreSQL 13+), the bench now does it after the fill. Where it stops holding:
+  the capped count reads records until it has found 10,000 of the officer's, so its
+  cost is ~10,000 / (the organisation's share of the log) records, whatever the
+  log's size: for the largest gemeente (~20%) about 50,000. The officer of a small
+  organisation finds fewer than 10,000 in a month and the count reads the whole
+  month: 76 ms p50 / 179 p95 (the middle gemeente above, ~170,000 records read) at
+  2,000,000 records a year, but a month of a national year is ~10 million records,
+  ~60× more: seconds, not met there. See the log in the list below.
 
 ### What meets it: more machines, and a log in months
 
 1. **Web**: more gunicorn hosts behind one load balancer, all on one PostgreSQL.
-   From the figures, one request is ~30–60 ms of CPU: 200 users at ~20 requests/s
-   need ~1 core; a host of 4 cores carries ~60–80 requests/s at p95 ≤ 150 ms, so two
-   hosts for 200 users with room for peaks and a failed host.
-2. **Database**: one PostgreSQL primary (completions are ~12 statements and a
-   ~30 KB state; 20 completions/s is a few percent of a core); read replicas for the
-   lists and reports (the case list, the managers' overview, the export) once the
-   primary's CPU is the limit, with the need-to-know filters unchanged (they are
-   SQL).
+   From the figures, one request is ~29 ms of CPU (22–24 Django, 5–7 PostgreSQL):
+   200 users at ~66 requests/s need ~1.5 cores of Django and ~0.4 of PostgreSQL, and
+   a p95 ≤ 150 ms needs the cores at no more than about half: two web hosts of 2
+   cores (or one of 4) with PostgreSQL on its own host, and a third web host for
+   peaks and a failed host. Halving Django's 22 ms per request (the pages' own work:
+   templates, session, the processing-log write) would do what one more host does.
+2. **Database**: one PostgreSQL primary (completions are ~12 statements and a ~30 KB
+   state; 13 completions/s measured here is a small part of a core); read replicas
+   for the lists and reports (the case list, the managers' overview, the export)
+   once the primary's CPU is the limit, with the need-to-know filters unchanged
+   (they are SQL).
 3. **Background work**: the timer sweep and exports on the task worker, scaled out
    on a broker-backed backend of django-tasks (several workers, each sweep batch a
-   task), so neither takes a core from the web hosts.
-4. **Processing log**: PostgreSQL range partitions on `at`, one per month, for both
-   tables (the subject row gets the record's moment as a column of its own, so a
-   partition holds a month's records and their subjects). The officer's search
-   gets a default window (the last three months) and names the months it
-   searched: a search then reads only those partitions. After the retention period a
-   month's partitions
-   are detached and archived (pg_dump to the archive store, then dropped), one
-   statement each, without a vacuum of the live log. Not built yet: the log is one
-   table today, and at national scale it grows ~95 GB a year.
+   task), so neither takes a core from the web hosts: measured here, the sweep of a
+   day is ~17 s of CPU and the largest gemeente's export ~4 s.
+4. **Processing log**: built: the count stops at 10,000 and says so in Dutch
+   (webui/privacy/selectors.py, `log_search_page`). Next: the subject row gets the
+   record's moment as a column of its own, with indexes (gemeente_id, at) and
+   (mb_organisation_id, at), so that a search over a period reads only the officer's
+   organisation's own subjects of that period (an index range, whatever the others'
+   share) instead of every record in it; then PostgreSQL range partitions on `at`,
+   one per month, for both tables, so that after the retention period a month's
+   partitions are detached and archived (pg_dump to the archive store, then
+   dropped), one statement each, without a vacuum of the live log. At national scale
+   the log grows ~110 GB a year.
 """
 
 

@@ -49,7 +49,7 @@ def _fill(records: int) -> dict[str, Any]:
     User = get_user_model()
     officer = User.objects.create(username="log.privacy", first_name="Privacy")
     Membership.objects.create(user=officer, role=Role.PRIVACY, gemeente=largest)
-    # And the officer of a gemeente in the middle (rank 171 of 342): a search over
+    # And the officer of a gemeente in the middle (rank 172 of 342): a search over
     # a period reads every record of it to find the few that are theirs.
     small = User.objects.create(username="log.privacy.klein", first_name="Privacy")
     Membership.objects.create(
