@@ -598,26 +598,35 @@ the end gives each run's load.
   requests/s; nothing was lost or completed twice in any round.
 - **Timer sweep.** Met on both. On SQLite the cost per case at 100,000 cases is
   1.06–1.85× that at 10,000 (PostgreSQL ~1.0×).
-- **Export ≤ 1.3× bare openpyxl.** Was 1.39–1.64×; on 2026-12-07 at 100,000 cases
-  (SQLite, load ~5) 1.75× on the wall clock (60.1 s against 34.3 s) and 1.55× in
-  CPU time (46.5 s against 30.1 s), peak 86 MB; on PostgreSQL (load ~3) 2.15× on
-  the wall clock (72.6 s against 33.8 s) and 1.36× in the process's CPU time (the
-  server's share of reading the rows not in it), peak 89 MB: not met. Changed: the
-  median days
-  per phase in SQL (percentile_cont on PostgreSQL; on SQLite a histogram of days
-  per gemeente and phase, from which the exact median is taken), timestamps read
-  as text and turned into local days once per minute of the clock (no Django
-  converter per value), a row's texts checked for formula triggers in one regular
-  expression (each text on its own only when the row needs care), and the
-  processing log's subjects of the export written by one INSERT … SELECT. A
-  profile at 20,000 cases after it: openpyxl is ~70% of the export (the same cells
-  as bare openpyxl, but the export's date cells carry their number format); of the
-  rest, reading the rows through the ORM ~15%, Django's SQLite date cast in the
-  medians ~4%, the summary and the log ~5%. Next: the rows through a plain cursor
-  instead of values_list, the spans' local days without a Python function per row
-  on SQLite. A writer that is itself faster (XlsxWriter in constant_memory mode is
-  ~1.5× faster than openpyxl, performance-floors.md) would move the floor the
-  target is measured against, not the overhead above it.
+- **Export ≤ 1.3× bare openpyxl.** Met in CPU time on PostgreSQL, not on the wall
+  clock nor on SQLite. On 2026-12-07 at 100,000 cases (this Intel machine, load 2–3
+  when a run began, ~1 at its end; two runs each): SQLite 1.47× on the wall clock
+  (50.1 s against 34.1 s) and 1.47× in CPU time (49.7 s against 33.9 s), peak
+  138 MB; PostgreSQL 1.46× on the wall clock (50.5 s against 34.5 s) and 1.26× in
+  the process's CPU time (43.2 s against 34.3 s; the server's work not in it), peak
+  133 MB. Since issue 22 the median days per phase are in SQL again, grouped by the
+  phase key (issue 19): every name a version gives a phase maps to its key in a
+  CASE, one GROUP BY per case and key makes a migrated case's days under v1's and
+  v3's name one stay, and a stay counts when none of its tasks is open, each of its
+  names has a completed task and the case has left the phase; percentile_cont on
+  PostgreSQL, on SQLite a histogram of local days (SQLite's 'localtime', which is
+  Django's TIME_ZONE; the Python definition if the user's zone is another) from
+  which the exact median is taken. tests/webui/test_reports.py holds SQL and Python
+  to the same medians. The rows come through a plain cursor: no Django converter
+  per value, JSON decoded once per distinct text, a case's phase words once per
+  version and phases, a chunk's ids into the IN lists without Django's preparation
+  per id. The SQL medians alone gave 1.52× / 1.53× (SQLite) and 1.55× / 1.35×
+  (PostgreSQL); main's Python medians took 5.2 s of CPU and peaked at 320 MB on
+  their own (the 133–138 MB peak now is the dossier rows', as on main). Where the
+  rest goes (CPU, SQLite, in-process): the same cells ~1.5 s more than bare (the
+  date cells carry their format); the figures 3.2 s, the medians 2.1 s of it (every
+  task row of the cases grouped); the dossier rows 3.8 s (a chunk's open tasks and
+  milestones ~1.7 s); open task and PVT rows ~1.1 s each. Next: the stays as a
+  projection kept by the task completion (case, phase key, first ready, last
+  completed, open tasks), so the medians read the left stays only; a chunk's open
+  tasks and milestones aggregated per case in SQL (an ordered group_concat needs
+  SQLite ≥ 3.44). A faster writer (XlsxWriter in constant_memory mode, ~1.5×,
+  performance-floors.md) would move the floor, not the overhead above it.
 - **POST aanmelding, p95 ≤ 100 ms at 100,000 cases.** One aanmelding is a whole case
   start: 16 statements (counted by tests/webui/test_registration.py, which fails if
   one comes back) and 13–17 ms of CPU on a quiet machine, about 6 ms of it the

@@ -251,7 +251,7 @@ def _medians(
         still_in=still_in,
     )
     params: list[Any] = [value for pair in names.items() for value in pair]
-    params += [*case_params, *names, TaskItem.State.OPEN.value]
+    params += [*case_params, *names, str(TaskItem.State.OPEN)]
     if vendor == "postgresql":
         params += [tz_name, tz_name]
         sql = (
