@@ -1,10 +1,12 @@
 """Writes to the task projection (``tasks_project``, called only from the case
 services' transactions) and to who holds a task: claim, give back, hand over."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from engine import ReadyTask, Snapshot
@@ -26,6 +28,14 @@ class HandOverRefused(Exception):
     """The task cannot be handed over like this (a Dutch message)."""
 
 
+def tasks_with_drafts(rows: "QuerySet[TaskItem]") -> "QuerySet[TaskItem]":
+    """The task rows, each with ``has_drafts``: whether someone typed a draft of it
+    (read with the rows, so a projection deletes drafts only where there are)."""
+    return rows.annotate(
+        has_drafts=Exists(TaskDraft.objects.filter(item_id=OuterRef("pk")))
+    )
+
+
 def tasks_project(
     *,
     case: "Case",  # noqa: F821 - cases.models.Case; imported lazily to keep apps apart
@@ -34,6 +44,7 @@ def tasks_project(
     now: datetime,
     completed_task_id: str | None = None,
     completed_by: AbstractBaseUser | None = None,
+    open_items: Iterable[TaskItem] | None = None,
 ) -> None:
     """Make the case's open task rows match the snapshot's ready tasks.
 
@@ -42,20 +53,22 @@ def tasks_project(
     role, or opened by a timer) wait in their role's pool, a begeleider's with the
     case's vaste begeleider.
 
-    Few statements, whatever the number of tasks: one read of the open rows, one
-    insert of the new ones, one update per way a row leaves (done, cancelled), and
-    writes for rows that changed only."""
-    open_items = {
-        item.task_id: item
-        for item in TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
-    }
-    completed = open_items.get(completed_task_id) if completed_task_id else None
+    Few statements, whatever the number of tasks: one read of the open rows (none
+    when the caller read them under its lock, ``open_items``, read with
+    ``tasks_with_drafts``), one insert of the new ones, one update per way a row
+    leaves (done, cancelled), and writes for rows that changed only."""
+    if open_items is None:
+        open_items = tasks_with_drafts(
+            TaskItem.objects.filter(case=case, state=TaskItem.State.OPEN)
+        )
+    by_task = {item.task_id: item for item in open_items}
+    completed = by_task.get(completed_task_id) if completed_task_id else None
     follower = _follower(case, completed, completed_by)
     role_done = completed.role if completed is not None else None
     new: list[TaskItem] = []
     kept: list[TaskItem] = []
     for ready in snapshot.ready_tasks:
-        item = open_items.pop(ready.id, None)
+        item = by_task.pop(ready.id, None)
         if item is None:
             item = TaskItem(
                 task_id=ready.id,
@@ -70,10 +83,12 @@ def tasks_project(
                 documentation=ready.documentation,
                 ready_at=ready.ready_at,
                 due_date=ready.due,
-                assignee=case.begeleider if ready.role == Role.BEGELEIDER else None,
+                assignee_id=(
+                    case.begeleider_id if ready.role == Role.BEGELEIDER else None
+                ),
             )
             if (
-                item.assignee is None
+                item.assignee_id is None
                 and follower is not None
                 and ready.after == completed_task_id
                 and ready.role == role_done
@@ -85,16 +100,17 @@ def tasks_project(
             _refresh(item, ready, case, phase_names)
             kept.append(item)
     TaskItem.objects.bulk_create(new)
-    if open_items:
+    drafted = [i for i in by_task.values() if getattr(i, "has_drafts", True)]
+    if drafted:
         # Drafts hold sensitive answers: they go with the task they were typed for.
-        TaskDraft.objects.filter(item__in=list(open_items.values())).delete()
-    done = open_items.pop(completed_task_id, None) if completed_task_id else None
+        TaskDraft.objects.filter(item__in=drafted).delete()
+    done = by_task.pop(completed_task_id, None) if completed_task_id else None
     if done is not None:
         TaskItem.objects.filter(pk=done.pk).update(
             state=TaskItem.State.DONE, completed_by=completed_by, completed_at=now
         )
-    if open_items:
-        TaskItem.objects.filter(pk__in=[i.pk for i in open_items.values()]).update(
+    if by_task:
+        TaskItem.objects.filter(pk__in=[i.pk for i in by_task.values()]).update(
             state=TaskItem.State.CANCELLED, completed_by=None, completed_at=now
         )
     # A begeleider's task still open in the pool goes to the vaste begeleider (new
@@ -105,7 +121,9 @@ def tasks_project(
         if item.role == Role.BEGELEIDER and item.assignee_id is None
     ]
     if case.begeleider_id and unassigned:
-        TaskItem.objects.filter(pk__in=unassigned).update(assignee=case.begeleider)
+        TaskItem.objects.filter(pk__in=unassigned).update(
+            assignee_id=case.begeleider_id
+        )
 
 
 def _follower(
@@ -150,7 +168,9 @@ def _refresh(
     }
     if ready.role != item.role:
         # Another role now does it: whoever held it no longer may.
-        changes["assignee"] = case.begeleider if ready.role == Role.BEGELEIDER else None
+        changes["assignee_id"] = (
+            case.begeleider_id if ready.role == Role.BEGELEIDER else None
+        )
     changed = [name for name, value in changes.items() if getattr(item, name) != value]
     if {"form_key", "role"} & set(changed):
         # A draft of another form, or of someone who may no longer do the task.

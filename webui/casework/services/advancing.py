@@ -91,6 +91,9 @@ class Advance:
     reached: Sequence[ReachedMilestone] = ()
     changes: Mapping[str, Any] = field(default_factory=dict)
     completed: TaskItem | None = None
+    # The case's open task rows, when ``lock`` read them under the lock (the
+    # projection then needs no read of its own).
+    open_items: Sequence[TaskItem] | None = None
     recheck: Callable[[], None] | None = None
     record: Callable[[Case], None] | None = None
     lock: Callable[[], Case | None] | None = None
@@ -162,6 +165,7 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
         now=advance.now,
         completed_task_id=completed.task_id if completed is not None else None,
         completed_by=advance.user,
+        open_items=advance.open_items,
     )
     if advance.record is not None:
         advance.record(case)
@@ -204,16 +208,17 @@ _SAVED_FIELDS = (
     "pip_vastgesteld_op",
     "uitkomst",
     "piezo_fase",
-    "begeleider",
+    "begeleider_id",
     "is_closed",
     "closed_at",
-    "version",
+    "version_id",
 )
 
 
 def _save_advanced(case: Case) -> None:
     """Write the case back with the next stamp. The row is locked and its stamp
-    checked, so the condition on the stamp is a guard that never fails."""
+    checked, so the condition on the stamp is a guard that never fails. The vaste
+    begeleider and version by their ids: reading the objects would load them."""
     fields = {f: getattr(case, f) for f in _SAVED_FIELDS}
     updated = Case.objects.filter(pk=case.pk, lock_version=case.lock_version).update(
         lock_version=F("lock_version") + 1, updated_at=timezone.now(), **fields

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 import engine
 from engine import Clock
@@ -24,10 +24,11 @@ from webui.definitions.services import active_version
 from webui.logs.context import Occasion
 from webui.tasks.models import TaskItem
 from webui.taskwork.selectors import task_refusal
+from webui.taskwork.services import tasks_with_drafts
 
 from .advancing import Advance, advance_store, case_advance
 from .base import (
-    LOCKED_WITH,
+    COMPLETION_LOCKED_WITH,
     CaseError,
     NoActiveVersion,
     TaskAlreadyDone,
@@ -169,12 +170,11 @@ def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
 
 
 def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
-    """The task row with its case and the case's engine state (``engine_state``),
-    read in one statement: the three as they were at one moment."""
+    """The task row with its case, the case's version and engine state
+    (``engine_state``), read in one statement: the three as they were at one moment.
+    Who holds or completed the task is read only for a refusal's message."""
     found = (
-        TaskItem.objects.select_related(
-            "gemeente", "completed_by", "assignee", "case__version"
-        )
+        TaskItem.objects.select_related("case__version")
         .annotate(
             engine_state=Subquery(
                 CaseState.objects.filter(case_id=OuterRef("case_id")).values("state")
@@ -243,26 +243,34 @@ def _completion(
     stored = stored_data(definition, cleaned_data)
 
     under_lock: list[TaskItem] = []
+    # The case's open task rows as they are under the lock, for the projection.
+    open_rows: list[TaskItem] = []
 
     def lock() -> Case | None:
-        """Lock the case and read the task row as it is now, in one statement: the
-        task row joined to its case, locked (FOR UPDATE OF the case on PostgreSQL;
-        SQLite's transaction already holds the write lock)."""
-        found = (
-            TaskItem.objects.select_for_update(of=("case",))
-            .select_related(
-                "completed_by",
-                "assignee",
-                *(f"case__{name}" for name in LOCKED_WITH),
+        """Lock the case and read, in one statement, the task row as it is now and
+        the case's open task rows (the projection's starting point): the rows
+        joined to their case, locked (FOR UPDATE OF the case on PostgreSQL;
+        SQLite's transaction already holds the write lock). The case's version is
+        the one read before when it is still the same."""
+        rows = list(
+            tasks_with_drafts(
+                TaskItem.objects.select_for_update(of=("case",))
+                .select_related(*(f"case__{name}" for name in COMPLETION_LOCKED_WITH))
+                .filter(
+                    Q(pk=item.pk) | Q(case_id=item.case_id, state=TaskItem.State.OPEN)
+                )
+                .order_by()
             )
-            .filter(pk=item.pk)
-            .order_by()[:1]
         )
-        found = next(iter(found), None)
+        found = next((row for row in rows if row.pk == item.pk), None)
         if found is None:
             return None
         under_lock[:] = [found]
-        return found.case
+        open_rows[:] = [row for row in rows if row.state == TaskItem.State.OPEN]
+        locked = found.case
+        if locked.version_id == case.version_id:
+            locked.version = case.version
+        return locked
 
     def recheck() -> None:
         # After the lock: the state another completion (or hand-over) left.
@@ -280,7 +288,7 @@ def _completion(
                 task_name=item.name,
                 form_key=item.form_key,
                 role=item.role,
-                version=locked.version,
+                version_id=locked.version_id,
                 data=stored,
                 submitted_by=user,
                 submitted_at=now,
@@ -312,6 +320,7 @@ def _completion(
             *field_milestones(definition, stored, now, item.bpmn_id),
         ],
         completed=item,
+        open_items=open_rows,
         recheck=recheck,
         record=record,
         lock=lock,
