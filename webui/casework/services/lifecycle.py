@@ -169,12 +169,27 @@ def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
         raise TaskNotAllowed(refusal)
 
 
+# The JSON of a version that no completion reads (bundle_of parses the version once
+# per process from its own read).
+VERSION_CONTENT = (
+    "files",
+    "own_files",
+    "provenance",
+    "derived",
+    "setting_values",
+    "milestone_rules",
+)
+
+
 def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
     """The task row with its case, the case's version and engine state
     (``engine_state``), read in one statement: the three as they were at one moment.
-    Who holds or completed the task is read only for a refusal's message."""
+    Who holds or completed the task is read only for a refusal's message, the
+    version's files and what was derived from them (~33 KB of JSON) only by
+    whoever asks: a completion needs its key and content hash (``bundle_of``)."""
     found = (
         TaskItem.objects.select_related("case__version")
+        .defer(*(f"case__version__{name}" for name in VERSION_CONTENT))
         .annotate(
             engine_state=Subquery(
                 CaseState.objects.filter(case_id=OuterRef("case_id")).values("state")
