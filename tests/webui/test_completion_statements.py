@@ -58,12 +58,14 @@ def test_a_loop_round_of_the_voortgangsgesprek_takes_at_most_ten_statements(
     assert any(s.startswith("SELECT") for s in locks)
     begin = next(i for i, s in enumerate(statements) if s.startswith("SAVEPOINT"))
     task_reads = [
-        s for s in statements[begin:] if s.startswith('SELECT "tasks_taskitem"')
+        s
+        for s in statements[begin:]
+        if s.startswith("SELECT") and '"tasks_taskitem"' in s
     ]
     assert len(task_reads) == 1, task_reads
     # The version's files and what was derived from them (tens of KB of JSON) stay
     # in the database: the completion needs the version's key and content hash.
-    assert not any('"definitions_definitionversion"."derived"' in s for s in statements)
+    assert not any('."derived"' in s for s in statements)
     # Nobody typed a draft of the task: nothing to delete.
     assert not any(s.startswith('DELETE FROM "tasks_taskdraft"') for s in statements)
     # The only savepoint is the test's own transaction around the service's.

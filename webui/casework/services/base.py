@@ -205,13 +205,6 @@ def locked_case(pk: int) -> Case | None:
 
 
 LOCKED_WITH = ("version", "begeleider", "gemeente", "mb_organisation")
-# What a task completion's lock reads of the case besides its own row: the
-# organisations the projection asks whether a next step stays with its completer.
-# The version comes from the read before the lock (the same row, checked by its
-# id); the vaste begeleider is read only when a milestone names one. Every join
-# costs the planner on each completion (PostgreSQL planned the six-way join in ~3
-# ms, more than running it).
-COMPLETION_LOCKED_WITH = ("gemeente", "mb_organisation")
 
 
 def case_state(case: Case) -> str:

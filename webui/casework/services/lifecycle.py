@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
 
 import engine
 from engine import Clock
@@ -16,7 +15,7 @@ from forms.registry import FormDefinition
 from forms.values import engine_data, stored_data
 from webui.access import case_access, grants_per_request
 from webui.accounts.models import Gemeente, MbOrganisation
-from webui.cases.models import Case, CaseState, Submission
+from webui.cases.models import Case, Submission
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.models import DefinitionVersion
@@ -24,11 +23,9 @@ from webui.definitions.services import active_version
 from webui.logs.context import Occasion
 from webui.tasks.models import TaskItem
 from webui.taskwork.selectors import task_refusal
-from webui.taskwork.services import tasks_with_drafts
 
 from .advancing import Advance, advance_store, case_advance
 from .base import (
-    COMPLETION_LOCKED_WITH,
     CaseError,
     NoActiveVersion,
     TaskAlreadyDone,
@@ -38,6 +35,7 @@ from .base import (
     clock_or_system,
     field_milestones,
 )
+from .rows import locked_task_rows, open_item_row
 
 
 def _failed(exc: engine.WorkflowFailed) -> CaseError:
@@ -187,18 +185,7 @@ def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
     Who holds or completed the task is read only for a refusal's message, the
     version's files and what was derived from them (~33 KB of JSON) only by
     whoever asks: a completion needs its key and content hash (``bundle_of``)."""
-    found = (
-        TaskItem.objects.select_related("case__version")
-        .defer(*(f"case__version__{name}" for name in VERSION_CONTENT))
-        .annotate(
-            engine_state=Subquery(
-                CaseState.objects.filter(case_id=OuterRef("case_id")).values("state")
-            )
-        )
-        .filter(task_id=task_id)
-        .order_by()[:1]  # unique: no ORDER BY to compile and run (first() adds one)
-    )
-    item = next(iter(found), None)
+    item = open_item_row(task_id, leave_out=VERSION_CONTENT)
     if item is None:
         raise TaskAlreadyDone("Deze taak bestaat niet (meer). Er is niets opgeslagen.")
     check_may_complete(item, user)
@@ -263,20 +250,10 @@ def _completion(
 
     def lock() -> Case | None:
         """Lock the case and read, in one statement, the task row as it is now and
-        the case's open task rows (the projection's starting point): the rows
-        joined to their case, locked (FOR UPDATE OF the case on PostgreSQL;
-        SQLite's transaction already holds the write lock). The case's version is
-        the one read before when it is still the same."""
-        rows = list(
-            tasks_with_drafts(
-                TaskItem.objects.select_for_update(of=("case",))
-                .select_related(*(f"case__{name}" for name in COMPLETION_LOCKED_WITH))
-                .filter(
-                    Q(pk=item.pk) | Q(case_id=item.case_id, state=TaskItem.State.OPEN)
-                )
-                .order_by()
-            )
-        )
+        the case's open task rows (the projection's starting point), with the case
+        and its organisations. The case's version is the one read before when it
+        is still the same."""
+        rows = locked_task_rows(pk=item.pk, case_id=item.case_id)
         found = next((row for row in rows if row.pk == item.pk), None)
         if found is None:
             return None
