@@ -66,6 +66,10 @@ def test_a_loop_round_of_the_voortgangsgesprek_takes_at_most_ten_statements(
     # The version's files and what was derived from them (tens of KB of JSON) stay
     # in the database: the completion needs the version's key and content hash.
     assert not any('."derived"' in s for s in statements)
+    # The case row gets what the round changed (its stamp, its next timer), not
+    # every column of the case record again.
+    [case_update] = [s for s in statements if s.startswith('UPDATE "cases_case"')]
+    assert '"piezo_fase"' not in case_update
     # Nobody typed a draft of the task: nothing to delete.
     assert not any(s.startswith('DELETE FROM "tasks_taskdraft"') for s in statements)
     # The only savepoint is the test's own transaction around the service's.

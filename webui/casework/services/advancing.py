@@ -141,7 +141,8 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
     ``advance.case``: the case record, its engine state, milestones, consents, task
     rows, the step's records and its audit event. Call it inside a transaction."""
     case = into if into is not None else advance.case
-    was_closed = case.is_closed
+    # The row as read under the lock: only what the advance changes is written.
+    as_read = {f: getattr(case, f) for f in _SAVED_FIELDS}
     for name, value in advance.changes.items():
         setattr(case, name, value)
     was_closed = case.is_closed
@@ -152,7 +153,7 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
         case.save()
         CaseState.objects.create(case=case, state=state)
     else:
-        _save_advanced(case)
+        _save_advanced(case, as_read)
         CaseState.objects.filter(case_id=case.pk).update(state=state)
     store_milestones(case, advance.reached)
     completed = advance.completed
@@ -197,6 +198,8 @@ def advance_store(advance: Advance, *, into: Case | None = None) -> Case:
     return case
 
 
+_UNREAD = object()
+
 _SAVED_FIELDS = (
     "phase",
     "phase_label",
@@ -215,11 +218,18 @@ _SAVED_FIELDS = (
 )
 
 
-def _save_advanced(case: Case) -> None:
-    """Write the case back with the next stamp. The row is locked and its stamp
-    checked, so the condition on the stamp is a guard that never fails. The vaste
-    begeleider and version by their ids: reading the objects would load them."""
-    fields = {f: getattr(case, f) for f in _SAVED_FIELDS}
+def _save_advanced(case: Case, as_read: Mapping[str, Any]) -> None:
+    """Write the case back with the next stamp: the fields that differ from the row
+    ``as_read`` under the lock (most completions change one or two of fourteen; an
+    UPDATE of all of them cost a tenth of a completion's CPU time). The row is
+    locked and its stamp checked, so the condition on the stamp is a guard that
+    never fails. The vaste begeleider and version by their ids: reading the objects
+    would load them."""
+    fields = {
+        f: value
+        for f in _SAVED_FIELDS
+        if (value := getattr(case, f)) != as_read.get(f, _UNREAD)
+    }
     updated = Case.objects.filter(pk=case.pk, lock_version=case.lock_version).update(
         lock_version=F("lock_version") + 1, updated_at=timezone.now(), **fields
     )
