@@ -17,9 +17,11 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter,
+    TaskConverter,
     WorkflowConverter,
 )
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
+from SpiffWorkflow.task import Task
 
 from .scripting import script_engine
 from .specs import DeployedVersion
@@ -50,6 +52,21 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class _TaskConverter(TaskConverter):
+    """SpiffWorkflow's, except that a task without data says so. SpiffWorkflow
+    stores a task's data as a delta against its parent's: for a task with none (a
+    join that has not fired, a cancelled branch) that delta lists every variable of
+    the case as deleted, about 30% of a state at engine task 1,000, and loading it
+    copies the parent's data only to delete all of it again. ``from_dict`` reads an
+    empty delta as "the data as stored", so states in either form load the same."""
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        dct: dict[str, Any] = super().to_dict(task)
+        if task.parent is not None and not task.data:
+            dct["data"], dct["delta"] = {}, {}
+        return dct
+
+
 def _converter() -> _SpeclessWorkflowConverter:
     registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
     registry.register(
@@ -60,7 +77,9 @@ def _converter() -> _SpeclessWorkflowConverter:
         lambda v: {"value": v.isoformat()},
         lambda v: date.fromisoformat(v["value"]),
     )
-    # Registering replaces the default BpmnWorkflow converter in this registry.
+    # Registering replaces the default Task and BpmnWorkflow converters in this
+    # registry.
+    _TaskConverter(Task, registry)
     return _SpeclessWorkflowConverter(BpmnWorkflow, registry)
 
 

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import engine
+from engine.serialization import load_state
 
 from .conftest import Driver
 
@@ -60,3 +61,25 @@ def test_five_hundred_rounds_of_voortgang_keep_the_state_flat_and_the_case_movin
     # The loop ends when the gemeente says so; then the case is done.
     driver.complete(LOOP, pip_aanpassen=False, traject_afronden=True)
     assert driver.snapshot.completed
+
+
+def test_a_waiting_case_stores_no_variable_twice_and_loads_as_it_was(
+    driver: Driver,
+) -> None:
+    """A task without data of its own (a join that has not fired, a cancelled
+    branch) is stored as empty, not as a list of every case variable deleted from
+    its parent's: that list was about a third of a long-running case's state."""
+    driver.start()
+    finish_all_but_the_voortgang(driver)
+    loop_voortgang(driver, 3)
+    state = driver.snapshot.state
+    trees = [state, *state["subprocesses"].values()]
+    stored = {task["id"]: task for tree in trees for task in tree["tasks"].values()}
+    workflow = load_state(state, driver.version)
+    empty = [t for t in workflow.get_tasks() if t.parent is not None and not t.data]
+    assert empty, "a waiting case has tasks without data of their own"
+    assert all(stored[str(t.id)]["delta"] == {} for t in empty)
+    # The case goes on as before, its answers intact.
+    driver.complete(LOOP, pip_aanpassen=False, traject_afronden=True)
+    assert driver.snapshot.completed
+    assert driver.snapshot.data["leerroute"] == "b1"

@@ -2,12 +2,13 @@
 services' transactions) and to who holds a task: claim, give back, hand over."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from engine import ReadyTask, Snapshot
@@ -29,10 +30,20 @@ class HandOverRefused(Exception):
     """The task cannot be handed over like this (a Dutch message)."""
 
 
+def tasks_with_drafts(rows: "QuerySet[TaskItem]") -> "QuerySet[TaskItem]":
+    """The task rows, each with ``has_drafts``: whether someone typed a draft of it
+    (read with the rows, so a projection deletes drafts only where there are)."""
+    return rows.annotate(
+        has_drafts=Exists(TaskDraft.objects.filter(item_id=OuterRef("pk")))
+    )
+
+
 @dataclass(frozen=True)
 class TaskProjection:
     """One stored change of a case whose task rows must follow its snapshot.
-    ``new``: the case was inserted with this change and has no task rows yet."""
+    ``new``: the case was inserted with this change and has no task rows yet;
+    ``open_items``: its open rows, when the caller read them under its lock (read
+    with ``tasks_with_drafts``)."""
 
     case: "Case"  # noqa: F821 - cases.models.Case; imported lazily to keep apps apart
     snapshot: Snapshot
@@ -41,6 +52,7 @@ class TaskProjection:
     completed_task_id: str | None = None
     completed_by: AbstractBaseUser | None = None
     new: bool = False
+    open_items: Iterable[TaskItem] | None = None
 
 
 def tasks_project(
@@ -51,13 +63,20 @@ def tasks_project(
     now: datetime,
     completed_task_id: str | None = None,
     completed_by: AbstractBaseUser | None = None,
+    open_items: Iterable[TaskItem] | None = None,
 ) -> None:
     """Make the case's open task rows match the snapshot's ready tasks (see
     ``tasks_project_many``)."""
     tasks_project_many(
         [
             TaskProjection(
-                case, snapshot, phase_names, now, completed_task_id, completed_by
+                case,
+                snapshot,
+                phase_names,
+                now,
+                completed_task_id,
+                completed_by,
+                open_items=open_items,
             )
         ]
     )
@@ -72,13 +91,18 @@ def tasks_project_many(projections: Sequence[TaskProjection]) -> None:
     case's vaste begeleider.
 
     Few statements, whatever the number of tasks and cases: one read of the open
-    rows (none for new cases), one insert of all new rows, and per case that had
-    rows one update per way a row leaves (done, cancelled) and writes for rows that
-    changed only."""
-    stored = [p.case.pk for p in projections if not p.new]
+    rows (none for new cases, nor for a case whose caller read them under its lock),
+    one insert of all new rows, and per case that had rows one update per way a row
+    leaves (done, cancelled) and writes for rows that changed only."""
     open_rows: dict[int, dict[str, TaskItem]] = defaultdict(dict)
-    if stored:
-        found = TaskItem.objects.filter(case_id__in=stored, state=TaskItem.State.OPEN)
+    for p in projections:
+        for item in p.open_items or ():
+            open_rows[p.case.pk][item.task_id] = item
+    unread = [p.case.pk for p in projections if not p.new and p.open_items is None]
+    if unread:
+        found = tasks_with_drafts(
+            TaskItem.objects.filter(case_id__in=unread, state=TaskItem.State.OPEN)
+        )
         for item in found:
             open_rows[item.case_id][item.task_id] = item
     new: list[TaskItem] = []
@@ -116,10 +140,12 @@ def _project(
                 documentation=ready.documentation,
                 ready_at=ready.ready_at,
                 due_date=ready.due,
-                assignee=case.begeleider if ready.role == Role.BEGELEIDER else None,
+                assignee_id=(
+                    case.begeleider_id if ready.role == Role.BEGELEIDER else None
+                ),
             )
             if (
-                item.assignee is None
+                item.assignee_id is None
                 and follower is not None
                 and ready.after == completed_task_id
                 and ready.role == role_done
@@ -130,9 +156,10 @@ def _project(
         else:
             _refresh(item, ready, case, phase_names)
             kept.append(item)
-    if open_items:
+    drafted = [i for i in open_items.values() if getattr(i, "has_drafts", True)]
+    if drafted:
         # Drafts hold sensitive answers: they go with the task they were typed for.
-        TaskDraft.objects.filter(item__in=list(open_items.values())).delete()
+        TaskDraft.objects.filter(item__in=drafted).delete()
     done = open_items.pop(completed_task_id, None) if completed_task_id else None
     if done is not None:
         TaskItem.objects.filter(pk=done.pk).update(
@@ -150,7 +177,9 @@ def _project(
         if item.role == Role.BEGELEIDER and item.assignee_id is None
     ]
     if case.begeleider_id and unassigned:
-        TaskItem.objects.filter(pk__in=unassigned).update(assignee=case.begeleider)
+        TaskItem.objects.filter(pk__in=unassigned).update(
+            assignee_id=case.begeleider_id
+        )
     return new
 
 
@@ -196,7 +225,9 @@ def _refresh(
     }
     if ready.role != item.role:
         # Another role now does it: whoever held it no longer may.
-        changes["assignee"] = case.begeleider if ready.role == Role.BEGELEIDER else None
+        changes["assignee_id"] = (
+            case.begeleider_id if ready.role == Role.BEGELEIDER else None
+        )
     changed = [name for name, value in changes.items() if getattr(item, name) != value]
     if {"form_key", "role"} & set(changed):
         # A draft of another form, or of someone who may no longer do the task.

@@ -95,6 +95,9 @@ class Advance:
     reached: Sequence[ReachedMilestone] = ()
     changes: Mapping[str, Any] = field(default_factory=dict)
     completed: TaskItem | None = None
+    # The case's open task rows, when ``lock`` read them under the lock (the
+    # projection then needs no read of its own).
+    open_items: Sequence[TaskItem] | None = None
     recheck: Callable[[], None] | None = None
     record: Callable[[Case], None] | None = None
     lock: Callable[[], Case | None] | None = None
@@ -152,6 +155,7 @@ class _Storing:
     case: Case
     new: bool
     was_closed: bool
+    as_read: Mapping[str, Any]
 
     @property
     def closed(self) -> bool:
@@ -186,6 +190,7 @@ def advance_store_many(
                 completed_task_id=_completed_id(s.advance),
                 completed_by=s.advance.user,
                 new=s.new,
+                open_items=s.advance.open_items,
             )
             for s in storing
         ]
@@ -232,12 +237,16 @@ def advance_store_many(
 def _prepared(advance: Advance, into: Case | None) -> _Storing:
     """The case with the advance's changes, snapshot and milestones set on it."""
     case = into if into is not None else advance.case
+    # The row as read under the lock: only what the advance changes is written.
+    as_read = {f: getattr(case, f) for f in _SAVED_FIELDS}
     for name, value in advance.changes.items():
         setattr(case, name, value)
     was_closed = case.is_closed
     apply_snapshot(case, advance.snapshot, advance.bundle, advance.now)
     apply_milestones(case, advance.reached)
-    return _Storing(advance, case, new=case.pk is None, was_closed=was_closed)
+    return _Storing(
+        advance, case, new=case.pk is None, was_closed=was_closed, as_read=as_read
+    )
 
 
 def _store_cases(storing: Sequence[_Storing]) -> None:
@@ -262,7 +271,7 @@ def _store_cases(storing: Sequence[_Storing]) -> None:
             # expression keeps the ordinary multi-row VALUES, quoted by libpq.
             states.append(CaseState(case=s.case, state=Value(state)))
         else:
-            _save_advanced(s.case)
+            _save_advanced(s.case, s.as_read)
             CaseState.objects.filter(case_id=s.case.pk).update(state=state)
     CaseState.objects.bulk_create(states)
 
@@ -287,6 +296,8 @@ def _side(advance: Advance) -> str | None:
     return LANE_SIDE.get(completed.role) if completed is not None else None
 
 
+_UNREAD = object()
+
 _SAVED_FIELDS = (
     "phase",
     "phase_label",
@@ -298,17 +309,25 @@ _SAVED_FIELDS = (
     "pip_vastgesteld_op",
     "uitkomst",
     "piezo_fase",
-    "begeleider",
+    "begeleider_id",
     "is_closed",
     "closed_at",
-    "version",
+    "version_id",
 )
 
 
-def _save_advanced(case: Case) -> None:
-    """Write the case back with the next stamp. The row is locked and its stamp
-    checked, so the condition on the stamp is a guard that never fails."""
-    fields = {f: getattr(case, f) for f in _SAVED_FIELDS}
+def _save_advanced(case: Case, as_read: Mapping[str, Any]) -> None:
+    """Write the case back with the next stamp: the fields that differ from the row
+    ``as_read`` under the lock (most completions change one or two of fourteen; an
+    UPDATE of all of them cost a tenth of a completion's CPU time). The row is
+    locked and its stamp checked, so the condition on the stamp is a guard that
+    never fails. The vaste begeleider and version by their ids: reading the objects
+    would load them."""
+    fields = {
+        f: value
+        for f in _SAVED_FIELDS
+        if (value := getattr(case, f)) != as_read.get(f, _UNREAD)
+    }
     updated = Case.objects.filter(pk=case.pk, lock_version=case.lock_version).update(
         lock_version=F("lock_version") + 1, updated_at=timezone.now(), **fields
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import Model
 
 import engine
 from engine import Clock
@@ -16,7 +16,7 @@ from forms.registry import FormDefinition
 from forms.values import engine_data, stored_data
 from webui.access import case_access, grants_per_request
 from webui.accounts.models import Gemeente, MbOrganisation
-from webui.cases.models import Case, CaseState, Submission
+from webui.cases.models import Case, Submission
 from webui.definitions.bundles import START_FORM, bundle_of
 from webui.definitions.instellingen import engine_variables
 from webui.definitions.models import DefinitionVersion
@@ -27,7 +27,6 @@ from webui.taskwork.selectors import task_refusal
 
 from .advancing import Advance, advance_store, case_advance
 from .base import (
-    LOCKED_WITH,
     CaseError,
     NoActiveVersion,
     TaskAlreadyDone,
@@ -38,6 +37,7 @@ from .base import (
     clock_or_system,
     field_milestones,
 )
+from .rows import locked_task_rows, open_item_row
 
 
 def _failed(exc: engine.WorkflowFailed) -> CaseError:
@@ -192,22 +192,25 @@ def check_may_complete(item: TaskItem, user: AbstractBaseUser) -> None:
         raise TaskNotAllowed(refusal)
 
 
+# The JSON of a version that no completion reads (bundle_of parses the version once
+# per process from its own read).
+VERSION_CONTENT = (
+    "files",
+    "own_files",
+    "provenance",
+    "derived",
+    "setting_values",
+    "milestone_rules",
+)
+
+
 def _open_item(task_id: str, user: AbstractBaseUser) -> TaskItem:
-    """The task row with its case and the case's engine state (``engine_state``),
-    read in one statement: the three as they were at one moment."""
-    found = (
-        TaskItem.objects.select_related(
-            "gemeente", "completed_by", "assignee", "case__version"
-        )
-        .annotate(
-            engine_state=Subquery(
-                CaseState.objects.filter(case_id=OuterRef("case_id")).values("state")
-            )
-        )
-        .filter(task_id=task_id)
-        .order_by()[:1]  # unique: no ORDER BY to compile and run (first() adds one)
-    )
-    item = next(iter(found), None)
+    """The task row with its case, the case's version and engine state
+    (``engine_state``), read in one statement: the three as they were at one moment.
+    Who holds or completed the task is read only for a refusal's message, the
+    version's files and what was derived from them (~33 KB of JSON) only by
+    whoever asks: a completion needs its key and content hash (``bundle_of``)."""
+    item = open_item_row(task_id, leave_out=VERSION_CONTENT)
     if item is None:
         raise TaskAlreadyDone("Deze taak bestaat niet (meer). Er is niets opgeslagen.")
     check_may_complete(item, user)
@@ -267,26 +270,24 @@ def _completion(
     stored = stored_data(definition, cleaned_data)
 
     under_lock: list[TaskItem] = []
+    # The case's open task rows as they are under the lock, for the projection.
+    open_rows: list[TaskItem] = []
 
     def lock() -> Case | None:
-        """Lock the case and read the task row as it is now, in one statement: the
-        task row joined to its case, locked (FOR UPDATE OF the case on PostgreSQL;
-        SQLite's transaction already holds the write lock)."""
-        found = (
-            TaskItem.objects.select_for_update(of=("case",))
-            .select_related(
-                "completed_by",
-                "assignee",
-                *(f"case__{name}" for name in LOCKED_WITH),
-            )
-            .filter(pk=item.pk)
-            .order_by()[:1]
-        )
-        found = next(iter(found), None)
+        """Lock the case and read, in one statement, the task row as it is now and
+        the case's open task rows (the projection's starting point), with the case
+        and its organisations. The case's version is the one read before when it
+        is still the same."""
+        rows = locked_task_rows(pk=item.pk, case_id=item.case_id)
+        found = next((row for row in rows if row.pk == item.pk), None)
         if found is None:
             return None
         under_lock[:] = [found]
-        return found.case
+        open_rows[:] = [row for row in rows if row.state == TaskItem.State.OPEN]
+        locked = found.case
+        if locked.version_id == case.version_id:
+            locked.version = case.version
+        return locked
 
     def recheck() -> None:
         # After the lock: the state another completion (or hand-over) left.
@@ -304,7 +305,7 @@ def _completion(
                 task_name=item.name,
                 form_key=item.form_key,
                 role=item.role,
-                version=locked.version,
+                version_id=locked.version_id,
                 data=stored,
                 submitted_by=user,
                 submitted_at=now,
@@ -336,6 +337,7 @@ def _completion(
             *field_milestones(definition, stored, now, item.bpmn_id),
         ],
         completed=item,
+        open_items=open_rows,
         recheck=recheck,
         record=record,
         lock=lock,
