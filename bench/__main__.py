@@ -297,7 +297,7 @@ def _api_targets(
                 (
                     backend,
                     f"POST aanmelding: p95 ≤ 100 ms bij {r['cases']:_}"
-                    " dossiers".replace("_", "."),
+                    f" dossiers ({r.get('via', 'test-client')})".replace("_", "."),
                     f"p95 {r['p95']:.1f} ms (p50 {r['p50']:.1f})",
                     _met(r["p95"] <= 100),
                 )

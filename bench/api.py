@@ -85,6 +85,7 @@ def aanmelding_rows(info: Any) -> list[dict[str, Any]]:
         assert answer.status_code == 201, answer.content
         if number >= WARM_UP:
             times.append(elapsed)
+    over_http = _over_http(token, total)
     again = json.dumps({"referentie": "bench-0", "gegevens": _answers(0)})
     repeat = []
     for _ in range(50):
@@ -104,8 +105,10 @@ def aanmelding_rows(info: Any) -> list[dict[str, Any]]:
             "unit": "ms",
             "note": f"in de grootste gemeente, {total:_} dossiers".replace("_", "."),
             "target": "aanmelding",
+            "via": "test-client",
             "cases": total,
         },
+        over_http,
         {
             "section": SECTION,
             "label": "POST /api/v1/aanmeldingen (herhaald, al bekend)",
@@ -116,6 +119,82 @@ def aanmelding_rows(info: Any) -> list[dict[str, Any]]:
             "note": "dezelfde referentie: 200 met het bestaande dossier",
         },
     ]
+
+
+def _over_http(token: str, total: int) -> dict[str, Any]:
+    """The same POST as a client sends it: over loopback to gunicorn (production
+    settings, one sync worker, as behind a TLS proxy), one request at a time; the
+    time from sending to the last byte of the answer."""
+    import http.client
+    import os
+
+    from bench.http_load import HOST, Gunicorn, free_port
+
+    # The time of the service, not of its rate limit (600 a minute per client).
+    os.environ.setdefault("WEGWIJS_API_RATE", "100000")
+    server = Gunicorn(free_port(), workers=1)
+    headers = {
+        "Host": HOST,
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": HOST,
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+    }
+    times = []
+    cpu: list[float] = []
+    try:
+        connection = http.client.HTTPConnection(HOST, server.port, timeout=60)
+        for number in range(WARM_UP + SAMPLES):
+            body = json.dumps(
+                {"referentie": f"bench-http-{number}", "gegevens": _answers(number)}
+            )
+            started = time.perf_counter()
+            connection.request("POST", "/api/v1/aanmeldingen", body, headers)
+            answer = connection.getresponse()
+            content = answer.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            assert answer.status == 201, content
+            if number >= WARM_UP:
+                times.append(elapsed)
+            if number == WARM_UP - 1:
+                cpu = _cpu_seconds(server.process.pid)
+        connection.close()
+        cpu += _cpu_seconds(server.process.pid)
+    finally:
+        server.stop()
+    note = f"gunicorn, 1 worker, loopback; {total:_} dossiers".replace("_", ".")
+    if len(cpu) == 2:
+        per_request = (cpu[1] - cpu[0]) * 1000 / SAMPLES
+        note += f"; CPU-tijd van de worker gemiddeld {per_request:.0f} ms per verzoek"
+    return {
+        "section": SECTION,
+        "label": "POST /api/v1/aanmeldingen over HTTP (nieuw dossier)",
+        "p50": statistics.median(times),
+        "p95": percentile(times, 95),
+        "n": len(times),
+        "unit": "ms",
+        "note": note,
+        "target": "aanmelding",
+        "via": "HTTP",
+        "cases": total,
+    }
+
+
+def _cpu_seconds(master: int) -> list[float]:
+    """The CPU time of gunicorn's workers so far (Linux /proc), in seconds."""
+    import os
+    from pathlib import Path
+
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in children:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(stat[11]) + int(stat[12])) / ticks  # utime, stime
+    except (OSError, ValueError, IndexError):
+        return []
+    return [total]
 
 
 class _Receiver:
