@@ -211,7 +211,7 @@ class AanmeldingenView(ApiView):
         responses={
             201: AanmeldingResultaatSerializer,
             200: AanmeldingResultaatSerializer,
-            409: OpenApiResponse(
+            (409, PROBLEM): OpenApiResponse(
                 ProblemSerializer, description="Referentie al gebruikt"
             ),
             **_problems(400, 401, 403, 429),

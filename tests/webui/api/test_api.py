@@ -2,11 +2,13 @@
 need-to-know as for people, the processing log, problem+json in Dutch."""
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 
 import pytest
+import yaml
 
 import vocabulary
 from webui.api.models import ApiToken
@@ -15,6 +17,8 @@ from webui.cases.models import Case
 from webui.logs.models import ProcessingRecord
 
 from .conftest import token_request
+
+OPENAPI = Path(__file__).resolve().parents[3] / "docs" / "api" / "openapi.yaml"
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +110,10 @@ def test_bad_aanmeldingen_are_400_or_409_naming_the_field(world, api_for):
     )
     assert conflict.status_code == 409 and invalid_names(conflict) == {"referentie"}
     assert Case.objects.count() == 1
+    # What the client gets is what the committed document promises it.
+    document = yaml.safe_load(OPENAPI.read_text())
+    declared = document["paths"]["/api/v1/aanmeldingen"]["post"]["responses"]
+    assert list(declared["409"]["content"]) == [conflict["Content-Type"]]
 
 
 def test_a_wrong_or_expired_token_is_401_and_nothing_is_logged(world, api_for):
