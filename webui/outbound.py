@@ -76,15 +76,18 @@ def ip_refusal(ip: IpAddress) -> str:
     """Why Wegwijs may not connect to ``ip`` (Dutch), or "" when it may."""
     ip = _unwrapped(ip)
     if ip.is_loopback:
-        return "" if _loopback_allowed() else "loopback (deze server zelf)"
+        return "" if _loopback_allowed() else "van deze server zelf (loopback)"
     if ip.is_link_local:
-        return "link-local (zoals de metadata-dienst 169.254.169.254)"
+        return (
+            "op het lokale netwerk (link-local, zoals de metadata-dienst"
+            " 169.254.169.254)"
+        )
     if ip.is_multicast:
-        return "multicast"
+        return "voor multicast"
     if any(ip in net for net in PRIVATE_NETWORKS if net.version == ip.version):
-        return "een privénetwerk"
+        return "in een privénetwerk"
     if not ip.is_global or ip.is_reserved or ip.is_unspecified:
-        return "een gereserveerd adresbereik"
+        return "in een gereserveerd adresbereik"
     return ""
 
 
@@ -120,8 +123,10 @@ def address_refusal(url: str, *, what: str) -> str:
         reason = ip_refusal(ip)
         if reason:
             return (
-                f"{what}: {host} wijst naar {ip}, een adres in {reason}. Wegwijs"
-                " maakt alleen verbinding met adressen op het internet."
+                f"{what}: {host}"
+                + (f" wijst naar {ip}," if host != str(ip) else " is")
+                + f" een adres {reason}. Wegwijs maakt alleen verbinding met"
+                " adressen op het internet."
             )
     return ""
 
@@ -171,7 +176,7 @@ def _peer_check(sock: socket.socket) -> None:
     reason = ip_refusal(peer)
     if reason:
         sock.close()
-        raise UnsafeAddress(f"Wegwijs verbindt niet met {peer}, een adres in {reason}.")
+        raise UnsafeAddress(f"Wegwijs verbindt niet met {peer}, een adres {reason}.")
 
 
 # ---- requests (urllib3): zgw-consumers' client, the identity provider ----

@@ -367,7 +367,7 @@ def test_a_provider_address_into_wegwijs_own_network_is_refused_naming_the_field
         _page(world.polderdam),
         _form(discovery_url=f"http://127.0.0.1:{counter.port}/"),
     )
-    assert "loopback (deze server zelf)" in response.content.decode()
+    assert "van deze server zelf (loopback)" in response.content.decode()
     assert counter.calls == 0
     assert not IdentityProvider.objects.exists()
 

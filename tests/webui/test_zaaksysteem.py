@@ -270,7 +270,7 @@ def test_an_address_into_wegwijs_own_network_is_refused_naming_the_field(
     # The stand-in on loopback passes only by the tests' own setting.
     settings.WEGWIJS_OUTBOUND_ALLOW_LOOPBACK = False
     answer = client.post("/zaaksysteem/polderdam/", form_data(standin))
-    assert "loopback (deze server zelf)" in answer.text
+    assert "van deze server zelf (loopback)" in answer.text
     assert not Zaaksysteem.objects.exists()
 
 
