@@ -89,14 +89,20 @@ def late_tasks_record(*, now: datetime) -> int:
         )
         .order_by("due_date", "pk")
     )
+    # Nobody subscribed to late tasks: their events are fanned out as they are
+    # written (the fan-out would make no delivery), not read again for nothing.
+    wanted = any(TAAK_TE_LAAT in s.types for s in _running_subscriptions(now))
+    fanned_out_at = None if wanted else now
     found = 0
+    after = Q()
     while True:
         with transaction.atomic():
-            batch = list(late[:LATE_BATCH])
+            batch = list(late.filter(after)[:LATE_BATCH])
             # The event's key keeps it once per task even when a sweep beside
             # this one reports the same task (or one stopped before the UPDATE).
             OutboxEvent.objects.bulk_create(
-                [_late_row(item, now) for item in batch], ignore_conflicts=True
+                [_late_row(item, now, fanned_out_at) for item in batch],
+                ignore_conflicts=True,
             )
             TaskItem.objects.filter(pk__in=[item.pk for item in batch]).update(
                 late_reported=True
@@ -104,9 +110,17 @@ def late_tasks_record(*, now: datetime) -> int:
         found += len(batch)
         if len(batch) < LATE_BATCH:
             return found
+        # On from the last one: the index entries of the tasks just marked stay
+        # until a vacuum, and each batch would step over all of them again.
+        last = batch[-1]
+        after = Q(due_date__gt=last.due_date) | Q(
+            due_date=last.due_date, pk__gt=last.pk
+        )
 
 
-def _late_row(item: TaskItem, now: datetime) -> OutboxEvent:
+def _late_row(
+    item: TaskItem, now: datetime, fanned_out_at: datetime | None
+) -> OutboxEvent:
     assert item.due_date is not None
     row = case_event_row(
         case=item.case,
@@ -115,6 +129,7 @@ def _late_row(item: TaskItem, now: datetime) -> OutboxEvent:
         data={"taak": item.bpmn_id, "uiterlijk": item.due_date.isoformat()},
     )
     row.once_key = f"{LATE_KEY}{item.task_id}"
+    row.fanned_out_at = fanned_out_at
     return row
 
 
@@ -124,6 +139,16 @@ def _visible(subscription: Subscription, case_ids: set[int]) -> set[int]:
         client_cases(client=subscription.client)
         .filter(pk__in=case_ids)
         .values_list("pk", flat=True)
+    )
+
+
+def _running_subscriptions(now: datetime) -> list[Subscription]:
+    return list(
+        Subscription.objects.filter(
+            ended_at__isnull=True,
+            client__revoked_at__isnull=True,
+            client__expires_at__gt=now,
+        ).select_related("client")
     )
 
 
@@ -139,13 +164,7 @@ def events_fan_out(*, now: datetime) -> int:
         )
         if not events:
             return 0
-        subscriptions = list(
-            Subscription.objects.filter(
-                ended_at__isnull=True,
-                client__revoked_at__isnull=True,
-                client__expires_at__gt=now,
-            ).select_related("client")
-        )
+        subscriptions = _running_subscriptions(now)
         # Need-to-know is asked only of a subscription that wants some of these
         # events, and only about their cases (a batch of late tasks nobody
         # subscribed to costs no query).
