@@ -71,7 +71,7 @@ def late_tasks_record(*, now: datetime) -> int:
     Run by every sweep, so it reads only the late tasks not yet reported (a
     partial index holds the open ones): a batch's events go in with one INSERT and
     its tasks are marked in one UPDATE, and a sweep with nothing new late costs
-    one statement however many cases and late tasks there are."""
+    two small reads however many cases and late tasks there are."""
     today = timezone.localdate(now)
     late = (
         TaskItem.objects.filter(
