@@ -83,7 +83,9 @@ class Advance:
     system). A new case's step may give ``reference``, the case's reference once it
     has its key, and ``rows``, rows to insert once it has it (and its reference):
     storing many new cases inserts those of all of them together, where ``record``
-    writes for one case at a time.
+    writes for one case at a time. ``inserts`` gives rows that point to nothing new
+    (a submission): they go in with the audit event, on PostgreSQL in the one
+    statement of the last writes (``writes_run``).
     """
 
     case: Case
@@ -103,6 +105,7 @@ class Advance:
     record: Callable[[Case], None] | None = None
     lock: Callable[[], Case | None] | None = None
     rows: Callable[[Case], Iterable[Model]] | None = None
+    inserts: Callable[[Case], Iterable[Model]] | None = None
     reference: Callable[[Case], str] | None = None
 
 
@@ -221,6 +224,7 @@ def advance_store_many(
             row
             for s in storing
             for row in (
+                *(s.advance.inserts(s.case) if s.advance.inserts else ()),
                 audit_event(
                     case=s.case,
                     user=s.advance.user,
