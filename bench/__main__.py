@@ -569,39 +569,52 @@ time of the process hold better, so the bench reports those too, and the history
 the end gives each run's load.
 
 - **Task completion.** What a completion costs the database is fixed by a test
-  (tests/webui/test_completion_statements.py): 10 statements, was 18, then 12. The
-  task row, its case, version and engine state come in one read; in the
-  transaction one statement locks the case (FOR UPDATE OF the case) and reads the
-  task row again together with the case's open task rows (the projection no longer
-  reads them) and whether anyone typed a draft of them (drafts are deleted only
-  where there are); the case row gets only the fields that changed; new task rows
-  are one INSERT. The two wide reads are SQL written once per process from the
-  models' metadata (webui/casework/services/rows.py), not an ORM query built and
-  compiled on every call: that was a third of the CPU time. The lock joins only the
-  case's organisations (PostgreSQL spent ~3 ms planning the old nine-way join, more
-  than running it); the version's files, derived data and rules (~33 KB of JSON per
-  completion) are not read at all. The state at engine task 1,000 is 30 KB, was 42:
-  a task without data of its own is stored as empty instead of SpiffWorkflow's
-  delta listing every case variable as deleted. On PostgreSQL the state column is
-  lz4-compressed (0.35 against 0.7 ms per write with pglz). Measured on 2026-12-07
-  at engine task 1,000 (p50; CPU = the process's CPU time): before, with the load
-  rising from 0.4 to 5, SQLite 7.8 ms (CPU 7.8), PostgreSQL 39.6 ms (CPU 11.0),
-  against the plain way's 127 and 151 ms: 16.2× and 3.8×; the later runs had the
-  plain way at 73–80 ms; after the lock and projection changes (load 2.8 → 1.7)
-  SQLite 7.3, PostgreSQL 12.1 ms (CPU 8.9): 10.0× and 6.1×; now, two runs at a
-  load of ~1: SQLite 5.3 and 5.2 ms (CPU the same), 13.8× and 15.1×; PostgreSQL
-  8.9 and 8.7 ms (CPU 6.5 and 6.2 in the client), 9.0× and 8.9× on the wall
-  clock, 12.4× in CPU time. Both p50 limits are met; 10× is met on SQLite and
-  missed narrowly on PostgreSQL, where ~2.5 ms of the ~9 are the ten round trips
-  and the server's work; under load each round trip waits for a core, so the
-  figure grows with the load faster than SQLite's. Where a SQLite completion's
-  ~5 ms go now (timed per part, roughly): the engine 2.6 ms (load 0.8, run 0.9,
-  snapshot with prune and dump 0.7), storing 1.6 ms, the two reads, the
-  memberships and the transaction the rest. Next for PostgreSQL: the case row and
-  its state in one statement (a writable CTE, PostgreSQL only), orjson for the
-  state (~0.3 ms; a dependency). The memberships read costs a round trip in the
-  bench, which calls the service directly; in a page the task's own need-to-know
-  check has read it before (grants per request).
+  (tests/webui/test_completion_statements.py): 6 statements on PostgreSQL, 10 on
+  SQLite (was 18, then 12, then 10 on both). The task row, its case, version and
+  engine state come in one read; in the transaction one statement locks the case
+  (FOR UPDATE OF the case) and reads the task row again together with the case's
+  open task rows (the projection no longer reads them) and whether anyone typed a
+  draft of them (drafts are deleted only where there are); the case row gets only
+  the fields that changed; new task rows are one INSERT. On PostgreSQL the writes
+  after that (the case row with its next stamp, its engine state, the task rows that
+  are done, cancelled or assigned, the submission, the audit event and the outbox
+  rows) are one statement, each a data-modifying WITH query (``writes_run`` in
+  webui/casework/services/rows.py): four round trips fewer; the stamp is checked on
+  the count the case's part returns. The two wide reads are SQL written once per
+  process from the models' metadata (webui/casework/services/rows.py), not an ORM
+  query built and compiled on every call: that was a third of the CPU time. The lock
+  joins only the case's organisations (PostgreSQL spent ~3 ms planning the old
+  nine-way join, more than running it); the version's files, derived data and rules
+  (~33 KB of JSON per completion) are not read at all. The state at engine task
+  1,000 is 30 KB, was 42: a task without data of its own is stored as empty instead
+  of SpiffWorkflow's delta listing every case variable as deleted. On PostgreSQL the
+  state column is lz4-compressed (0.35 against 0.7 ms per write with pglz). Measured
+  on 2026-12-07 at engine task 1,000 (p50; CPU = the process's CPU time): before,
+  with the load rising from 0.4 to 5, SQLite 7.8 ms (CPU 7.8), PostgreSQL 39.6 ms
+  (CPU 11.0), against the plain way's 127 and 151 ms: 16.2× and 3.8×; the later runs
+  had the plain way at 73–80 ms; after the lock and projection changes (load 2.8 →
+  1.7) SQLite 7.3, PostgreSQL 12.1 ms (CPU 8.9): 10.0× and 6.1×; with ten
+  statements, two runs at a load of ~1: SQLite 5.3 and 5.2 ms (CPU the same), 13.8×
+  and 15.1×; PostgreSQL 8.9 and 8.7 ms (CPU 6.5 and 6.2 in the client), 9.0× and
+  8.9× on the wall clock, 12.4× in CPU time. With six statements on PostgreSQL, two
+  runs, the first on a machine loaded by the other sessions' test suites (browser
+  tests among them): load 4.1 → 6.2, SQLite 6.0 ms (CPU 5.7), 21.4×; PostgreSQL 10.2
+  ms (CPU 6.4 in the client), 12.5× on the wall clock, 13.0× in CPU time, the plain
+  way at 129 and 128 ms; the second at a load of ~1 (1.1 → 1.1): SQLite 5.5 ms (CPU
+  5.5), 15.1×; PostgreSQL 8.9 ms (CPU 6.4), 10.0× on the wall clock (9.99, judged
+  not met), 13.8× in CPU time, the plain way at 84 and 89 ms. On a quiet machine the
+  four round trips fewer barely show on the wall clock (8.9 ms as with ten
+  statements, whose CPU was 6.2–6.5 too): loopback round trips are cheap when a core
+  is free, and PostgreSQL's own work per completion (the ~30 KB state written, lz4,
+  WAL) stays. Every target of the completion is met on both databases in the loaded
+  run and at the line on PostgreSQL in the quiet one; the wall-clock ratio moves
+  with the load (the plain way slows more than a completion when cores are busy),
+  the CPU ratio (12–14×) much less. Where a SQLite completion's ~5 ms go now (timed
+  per part, roughly): the engine 2.6 ms (load 0.8, run 0.9, snapshot with prune and
+  dump 0.7), storing 1.6 ms, the two reads, the memberships and the transaction the
+  rest. Next: orjson for the state (~0.3 ms; a dependency). The memberships read
+  costs a round trip in the bench, which calls the service directly; in a page the
+  task's own need-to-know check has read it before (grants per request).
 - **Queue pages, p95 ≤ 50 ms.** Every query the queue runs is one index range of the
   pool indexes (plans below): together a few milliseconds of the page. What remains
   is per-request work outside the queries: 25 task rows with their case, gemeente

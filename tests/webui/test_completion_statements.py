@@ -2,11 +2,12 @@
 
 A completion is the most frequent write of Wegwijs, and on PostgreSQL every
 statement is a round trip (issue 22: 14 statements cost ~5 ms more than on SQLite).
-These tests fail when the count grows back. Ten now (eighteen, then twelve before):
-the task row with its case and engine state in one read, the user's memberships,
-then in one transaction (BEGIN, COMMIT) the lock that reads the task row again with
-the case's open task rows, the case and its state written, the task marked done
-(new tasks in one insert), the submission and the audit event; no savepoint of its
+These tests fail when the count grows back. Ten on SQLite, six on PostgreSQL
+(eighteen, then twelve, then ten before): the task row with its case and engine
+state in one read, the user's memberships, then in one transaction (BEGIN, COMMIT)
+the lock that reads the task row again with the case's open task rows, and the
+writes: the case and its state, the task marked done (new tasks in one insert), the
+submission and the audit event, on PostgreSQL in one statement. No savepoint of its
 own, no second read of the gemeente or the open rows, no delete of drafts nobody
 typed.
 """
@@ -43,6 +44,7 @@ def _complete_captured(
 def test_a_loop_round_of_the_voortgangsgesprek_takes_at_most_ten_statements(
     world: World,
 ) -> None:
+    """Six on PostgreSQL, where each statement is a round trip."""
     case = world.start()
     world.run_until(case, LOOP, max_steps=80)
 
@@ -50,7 +52,8 @@ def test_a_loop_round_of_the_voortgangsgesprek_takes_at_most_ten_statements(
         world, LOOP, pip_aanpassen=False, traject_afronden=False
     )
 
-    assert len(statements) <= 10, "\n".join(s[:120] for s in statements)
+    most = 6 if connection.vendor == "postgresql" else 10
+    assert len(statements) <= most, "\n".join(s[:120] for s in statements)
     # One round trip locks the case and reads the task row as it is now, and the
     # open rows the projection starts from: no other read of task rows in the
     # transaction.
@@ -68,14 +71,15 @@ def test_a_loop_round_of_the_voortgangsgesprek_takes_at_most_ten_statements(
     assert not any('."derived"' in s for s in statements)
     # The case row gets what the round changed (its stamp, its next timer), not
     # every column of the case record again.
-    [case_update] = [s for s in statements if s.startswith('UPDATE "cases_case"')]
-    assert '"piezo_fase"' not in case_update
+    [case_update] = [s for s in statements if 'UPDATE "cases_case"' in s]
+    case_set = case_update[case_update.index('UPDATE "cases_case"') :]
+    assert '"piezo_fase"' not in case_set.split(" WHERE ")[0]
     # Nobody typed a draft of the task: nothing to delete.
     assert not any(s.startswith('DELETE FROM "tasks_taskdraft"') for s in statements)
     # The only savepoint is the test's own transaction around the service's.
     assert sum(s.startswith("SAVEPOINT") for s in statements) == 1
     # The task the completion made done, in one write.
-    assert sum(s.startswith('UPDATE "tasks_taskitem"') for s in statements) == 1
+    assert sum(s.count('UPDATE "tasks_taskitem"') for s in statements) == 1
 
 
 def test_new_tasks_are_inserted_in_one_statement(world: World) -> None:

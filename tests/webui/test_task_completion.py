@@ -150,6 +150,44 @@ def test_completing_a_task_twice_is_refused(world: World) -> None:
     assert Submission.objects.filter(task_id=item.task_id).count() == 1
 
 
+def test_a_task_already_submitted_is_refused_and_nothing_changes(
+    world: World,
+) -> None:
+    """The last line of defence: should a submission of an open task exist (a race
+    no lock caught), the completion says the task is done and stores nothing, on
+    PostgreSQL also when the submission goes in one statement with the other
+    writes."""
+    case = world.start()
+    item = open_task(world, case, "brede_intake_uitnodigen")
+    user = world.who("regievoerder", world.polderdam)
+    Submission.objects.create(
+        case=case,
+        task_id=item.task_id,
+        bpmn_id=item.bpmn_id,
+        task_name=item.name,
+        form_key=item.form_key,
+        role=item.role,
+        version=case.version,
+        data={},
+        submitted_by=user,
+        submitted_at=world.clock.now(),
+    )
+    state, audits = state_of(case), AuditEvent.objects.filter(case=case).count()
+
+    with pytest.raises(TaskAlreadyDone, match="al afgerond"):
+        task_complete(
+            task_id=item.task_id,
+            user=user,
+            cleaned_data=world.answers(item),
+            clock=world.clock,
+        )
+
+    case.refresh_from_db()
+    assert state_of(case) == state
+    assert AuditEvent.objects.filter(case=case).count() == audits
+    assert open_task(world, case, "brede_intake_uitnodigen").pk == item.pk
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_completions_exactly_one_succeeds() -> None:
     world = World()

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -82,7 +83,13 @@ def tasks_project(
     )
 
 
-def tasks_project_many(projections: Sequence[TaskProjection]) -> None:
+# An update of task rows not yet run: the rows and the values they get.
+RowUpdate = tuple["QuerySet[TaskItem]", dict[str, Any]]
+
+
+def tasks_project_many(
+    projections: Sequence[TaskProjection], *, updates: list[RowUpdate] | None = None
+) -> None:
     """Make each case's open task rows match its snapshot's ready tasks.
 
     A new task that follows the task just completed in the flow, for the same role,
@@ -93,7 +100,12 @@ def tasks_project_many(projections: Sequence[TaskProjection]) -> None:
     Few statements, whatever the number of tasks and cases: one read of the open
     rows (none for new cases, nor for a case whose caller read them under its lock),
     one insert of all new rows, and per case that had rows one update per way a row
-    leaves (done, cancelled) and writes for rows that changed only."""
+    leaves (done, cancelled) and writes for rows that changed only.
+
+    With ``updates`` the updates of rows that leave or are assigned are appended
+    there instead of run: the caller runs them with its own writes, in one round
+    trip on PostgreSQL (``casework``'s ``writes_run``). The rows are not read
+    again, so the order of those updates and the insert of new rows is free."""
     open_rows: dict[int, dict[str, TaskItem]] = defaultdict(dict)
     for p in projections:
         for item in p.open_items or ():
@@ -107,14 +119,18 @@ def tasks_project_many(projections: Sequence[TaskProjection]) -> None:
             open_rows[item.case_id][item.task_id] = item
     new: list[TaskItem] = []
     for projection in projections:
-        new += _project(projection, open_rows.pop(projection.case.pk, {}))
+        new += _project(projection, open_rows.pop(projection.case.pk, {}), updates)
     TaskItem.objects.bulk_create(new)
 
 
 def _project(
-    projection: TaskProjection, open_items: dict[str, TaskItem]
+    projection: TaskProjection,
+    open_items: dict[str, TaskItem],
+    updates: list[RowUpdate] | None,
 ) -> list[TaskItem]:
-    """Bring one case's open rows up to date; its new rows, to insert."""
+    """Bring one case's open rows up to date; its new rows, to insert. The updates
+    of rows that leave or are assigned go to ``updates`` when given."""
+    pending: list[RowUpdate] = [] if updates is None else updates
     case, now = projection.case, projection.now
     completed_task_id = projection.completed_task_id
     completed_by = projection.completed_by
@@ -162,12 +178,26 @@ def _project(
         TaskDraft.objects.filter(item__in=drafted).delete()
     done = open_items.pop(completed_task_id, None) if completed_task_id else None
     if done is not None:
-        TaskItem.objects.filter(pk=done.pk).update(
-            state=TaskItem.State.DONE, completed_by=completed_by, completed_at=now
+        pending.append(
+            (
+                TaskItem.objects.filter(pk=done.pk),
+                {
+                    "state": TaskItem.State.DONE,
+                    "completed_by": completed_by,
+                    "completed_at": now,
+                },
+            )
         )
     if open_items:
-        TaskItem.objects.filter(pk__in=[i.pk for i in open_items.values()]).update(
-            state=TaskItem.State.CANCELLED, completed_by=None, completed_at=now
+        pending.append(
+            (
+                TaskItem.objects.filter(pk__in=[i.pk for i in open_items.values()]),
+                {
+                    "state": TaskItem.State.CANCELLED,
+                    "completed_by": None,
+                    "completed_at": now,
+                },
+            )
         )
     # A begeleider's task still open in the pool goes to the vaste begeleider (new
     # rows got them when made).
@@ -177,9 +207,15 @@ def _project(
         if item.role == Role.BEGELEIDER and item.assignee_id is None
     ]
     if case.begeleider_id and unassigned:
-        TaskItem.objects.filter(pk__in=unassigned).update(
-            assignee_id=case.begeleider_id
+        pending.append(
+            (
+                TaskItem.objects.filter(pk__in=unassigned),
+                {"assignee_id": case.begeleider_id},
+            )
         )
+    if updates is None:
+        for rows, values in pending:
+            rows.update(**values)
     return new
 
 

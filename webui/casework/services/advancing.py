@@ -57,6 +57,7 @@ from .base import (
     locked_case,
     milestone_rows,
 )
+from .rows import Update, writes_run
 
 # The first run and two reruns on a fresh state.
 ATTEMPTS = 3
@@ -82,7 +83,9 @@ class Advance:
     system). A new case's step may give ``reference``, the case's reference once it
     has its key, and ``rows``, rows to insert once it has it (and its reference):
     storing many new cases inserts those of all of them together, where ``record``
-    writes for one case at a time.
+    writes for one case at a time. ``inserts`` gives rows that point to nothing new
+    (a submission): they go in with the audit event, on PostgreSQL in the one
+    statement of the last writes (``writes_run``).
     """
 
     case: Case
@@ -102,6 +105,7 @@ class Advance:
     record: Callable[[Case], None] | None = None
     lock: Callable[[], Case | None] | None = None
     rows: Callable[[Case], Iterable[Model]] | None = None
+    inserts: Callable[[Case], Iterable[Model]] | None = None
     reference: Callable[[Case], str] | None = None
 
 
@@ -171,7 +175,10 @@ def advance_store_many(
     None (or nothing) for a new case. Call it inside a transaction."""
     targets = list(into) or [None] * len(advances)
     storing = [_prepared(a, t) for a, t in zip(advances, targets, strict=True)]
-    _store_cases(storing)
+    # The updates of stored cases, their engine states and task rows, run at the
+    # end with the audit events (one round trip on PostgreSQL, ``writes_run``).
+    updates: list[Update] = []
+    stamped = _store_cases(storing, updates)
     _insert(
         row
         for s in storing
@@ -193,7 +200,8 @@ def advance_store_many(
                 open_items=s.advance.open_items,
             )
             for s in storing
-        ]
+        ],
+        updates=updates,
     )
     for s in storing:
         if s.advance.record is not None:
@@ -210,27 +218,33 @@ def advance_store_many(
     )
     # The audit trail, and the outbox of events (webui/events), in this
     # transaction: sent only for a change that stands, never lost for one that does.
-    _insert(
-        row
-        for s in storing
-        for row in (
-            audit_event(
-                case=s.case,
-                user=s.advance.user,
-                event=s.advance.event,
-                at=s.advance.now,
-                **s.advance.detail,
-            ),
-            *case_event_rows(
-                case=s.case,
-                at=s.advance.now,
-                started=s.advance.event == "case_started",
-                reopened=s.advance.event == "case_reopened",
-                closed=s.closed,
-                milestones=[m.key for m in s.advance.reached],
-            ),
-        )
+    counts = writes_run(
+        updates,
+        (
+            row
+            for s in storing
+            for row in (
+                *(s.advance.inserts(s.case) if s.advance.inserts else ()),
+                audit_event(
+                    case=s.case,
+                    user=s.advance.user,
+                    event=s.advance.event,
+                    at=s.advance.now,
+                    **s.advance.detail,
+                ),
+                *case_event_rows(
+                    case=s.case,
+                    at=s.advance.now,
+                    started=s.advance.event == "case_started",
+                    reopened=s.advance.event == "case_reopened",
+                    closed=s.closed,
+                    milestones=[m.key for m in s.advance.reached],
+                ),
+            )
+        ),
     )
+    if any(counts[index] != 1 for index in stamped):
+        raise CaseConflict(CONFLICT)
     return [s.case for s in storing]
 
 
@@ -249,9 +263,11 @@ def _prepared(advance: Advance, into: Case | None) -> _Storing:
     )
 
 
-def _store_cases(storing: Sequence[_Storing]) -> None:
+def _store_cases(storing: Sequence[_Storing], updates: list[Update]) -> list[int]:
     """The case rows and their engine state: new ones inserted together (then named,
-    when their step names them by their key), stored ones saved one by one."""
+    when their step names them by their key); the updates of stored ones appended to
+    ``updates``. Returns the positions in ``updates`` of the stamped case updates,
+    each of which must change its row."""
     new = [s for s in storing if s.new]
     Case.objects.bulk_create([s.case for s in new])
     named = [s.case for s in new if s.advance.reference is not None]
@@ -261,6 +277,7 @@ def _store_cases(storing: Sequence[_Storing]) -> None:
     if named:
         Case.objects.bulk_update(named, ["reference"])
     states = []
+    stamped = []
     for s in storing:
         state = json.dumps(s.advance.snapshot.state, separators=(",", ":"))
         if s.new:
@@ -271,9 +288,13 @@ def _store_cases(storing: Sequence[_Storing]) -> None:
             # expression keeps the ordinary multi-row VALUES, quoted by libpq.
             states.append(CaseState(case=s.case, state=Value(state)))
         else:
-            _save_advanced(s.case, s.as_read)
-            CaseState.objects.filter(case_id=s.case.pk).update(state=state)
+            stamped.append(len(updates))
+            updates.append(_advanced_update(s.case, s.as_read))
+            updates.append(
+                (CaseState.objects.filter(case_id=s.case.pk), {"state": state})
+            )
     CaseState.objects.bulk_create(states)
+    return stamped
 
 
 def _insert(rows: Iterable[Model]) -> None:
@@ -316,21 +337,22 @@ _SAVED_FIELDS = (
 )
 
 
-def _save_advanced(case: Case, as_read: Mapping[str, Any]) -> None:
-    """Write the case back with the next stamp: the fields that differ from the row
-    ``as_read`` under the lock (most completions change one or two of fourteen; an
-    UPDATE of all of them cost a tenth of a completion's CPU time). The row is
-    locked and its stamp checked, so the condition on the stamp is a guard that
-    never fails. The vaste begeleider and version by their ids: reading the objects
-    would load them."""
+def _advanced_update(case: Case, as_read: Mapping[str, Any]) -> Update:
+    """The update that writes the case back with the next stamp: the fields that
+    differ from the row ``as_read`` under the lock (most completions change one or
+    two of fourteen; an UPDATE of all of them cost a tenth of a completion's CPU
+    time). The row is locked and its stamp checked, so the condition on the stamp is
+    a guard that never fails (the caller checks it changed one row). The vaste
+    begeleider and version by their ids: reading the objects would load them."""
     fields = {
         f: value
         for f in _SAVED_FIELDS
         if (value := getattr(case, f)) != as_read.get(f, _UNREAD)
     }
-    updated = Case.objects.filter(pk=case.pk, lock_version=case.lock_version).update(
-        lock_version=F("lock_version") + 1, updated_at=timezone.now(), **fields
-    )
-    if not updated:
-        raise CaseConflict(CONFLICT)
+    rows = Case.objects.filter(pk=case.pk, lock_version=case.lock_version)
     case.lock_version += 1
+    return rows, {
+        "lock_version": F("lock_version") + 1,
+        "updated_at": timezone.now(),
+        **fields,
+    }

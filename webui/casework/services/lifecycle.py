@@ -237,9 +237,20 @@ def task_complete(
                 item = _open_item(task_id, user)
             return _completion(case, item, user, cleaned_data, clock, occasion)
 
-        case = case_advance(case=item.case, step=complete)
+        try:
+            case = case_advance(case=item.case, step=complete)
+        except IntegrityError as exc:
+            if SUBMISSION_ONCE not in str(exc) and "cases_submission" not in str(exc):
+                raise
+            raise TaskAlreadyDone(
+                "Deze taak is al afgerond. Er is niets opgeslagen."
+            ) from exc
     assert case is not None
     return case
+
+
+# The constraint that keeps a task from being submitted twice (cases.Submission).
+SUBMISSION_ONCE = "one_submission_per_task"
 
 
 def _completion(
@@ -293,12 +304,13 @@ def _completion(
         # After the lock: the state another completion (or hand-over) left.
         check_may_complete(under_lock[0], user)
 
-    def record(locked: Case) -> None:
+    def submission(locked: Case) -> list[Model]:
         # No savepoint of its own: the task was checked open under the lock, so a
         # second submission of it cannot get here; should one anyway, the error
-        # leaves the whole transaction, and nothing is saved.
-        try:
-            Submission.objects.create(
+        # leaves the whole transaction, nothing is saved and ``task_complete``
+        # says the task is done.
+        return [
+            Submission(
                 case=locked,
                 task_id=item.task_id,
                 bpmn_id=item.bpmn_id,
@@ -310,10 +322,9 @@ def _completion(
                 submitted_by=user,
                 submitted_at=now,
             )
-        except IntegrityError as exc:
-            raise TaskAlreadyDone(
-                "Deze taak is al afgerond. Er is niets opgeslagen."
-            ) from exc
+        ]
+
+    def record(locked: Case) -> None:
         change_record(
             case=locked,
             user=user,
@@ -340,6 +351,7 @@ def _completion(
         open_items=open_rows,
         recheck=recheck,
         record=record,
+        inserts=submission,
         lock=lock,
     )
 

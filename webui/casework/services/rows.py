@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import sql
 
 from webui.accounts.models import Gemeente, MbOrganisation
 from webui.cases.models import Case, CaseState
@@ -188,3 +189,74 @@ def locked_task_rows(*, pk: int, case_id: int) -> list[TaskItem]:
         _cache(case_field, item, case)
         items.append(item)
     return items
+
+
+# An update not yet run: the rows and the values they get (QuerySet.update's).
+Update = tuple["models.QuerySet[Any]", dict[str, Any]]
+
+
+def _update_sql(
+    rows: "models.QuerySet[Any]", values: dict[str, Any]
+) -> tuple[str, Any]:
+    """The SQL of ``rows.update(**values)``, as QuerySet.update compiles it."""
+    query = rows.query.chain(sql.UpdateQuery)
+    query.add_update_values(values)
+    query.annotations = {}
+    assert not query.related_updates, "an update of one table only"
+    return query.get_compiler(rows.db).as_sql()
+
+
+def _insert_sql(model: type[models.Model], objs: list[Any]) -> tuple[str, Any]:
+    """The SQL of ``model.objects.bulk_create(objs)`` without reading back the keys,
+    as bulk_create compiles it (keys with a default, such as a UUID, are set on the
+    rows; an automatic key is left to the database and not read back)."""
+    opts = model._meta
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        if obj.pk is None:
+            obj.pk = opts.pk.get_pk_value_on_save(obj)
+    keyed = all(obj.pk is not None for obj in objs)
+    fields = [
+        f
+        for f in opts.concrete_fields
+        if not f.generated and (keyed or not isinstance(f, models.AutoField))
+    ]
+    query = sql.InsertQuery(model)
+    query.insert_values(fields, objs)
+    [(text, params)] = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+    for obj in objs:
+        obj._state.adding = False
+    return text, params
+
+
+def writes_run(updates: Sequence[Update], inserts: Iterable[Any] = ()) -> list[int]:
+    """Run ``updates`` in order, then insert ``inserts`` (one INSERT per table, the
+    tables in the order of their first row); how many rows each update changed.
+
+    On PostgreSQL they go as one statement, each a data-modifying WITH query (a
+    completion's case row, its engine state, its task rows and its audit event: one
+    round trip instead of four). So they must not depend on each other: the updates
+    touch different rows, no inserted row points to another of ``inserts``, and no
+    inserted key is read back (the parts of one statement do not see each other's
+    changes). Elsewhere they run one by one, as ``QuerySet.update`` and
+    ``bulk_create``."""
+    per_table: dict[type[models.Model], list[Any]] = {}
+    for row in inserts:
+        per_table.setdefault(type(row), []).append(row)
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql" or len(updates) + len(per_table) < 2:
+        counts = [rows.update(**values) for rows, values in updates]
+        for model, table_rows in per_table.items():
+            model._default_manager.bulk_create(table_rows)
+        return counts
+    statements = [_update_sql(rows, values) for rows, values in updates]
+    statements += [_insert_sql(model, objs) for model, objs in per_table.items()]
+    parts, params = [], []
+    for index, (statement, statement_params) in enumerate(statements):
+        parts.append(f"w{index} AS ({statement} RETURNING 1)")
+        params += statement_params
+    counts = ", ".join(f"(SELECT count(*) FROM w{i})" for i in range(len(updates)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {counts or 1}", params)
+        row = cursor.fetchone()
+    return list(row)[: len(updates)]
