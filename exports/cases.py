@@ -327,12 +327,13 @@ class _ColumnCell(Cell):
 
     def __init__(self, sheet: WriteOnlyWorksheet, fmt: str) -> None:
         super().__init__(sheet)
-        self.number_format = fmt
-        self._style_id = super().style_id
+        # A descriptor of openpyxl's styled objects, not a slot of this class.
+        self.number_format = fmt  # type: ignore[misc]
+        self._style_id: int = super().style_id
 
     @property
     def style_id(self) -> int:
-        return self._style_id  # type: ignore[no-any-return]
+        return self._style_id
 
     def __repr__(self) -> str:
         return "<kolomcel>"
