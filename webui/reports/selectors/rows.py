@@ -446,6 +446,9 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
             "version_id",
         )
     )
+    # What a row says besides its case and day depends on a few facts that many rows
+    # share (versions, milestone, task, value): worked out once per combination.
+    said: dict[tuple[Any, ...], tuple[bool, str, str]] = {}
     current, number = None, 0
     for (
         case_id,
@@ -458,20 +461,28 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
         bpmn_id,
         version_id,
     ) in _plain(milestones):
-        if key in versions[case_version].unreadable:
+        facts = (case_version, key, str(value), bpmn_id, version_id)
+        try:
+            hidden, part, result = said[facts]
+        except KeyError:
+            hidden, part, result = said[facts] = (
+                key in versions[case_version].unreadable,
+                versions[version_id].task_names.get(bpmn_id) or PVT_PART[key],
+                PVT_RESULT[(key, bool(decode(value)))],
+            )
+        if hidden:
             continue
         if case_id != current:
             current, number = case_id, 0
         if key == "pvt_workshop":
             number += 1
-        part = versions[version_id].task_names.get(bpmn_id) or PVT_PART[key]
         yield PvtRow(
             reference=reference,
             gemeente=gemeente,
             part=part,
             number=number if key == "pvt_workshop" else None,
             on=local_day(reached_at),  # type: ignore[arg-type]
-            result=PVT_RESULT[(key, bool(decode(value)))],
+            result=result,
         )
 
 
