@@ -376,6 +376,7 @@ def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRo
     """One row per open task of the cases, streamed."""
     labels = {role: str(label) for role, label in Role.choices}
     local_day = _LocalDays(timezone.get_current_timezone())
+    said: dict[tuple[Any, ...], tuple[str, str | None, str | None]] = {}
     tasks = (
         TaskItem.objects.filter(
             state=TaskItem.State.OPEN, case__in=cases.order_by().values("pk")
@@ -409,14 +410,24 @@ def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRo
         due_text,
     ) in _plain(tasks):
         due = _day(due_text)
+        # Who does it, in words: the same few for many rows, worked out once each.
+        who = (role, gemeente, mb, first, last, username)
+        try:
+            role_label, organisation, holder = said[who]
+        except KeyError:
+            role_label, organisation, holder = said[who] = (
+                labels.get(role, role),
+                _organisation(role, gemeente, mb),
+                _person(first, last, username),
+            )
         yield OpenTaskRow(
             reference=reference,
             gemeente=gemeente,
             task=name,
             phase=phase or None,
-            role=labels.get(role, role),
-            organisation=_organisation(role, gemeente, mb),
-            holder=_person(first, last, username),
+            role=role_label,
+            organisation=organisation,
+            holder=holder,
             created=local_day(ready_at),
             due=due,
             days_overdue=(today - due).days if due and due < today else None,
