@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from webui.access import client_cases
 from webui.events.models import OutboxEvent
-from webui.events.services import TAAK_TE_LAAT, event_once_record
+from webui.events.services import TAAK_TE_LAAT, case_event_row
 from webui.outbound import guarded_urlopen, preflight, unsafe_cause
 from webui.tasks.models import TaskItem
 
@@ -36,6 +36,8 @@ SIGNATURE_HEADER = "Wegwijs-Signature"
 LEASE = timedelta(minutes=2)
 FAN_OUT_BATCH = 500
 LATE_BATCH = 500
+# The once-key of a task's late event: this and the task's id.
+LATE_KEY = "taak-te-laat:"
 
 
 def _base() -> str:
@@ -66,43 +68,69 @@ def signature(key: str, timestamp: str, body: bytes) -> str:
 
 def late_tasks_record(*, now: datetime) -> int:
     """A "taak te laat" event, once per task, for every open task past its day.
-    Run by every sweep: the tasks already recorded are skipped by one query per
-    batch, not by a refused insert each."""
+    Run by every sweep, so it reads only the late tasks not yet reported (a
+    partial index holds the open ones): a batch's events go in with one INSERT and
+    its tasks are marked in one UPDATE, and a sweep with nothing new late costs
+    two small reads however many cases and late tasks there are."""
     today = timezone.localdate(now)
     late = (
-        TaskItem.objects.filter(state=TaskItem.State.OPEN, due_date__lt=today)
+        TaskItem.objects.filter(
+            state=TaskItem.State.OPEN, late_reported=False, due_date__lt=today
+        )
         .select_related("case")
-        .order_by("pk")
+        .only(
+            "task_id",
+            "bpmn_id",
+            "due_date",
+            "case__id",
+            "case__reference",
+            "case__gemeente_id",
+            "case__mb_organisation_id",
+        )
+        .order_by("due_date", "pk")
     )
+    # Nobody subscribed to late tasks: their events are fanned out as they are
+    # written (the fan-out would make no delivery), not read again for nothing.
+    wanted = any(TAAK_TE_LAAT in s.types for s in _running_subscriptions(now))
+    fanned_out_at = None if wanted else now
     found = 0
-    batch: list[TaskItem] = []
-    for item in late.iterator(chunk_size=LATE_BATCH):
-        batch.append(item)
-        if len(batch) >= LATE_BATCH:
-            found += _late_batch(batch, now)
-            batch = []
-    return found + (_late_batch(batch, now) if batch else 0)
+    after = Q()
+    while True:
+        with transaction.atomic():
+            batch = list(late.filter(after)[:LATE_BATCH])
+            # The event's key keeps it once per task even when a sweep beside
+            # this one reports the same task (or one stopped before the UPDATE).
+            OutboxEvent.objects.bulk_create(
+                [_late_row(item, now, fanned_out_at) for item in batch],
+                ignore_conflicts=True,
+            )
+            TaskItem.objects.filter(pk__in=[item.pk for item in batch]).update(
+                late_reported=True
+            )
+        found += len(batch)
+        if len(batch) < LATE_BATCH:
+            return found
+        # On from the last one: the index entries of the tasks just marked stay
+        # until a vacuum, and each batch would step over all of them again.
+        last = batch[-1]
+        after = Q(due_date__gt=last.due_date) | Q(
+            due_date=last.due_date, pk__gt=last.pk
+        )
 
 
-def _late_batch(items: list[TaskItem], now: datetime) -> int:
-    keys = {f"taak-te-laat:{item.task_id}": item for item in items}
-    known = set(
-        OutboxEvent.objects.filter(once_key__in=list(keys)).values_list(
-            "once_key", flat=True
-        )
+def _late_row(
+    item: TaskItem, now: datetime, fanned_out_at: datetime | None
+) -> OutboxEvent:
+    assert item.due_date is not None
+    row = case_event_row(
+        case=item.case,
+        type_=TAAK_TE_LAAT,
+        at=now,
+        data={"taak": item.bpmn_id, "uiterlijk": item.due_date.isoformat()},
     )
-    found = 0
-    for key, item in keys.items():
-        if key in known:
-            continue
-        found += event_once_record(
-            case=item.case,
-            type_=TAAK_TE_LAAT,
-            at=now,
-            key=key,
-            data={"taak": item.bpmn_id, "uiterlijk": item.due_date.isoformat()},
-        )
-    return found
+    row.once_key = f"{LATE_KEY}{item.task_id}"
+    row.fanned_out_at = fanned_out_at
+    return row
 
 
 def _visible(subscription: Subscription, case_ids: set[int]) -> set[int]:
@@ -111,6 +139,16 @@ def _visible(subscription: Subscription, case_ids: set[int]) -> set[int]:
         client_cases(client=subscription.client)
         .filter(pk__in=case_ids)
         .values_list("pk", flat=True)
+    )
+
+
+def _running_subscriptions(now: datetime) -> list[Subscription]:
+    return list(
+        Subscription.objects.filter(
+            ended_at__isnull=True,
+            client__revoked_at__isnull=True,
+            client__expires_at__gt=now,
+        ).select_related("client")
     )
 
 
@@ -126,15 +164,14 @@ def events_fan_out(*, now: datetime) -> int:
         )
         if not events:
             return 0
-        subscriptions = list(
-            Subscription.objects.filter(
-                ended_at__isnull=True,
-                client__revoked_at__isnull=True,
-                client__expires_at__gt=now,
-            ).select_related("client")
-        )
-        case_ids = {e.case_id for e in events}
-        visible = {s.pk: _visible(s, case_ids) for s in subscriptions}
+        subscriptions = _running_subscriptions(now)
+        # Need-to-know is asked only of a subscription that wants some of these
+        # events, and only about their cases (a batch of late tasks nobody
+        # subscribed to costs no query).
+        visible = {}
+        for s in subscriptions:
+            case_ids = {e.case_id for e in events if e.type in s.types}
+            visible[s.pk] = _visible(s, case_ids) if case_ids else set()
         rows = [
             Delivery(subscription=s, event=e, next_attempt_at=now)
             for e in events

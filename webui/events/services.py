@@ -4,8 +4,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-
 from .models import OutboxEvent
 
 AANGEMELD = "nl.wegwijs.dossier.aangemeld"
@@ -83,16 +81,9 @@ def case_event_rows(
     return rows
 
 
-def event_once_record(
-    *, case: Any, type_: str, at: datetime, key: str, data: dict[str, Any]
-) -> bool:
-    """An event found by a sweep (a task that became late), recorded once per
-    ``key`` however often the sweep runs; True when it is new."""
-    row = _row(case, type_, at, data)
-    row.once_key = key[:120]
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        return False
-    return True
+def case_event_row(
+    *, case: Any, type_: str, at: datetime, data: dict[str, Any]
+) -> OutboxEvent:
+    """One outbox row about ``case``, not yet saved: a sweep that finds events
+    (tasks that became late) inserts a batch of them at once."""
+    return _row(case, type_, at, data)

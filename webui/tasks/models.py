@@ -51,6 +51,9 @@ class TaskItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="completed_tasks",
     )
+    # Set when the events out recorded this task as late (webui/api/delivery.py), so
+    # that their sweep, every few seconds, reads only the tasks late since.
+    late_reported = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name = _("taak")
@@ -91,6 +94,14 @@ class TaskItem(models.Model):
                     "phase",
                 ],
                 name="task_pool_mb",
+            ),
+            # The open tasks whose lateness is not yet an event, by due date: the
+            # events' sweep reads the range before today, which holds only the
+            # tasks that became late since the last sweep.
+            models.Index(
+                fields=["due_date"],
+                name="task_late_unreported",
+                condition=models.Q(state="open", late_reported=False),
             ),
         ]
 

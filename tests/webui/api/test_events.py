@@ -300,3 +300,33 @@ def test_a_receiver_whose_name_turns_inward_later_gets_nothing(
     assert refused.exists()
     assert all("geweigerd" in d.last_error for d in refused)
     assert all("loopback" in d.last_error for d in refused)
+
+
+def test_a_sweep_reads_no_late_task_it_already_reported(world, api_for, receiver):
+    """The sweep runs every few seconds: the tasks it reported late before are not
+    read again, however many there are (100,000 cases hold ~46,000 late tasks)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subscribe(api_for(world.polderdam), receiver.url)
+    cases = [world.start() for _ in range(3)]
+    TaskItem.objects.filter(case__in=cases, state="open").update(
+        due_date=world.clock.now().date() - timedelta(days=3)
+    )
+    events_sweep()
+    late = [e for e in receiver.events() if e["type"] == "nl.wegwijs.taak.te-laat"]
+    assert len(late) == TaskItem.objects.filter(case__in=cases, state="open").count()
+
+    with CaptureQueriesContext(connection) as sweep:
+        events_sweep()
+    task_reads = [
+        q["sql"]
+        for q in sweep.captured_queries
+        if q["sql"].startswith("SELECT") and "tasks_taskitem" in q["sql"]
+    ]
+    assert task_reads, "the sweep still looks for tasks that became late"
+    with connection.cursor() as cursor:
+        for sql in task_reads:
+            cursor.execute(sql)
+            assert cursor.fetchall() == [], sql
+    assert [e["id"] for e in receiver.events()].count(late[0]["id"]) == 1
