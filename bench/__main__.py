@@ -621,9 +621,13 @@ the end gives each run's load.
   and 0.97× in the process's CPU time (36.5 s against 37.5 s; the server's work
   not in it), peak 131 MB (load 1.0 / 2.6 / 3.3 → 4.1 / 2.6 / 3.0). Both from
   commit 972abe4 (the sheet below); the rows' words once per combination came
-  after it. Bare openpyxl took 37.5–38.5 s of CPU in these runs against 33.9–34.3 s
-  in the first pass's (a busier machine); the export's own CPU fell from 49.7 to
-  44.1 s (SQLite) and from 43.2 to 36.5 s (PostgreSQL).
+  after it. A second bench run of each from commit 8ab0b5a (with them): SQLite
+  1.12× / 1.11× (44.2 s against 39.6 s; 43.7 s against 39.4 s CPU; load 6.2 / 4.3
+  / 3.6 → 1.1 / 2.0 / 2.8), PostgreSQL 1.17× / 0.96× (47.8 s against 40.9 s;
+  38.7 s against 40.3 s CPU; load 1.1 / 1.7 / 2.6 → 2.0 / 2.1 / 2.5), peaks 138
+  and 131 MB. Bare openpyxl took 37.5–40.3 s of CPU in these runs against 33.9–34.3 s
+  in the first pass's (a busier machine now); the export's own CPU fell from 49.7 to
+  43.7–44.1 s (SQLite) and from 43.2 to 36.5–38.7 s (PostgreSQL).
   Since issue 22's second pass the three table sheets are written by a write-only
   sheet of the export's own (`_TableSheet` in exports/cases.py): `_write_table`
   already makes every value ready for its cell (each text checked, neutralised and
