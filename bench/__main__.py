@@ -625,35 +625,56 @@ the end gives each run's load.
   requests/s; nothing was lost or completed twice in any round.
 - **Timer sweep.** Met on both. On SQLite the cost per case at 100,000 cases is
   1.06–1.85× that at 10,000 (PostgreSQL ~1.0×).
-- **Export ≤ 1.3× bare openpyxl.** Met in CPU time on PostgreSQL, not on the wall
-  clock nor on SQLite. On 2026-12-07 at 100,000 cases (this Intel machine, load 2–3
-  when a run began, ~1 at its end; two runs each): SQLite 1.47× on the wall clock
-  (50.1 s against 34.1 s) and 1.47× in CPU time (49.7 s against 33.9 s), peak
-  138 MB; PostgreSQL 1.46× on the wall clock (50.5 s against 34.5 s) and 1.26× in
-  the process's CPU time (43.2 s against 34.3 s; the server's work not in it), peak
-  133 MB. Since issue 22 the median days per phase are in SQL again, grouped by the
-  phase key (issue 19): every name a version gives a phase maps to its key in a
-  CASE, one GROUP BY per case and key makes a migrated case's days under v1's and
-  v3's name one stay, and a stay counts when none of its tasks is open, each of its
-  names has a completed task and the case has left the phase; percentile_cont on
-  PostgreSQL, on SQLite a histogram of local days (SQLite's 'localtime', which is
-  Django's TIME_ZONE; the Python definition if the user's zone is another) from
-  which the exact median is taken. tests/webui/test_reports.py holds SQL and Python
-  to the same medians. The rows come through a plain cursor: no Django converter
-  per value, JSON decoded once per distinct text, a case's phase words once per
-  version and phases, a chunk's ids into the IN lists without Django's preparation
-  per id. The SQL medians alone gave 1.52× / 1.53× (SQLite) and 1.55× / 1.35×
-  (PostgreSQL); main's Python medians took 5.2 s of CPU and peaked at 320 MB on
-  their own (the 133–138 MB peak now is the dossier rows', as on main). Where the
-  rest goes (CPU, SQLite, in-process): the same cells ~1.5 s more than bare (the
-  date cells carry their format); the figures 3.2 s, the medians 2.1 s of it (every
-  task row of the cases grouped); the dossier rows 3.8 s (a chunk's open tasks and
-  milestones ~1.7 s); open task and PVT rows ~1.1 s each. Next: the stays as a
-  projection kept by the task completion (case, phase key, first ready, last
-  completed, open tasks), so the medians read the left stays only; a chunk's open
-  tasks and milestones aggregated per case in SQL (an ordered group_concat needs
-  SQLite ≥ 3.44). A faster writer (XlsxWriter in constant_memory mode, ~1.5×,
-  performance-floors.md) would move the floor, not the overhead above it.
+- **Export ≤ 1.3× bare openpyxl.** Met on both, on the wall clock and in CPU time.
+  On 2026-12-07 at 100,000 cases (this Intel machine, `--only export`, two runs of
+  each side per bench run): SQLite 1.19× on the wall clock (48.4 s against 40.6 s)
+  and 1.15× in CPU time (44.1 s against 38.5 s), peak 138 MB (load 6.3 / 5.1 / 3.5
+  when the run began, 2.7 / 4.1 / 3.9 at its end, other sessions' benches and
+  tests beside it); PostgreSQL 1.19× on the wall clock (45.1 s against 37.9 s)
+  and 0.97× in the process's CPU time (36.5 s against 37.5 s; the server's work
+  not in it), peak 131 MB (load 1.0 / 2.6 / 3.3 → 4.1 / 2.6 / 3.0). Both from
+  commit 972abe4 (the sheet below); the rows' words once per combination came
+  after it. A second bench run of each from commit 8ab0b5a (with them): SQLite
+  1.12× / 1.11× (44.2 s against 39.6 s; 43.7 s against 39.4 s CPU; load 6.2 / 4.3
+  / 3.6 → 1.1 / 2.0 / 2.8), PostgreSQL 1.17× / 0.96× (47.8 s against 40.9 s;
+  38.7 s against 40.3 s CPU; load 1.1 / 1.7 / 2.6 → 2.0 / 2.1 / 2.5), peaks 138
+  and 131 MB. Bare openpyxl took 37.5–40.3 s of CPU in these runs against 33.9–34.3 s
+  in the first pass's (a busier machine now); the export's own CPU fell from 49.7 to
+  43.7–44.1 s (SQLite) and from 43.2 to 36.5–38.7 s (PostgreSQL).
+  Since issue 22's second pass the three table sheets are written by a write-only
+  sheet of the export's own (`_TableSheet` in exports/cases.py): `_write_table`
+  already makes every value ready for its cell (each text checked, neutralised and
+  cleaned where needed, each date its column's formatted cell), and openpyxl's
+  append then worked every value's type out again, tried each handed date cell as a
+  value first (a ValueError per date cell) and looked the column cell's style up on
+  every write. The sheet now writes plain text and numbers as they are and a cell
+  as it is, leaves any other value (a bool, text past Excel's 32,767 characters) to
+  openpyxl, and the column cell keeps its style id. The file is the same: the
+  sheets' XML compared byte for byte on a 20,000-case seed (only the "Gemaakt op"
+  moment differs), tests/exports/test_table_cells.py for the values openpyxl would
+  treat otherwise. At 20,000 cases (CPU, in-process, rows held in memory) writing
+  the three sheets went from ~0.4 s above bare openpyxl to ~1.5 s below it. So the
+  ratio met is partly the export now writing cells cheaper than bare openpyxl, not
+  only overhead removed: the rows, figures and medians read from the database
+  (~2.5 s of CPU at 20,000 cases on SQLite: dossier rows 0.6 s plus ~0.6 s of
+  version bundles parsed once per process, open task rows 0.3 s, PVT rows 0.4 s,
+  the figures 0.7 s) are still above it. The PVT and open task rows also work out
+  their words (hidden or not, the part, the result; role, organisation, holder) once
+  per combination instead of per row. The medians are in SQL since the first pass,
+  grouped by the phase key (issue 19): every name a version gives a phase maps to
+  its key in a CASE, one GROUP BY per case and key makes a migrated case's days
+  under v1's and v3's name one stay, and a stay counts when none of its tasks is
+  open, each of its names has a completed task and the case has left the phase;
+  percentile_cont on PostgreSQL, on SQLite a histogram of local days (SQLite's
+  'localtime', which is Django's TIME_ZONE; the Python definition if the user's zone
+  is another) from which the exact median is taken; tests/webui/test_reports.py
+  holds SQL and Python to the same medians. The rows come through a plain cursor
+  (no Django converter per value, JSON decoded once per distinct text). Before the
+  second pass: SQLite 1.47× / 1.47×, PostgreSQL 1.46× / 1.26× (wall / CPU). Next,
+  for the overhead that is left: the stays as a projection kept by the task
+  completion (case, phase key, first ready, last completed, open tasks), so the
+  medians read the left stays only; a chunk's open tasks and milestones aggregated
+  per case in SQL (an ordered group_concat needs SQLite ≥ 3.44).
 - **POST aanmelding, p95 ≤ 100 ms at 100,000 cases.** One aanmelding is a whole case
   start: 16 statements (counted by tests/webui/test_registration.py, which fails if
   one comes back) and 13–17 ms of CPU on a quiet machine, about 6 ms of it the

@@ -10,7 +10,7 @@ cell is ever a formula.
 """
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
@@ -317,14 +317,64 @@ def _formatted(sheet: WriteOnlyWorksheet, value: object, fmt: str) -> WriteOnlyC
 
 
 class _ColumnCell(Cell):
-    """A write-only cell that is handed to openpyxl row after row. openpyxl first
-    tries a handed cell as a value, and the error it raises then shows the cell:
-    this one shows itself cheaply."""
+    """A write-only cell that is handed to openpyxl row after row, with the number
+    format of its column. openpyxl looks up a cell's style on every write; this one
+    keeps the id it got once (its style never changes). openpyxl first tries a handed
+    cell as a value, and the error it raises then shows the cell: this one shows
+    itself cheaply."""
 
-    __slots__ = ()
+    __slots__ = ("_style_id",)
+
+    def __init__(self, sheet: WriteOnlyWorksheet, fmt: str) -> None:
+        super().__init__(sheet)
+        # A descriptor of openpyxl's styled objects, not a slot of this class.
+        self.number_format = fmt  # type: ignore[misc]
+        self._style_id: int = super().style_id
+
+    @property
+    def style_id(self) -> int:
+        return self._style_id
 
     def __repr__(self) -> str:
         return "<kolomcel>"
+
+
+# Longer text openpyxl cuts off (Excel's limit); _TableSheet leaves it to openpyxl.
+_LONGEST_TEXT = 32_767
+
+
+class _TableSheet(WriteOnlyWorksheet):
+    """A write-only sheet for a table whose rows _write_table has made ready: the text
+    columns checked (neutralised and cleaned where needed), numbers as numbers, dates
+    as their column's cell. openpyxl's own append works out every value's type again
+    and tries a handed cell as a value first (an exception per date cell); this sheet
+    writes plain text and numbers as they are and a cell as it is, and leaves any
+    other value to openpyxl. The file is the same."""
+
+    def __init__(self, workbook: Workbook, title: str, texts: Collection[int]) -> None:
+        super().__init__(parent=workbook, title=title)
+        self.texts = frozenset(index + 1 for index in texts)  # column numbers
+
+    def _values_to_row(self, values: Sequence[Any], row_idx: int) -> Iterator[Cell]:
+        plain = WriteOnlyCell(self)  # never styled: one for the whole row
+        texts = self.texts
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str and col_idx in texts and len(value) <= _LONGEST_TEXT:
+                cell = plain
+                cell._value, cell.data_type = value, "s"
+            elif kind is int or kind is float:
+                cell = plain
+                cell._value, cell.data_type = value, "n"
+            elif isinstance(value, Cell):
+                cell = value
+            else:
+                cell = WriteOnlyCell(self, value=value)  # openpyxl's own inference
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
 
 
 def _converter(sheet: WriteOnlyWorksheet, kind: str) -> Callable[[Any], object] | None:
@@ -337,8 +387,7 @@ def _converter(sheet: WriteOnlyWorksheet, kind: str) -> Callable[[Any], object] 
     # One cell per column, given each row's value: openpyxl writes a row as soon as
     # it is appended, so the cell is free again for the next row; a new cell per value
     # would cost a style lookup each time.
-    cell = _ColumnCell(sheet)
-    cell.number_format = fmt
+    cell = _ColumnCell(sheet, fmt)
     data_type = "d" if kind in ("date", "datetime") else "n"
 
     def formatted(value: object) -> Cell:
@@ -396,7 +445,9 @@ def _bold(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
 def _start_table(
     workbook: Workbook, title: str, columns: Sequence[Column]
 ) -> WriteOnlyWorksheet:
-    sheet = workbook.create_sheet(title)
+    texts = [i for i, column in enumerate(columns) if column.kind == "text"]
+    sheet = _TableSheet(workbook, title, texts)
+    workbook._add_sheet(sheet)  # as create_sheet does with its own write-only sheet
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "B2"  # the header row and the kenmerk stay in view

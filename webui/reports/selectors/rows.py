@@ -376,6 +376,7 @@ def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRo
     """One row per open task of the cases, streamed."""
     labels = {role: str(label) for role, label in Role.choices}
     local_day = _LocalDays(timezone.get_current_timezone())
+    said: dict[tuple[Any, ...], tuple[str, str | None, str | None]] = {}
     tasks = (
         TaskItem.objects.filter(
             state=TaskItem.State.OPEN, case__in=cases.order_by().values("pk")
@@ -409,14 +410,24 @@ def open_task_rows(*, cases: QuerySet[Case], today: date) -> Iterator[OpenTaskRo
         due_text,
     ) in _plain(tasks):
         due = _day(due_text)
+        # Who does it, in words: the same few for many rows, worked out once each.
+        who = (role, gemeente, mb, first, last, username)
+        try:
+            role_label, organisation, holder = said[who]
+        except KeyError:
+            role_label, organisation, holder = said[who] = (
+                labels.get(role, role),
+                _organisation(role, gemeente, mb),
+                _person(first, last, username),
+            )
         yield OpenTaskRow(
             reference=reference,
             gemeente=gemeente,
             task=name,
             phase=phase or None,
-            role=labels.get(role, role),
-            organisation=_organisation(role, gemeente, mb),
-            holder=_person(first, last, username),
+            role=role_label,
+            organisation=organisation,
+            holder=holder,
             created=local_day(ready_at),
             due=due,
             days_overdue=(today - due).days if due and due < today else None,
@@ -446,6 +457,9 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
             "version_id",
         )
     )
+    # What a row says besides its case and day depends on a few facts that many rows
+    # share (versions, milestone, task, value): worked out once per combination.
+    said: dict[tuple[Any, ...], tuple[bool, str, str]] = {}
     current, number = None, 0
     for (
         case_id,
@@ -458,20 +472,28 @@ def pvt_rows(*, cases: QuerySet[Case]) -> Iterator[PvtRow]:
         bpmn_id,
         version_id,
     ) in _plain(milestones):
-        if key in versions[case_version].unreadable:
+        facts = (case_version, key, str(value), bpmn_id, version_id)
+        try:
+            hidden, part, result = said[facts]
+        except KeyError:
+            hidden, part, result = said[facts] = (
+                key in versions[case_version].unreadable,
+                versions[version_id].task_names.get(bpmn_id) or PVT_PART[key],
+                PVT_RESULT[(key, bool(decode(value)))],
+            )
+        if hidden:
             continue
         if case_id != current:
             current, number = case_id, 0
         if key == "pvt_workshop":
             number += 1
-        part = versions[version_id].task_names.get(bpmn_id) or PVT_PART[key]
         yield PvtRow(
             reference=reference,
             gemeente=gemeente,
             part=part,
             number=number if key == "pvt_workshop" else None,
             on=local_day(reached_at),  # type: ignore[arg-type]
-            result=PVT_RESULT[(key, bool(decode(value)))],
+            result=result,
         )
 
 
